@@ -1,0 +1,71 @@
+/**
+ * The request bodies, one zod schema each. Formats and rules come from domain/, so the edge and
+ * the workflow's validator cannot disagree; the compile-time checks at the end tie each schema
+ * to the domain type it stands for.
+ */
+import { z } from 'zod';
+import {
+  GWF_PATTERN,
+  HMCTS_REF_PATTERN,
+  HO_REF_PATTERN,
+  isCalendarDate,
+  isHmctsRef,
+  UAN_PATTERN,
+  type CaseEvent,
+  type FieldError,
+  type OpenCaseInput,
+} from '../domain/index.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
+const pastDate = date.refine((d) => d <= today(), 'cannot be in the future');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const createCaseBody = z
+  .object({
+    homeOfficeRef: z.string().regex(HO_REF_PATTERN, 'must be a letter and 7 digits, e.g. H1234567'),
+    uan: z.string().regex(UAN_PATTERN, 'must look like 1234-5678-9012-3456').optional(),
+    gwf: z.string().regex(GWF_PATTERN, 'must be GWF and 9 digits').optional(),
+    person: z.strictObject({ name: text(200), dateOfBirth: pastDate, nationality: text(100) }),
+    claimDate: pastDate,
+    cohort: z.strictObject({ supportedAccommodation: z.boolean(), foreignNationalOffender: z.boolean(), detained: z.boolean() }),
+    assignee: text(100).optional(),
+  })
+  .strict();
+export type CreateCaseBody = z.infer<typeof createCaseBody>;
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
+
+export const caseEventBody = z.discriminatedUnion('type', [
+  ev('claim.screened', {}),
+  ev('claim.interviewed', {}),
+  ev('claim.withdrawn', {}),
+  ev('decision.granted', { grant: z.enum(['refugee', 'humanitarian-protection']) }),
+  ev('decision.refused', { outOfCountry: z.boolean().optional(), decidedOn: pastDate.optional() }),
+  ev('decision.certified', {}),
+  ev('decision.inadmissible', {}),
+  ev('appeal.lodged', { hmctsRef: z.string().regex(HMCTS_REF_PATTERN).refine(isHmctsRef, 'must look like PA/50001/2026').optional(), lodgedOn: pastDate.optional() }),
+  ev('appeal.decision-withdrawn', { reason: text(2000) }),
+  ev('tribunal.listed', { hearingDate: date }),
+  ev('tribunal.determined', { outcome: z.enum(['allowed', 'dismissed']), determinedOn: pastDate.optional() }),
+  ev('onward-appeal.lodged', {}),
+  ev('onward-appeal.decided', { outcome: z.enum(['refused', 'allowed', 'remitted']) }),
+  ev('exit.leave-granted', {}),
+  ev('exit.removed', {}),
+  ev('exit.departed', {}),
+  ev('person.absconded', {}),
+  ev('person.reported', {}),
+  ev('further-submissions.lodged', { freshClaim: z.boolean() }),
+  ev('case.assigned', { assignee: text(100) }),
+]);
+export type CaseEventBody = z.infer<typeof caseEventBody>;
+
+/** zod's issues as the contract's `errors`: each bad field by its path. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((i) => ({ field: i.path.length > 0 ? i.path.join('.') : 'body', message: i.message }));
+}
+
+// Compile-time ties to the domain: a schema that drifts from its type fails `npm run check`.
+type Assert<T extends true> = T;
+export type _EventsMatchDomain = Assert<CaseEventBody extends CaseEvent ? true : false>;
+export type _CreateMatchesDomain = Assert<Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false>;

@@ -1,0 +1,82 @@
+/**
+ * All configuration, from environment variables with safe local defaults, parsed in one place.
+ * `.env.example` lists the same variables; the README's table explains them.
+ */
+import { z } from 'zod';
+
+/** `"false"`, `"0"` and `""` are false: never `Boolean(env)`, which makes "false" true. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** The fixed dev default: fine on a laptop, refused when NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+const schema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TEMPORAL_ADDRESS: z.string().optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('asylum-cases'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('asylum-cases'),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_DB: z.string().default('data/temporal.sqlite'),
+    TEMPORAL_RETENTION_DAYS: z.coerce.number().int().positive().default(3650),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_ISSUER: z.string().default('asylum-case-tracker'),
+    JWKS_URL: z.url().optional(),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+    SERVE_DOCS: flag,
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
+    message: 'In production set JWKS_URL or a JWT_SECRET of your own; the dev default is public.',
+    path: ['JWT_SECRET'],
+  });
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof schema>) {
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    temporal: {
+      /** Unset: the start-up script runs a dev server on devPort and sets this. */
+      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      devPort: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      dbFile: env.TEMPORAL_DB,
+      retentionDays: env.TEMPORAL_RETENTION_DAYS,
+    },
+    auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
+  }
+  return { ok: true, config: toConfig(parsed.data) };
+}
+
+/** For process entry points: the config, or a clear message and exit 1. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = loadConfig(env);
+  if (!result.ok) {
+    console.error(result.error);
+    process.exit(1);
+  }
+  return result.config;
+}

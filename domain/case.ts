@@ -1,0 +1,99 @@
+/**
+ * The state of one case: plain JSON (records, arrays, ISO date strings) so that it survives
+ * queries and continue-as-new unchanged.
+ */
+import type { Stage, Status } from './stages.js';
+
+export const SYSTEMS = ['homeOffice', 'courts'] as const;
+export type System = (typeof SYSTEMS)[number];
+
+export interface Person {
+  name: string;
+  /** ISO date, YYYY-MM-DD. */
+  dateOfBirth: string;
+  nationality: string;
+}
+
+export interface Cohort {
+  supportedAccommodation: boolean;
+  foreignNationalOffender: boolean;
+  detained: boolean;
+}
+
+export interface Identifiers {
+  caseId: string;
+  homeOfficeRef: string;
+  uan?: string;
+  gwf?: string;
+  hmctsRef?: string;
+  courtCaseNumber?: string;
+}
+
+export interface OpenCaseInput {
+  caseId: string;
+  homeOfficeRef: string;
+  uan?: string;
+  gwf?: string;
+  person: Person;
+  /** ISO date the claim was lodged; may be long past for migrated cases. */
+  claimDate: string;
+  cohort: Cohort;
+  assignee?: string;
+  /** ISO date-time the tracker accepted the case (the API's clock, fixed in the workflow input). */
+  openedAt: string;
+}
+
+export interface CaseState {
+  caseId: string;
+  stage: Stage;
+  status: Status;
+  identifiers: Identifiers;
+  person: Person;
+  cohort: Cohort;
+  assignee: string | null;
+  flags: { absconded: boolean };
+  counts: { claims: number; appeals: number; abscondings: number };
+  dates: {
+    claimDate: string;
+    refusedOn?: string;
+    outOfCountry?: boolean;
+    appealLodgedOn?: string;
+    hearingDate?: string;
+    determinedOn?: string;
+    exitedOn?: string;
+  };
+  /** The last determination, which onward-appeal outcomes are read against. */
+  determination?: 'allowed' | 'dismissed';
+  openedAt: string;
+  /** Sequence number of the last change applied; 0 for a case just opened. */
+  version: number;
+}
+
+/** Pure: the API answers with the same state the workflow starts from. */
+export function openCase(input: OpenCaseInput): CaseState {
+  return {
+    caseId: input.caseId,
+    stage: 'claim',
+    status: 'lodged',
+    identifiers: {
+      caseId: input.caseId,
+      homeOfficeRef: input.homeOfficeRef,
+      ...(input.uan ? { uan: input.uan } : {}),
+      ...(input.gwf ? { gwf: input.gwf } : {}),
+    },
+    person: input.person,
+    cohort: input.cohort,
+    assignee: input.assignee ?? null,
+    flags: { absconded: false },
+    counts: { claims: 1, appeals: 0, abscondings: 0 },
+    dates: { claimDate: input.claimDate },
+    openedAt: input.openedAt,
+    version: 0,
+  };
+}
+
+/** Every external identifier of a case, for search ("find by any reference"). */
+export function externalRefs(state: CaseState): string[] {
+  const { caseId: _ours, ...theirs } = state.identifiers;
+  return Object.values(theirs).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}

@@ -1,0 +1,82 @@
+/**
+ * The identifiers each system uses, and ours, which maps them all. Validators and generators are
+ * pure; generators take the sequence or entropy from the caller so this module stays deterministic.
+ */
+
+/** Home Office unique application number: NNNN-NNNN-NNNN-NNNN. */
+export const UAN_PATTERN = /^\d{4}-\d{4}-\d{4}-\d{4}$/;
+/** Home Office GWF reference: GWF + 9 digits. */
+export const GWF_PATTERN = /^GWF\d{9}$/;
+/** Home Office case reference: a letter and 7 digits, optionally /NNN for a dependant. */
+export const HO_REF_PATTERN = /^[A-Z]\d{7}(\/\d{3})?$/;
+/** HMCTS appeal reference TYPE/NNNNN/YYYY; the number is a per-type, per-year sequence from 50001. */
+export const HMCTS_REF_PATTERN = /^(PA|RP|HU|EA|DC|DA|IA)\/(\d{5})\/(\d{4})$/;
+export const HMCTS_APPEAL_TYPES = ['PA', 'RP', 'HU', 'EA', 'DC', 'DA', 'IA'] as const;
+export type HmctsAppealType = (typeof HMCTS_APPEAL_TYPES)[number];
+export const HMCTS_SEQUENCE_START = 50001;
+/** Our case id: AC- and 12 Crockford base-32 characters (60 bits). */
+export const CASE_ID_PATTERN = /^AC-[0-9A-HJKMNP-TV-Z]{12}$/;
+
+export const isUan = (s: string) => UAN_PATTERN.test(s);
+export const isGwf = (s: string) => GWF_PATTERN.test(s);
+export const isHomeOfficeRef = (s: string) => HO_REF_PATTERN.test(s);
+export const isCaseId = (s: string) => CASE_ID_PATTERN.test(s);
+
+export function isHmctsRef(s: string): boolean {
+  const m = HMCTS_REF_PATTERN.exec(s);
+  return m !== null && Number(m[2]) >= HMCTS_SEQUENCE_START;
+}
+
+/** Luhn check digit for a string of digits (the digit that makes the whole sum ≡ 0 mod 10). */
+export function luhnCheckDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** HMCTS's internal 16-digit case number: 15 digits and a Luhn check digit. */
+export function isCourtCaseNumber(s: string): boolean {
+  return /^\d{16}$/.test(s) && luhnCheckDigit(s.slice(0, 15)) === Number(s[15]);
+}
+
+export function courtCaseNumber(first15: string): string {
+  if (!/^\d{15}$/.test(first15)) throw new RangeError('courtCaseNumber needs exactly 15 digits');
+  return `${first15}${luhnCheckDigit(first15)}`;
+}
+
+export function hmctsRef(type: HmctsAppealType, sequence: number, year: number): string {
+  if (sequence < HMCTS_SEQUENCE_START || sequence > 99999) throw new RangeError(`HMCTS sequence ${sequence} outside ${HMCTS_SEQUENCE_START}..99999`);
+  return `${type}/${sequence}/${year}`;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export function uan(n: number): string {
+  const digits = pad(n % 1e16, 16);
+  return `${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8, 12)}-${digits.slice(12)}`;
+}
+export const gwf = (n: number) => `GWF${pad(n % 1e9, 9)}`;
+export const homeOfficeRef = (letter: string, n: number) => `${letter.toUpperCase().slice(0, 1)}${pad(n % 1e7, 7)}`;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Our case id from at least 8 bytes of entropy (the API feeds a hash of the HO reference). */
+export function formatCaseId(bytes: Uint8Array): string {
+  if (bytes.length < 8) throw new RangeError('formatCaseId needs at least 8 bytes');
+  let bits = 0n;
+  for (const b of bytes.slice(0, 8)) bits = (bits << 8n) | BigInt(b);
+  bits >>= 4n; // 64 → 60 bits = 12 characters
+  let out = '';
+  for (let i = 0; i < 12; i++) {
+    out = CROCKFORD[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
+  return `AC-${out}`;
+}

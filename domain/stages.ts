@@ -1,0 +1,30 @@
+/**
+ * The five stages of the design and the statuses within each. A status names where inside its
+ * stage a case is, which is what decides the events allowed next.
+ */
+export const STATUSES = {
+  claim: ['lodged', 'screened', 'interviewed', 'reconsidering'],
+  decision: ['refused'],
+  appeal: ['lodged'],
+  tribunal: ['listed', 'allowed', 'dismissed', 'onward-appeal-pending', 'remitted'],
+  exit: ['granted', 'certified', 'inadmissible', 'withdrawn', 'appeal-rights-exhausted', 'leave-granted', 'removed', 'departed'],
+} as const;
+
+export type Stage = keyof typeof STATUSES;
+export type StatusOf<S extends Stage> = (typeof STATUSES)[S][number];
+export type Status = StatusOf<Stage>;
+/** A place in the lifecycle, written `stage:status`, e.g. `decision:refused`. */
+export type Position = { [S in Stage]: `${S}:${StatusOf<S>}` }[Stage];
+
+export const STAGES = Object.keys(STATUSES) as Stage[];
+export const POSITIONS = STAGES.flatMap((stage) => STATUSES[stage].map((status) => `${stage}:${status}` as Position));
+
+export const positionOf = (state: { stage: Stage; status: Status }): Position => `${state.stage}:${state.status}` as Position;
+
+export function splitPosition(position: Position): { stage: Stage; status: Status } {
+  const [stage, status] = position.split(':') as [Stage, Status];
+  return { stage, status };
+}
+
+/** Every position of a stage, for table rows that accept "anywhere in claim". */
+export const anyOf = (stage: Stage): Position[] => POSITIONS.filter((p) => p.startsWith(`${stage}:`));

@@ -1,0 +1,71 @@
+/**
+ * Child processes of the project (worker, API, reference systems) run the same way from
+ * `npm start` and from tests: TypeScript through tsx, output prefixed or captured, and stopped
+ * with SIGTERM, then SIGKILL after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Service {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  stop(graceMs?: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Each output line, e.g. to print with a prefix or to keep for a failing test. */
+  onLine?: (line: string) => void;
+}
+
+export function spawnService(name: string, script: string, options: SpawnOptions = {}): Service {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onLine = options.onLine ?? (() => {});
+  for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    name,
+    process: child,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (!alive()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (!alive()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `url` until it answers 2xx, or throws after `timeoutMs` (or when `service` dies first). */
+export async function waitForHttp(url: string, timeoutMs: number, service?: Service): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  void service?.exited.then(() => (died = true));
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`${service?.name} exited before ${url} was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+}

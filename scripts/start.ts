@@ -1,0 +1,96 @@
+/**
+ * `npm start`: the whole thing on one machine. The Temporal dev server on a SQLite file under
+ * data/ (or the server at TEMPORAL_ADDRESS), the worker and the API; prints where to click and a
+ * dev token per role. Ctrl-C stops every child. Run it again: the cases are still there.
+ */
+import { resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { signDevToken } from '../api/auth.js';
+import { configOrExit } from '../config/index.js';
+import { ROLES } from '../domain/index.js';
+import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
+import { resolveTemporalCli } from './temporal-cli.js';
+import { prepareNamespace, startDevServer, type DevServer } from './temporal-server.js';
+
+const say = (line: string) => console.log(`[start] ${line}`);
+const config = configOrExit();
+const services: Service[] = [];
+let devServer: DevServer | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
+  stopping = true;
+  say('stopping…');
+  // The API first (finish requests in flight), then the worker, then the server under them.
+  for (const s of [...services].reverse()) await s.stop(config.shutdownGraceMs);
+  await devServer?.stop();
+  say('stopped; nothing left running.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  const cli = await resolveTemporalCli({ log: say });
+  if (!cli.ok) {
+    console.error(cli.error);
+    process.exit(1);
+  }
+  say(cli.value.description);
+  let address: string;
+  if (cli.value.kind === 'external') {
+    address = cli.value.address;
+  } else {
+    const dbFile = resolve(ROOT, config.temporal.dbFile);
+    devServer = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(ROOT, 'data/temporal.log'), namespaces: [config.temporal.namespace] });
+    address = devServer.address;
+    say(`Temporal dev server on ${address}, state in ${dbFile}`);
+  }
+  const connection = await Connection.connect({ address });
+  await prepareNamespace(connection, config.temporal.namespace, config.temporal.retentionDays);
+  await connection.close();
+
+  const env = { TEMPORAL_ADDRESS: address };
+  const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
+  for (const [name, script] of [
+    ['worker', 'worker.ts'],
+    ['api', 'api/server.ts'],
+  ] as const) {
+    const service = spawnService(name, script, { env, onLine: prefixed(name) });
+    services.push(service);
+    void service.exited.then((code) => {
+      if (!stopping) {
+        say(`${name} exited unexpectedly (code ${code}); stopping the rest.`);
+        void stopAll(1);
+      }
+    });
+  }
+  const apiUrl = `http://localhost:${config.port}`;
+  await waitForHttp(`${apiUrl}/readyz`, 60_000, services.at(-1));
+
+  const tokens = await Promise.all(ROLES.map(async (role) => `  ${role.padEnd(12)} ${await signDevToken({ role, sub: `dev-${role}` }, config.auth)}`));
+  console.log(
+    [
+      '',
+      '  Asylum case tracker is running.',
+      '',
+      `  API            ${apiUrl}   (health: ${apiUrl}/readyz)`,
+      `  Temporal UI    ${devServer?.uiUrl ? `${devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(the server at ${address} serves its own)`}`,
+      '',
+      '  Dev tokens (12 h; another any time: npm run token -- --role supervisor --sub alice):',
+      ...tokens,
+      '',
+      '  Try:',
+      `    TOKEN=<caseworker token above>`,
+      `    curl -s -X POST ${apiUrl}/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+      `      -d '{"homeOfficeRef":"H1234567","person":{"name":"A N Other","dateOfBirth":"1990-01-01","nationality":"ERI"},"claimDate":"2026-01-05","cohort":{"supportedAccommodation":true,"foreignNationalOffender":false,"detained":false}}'`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+} catch (err) {
+  console.error(`[start] failed: ${err instanceof Error ? err.message : String(err)}`);
+  await stopAll(1);
+}

@@ -1,0 +1,53 @@
+/**
+ * The worker: wiring only. Load config, connect once, build activities from their adapters, serve
+ * the case workflows, shut down cleanly on SIGINT/SIGTERM. Tests boot `createWorker` itself, so a
+ * registration missing here fails CI.
+ */
+import { fileURLToPath } from 'node:url';
+import type { NativeConnection} from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities/index.js';
+import { configOrExit, type Config } from './config/index.js';
+import { createLogger } from './config/logger.js';
+import { connectWorker } from './config/temporal.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface WorkerWiring {
+  connection: NativeConnection;
+  config: Config;
+  /** A prebuilt bundle (tests build one per run; production ships one). Default: bundle at start. */
+  workflowBundle?: { code: string } | { codePath: string };
+  overrides?: Partial<WorkerOptions>;
+}
+
+export async function createWorker({ connection, config, workflowBundle, overrides }: WorkerWiring): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({}),
+    ...overrides,
+  });
+}
+
+async function main() {
+  const config = configOrExit();
+  const log = createLogger(config, 'worker');
+  const connection = await connectWorker(config);
+  const bundlePath = process.env.WORKFLOW_BUNDLE;
+  const worker = await createWorker({ connection, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
+  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
+  await worker.run();
+  await connection.close();
+  log.info('worker stopped');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

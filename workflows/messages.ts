@@ -1,0 +1,34 @@
+/**
+ * Every message of the case workflow, with its argument and result types, the task queue's
+ * default name and the workflow-id helpers. The API imports this file and nothing else from
+ * workflows/, so it never loads the workflow body.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, CaseEvent, CaseState, CaseView, OpenCaseInput } from '../domain/index.js';
+
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+export interface CaseWorkflowInput {
+  open: OpenCaseInput;
+  /** Set when the workflow continues as new: everything the next run needs, nothing more. */
+  carried?: CarriedState;
+}
+
+export interface CarriedState {
+  state: CaseState;
+}
+
+export interface ApplyEventRequest {
+  event: CaseEvent;
+  actor: Actor;
+}
+
+export const applyEventUpdate = defineUpdate<CaseView, [ApplyEventRequest]>('applyEvent');
+export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/** Failure types an update can end with: the domain's rejection kinds, named once. */
+export type { Rejection } from '../domain/index.js';
+
+const PREFIX = 'case-';
+export const caseWorkflowId = (caseId: string) => `${PREFIX}${caseId}`;
+export const caseIdFromWorkflowId = (workflowId: string): string | undefined => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : undefined);
