@@ -5,6 +5,7 @@ export default defineConfig({
     // Worker threads crash the Temporal SDK's native bridge: one process per test file.
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

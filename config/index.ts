@@ -4,12 +4,6 @@
  */
 import { z } from 'zod';
 
-/** `"false"`, `"0"` and `""` are false: never `Boolean(env)`, which makes "false" true. */
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .default('false')
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** The fixed dev default: fine on a laptop, refused when NODE_ENV=production. */
@@ -31,7 +25,6 @@ const schema = z
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
     JWKS_URL: z.url().optional(),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
-    SERVE_DOCS: flag,
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
     message: 'In production set JWKS_URL or a JWT_SECRET of your own; the dev default is public.',
@@ -47,7 +40,7 @@ function toConfig(env: z.infer<typeof schema>) {
     logLevel: env.LOG_LEVEL,
     temporal: {
       /** Unset: the start-up script runs a dev server on devPort and sets this. */
-      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
+      address: env.TEMPORAL_ADDRESS || `127.0.0.1:${env.TEMPORAL_PORT}`,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       devPort: env.TEMPORAL_PORT,

@@ -3,7 +3,7 @@
  * data/ (or the server at TEMPORAL_ADDRESS), the worker and the API; prints where to click and a
  * dev token per role. Ctrl-C stops every child. Run it again: the cases are still there.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
@@ -43,7 +43,7 @@ try {
     address = cli.value.address;
   } else {
     const dbFile = resolve(ROOT, config.temporal.dbFile);
-    devServer = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(ROOT, 'data/temporal.log'), namespaces: [config.temporal.namespace] });
+    devServer = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(dirname(dbFile), 'temporal.log'), namespaces: [config.temporal.namespace] });
     address = devServer.address;
     say(`Temporal dev server on ${address}, state in ${dbFile}`);
   }

@@ -1,0 +1,110 @@
+/**
+ * A stack per test file on the run's one Temporal server: the real worker wiring (worker.ts) on a
+ * task queue of its own, and the real API app on a free port, driven over real HTTP.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createApp } from '../api/app.js';
+import { signDevToken } from '../api/auth.js';
+import { loadConfig, type Config } from '../config/index.js';
+import type { Role } from '../domain/index.js';
+import { createWorker } from '../worker.js';
+
+let runtimeInstalled = false;
+
+export interface Stack {
+  baseUrl: string;
+  client: Client;
+  config: Config;
+  worker: Worker;
+  token(role: Role, sub?: string): Promise<string>;
+  /** fetch with a bearer token for `role` and JSON in and out. */
+  call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  stop(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const result = loadConfig({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('namespace'),
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  if (!result.ok) throw new Error(result.error);
+  return result.config;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  if (!runtimeInstalled) {
+    // The SDK's own logs only when something is wrong: test output stays readable.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const config = testConfig(env);
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker({ connection: nativeConnection, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const token = (role: Role, sub = `test-${role}`) => signDevToken({ role, sub }, config.auth);
+
+  return {
+    baseUrl,
+    client,
+    config,
+    worker,
+    token,
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.role !== null) headers.authorization = `Bearer ${await token(options.role ?? 'caseworker')}`;
+      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** A Home Office reference for a new case (random: the run's server is fresh, so clashes are 1 in 10^7 per pair). */
+export function uniqueHomeOfficeRef(): string {
+  return `T${String(randomInt(10_000_000)).padStart(7, '0')}`;
+}
+
+export function newCaseBody(overrides: Record<string, unknown> = {}): Record<string, any> {
+  return {
+    homeOfficeRef: uniqueHomeOfficeRef(),
+    person: { name: 'Test Person', dateOfBirth: '1990-04-01', nationality: 'ERI' },
+    claimDate: '2026-01-05',
+    cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
+    ...overrides,
+  };
+}
+
+/** How many events the current run's history holds. */
+export async function historyLength(client: Client, workflowId: string): Promise<number> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events?.length ?? 0;
+}

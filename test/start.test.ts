@@ -1,0 +1,103 @@
+/**
+ * `npm start` as a user runs it: everything comes up, the printed token works, Ctrl-C leaves no
+ * process behind, and a second start still has the case.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnService, type Service } from '../scripts/processes.js';
+import { newCaseBody } from './harness.js';
+import { freePort } from './ports.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'case-tracker-start-'));
+const running: Service[] = [];
+afterAll(async () => {
+  for (const s of running) await s.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<{ service: Service; output: string[] }> {
+  const output: string[] = [];
+  let ready: () => void;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const service = spawnService('start', 'scripts/start.ts', {
+    env,
+    onLine: (line) => {
+      output.push(line);
+      if (line.includes('Ctrl-C stops everything')) ready();
+    },
+  });
+  running.push(service);
+  const outcome = await Promise.race([isReady.then(() => 'ready'), service.exited.then((code) => `exited ${code}`), new Promise((r) => setTimeout(() => r('timeout'), 90_000))]);
+  if (outcome !== 'ready') throw new Error(`npm start did not come up (${outcome}):\n${output.join('\n')}`);
+  return { service, output };
+}
+
+/** Every process below `pid`, from the process table. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const walk = (parent: number) => rows.filter(([, ppid]) => ppid === parent).forEach(([child]) => (found.push(child), walk(child)));
+  walk(pid);
+  return found;
+}
+
+async function settle(survivors: () => number[], withinMs: number): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  while (survivors().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return survivors();
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start', () => {
+  it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 240_000 }, async () => {
+    const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const env = { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+
+    const first = await start(env);
+    const banner = first.output.join('\n');
+    expect(banner).toContain(`http://localhost:${port}`);
+    expect(banner).toContain(`http://127.0.0.1:${uiPort}/namespaces/asylum-cases/workflows`);
+    const token = /^\s+caseworker\s+(\S+)$/m.exec(banner)?.[1];
+    expect(token).toBeTruthy();
+
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    const created = await fetch(`http://127.0.0.1:${port}/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(newCaseBody()),
+    });
+    expect(created.status).toBe(201);
+    const { caseId } = (await created.json()) as { caseId: string };
+
+    const children = descendants(first.service.process.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(3); // dev server, worker, API
+    first.service.process.kill('SIGINT');
+    expect(await first.service.exited).toBe(0);
+    // Helpers such as tsx's esbuild service leave when their parent does: allow them a moment.
+    const survivors = await settle(() => children.filter(alive), 3_000);
+    if (survivors.length) console.error(execFileSync('ps', ['-o', 'pid,stat,cmd', '-p', survivors.join(',')], { encoding: 'utf8' }));
+    expect(survivors).toEqual([]);
+
+    const second = await start(env);
+    const again = await fetch(`http://127.0.0.1:${port}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ caseId, stage: 'claim', status: 'lodged' });
+    second.service.process.kill('SIGINT');
+    expect(await second.service.exited).toBe(0);
+  });
+});
