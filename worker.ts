@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection} from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import { httpSystemPort } from './activities/ports.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectWorker } from './config/temporal.js';
@@ -27,7 +28,9 @@ export async function createWorker({ connection, config, workflowBundle, overrid
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({}),
+    activities: createActivities({
+      ports: { homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice), courts: httpSystemPort('courts', config.systems.courts) },
+    }),
     ...overrides,
   });
 }

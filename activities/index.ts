@@ -1,12 +1,21 @@
 /**
  * Activities: the only code that talks to the Home Office and courts systems. The factory takes
- * its ports, so tests and production wire different adapters into the same code.
+ * one port per system, so tests and production wire different adapters into the same code.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ActivityDeps {}
+import type { OutboundMessage, Receipt, System } from '../domain/index.js';
+import type { SystemPort } from './ports.js';
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export interface ActivityDeps {
+  ports: Record<System, SystemPort>;
+}
+
+export function createActivities({ ports }: ActivityDeps) {
+  return {
+    /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
+    async deliver(message: OutboundMessage): Promise<Receipt> {
+      return ports[message.system].deliver(message);
+    },
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,6 +10,7 @@ import {
   HO_REF_PATTERN,
   isCalendarDate,
   isHmctsRef,
+  SYSTEMS,
   UAN_PATTERN,
   type CaseEvent,
   type FieldError,
@@ -57,6 +58,7 @@ export const caseEventBody = z.discriminatedUnion('type', [
   ev('person.reported', {}),
   ev('further-submissions.lodged', { freshClaim: z.boolean() }),
   ev('case.assigned', { assignee: text(100) }),
+  ev('sync.resent', { system: z.enum(SYSTEMS) }),
 ]);
 export type CaseEventBody = z.infer<typeof caseEventBody>;
 

@@ -24,6 +24,8 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
     JWKS_URL: z.url().optional(),
+    HOME_OFFICE_URL: z.url().default('http://127.0.0.1:4001'),
+    HMCTS_URL: z.url().default('http://127.0.0.1:4002'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -48,6 +50,7 @@ function toConfig(env: z.infer<typeof schema>) {
       dbFile: env.TEMPORAL_DB,
       retentionDays: env.TEMPORAL_RETENTION_DAYS,
     },
+    systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };

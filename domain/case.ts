@@ -67,7 +67,21 @@ export interface CaseState {
   openedAt: string;
   /** Sequence number of the last change applied; 0 for a case just opened. */
   version: number;
+  /** Delivery to each external system, as the workflow's sync loops report it. */
+  sync: Record<System, SyncStatus>;
 }
+
+export interface SyncStatus {
+  /** Sequence number of the last change the system has acknowledged (0: none yet). */
+  delivered: number;
+  /** Changes waiting for delivery, in order. */
+  pending: number;
+  /** A permanent rejection: delivery to this system stops here until a supervisor re-sends. */
+  failure: { seq: number; reason: string; at: string } | null;
+  lastReceipt?: string;
+}
+
+const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
 
 /** Pure: the API answers with the same state the workflow starts from. */
 export function openCase(input: OpenCaseInput): CaseState {
@@ -89,6 +103,7 @@ export function openCase(input: OpenCaseInput): CaseState {
     dates: { claimDate: input.claimDate },
     openedAt: input.openedAt,
     version: 0,
+    sync: { homeOffice: NO_SYNC, courts: NO_SYNC },
   };
 }
 

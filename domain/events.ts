@@ -4,7 +4,7 @@
  * `allowedEvents`, `checkEvent` and `applyEvent` read only this table; so do the workflow's
  * update validator, the API's 409 answer and the docs.
  */
-import type { CaseState, System } from './case.js';
+import { SYSTEMS, type CaseState, type System } from './case.js';
 import { isHmctsRef } from './identifiers.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
@@ -30,6 +30,7 @@ export type CaseEvent =
   | { type: 'person.reported' }
   | { type: 'further-submissions.lodged'; freshClaim: boolean }
   | { type: 'case.assigned'; assignee: string }
+  | { type: 'sync.resent'; system: System }
   | { type: 'appeal-window.expired' }
   | { type: 'onward-appeal-window.expired' };
 
@@ -197,6 +198,15 @@ export const EVENT_TABLE: Table = {
     notify: HO,
   },
   'case.assigned': { roles: ['caseworker', 'supervisor'], from: ANYWHERE, check: (e) => nonEmpty('assignee', e.assignee), apply: (s, e) => ({ ...s, assignee: e.assignee.trim() }), notify: NONE },
+  'sync.resent': {
+    roles: ['supervisor'],
+    from: ANYWHERE,
+    check: (e) => oneOf('system', e.system, SYSTEMS),
+    guard: (s) => (SYSTEMS.some((sys) => s.sync[sys].failure) ? null : 'no sync failure to re-send'),
+    // The failure is cleared by the workflow, which re-sends the same message once this is recorded.
+    apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
+    notify: NONE,
+  },
   'appeal-window.expired': { roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
   'onward-appeal-window.expired': { roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
 };

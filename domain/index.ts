@@ -4,3 +4,8 @@ export * from './identifiers.js';
 export * from './roles.js';
 export * from './stages.js';
 export * from './view.js';
+export * from './outbound.js';
+export * from './policy.js';
+export * from './timers.js';
+export * from './sync.js';
+export * from './failures.js';

@@ -15,6 +15,7 @@ export interface CaseView {
   counts: CaseState['counts'];
   dates: CaseState['dates'];
   clocks: unknown[];
+  sync: CaseState['sync'];
   allowedEvents: EventType[];
   openedAt: string;
   version: number;
@@ -33,6 +34,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     counts: state.counts,
     dates: state.dates,
     clocks: [],
+    sync: state.sync,
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,

@@ -18,13 +18,14 @@ export interface Service {
 }
 
 export interface SpawnOptions {
+  args?: string[];
   env?: NodeJS.ProcessEnv;
   /** Each output line, e.g. to print with a prefix or to keep for a failing test. */
   onLine?: (line: string) => void;
 }
 
 export function spawnService(name: string, script: string, options: SpawnOptions = {}): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseWorkflowId } from '../workflows/messages.js';
 import { historyLength, newCaseBody, startStack, type Stack } from './harness.js';
+import { eventually } from './systems.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -88,6 +89,8 @@ describe('POST /cases/:caseId/events', () => {
   it('refuses an event not allowed now with 409 and the allowed events, leaving history untouched', async () => {
     const caseId = await openCase();
     await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
+    // Let the delivery to the Home Office settle first: it adds its own events to history.
+    await eventually(async () => ((await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.delivered === 1 ? true : undefined));
     const before = await historyLength(stack.client, caseWorkflowId(caseId));
     const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
     expect(res.status).toBe(409);

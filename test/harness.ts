@@ -13,14 +13,19 @@ import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
 import { createWorker } from '../worker.js';
+import { spawnService, type Service } from '../scripts/processes.js';
+import { startSystem, type RunningSystem } from './systems.js';
 
 let runtimeInstalled = false;
 
 export interface Stack {
   baseUrl: string;
+  systems: { homeOffice: RunningSystem; courts: RunningSystem };
+  /** The worker: in-process by default; a separate process (killable) with `workerProcess`. */
+  killWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   client: Client;
   config: Config;
-  worker: Worker;
   token(role: Role, sub?: string): Promise<string>;
   /** fetch with a bearer token for `role` and JSON in and out. */
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
@@ -39,16 +44,44 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return result.config;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  env?: Record<string, string>;
+  /** Run the worker as its own process (worker.ts), so a test can SIGKILL it. */
+  workerProcess?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     // The SDK's own logs only when something is wrong: test output stays readable.
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  const [homeOffice, courts] = await Promise.all([startSystem('home-office'), startSystem('hmcts')]);
+  const env = { HOME_OFFICE_URL: homeOffice.url, HMCTS_URL: courts.url, ...options.env };
   const config = testConfig(env);
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createWorker({ connection: nativeConnection, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
-  const running = worker.run();
+  let nativeConnection: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let workerService: Service | undefined;
+  async function startWorker() {
+    if (options.workerProcess) {
+      workerService = spawnService('worker', 'worker.ts', {
+        env: { ...env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath'), LOG_LEVEL: 'warn' },
+      });
+      return;
+    }
+    nativeConnection ??= await NativeConnection.connect({ address: config.temporal.address });
+    worker = await createWorker({ connection: nativeConnection, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    running = worker.run();
+  }
+  async function killWorker() {
+    if (workerService) await workerService.kill();
+    else if (worker) {
+      worker.shutdown();
+      await running;
+    }
+  }
+  await startWorker();
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }) });
@@ -63,7 +96,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     baseUrl,
     client,
     config,
-    worker,
+    systems: { homeOffice, courts },
+    killWorker,
+    startWorker,
     token,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -80,10 +115,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      worker.shutdown();
-      await running;
+      await killWorker();
       await connection.close();
-      await nativeConnection.close();
+      await nativeConnection?.close();
+      await Promise.all([homeOffice.kill(), courts.kill()]);
     },
   };
 }

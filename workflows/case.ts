@@ -1,41 +1,108 @@
 /**
  * One asylum case, claim to exit and beyond: this workflow's history is the case's record.
- * It only wires handlers and waits; every rule lives in domain/.
+ * It wires handlers, runs one in-order delivery loop per external system, sleeps until the next
+ * statutory limit, and hands over to a fresh run when history grows long. Every rule lives in
+ * domain/.
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { applyEvent, caseView, checkEvent, openCase, type CaseState } from '../domain/index.js';
-import { applyEventUpdate, caseStateQuery, type CaseWorkflowInput } from './messages.js';
+import type { Activities } from '../activities/index.js';
+import {
+  applyEvent,
+  caseView,
+  checkEvent,
+  DEFAULT_POLICY,
+  nextTimer,
+  openCase,
+  outboundMessages,
+  recipients,
+  recordDelivered,
+  recordQueued,
+  recordRejected,
+  SYNC_REJECTED,
+  SYSTEMS,
+  type Actor,
+  type CaseEvent,
+  type CaseState,
+  type CaseView,
+  type OutboundMessage,
+  type System,
+} from '../domain/index.js';
+import { applyEventUpdate, caseStateQuery, type CarriedState, type CaseWorkflowInput } from './messages.js';
 import { searchAttributesOf } from './search-attributes.js';
+
+// Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
+// a change, never drops it.
+// Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
+const { deliver } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [SYNC_REJECTED] },
+});
+
+const SYSTEM_ACTOR: Actor = { id: 'workflow', role: 'system' };
+/** How many update answers travel across continue-as-new, for late retries of the same key. */
+const RECENT_UPDATES_KEPT = 50;
 
 const now = () => new Date().toISOString(); // workflow time: deterministic on replay
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
+  const policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let state: CaseState = input.carried?.state ?? openCase(input.open);
+  const outbox: Record<System, OutboundMessage[]> = input.carried?.outbox ?? { homeOffice: [], courts: [] };
+  const recentUpdates = new Map(input.carried?.recentUpdates ?? []);
+  let draining = false;
+  let inFlight = 0;
+
+  function setState(next: CaseState) {
+    const changed = changedSearchAttributes(state, next);
+    state = next;
+    if (changed.length > 0) upsertSearchAttributes(changed);
+  }
+
+  /** Applies a checked event: next sequence number, outbound messages queued, state replaced. */
+  function change(event: CaseEvent, actor: Actor): CaseView {
+    const at = now();
+    const before = state;
+    let after: CaseState = { ...applyEvent(before, event, { at }), version: before.version + 1 };
+    for (const message of outboundMessages(recipients(before, event), after, event, actor, at)) {
+      outbox[message.system].push(message);
+      after = recordQueued(after, message.system, outbox[message.system].length);
+    }
+    setState(after);
+    return caseView(state);
+  }
 
   setHandler(caseStateQuery, () => state);
 
   setHandler(
     applyEventUpdate,
-    ({ event }) => {
-      const before = state;
-      state = { ...applyEvent(state, event, { at: now() }), version: state.version + 1 };
-      const changed = changedSearchAttributes(before, state);
-      if (changed.length > 0) upsertSearchAttributes(changed);
-      return caseView(state);
+    ({ event, actor }) => {
+      const id = currentUpdateInfo()?.id;
+      const earlier = id ? recentUpdates.get(id) : undefined;
+      if (earlier) return earlier;
+      const view = change(event, actor);
+      if (id) {
+        recentUpdates.set(id, view);
+        if (recentUpdates.size > RECENT_UPDATES_KEPT) recentUpdates.delete(recentUpdates.keys().next().value!);
+      }
+      return view;
     },
     {
       // Synchronous, so a rejected event leaves nothing in history.
       validator: ({ event, actor }) => {
+        const id = currentUpdateInfo()?.id;
+        if (id && recentUpdates.has(id)) return; // a retry of a change already applied: answer it again
         const rejection = checkEvent(state, event, actor?.role, { at: now() });
         if (rejection) {
           const message = rejection.kind === 'invalid' ? rejection.errors.map((e) => `${e.field} ${e.message}`).join('; ') : rejection.message;
@@ -45,14 +112,52 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
   );
 
-  // Dormant between events, possibly for years; hand over to a fresh run when history grows long.
-  await condition(() => workflowInfo().continueAsNewSuggested);
-  await condition(allHandlersFinished);
-  await continueAsNew<typeof caseWorkflow>({ open: input.open, carried: { state } });
+  /** One loop per system: head of the queue first, so a later change never overtakes an earlier one. */
+  async function syncLoop(system: System): Promise<void> {
+    for (;;) {
+      await condition(() => !draining && outbox[system].length > 0 && state.sync[system].failure === null);
+      const message = outbox[system][0]!;
+      inFlight += 1;
+      try {
+        const receipt = await deliver(message);
+        outbox[system].shift();
+        setState(recordDelivered(state, system, message.seq, receipt, outbox[system].length));
+      } catch (err) {
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === SYNC_REJECTED) {
+          setState(recordRejected(state, system, message.seq, err.cause.message, now()));
+        } else {
+          throw err;
+        }
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  }
+  for (const system of SYSTEMS) void syncLoop(system);
+
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
+
+  // Dormant between events, possibly for years. Wake for a change, a due time limit, or long history.
+  for (;;) {
+    const due = nextTimer(state, policy);
+    const version = state.version;
+    const woke = await condition(() => state.version !== version || historyIsLong(), due ? Math.max(1, Date.parse(due.at) - Date.now()) : undefined);
+    if (!woke && due) {
+      change({ type: due.type }, SYSTEM_ACTOR);
+      continue;
+    }
+    if (historyIsLong()) break;
+  }
+
+  // Hand over: no delivery in flight, no handler half-way; undelivered messages travel along.
+  draining = true;
+  await condition(() => inFlight === 0 && allHandlersFinished());
+  const carried: CarriedState = { state, outbox, recentUpdates: [...recentUpdates] };
+  await continueAsNew<typeof caseWorkflow>({ ...input, carried });
 }
 
 /** Upsert only what changed: each upsert is an event in history. */
-function changedSearchAttributes(before: CaseState, after: CaseState): SearchAttributeUpdatePair[] {
+function changedSearchAttributes(before: CaseState, after: CaseState) {
   const was = new Map(searchAttributesOf(before).map((p) => [p.key.name, JSON.stringify(p.value)]));
   return searchAttributesOf(after).filter((p) => was.get(p.key.name) !== JSON.stringify(p.value));
 }

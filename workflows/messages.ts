@@ -4,18 +4,26 @@
  * workflows/, so it never loads the workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseEvent, CaseState, CaseView, OpenCaseInput } from '../domain/index.js';
+import type { Actor, CaseEvent, CaseState, CaseView, OpenCaseInput, OutboundMessage, Policy, System } from '../domain/index.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
 export interface CaseWorkflowInput {
   open: OpenCaseInput;
+  /** The statutory limits this case runs on, fixed when it opens. Default: DEFAULT_POLICY. */
+  policy?: Policy;
+  /** Tests only: continue as new once history reaches this many events. */
+  continueAsNewAfterEvents?: number;
   /** Set when the workflow continues as new: everything the next run needs, nothing more. */
   carried?: CarriedState;
 }
 
 export interface CarriedState {
   state: CaseState;
+  /** Changes not yet acknowledged by each system, in order. */
+  outbox: Record<System, OutboundMessage[]>;
+  /** Answers to the latest updates by id, so a retry after continue-as-new still applies once. */
+  recentUpdates: Array<[string, CaseView]>;
 }
 
 export interface ApplyEventRequest {

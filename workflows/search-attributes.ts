@@ -5,7 +5,7 @@
  * and 10 Keyword custom attributes: keep within those.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { externalRefs, type CaseState } from '../domain/index.js';
+import { externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
 
 export const SA = {
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
@@ -36,6 +36,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     { key: SA.refs, value: [state.caseId, ...externalRefs(state)] },
     { key: SA.appeals, value: state.counts.appeals },
     { key: SA.absconded, value: state.flags.absconded },
+    { key: SA.syncFailed, value: hasSyncFailure(state) },
   ];
   // Keyword attributes cannot be null; an unassigned case simply lacks the attribute.
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });

@@ -1,0 +1,44 @@
+/**
+ * What each external system hears of a change: one message per change per system, keyed so the
+ * receiver can apply it exactly once and check it arrives in order.
+ */
+import type { CaseState, System } from './case.js';
+import type { CaseEvent } from './events.js';
+import type { Actor } from './roles.js';
+
+export interface OutboundMessage {
+  /** case id + sequence + system: the receiver's idempotency key. */
+  key: string;
+  system: System;
+  caseId: string;
+  seq: number;
+  type: CaseEvent['type'];
+  at: string;
+  actor: Actor;
+  event: CaseEvent;
+  /** The case as it stands after the change: references, stage and the dates that drive clocks. */
+  after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+}
+
+export interface Receipt {
+  /** The receiving system's own id for what it stored. */
+  receiptId: string;
+  /** References the system assigned (HMCTS: its appeal reference and case number). */
+  references?: { hmctsRef?: string; courtCaseNumber?: string };
+}
+
+export const messageKey = (caseId: string, seq: number, system: System) => `${caseId}:${seq}:${system}`;
+
+export function outboundMessages(systems: readonly System[], after: CaseState, event: CaseEvent, actor: Actor, at: string): OutboundMessage[] {
+  return systems.map((system) => ({
+    key: messageKey(after.caseId, after.version, system),
+    system,
+    caseId: after.caseId,
+    seq: after.version,
+    type: event.type,
+    at,
+    actor,
+    event,
+    after: { stage: after.stage, status: after.status, identifiers: after.identifiers, dates: after.dates, cohort: after.cohort },
+  }));
+}

@@ -1,0 +1,24 @@
+/** How delivery outcomes change a case's sync status. Pure; the workflow's sync loops call these. */
+import type { CaseState, System } from './case.js';
+import type { Receipt } from './outbound.js';
+
+const withSync = (state: CaseState, system: System, patch: Partial<CaseState['sync'][System]>): CaseState => ({
+  ...state,
+  sync: { ...state.sync, [system]: { ...state.sync[system], ...patch } },
+});
+
+export const recordQueued = (state: CaseState, system: System, pending: number) => withSync(state, system, { pending });
+
+/** A delivery acknowledged; references the system assigned fill gaps in ours, never overwrite them. */
+export function recordDelivered(state: CaseState, system: System, seq: number, receipt: Receipt, pending: number): CaseState {
+  const next = withSync(state, system, { delivered: seq, pending, lastReceipt: receipt.receiptId });
+  const refs = receipt.references ?? {};
+  const identifiers = { ...next.identifiers };
+  if (refs.hmctsRef && !identifiers.hmctsRef) identifiers.hmctsRef = refs.hmctsRef;
+  if (refs.courtCaseNumber && !identifiers.courtCaseNumber) identifiers.courtCaseNumber = refs.courtCaseNumber;
+  return { ...next, identifiers };
+}
+
+export const recordRejected = (state: CaseState, system: System, seq: number, reason: string, at: string) => withSync(state, system, { failure: { seq, reason, at } });
+
+export const hasSyncFailure = (state: CaseState) => state.sync.homeOffice.failure !== null || state.sync.courts.failure !== null;

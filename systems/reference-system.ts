@@ -1,0 +1,131 @@
+/**
+ * What the reference Home Office and HMCTS services share: a durable store of the messages they
+ * received, idempotent receipt by key, in-order checking per case, their view of a case, and
+ * faults switchable at run time (latency, error rate, full outage, rejection of chosen references).
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { JsonlStore } from './store.js';
+
+/** The part of our outbound message a reference system reads. */
+export interface InboundMessage {
+  key: string;
+  caseId: string;
+  seq: number;
+  type: string;
+  at: string;
+  event: Record<string, unknown>;
+  after: { stage: string; status: string; identifiers: Record<string, string | undefined> };
+}
+
+export interface StoredMessage {
+  key: string;
+  caseId: string;
+  seq: number;
+  type: string;
+  receivedAt: string;
+  receipt: { receiptId: string; references?: Record<string, string> };
+  stage: string;
+  status: string;
+}
+
+export interface Faults {
+  latencyMs: number;
+  /** 0..1: the share of deliveries answered 503 before anything is stored. */
+  errorRate: number;
+  /** Connections to /messages and /cases are cut, as if the system were off. */
+  down: boolean;
+  /** Case ids or references whose messages are refused with 422 (a permanent rejection). */
+  rejectRefs: string[];
+}
+
+export interface SystemBehaviour {
+  name: string;
+  /** References this system assigns on a message it has not seen before (HMCTS: its appeal ref). */
+  assign?: (message: InboundMessage, earlier: StoredMessage[]) => Record<string, string> | undefined;
+}
+
+const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, down: false, rejectRefs: [] };
+
+export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: string) {
+  const store = new JsonlStore<StoredMessage>(dataFile);
+  const byKey = new Map(store.records.map((m) => [m.key, m]));
+  let faults: Faults = { ...NO_FAULTS };
+  const stats = { received: 0, duplicates: 0, injectedErrors: 0, rejected: 0, outOfOrder: 0 };
+
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ system: behaviour.name, status: 'ok' });
+  });
+  app.get('/admin/faults', (_req, res) => {
+    res.json(faults);
+  });
+  app.put('/admin/faults', (req, res) => {
+    faults = { ...NO_FAULTS, ...(req.body as Partial<Faults>) };
+    res.json(faults);
+  });
+  app.get('/admin/stats', (_req, res) => {
+    res.json({ ...stats, stored: store.records.length });
+  });
+
+  const outage = (req: Request, res: Response, next: () => void) => {
+    if (faults.down) return req.socket.destroy();
+    next();
+  };
+
+  app.post('/messages', outage, async (req, res) => {
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    const message = req.body as InboundMessage;
+    if (typeof message?.key !== 'string' || typeof message.caseId !== 'string' || !Number.isInteger(message.seq)) {
+      return res.status(400).json({ error: 'a message needs key, caseId and an integer seq' });
+    }
+    const seen = byKey.get(message.key);
+    if (seen) {
+      stats.duplicates += 1;
+      return res.json(seen.receipt);
+    }
+    if (Math.random() < faults.errorRate) {
+      stats.injectedErrors += 1;
+      return res.status(503).json({ error: 'injected failure' });
+    }
+    const refs = [message.caseId, ...Object.values(message.after?.identifiers ?? {})];
+    if (refs.some((r) => r && faults.rejectRefs.includes(r))) {
+      stats.rejected += 1;
+      return res.status(422).json({ error: `unknown reference for ${message.caseId}` });
+    }
+    const earlier = store.records.filter((m) => m.caseId === message.caseId);
+    const last = earlier.at(-1);
+    if (last && message.seq <= last.seq) {
+      stats.outOfOrder += 1;
+      return res.status(409).json({ error: `out of order: seq ${message.seq} after ${last.seq}` });
+    }
+    const references = behaviour.assign?.(message, earlier);
+    const stored: StoredMessage = {
+      key: message.key,
+      caseId: message.caseId,
+      seq: message.seq,
+      type: message.type,
+      receivedAt: new Date().toISOString(),
+      receipt: { receiptId: `${behaviour.name}-${randomUUID()}`, ...(references ? { references } : {}) },
+      stage: message.after?.stage,
+      status: message.after?.status,
+    };
+    store.append(stored);
+    byKey.set(stored.key, stored);
+    stats.received += 1;
+    res.status(201).json(stored.receipt);
+  });
+
+  /** This system's view of a case, for reconciliation and for tests. */
+  app.get('/cases/:caseId', outage, (req, res) => {
+    const messages = store.records.filter((m) => m.caseId === req.params.caseId);
+    if (messages.length === 0) return res.status(404).json({ error: 'unknown case' });
+    const references = Object.assign({}, ...messages.map((m) => m.receipt.references ?? {}));
+    const last = messages.at(-1)!;
+    res.json({ caseId: req.params.caseId, stage: last.stage, status: last.status, references, messages: messages.map(({ key, seq, type, receivedAt }) => ({ key, seq, type, receivedAt })) });
+  });
+
+  return { app, store, stats };
+}

@@ -1,0 +1,23 @@
+/** A reference system as its own process: `tsx systems/server.ts home-office|hmcts`. */
+import { parseArgs } from 'node:util';
+import { hmctsBehaviour } from './hmcts.js';
+import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' } } });
+const which = positionals[0];
+if (which !== 'home-office' && which !== 'hmcts') {
+  console.error('usage: tsx systems/server.ts <home-office|hmcts> [--port N] [--data file.jsonl]');
+  process.exit(2);
+}
+const port = Number(values.port ?? (which === 'hmcts' ? 4002 : 4001));
+const dataFile = values.data ?? `data/${which}.jsonl`;
+
+// The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
+const registered = () => system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
+const behaviour: SystemBehaviour = which === 'hmcts' ? hmctsBehaviour(registered) : { name: 'home-office' };
+const system = createReferenceSystem(behaviour, dataFile);
+
+const server = system.app.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ system: which, port, dataFile, msg: 'reference system listening' })));
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,170 @@
+/**
+ * The lifecycle paths end to end over HTTP: the real worker, the real server, and both reference
+ * systems as their own processes. Each path ends with both systems holding every change meant for
+ * them, in order, once. Time limits are reached with back-dated events, not by waiting.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../domain/index.js';
+import { newCaseBody, startStack, type Stack } from './harness.js';
+import { eventually, type RunningSystem } from './systems.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+const daysAhead = (n: number) => daysAgo(-n);
+
+type Step = { as: Role; event: Record<string, unknown> } | { until: string };
+const cw = (event: Record<string, unknown>): Step => ({ as: 'caseworker', event });
+const tb = (event: Record<string, unknown>): Step => ({ as: 'tribunal', event });
+
+async function openCase(): Promise<string> {
+  const res = await stack.call('POST', '/cases', { body: newCaseBody() });
+  expect(res.status).toBe(201);
+  return res.body.caseId;
+}
+
+async function readCase(caseId: string) {
+  return (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
+}
+
+async function run(caseId: string, steps: Step[]) {
+  for (const step of steps) {
+    if ('until' in step) {
+      await eventually(async () => ((await readCase(caseId)).status === step.until ? true : undefined), 30_000, `status ${step.until}`);
+      continue;
+    }
+    const res = await stack.call('POST', `/cases/${caseId}/events`, { role: step.as, body: step.event });
+    expect(res.status, `${step.event.type}: ${JSON.stringify(res.body)}`).toBe(200);
+  }
+}
+
+/** Waits until both systems acknowledged everything, then returns what each holds. */
+async function delivered(caseId: string) {
+  const state = await eventually(async () => {
+    const c = await readCase(caseId);
+    return c.sync.homeOffice.pending === 0 && c.sync.courts.pending === 0 ? c : undefined;
+  }, 60_000, 'deliveries');
+  const seen = async (system: RunningSystem) => {
+    const view = await system.view(caseId);
+    const messages = view?.messages ?? [];
+    // In order and once: sequence numbers strictly increase and keys are unique.
+    expect(messages.map((m) => m.seq)).toEqual([...messages.map((m) => m.seq)].sort((a, b) => a - b));
+    expect(new Set(messages.map((m) => m.key)).size).toBe(messages.length);
+    return { types: messages.map((m) => m.type), view };
+  };
+  return { state, homeOffice: await seen(stack.systems.homeOffice), courts: await seen(stack.systems.courts) };
+}
+
+const APPEAL_TO_HEARING: Step[] = [cw({ type: 'decision.refused' }), tb({ type: 'appeal.lodged' }), tb({ type: 'tribunal.listed', hearingDate: daysAhead(30) })];
+
+describe('lifecycle paths', () => {
+  it('grant: claim → refugee status', async () => {
+    const caseId = await openCase();
+    await run(caseId, [cw({ type: 'claim.screened' }), cw({ type: 'claim.interviewed' }), cw({ type: 'decision.granted', grant: 'refugee' })]);
+    const { state, homeOffice, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('exit:granted');
+    expect(homeOffice.types).toEqual(['claim.screened', 'claim.interviewed', 'decision.granted']);
+    expect(courts.types).toEqual([]);
+  });
+
+  it('refuse → appeal → listed → dismissed → onward window expires → appeal rights exhausted → removed', async () => {
+    const caseId = await openCase();
+    await run(caseId, [...APPEAL_TO_HEARING, tb({ type: 'tribunal.determined', outcome: 'dismissed', determinedOn: daysAgo(20) }), { until: 'appeal-rights-exhausted' }, cw({ type: 'exit.removed' })]);
+    const { state, homeOffice, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('exit:removed');
+    const appeal = ['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'onward-appeal-window.expired', 'exit.removed'];
+    expect(homeOffice.types).toEqual(['decision.refused', ...appeal]);
+    expect(courts.types).toEqual(appeal);
+    // HMCTS registered the appeal under its own reference, and the case now carries it.
+    expect(state.identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
+    expect(courts.view?.references.hmctsRef).toBe(state.identifiers.hmctsRef);
+    expect(state.identifiers.courtCaseNumber).toMatch(/^\d{16}$/);
+  });
+
+  it('refuse → no appeal → the appeal window expires by timer → appeal rights exhausted', async () => {
+    const caseId = await openCase();
+    await run(caseId, [cw({ type: 'decision.refused', decidedOn: daysAgo(15) }), { until: 'appeal-rights-exhausted' }]);
+    const { state, homeOffice, courts } = await delivered(caseId);
+    expect(state.stage).toBe('exit');
+    expect(homeOffice.types).toEqual(['decision.refused', 'appeal-window.expired']);
+    expect(courts.types).toEqual(['appeal-window.expired']);
+  });
+
+  it('an out-of-country refusal keeps its 28-day window open on day 15', async () => {
+    const caseId = await openCase();
+    await run(caseId, [cw({ type: 'decision.refused', decidedOn: daysAgo(15), outOfCountry: true })]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await readCase(caseId)).status).toBe('refused');
+  });
+
+  it('appeal allowed → leave granted', async () => {
+    const caseId = await openCase();
+    await run(caseId, [...APPEAL_TO_HEARING, tb({ type: 'tribunal.determined', outcome: 'allowed' }), cw({ type: 'exit.leave-granted' })]);
+    const { state, homeOffice, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('exit:leave-granted');
+    expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'exit.leave-granted']);
+    expect(homeOffice.types.at(-1)).toBe('exit.leave-granted');
+  });
+
+  it('the Home Office withdraws its decision on review → back to claim', async () => {
+    const caseId = await openCase();
+    await run(caseId, [cw({ type: 'decision.refused' }), tb({ type: 'appeal.lodged' }), cw({ type: 'appeal.decision-withdrawn', reason: 'new evidence on review' })]);
+    const { state, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('claim:reconsidering');
+    const asCaseworker = await stack.call('GET', `/cases/${caseId}`, { role: 'caseworker' });
+    expect(asCaseworker.body.allowedEvents).toEqual(expect.arrayContaining(['claim.interviewed', 'decision.granted']));
+    expect(courts.types).toEqual(['appeal.lodged', 'appeal.decision-withdrawn']);
+  });
+
+  it('onward appeal remitted → heard again', async () => {
+    const caseId = await openCase();
+    await run(caseId, [
+      ...APPEAL_TO_HEARING,
+      tb({ type: 'tribunal.determined', outcome: 'dismissed' }),
+      tb({ type: 'onward-appeal.lodged' }),
+      tb({ type: 'onward-appeal.decided', outcome: 'remitted' }),
+      tb({ type: 'tribunal.listed', hearingDate: daysAhead(60) }),
+      tb({ type: 'tribunal.determined', outcome: 'allowed' }),
+    ]);
+    const { state, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('tribunal:allowed');
+    expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'onward-appeal.lodged', 'onward-appeal.decided', 'tribunal.listed', 'tribunal.determined']);
+  });
+
+  it('further submissions as a fresh claim → second refusal → second appeal (2 appeals counted)', async () => {
+    const caseId = await openCase();
+    await run(caseId, [
+      ...APPEAL_TO_HEARING,
+      tb({ type: 'tribunal.determined', outcome: 'dismissed', determinedOn: daysAgo(20) }),
+      { until: 'appeal-rights-exhausted' },
+      cw({ type: 'further-submissions.lodged', freshClaim: true }),
+      cw({ type: 'decision.refused' }),
+      tb({ type: 'appeal.lodged' }),
+    ]);
+    const { state, courts } = await delivered(caseId);
+    expect(`${state.stage}:${state.status}`).toBe('appeal:lodged');
+    expect(state.counts).toMatchObject({ claims: 2, appeals: 2 });
+    expect(courts.types.filter((t) => t === 'appeal.lodged')).toHaveLength(2);
+    const found = await stack.client.workflow.count(`TaskQueue = '${stack.config.temporal.taskQueue}' AND CaseAppeals >= 2 AND CaseRefs = '${caseId}'`);
+    expect(found.count).toBe(1);
+  });
+
+  it('absconded, then reported', async () => {
+    const caseId = await openCase();
+    await run(caseId, [cw({ type: 'person.absconded' })]);
+    expect((await readCase(caseId)).flags.absconded).toBe(true);
+    const again = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'person.absconded' } });
+    expect(again.status).toBe(409);
+    await run(caseId, [cw({ type: 'person.reported' })]);
+    const { state, homeOffice } = await delivered(caseId);
+    expect(state.flags.absconded).toBe(false);
+    expect(state.counts.abscondings).toBe(1);
+    expect(homeOffice.types).toEqual(['person.absconded', 'person.reported']);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The reference Home Office and HMCTS systems as separate processes for tests: their own ports
+ * and stores, restartable, with faults switchable over HTTP.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
+import type { Faults } from '../systems/reference-system.js';
+import { freePort } from './ports.js';
+
+export interface CaseSeenBySystem {
+  caseId: string;
+  stage: string;
+  status: string;
+  references: Record<string, string>;
+  messages: Array<{ key: string; seq: number; type: string }>;
+}
+
+export interface RunningSystem {
+  url: string;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  faults(f: Partial<Faults>): Promise<void>;
+  stats(): Promise<{ received: number; duplicates: number; injectedErrors: number; rejected: number; outOfOrder: number }>;
+  view(caseId: string): Promise<CaseSeenBySystem | undefined>;
+}
+
+export async function startSystem(which: 'home-office' | 'hmcts'): Promise<RunningSystem> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const data = join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');
+  let service: Service | undefined;
+  const system: RunningSystem = {
+    url,
+    async start() {
+      service = spawnService(which, 'systems/server.ts', { args: [which, '--port', String(port), '--data', data] });
+      await waitForHttp(`${url}/healthz`, 30_000, service);
+    },
+    async kill() {
+      await service?.kill();
+    },
+    async faults(f) {
+      const res = await fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
+      if (!res.ok) throw new Error(`faults: ${res.status}`);
+    },
+    async stats() {
+      return (await (await fetch(`${url}/admin/stats`)).json()) as Awaited<ReturnType<RunningSystem['stats']>>;
+    },
+    async view(caseId) {
+      const res = await fetch(`${url}/cases/${caseId}`);
+      return res.status === 404 ? undefined : ((await res.json()) as CaseSeenBySystem);
+    },
+  };
+  await system.start();
+  return system;
+}
+
+/** Polls until `check` returns a value other than undefined, or fails with the last reason. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
