@@ -45,7 +45,8 @@ import { searchAttributesOf } from './search-attributes.js';
 // a change, never drops it.
 // Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
 const { deliver } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [SYNC_REJECTED] },
 });
 
