@@ -53,11 +53,17 @@ try {
 
   const env = { TEMPORAL_ADDRESS: address };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
-  for (const [name, script] of [
-    ['worker', 'worker.ts'],
-    ['api', 'api/server.ts'],
-  ] as const) {
-    const service = spawnService(name, script, { env, onLine: prefixed(name) });
+  const dataDir = dirname(resolve(ROOT, config.temporal.dbFile));
+  const portOf = (url: string) => new URL(url).port;
+  // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.
+  const children: Array<[string, string, string[]]> = [
+    ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl')]],
+    ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl')]],
+    ['worker', 'worker.ts', []],
+    ['api', 'api/server.ts', []],
+  ];
+  for (const [name, script, args] of children) {
+    const service = spawnService(name, script, { args, env, onLine: prefixed(name) });
     services.push(service);
     void service.exited.then((code) => {
       if (!stopping) {
@@ -76,6 +82,8 @@ try {
       '  Asylum case tracker is running.',
       '',
       `  API            ${apiUrl}   (health: ${apiUrl}/readyz)`,
+      `  Home Office    ${config.systems.homeOffice}/admin/stats   (reference system; faults: PUT /admin/faults)`,
+      `  HMCTS          ${config.systems.courts}/admin/stats`,
       `  Temporal UI    ${devServer?.uiUrl ? `${devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(the server at ${address} serves its own)`}`,
       '',
       '  Dev tokens (12 h; another any time: npm run token -- --role supervisor --sub alice):',

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { newCaseBody } from './harness.js';
 import { freePort } from './ports.js';
+import { eventually } from './systems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'case-tracker-start-'));
 const running: Service[] = [];
@@ -64,8 +65,8 @@ const alive = (pid: number) => {
 
 describe('npm start', () => {
   it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 240_000 }, async () => {
-    const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-    const env = { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+    const [port, temporalPort, uiPort, hoPort, hmctsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const env = { HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
 
     const first = await start(env);
     const banner = first.output.join('\n');
@@ -85,7 +86,15 @@ describe('npm start', () => {
     const { caseId } = (await created.json()) as { caseId: string };
 
     const children = descendants(first.service.process.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(3); // dev server, worker, API
+    expect(children.length).toBeGreaterThanOrEqual(5); // dev server, two reference systems, worker, API
+    // A change reaches the reference Home Office, a process of its own.
+    const screened = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'claim.screened' }),
+    });
+    expect(screened.status).toBe(200);
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${hoPort}/cases/${caseId}`)).status === 200 ? true : undefined), 30_000, 'delivery to the Home Office');
     first.service.process.kill('SIGINT');
     expect(await first.service.exited).toBe(0);
     // Helpers such as tsx's esbuild service leave when their parent does: allow them a moment.
@@ -96,7 +105,7 @@ describe('npm start', () => {
     const second = await start(env);
     const again = await fetch(`http://127.0.0.1:${port}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ caseId, stage: 'claim', status: 'lodged' });
+    expect(await again.json()).toMatchObject({ caseId, stage: 'claim', status: 'screened', sync: { homeOffice: { delivered: 1 } } });
     second.service.process.kill('SIGINT');
     expect(await second.service.exited).toBe(0);
   });
