@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
 import { newCaseBody, startStack, type Stack } from './harness.js';
 import { eventually, type RunningSystem } from './systems.js';
+import { recordFixture } from './fixtures.js';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
+  for (const [i, caseId] of opened.entries()) await recordFixture(stack.client, caseId, `lifecycle-${i + 1}`);
   await stack?.stop();
 });
 
@@ -23,9 +25,11 @@ type Step = { as: Role; event: Record<string, unknown> } | { until: string };
 const cw = (event: Record<string, unknown>): Step => ({ as: 'caseworker', event });
 const tb = (event: Record<string, unknown>): Step => ({ as: 'tribunal', event });
 
+const opened: string[] = [];
 async function openCase(): Promise<string> {
   const res = await stack.call('POST', '/cases', { body: newCaseBody() });
   expect(res.status).toBe(201);
+  opened.push(res.body.caseId);
   return res.body.caseId;
 }
 

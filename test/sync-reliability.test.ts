@@ -10,18 +10,22 @@ import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { openCase as openCaseState } from '../domain/index.js';
 import { newCaseBody, startStack, type Stack } from './harness.js';
 import { eventually } from './systems.js';
+import { recordFixture } from './fixtures.js';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ workerProcess: true });
 });
 afterAll(async () => {
+  for (const [i, caseId] of opened.entries()) await recordFixture(stack.client, caseId, `sync-${i + 1}`);
   await stack?.stop();
 });
 
+const opened: string[] = [];
 async function openCase(): Promise<string> {
   const res = await stack.call('POST', '/cases', { body: newCaseBody() });
   expect(res.status).toBe(201);
+  opened.push(res.body.caseId);
   return res.body.caseId;
 }
 const post = (caseId: string, event: Record<string, unknown>, role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker') =>
@@ -110,6 +114,7 @@ describe('delivery to the external systems', () => {
     const input: CaseWorkflowInput = { open, continueAsNewAfterEvents: 30 };
     const handle = await stack.client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: caseWorkflowId(caseId), taskQueue: stack.config.temporal.taskQueue, args: [input], typedSearchAttributes: searchAttributesOf(openCaseState(open)) });
     const firstRun = handle.firstExecutionRunId;
+    opened.push(caseId);
 
     await stack.systems.homeOffice.faults({ down: true });
     try {

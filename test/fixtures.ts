@@ -1,0 +1,36 @@
+/**
+ * Workflow histories recorded from real runs into test/fixtures/, replayed by replay.test.ts
+ * against the current workflow code so that a non-deterministic change fails the build.
+ * Record (or refresh) them with `npm run fixtures:record`.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { caseWorkflowId } from '../workflows/messages.js';
+
+// Binary protobuf: the JSON helpers trip over two protobufjs copies in the SDK's tree.
+const { History } = proto.temporal.api.history.v1;
+
+export const FIXTURES_DIR = new URL('./fixtures/', import.meta.url).pathname;
+const recording = process.env.RECORD_FIXTURES === '1';
+
+/** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
+export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {
+  if (!recording) return;
+  const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+  const runs: string[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${caseWorkflowId(caseId)}'` })) runs.push(execution.runId);
+  runs.reverse(); // oldest first
+  for (const [i, runId] of runs.entries()) {
+    const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    writeFileSync(join(FIXTURES_DIR, `${name}${runs.length > 1 ? `.run${i + 1}` : ''}.pb`), History.encode(history).finish());
+  }
+}
+
+export function loadFixtures() {
+  return readdirSync(FIXTURES_DIR)
+    .filter((f) => f.endsWith('.pb'))
+    .sort()
+    .map((f) => ({ workflowId: f.replace(/\.pb$/, ''), history: History.decode(readFileSync(join(FIXTURES_DIR, f))) }));
+}

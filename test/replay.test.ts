@@ -1,0 +1,25 @@
+/** Every recorded history replays cleanly against the current workflow code. */
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { loadFixtures } from './fixtures.js';
+
+describe('replay of recorded histories', () => {
+  const fixtures = loadFixtures();
+
+  it('has histories to replay', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('replays each without non-determinism', async () => {
+    const histories = fixtures.map((f) => ({ workflowId: f.workflowId, history: f.history }));
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(fixtures.length);
+  });
+});
