@@ -76,6 +76,21 @@ describe('delivery to the external systems', () => {
     expect((await stack.systems.homeOffice.stats()).duplicates).toBeGreaterThan(before.duplicates);
   });
 
+  it('a reference system killed and restarted keeps what it acknowledged, and still answers a repeat with the same receipt', async () => {
+    const caseId = await openCase();
+    expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
+    await eventually(async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined), 30_000, 'delivery');
+    const receipt = (await read(caseId)).sync.homeOffice.lastReceipt;
+    await stack.systems.homeOffice.kill();
+    await stack.systems.homeOffice.start();
+    expect((await homeOfficeTypes(caseId)).map((m) => m.type)).toEqual(['claim.screened']);
+    const key = `${caseId}:1:homeOffice`;
+    const repeat = await fetch(`${stack.systems.homeOffice.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, caseId, seq: 1, type: 'claim.screened' }) });
+    expect(repeat.status).toBe(200);
+    expect(((await repeat.json()) as { receiptId: string }).receiptId).toBe(receipt);
+    expect(await homeOfficeTypes(caseId)).toHaveLength(1);
+  });
+
   it('shows a permanent rejection as a sync failure, holds later changes, and clears after correction and re-send', async () => {
     const caseId = await openCase();
     await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
