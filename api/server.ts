@@ -11,7 +11,14 @@ async function main() {
   const logger = createLogger(config, 'api');
   const { connection, client } = await connectClient(config);
   const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger });
-  const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api listening'));
+  // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
+  const server: Server = app.listen(config.port, (err?: Error) => {
+    if (err) {
+      logger.fatal({ port: config.port, err: err.message }, 'api cannot listen');
+      process.exit(1);
+    }
+    logger.info({ port: config.port }, 'api listening');
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

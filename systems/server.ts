@@ -17,7 +17,14 @@ const registered = () => system.store.records.flatMap((m) => (m.receipt.referenc
 const behaviour: SystemBehaviour = which === 'hmcts' ? hmctsBehaviour(registered) : { name: 'home-office' };
 const system = createReferenceSystem(behaviour, dataFile);
 
-const server = system.app.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ system: which, port, dataFile, msg: 'reference system listening' })));
+// Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
+const server = system.app.listen(port, '127.0.0.1', (err?: Error) => {
+  if (err) {
+    console.error(`${which}: cannot listen on port ${port}: ${err.message}`);
+    process.exit(1);
+  }
+  console.log(JSON.stringify({ system: which, port, dataFile, msg: 'reference system listening' }));
+});
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

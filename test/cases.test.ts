@@ -12,11 +12,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openCase(overrides: Record<string, unknown> = {}) {
-  const res = await stack.call('POST', '/cases', { body: newCaseBody(overrides) });
-  expect(res.status).toBe(201);
-  return res.body.caseId as string;
-}
+const openCase = () => stack.openCase();
 
 describe('POST /cases', () => {
   it('opens a case at claim and says where it lives', async () => {

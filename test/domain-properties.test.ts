@@ -10,7 +10,6 @@ import {
   applyEvent,
   checkEvent,
   EVENT_TYPES,
-  openCase,
   POSITIONS,
   positionOf,
   rolesFor,
@@ -18,17 +17,11 @@ import {
   type CaseState,
   type EventType,
 } from '../domain/index.js';
+import { newCaseState } from './domain-fixtures.js';
 
 const AT = '2026-06-01T12:00:00.000Z';
 const ctx = { at: AT };
-const start = openCase({
-  caseId: 'AC-000000000000',
-  homeOfficeRef: 'H0000001',
-  person: { name: 'P', dateOfBirth: '1990-01-01', nationality: 'ERI' },
-  claimDate: '2026-01-01',
-  cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
-  openedAt: '2026-01-01T00:00:00.000Z',
-});
+const start = newCaseState();
 
 /** Every valid payload choice for each event type (a few values stand for each field). */
 function variants(type: EventType): CaseEvent[] {

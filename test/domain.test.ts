@@ -16,9 +16,9 @@ import {
   isHomeOfficeRef,
   isUan,
   luhnCheckDigit,
-  openCase,
   uan,
 } from '../domain/index.js';
+import { newCaseState } from './domain-fixtures.js';
 
 describe('identifiers', () => {
   it('computes Luhn check digits (known vectors)', () => {
@@ -51,14 +51,7 @@ describe('identifiers', () => {
 });
 
 describe('transition table', () => {
-  const state = openCase({
-    caseId: 'AC-000000000000',
-    homeOfficeRef: 'H0000001',
-    person: { name: 'P', dateOfBirth: '1990-01-01', nationality: 'ERI' },
-    claimDate: '2026-01-01',
-    cohort: { supportedAccommodation: false, foreignNationalOffender: false, detained: false },
-    openedAt: '2026-01-01T00:00:00.000Z',
-  });
+  const state = newCaseState();
   const ctx = { at: '2026-03-01T10:00:00.000Z' };
 
   it('offers only what the role may send where the case is', () => {

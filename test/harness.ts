@@ -27,6 +27,9 @@ export interface Stack {
   client: Client;
   config: Config;
   token(role: Role, sub?: string): Promise<string>;
+  /** Opens a case over HTTP (expects 201) and returns its id; `opened` lists them in order. */
+  openCase(overrides?: Record<string, unknown>): Promise<string>;
+  opened: string[];
   /** fetch with a bearer token for `role` and JSON in and out. */
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
@@ -92,7 +95,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const token = (role: Role, sub = `test-${role}`) => signDevToken({ role, sub }, config.auth);
 
-  return {
+  const opened: string[] = [];
+  const stack: Stack = {
+    opened,
+    async openCase(overrides = {}) {
+      const res = await stack.call('POST', '/cases', { body: newCaseBody(overrides) });
+      if (res.status !== 201) throw new Error(`POST /cases answered ${res.status}: ${JSON.stringify(res.body)}`);
+      opened.push(res.body.caseId);
+      return res.body.caseId as string;
+    },
     baseUrl,
     client,
     config,
@@ -121,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all([homeOffice.kill(), courts.kill()]);
     },
   };
+  return stack;
 }
 
 /** A Home Office reference for a new case (random: the run's server is fresh, so clashes are 1 in 10^7 per pair). */

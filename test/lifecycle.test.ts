@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
-import { newCaseBody, startStack, type Stack } from './harness.js';
+import { startStack, type Stack } from './harness.js';
 import { eventually, type RunningSystem } from './systems.js';
 import { recordFixture } from './fixtures.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const [i, caseId] of opened.entries()) await recordFixture(stack.client, caseId, `lifecycle-${i + 1}`);
+  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `lifecycle-${i + 1}`);
   await stack?.stop();
 });
 
@@ -25,13 +25,7 @@ type Step = { as: Role; event: Record<string, unknown> } | { until: string };
 const cw = (event: Record<string, unknown>): Step => ({ as: 'caseworker', event });
 const tb = (event: Record<string, unknown>): Step => ({ as: 'tribunal', event });
 
-const opened: string[] = [];
-async function openCase(): Promise<string> {
-  const res = await stack.call('POST', '/cases', { body: newCaseBody() });
-  expect(res.status).toBe(201);
-  opened.push(res.body.caseId);
-  return res.body.caseId;
-}
+const openCase = () => stack.openCase();
 
 async function readCase(caseId: string) {
   return (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;

@@ -17,17 +17,11 @@ beforeAll(async () => {
   stack = await startStack({ workerProcess: true });
 });
 afterAll(async () => {
-  for (const [i, caseId] of opened.entries()) await recordFixture(stack.client, caseId, `sync-${i + 1}`);
+  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `sync-${i + 1}`);
   await stack?.stop();
 });
 
-const opened: string[] = [];
-async function openCase(): Promise<string> {
-  const res = await stack.call('POST', '/cases', { body: newCaseBody() });
-  expect(res.status).toBe(201);
-  opened.push(res.body.caseId);
-  return res.body.caseId;
-}
+const openCase = () => stack.openCase();
 const post = (caseId: string, event: Record<string, unknown>, role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker') =>
   stack.call('POST', `/cases/${caseId}/events`, { role, body: event, headers: { 'idempotency-key': randomUUID() } });
 const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
@@ -129,7 +123,7 @@ describe('delivery to the external systems', () => {
     const input: CaseWorkflowInput = { open, continueAsNewAfterEvents: 30 };
     const handle = await stack.client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: caseWorkflowId(caseId), taskQueue: stack.config.temporal.taskQueue, args: [input], typedSearchAttributes: searchAttributesOf(openCaseState(open)) });
     const firstRun = handle.firstExecutionRunId;
-    opened.push(caseId);
+    stack.opened.push(caseId);
 
     await stack.systems.homeOffice.faults({ down: true });
     try {
