@@ -4,8 +4,7 @@
  * registration missing here fails CI.
  */
 import { fileURLToPath } from 'node:url';
-import type { NativeConnection} from '@temporalio/worker';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
 import { configOrExit, type Config } from './config/index.js';
@@ -38,6 +37,9 @@ export async function createWorker({ connection, config, workflowBundle, overrid
 async function main() {
   const config = configOrExit();
   const log = createLogger(config, 'worker');
+  // The SDK's own metrics (task latencies, slots, polls, activity outcomes) in Prometheus format.
+  // Empty WORKER_METRICS_ADDRESS: none (tests run several workers on one machine).
+  if (config.workerMetricsAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
   const connection = await connectWorker(config);
   const bundlePath = process.env.WORKFLOW_BUNDLE;
   const worker = await createWorker({ connection, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });

@@ -1,13 +1,18 @@
 /** Builds the HTTP app from its dependencies; nothing here opens a connection or a port. */
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { createAuth, type AuthConfig } from './auth.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
-import { casesRouter } from './routes/cases.js';
+import { mount, type Route } from './route.js';
+import { caseRoutes } from './routes/cases.js';
+import { docsAssets, opsRoutes } from './routes/ops.js';
+import { reportRoutes } from './routes/reports.js';
 
 export interface AppDeps {
   client: Client;
@@ -15,45 +20,47 @@ export interface AppDeps {
   namespace: string;
   auth: AuthConfig;
   logger: Logger;
+  metrics?: Metrics;
   bodyLimit?: string;
+  updateTimeoutMs?: number;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
   const app = express();
+  const metrics = deps.metrics ?? createMetrics();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
   app.use(helmet());
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Identifiers only: bodies carry personal data and stay out of the logs.
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      // Identifiers only: bodies and headers carry personal data and tokens, and stay out of the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
+  app.use(metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }));
 
-  const auth = createAuth(deps.auth);
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await deps.client.workflowService.describeNamespace({ namespace: deps.namespace });
-      res.json({ status: 'ready' });
-    } catch {
-      sendProblem(res, problem(503, 'temporal-unavailable', 'Temporal is not reachable.'), { 'Retry-After': '5' });
-    }
-  });
-
-  app.use('/cases', casesRouter({ client: deps.client, taskQueue: deps.taskQueue, auth }));
+  let document: unknown;
+  const routes: Route[] = [
+    ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
+    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000 }),
+    ...reportRoutes(deps.client),
+  ];
+  app.use('/docs', docsAssets());
+  const router = express.Router();
+  mount(router, routes, createAuth(deps.auth));
+  app.use(router);
 
   app.use((req, res) => sendProblem(res, problem(404, 'no-route', `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler((err) => deps.logger.error({ err }, 'unhandled error')));
-  return app;
+  return Object.assign(app, { routes });
 }

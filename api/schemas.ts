@@ -3,6 +3,7 @@
  * the workflow's validator cannot disagree; the compile-time checks at the end tie each schema
  * to the domain type it stands for.
  */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
   GWF_PATTERN,
@@ -12,10 +13,17 @@ import {
   isHmctsRef,
   SYSTEMS,
   UAN_PATTERN,
+  EVENT_TYPES,
+  ROLES,
+  STAGES,
+  STATUSES,
   type CaseEvent,
+  type CaseView,
   type FieldError,
   type OpenCaseInput,
 } from '../domain/index.js';
+
+extendZodWithOpenApi(z);
 
 const today = () => new Date().toISOString().slice(0, 10);
 const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
@@ -34,6 +42,7 @@ export const createCaseBody = z
   })
   .strict();
 export type CreateCaseBody = z.infer<typeof createCaseBody>;
+createCaseBody.openapi('NewCase');
 
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
 
@@ -61,6 +70,50 @@ export const caseEventBody = z.discriminatedUnion('type', [
   ev('sync.resent', { system: z.enum(SYSTEMS) }),
 ]);
 export type CaseEventBody = z.infer<typeof caseEventBody>;
+caseEventBody.openapi('CaseEvent');
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    allowedEvents: z.array(z.enum(EVENT_TYPES)).optional(),
+    caseId: z.string().optional(),
+  })
+  .openapi('Problem');
+
+const statusValues = STAGES.flatMap((stage) => [...STATUSES[stage]]);
+const syncStatus = z.object({
+  delivered: z.number().int(),
+  pending: z.number().int(),
+  failure: z.object({ seq: z.number().int(), reason: z.string(), at: z.string() }).nullable(),
+  lastReceipt: z.string().optional(),
+});
+
+/** The case as the API answers it; tied to the domain's CaseView below. */
+export const caseViewSchema = z
+  .object({
+    caseId: z.string(),
+    stage: z.enum(STAGES),
+    status: z.enum(statusValues as [string, ...string[]]),
+    identifiers: z.object({ caseId: z.string(), homeOfficeRef: z.string(), uan: z.string().optional(), gwf: z.string().optional(), hmctsRef: z.string().optional(), courtCaseNumber: z.string().optional() }),
+    person: z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() }),
+    cohort: z.object({ supportedAccommodation: z.boolean(), foreignNationalOffender: z.boolean(), detained: z.boolean() }),
+    assignee: z.string().nullable(),
+    flags: z.object({ absconded: z.boolean() }),
+    counts: z.object({ claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int() }),
+    dates: z.record(z.string(), z.union([z.string(), z.boolean()]).optional()),
+    clocks: z.array(z.unknown()),
+    sync: z.object({ homeOffice: syncStatus, courts: syncStatus }),
+    allowedEvents: z.array(z.enum(EVENT_TYPES)),
+    openedAt: z.string(),
+    version: z.number().int(),
+  })
+  .openapi('Case');
+
+export const roleSchema = z.enum(ROLES);
 
 /** zod's issues as the contract's `errors`: each bad field by its path. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -70,4 +123,5 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 // Compile-time ties to the domain: a schema that drifts from its type fails `npm run check`.
 type Assert<T extends true> = T;
 export type _EventsMatchDomain = Assert<CaseEventBody extends CaseEvent ? true : false>;
+export type _ViewMatchesDomain = Assert<CaseView extends z.infer<typeof caseViewSchema> ? true : false>;
 export type _CreateMatchesDomain = Assert<Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false>;

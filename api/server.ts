@@ -5,12 +5,14 @@ import { configOrExit } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { connectClient } from '../config/temporal.js';
 import { createApp } from './app.js';
+import { createMetrics } from './metrics.js';
 
 async function main() {
   const config = configOrExit();
   const logger = createLogger(config, 'api');
-  const { connection, client } = await connectClient(config);
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger });
+  const metrics = createMetrics();
+  const { connection, client } = await connectClient(config, metrics.observeTemporal);
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger, metrics, ...config.api });
   // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
   const server: Server = app.listen(config.port, (err?: Error) => {
     if (err) {

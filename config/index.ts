@@ -26,6 +26,9 @@ const schema = z
     JWKS_URL: z.url().optional(),
     HOME_OFFICE_URL: z.url().default('http://127.0.0.1:4001'),
     HMCTS_URL: z.url().default('http://127.0.0.1:4002'),
+    UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+    WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -53,6 +56,8 @@ function toConfig(env: z.infer<typeof schema>) {
     systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
+    workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
   };
 }
 

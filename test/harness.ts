@@ -69,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   async function startWorker() {
     if (options.workerProcess) {
       workerService = spawnService('worker', 'worker.ts', {
-        env: { ...env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath'), LOG_LEVEL: 'warn' },
+        env: { ...env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath'), LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
       });
       return;
     }
@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await startWorker();
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }) });
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), ...config.api });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -65,8 +65,8 @@ const alive = (pid: number) => {
 
 describe('npm start', () => {
   it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 240_000 }, async () => {
-    const [port, temporalPort, uiPort, hoPort, hmctsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    const env = { HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+    const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const env = { WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
 
     const first = await start(env);
     const banner = first.output.join('\n');
@@ -77,6 +77,9 @@ describe('npm start', () => {
 
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The worker's SDK metrics and the API's own.
+    expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain('temporal_');
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('temporal_client_request_duration_seconds');
     const created = await fetch(`http://127.0.0.1:${port}/cases`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -1,19 +1,22 @@
-/** /cases: open a case, read it, apply an event to it. */
+/** /cases: open a case, read it, apply an event to it, search. */
 import { createHash, randomUUID } from 'node:crypto';
-import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { caseView, formatCaseId, isCaseId, openCase, rolesFor, type OpenCaseInput, type Role } from '../../domain/index.js';
+import { z } from 'zod';
+import { caseView, formatCaseId, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Role } from '../../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/search-attributes.js';
-import type { createAuth } from '../auth.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
-import { caseEventBody, createCaseBody, fieldErrors } from '../schemas.js';
+import { route, type Route } from '../route.js';
+import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
+import { runSearch } from './search.js';
+import { searchQuery, searchResult, type SearchQuery } from '../search.js';
 
 export interface CasesDeps {
   client: Client;
   taskQueue: string;
-  auth: ReturnType<typeof createAuth>;
+  /** How long a change may wait for the workflow to confirm it before the API answers 503. */
+  updateTimeoutMs: number;
 }
 
 /**
@@ -25,65 +28,110 @@ export function caseIdFor(homeOfficeRef: string): string {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-export function casesRouter({ client, taskQueue, auth }: CasesDeps): Router {
-  const router = Router();
-
-  router.post('/', auth.requireRole('caseworker', 'integration'), async (req, res) => {
-    const parsed = createCaseBody.safeParse(req.body);
-    if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
-    const caseId = caseIdFor(parsed.data.homeOfficeRef);
-    const open: OpenCaseInput = { ...parsed.data, caseId, openedAt: new Date().toISOString() };
-    const state = openCase(open);
-    try {
-      await client.workflow.start(CASE_WORKFLOW_TYPE, {
-        workflowId: caseWorkflowId(caseId),
-        taskQueue,
-        args: [{ open } satisfies CaseWorkflowInput],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: searchAttributesOf(state),
-      });
-    } catch (err) {
-      const mapped = temporalProblem(err);
-      if (mapped?.problem.status === 409) {
-        throw new HttpProblem(problem(409, 'case-exists', `A case for Home Office reference ${parsed.data.homeOfficeRef} already exists.`, { caseId }));
-      }
-      throw err;
-    }
-    res.status(201).location(`/cases/${caseId}`).json(caseView(state, req.principal?.role));
-  });
-
-  router.get('/:caseId', auth.requireRole(), async (req, res) => {
-    const caseId = knownCaseId(req.params.caseId);
-    const state = await client.workflow.getHandle(caseWorkflowId(caseId)).query(caseStateQuery);
-    res.json(caseView(state, req.principal?.role));
-  });
-
-  router.post('/:caseId/events', auth.requireRole(), async (req, res) => {
-    const caseId = knownCaseId(req.params.caseId);
-    const parsed = caseEventBody.safeParse(req.body);
-    if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
-    const event = parsed.data;
-    const principal = req.principal!;
-    // The domain table says who may send what; checked here to answer 403 before any I/O.
-    if (!rolesFor(event.type).includes(principal.role)) {
-      throw new HttpProblem(problem(403, 'role-not-allowed', `role ${principal.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`));
-    }
-    const key = req.get('idempotency-key') ?? randomUUID();
-    if (!IDEMPOTENCY_KEY.test(key)) throw new HttpProblem(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]));
-    // The key becomes the update id: Temporal applies one update per id, and a duplicate that
-    // arrives while the first is in flight attaches to it and gets the same answer.
-    const view = await client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(applyEventUpdate, {
-      args: [{ event, actor: { id: principal.sub, role: principal.role } }],
-      updateId: key,
-    });
-    res.json({ ...view, allowedEvents: view.allowedEvents.filter((t) => rolesFor(t).includes(principal.role as Role)) });
-  });
-
-  return router;
-}
+const caseIdParam = z.object({ caseId: z.string().openapi({ example: 'AC-0K3P9T2M4Q7R' }) });
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problemOf = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const TAGS = ['cases'];
 
 function knownCaseId(value: unknown): string {
   if (typeof value !== 'string' || !isCaseId(value)) throw new HttpProblem(problem(404, 'case-not-found', 'No case with that id.'));
   return value;
+}
+
+/** allowedEvents narrowed to what the caller's role may send. */
+const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | undefined): T => ({
+  ...view,
+  allowedEvents: role ? view.allowedEvents.filter((t) => rolesFor(t as never).includes(role)) : view.allowedEvents,
+});
+
+export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): Route[] {
+  return [
+    route<undefined, CreateCaseBody>({
+      method: 'post',
+      path: '/cases',
+      summary: 'Open a case',
+      tags: TAGS,
+      roles: ['caseworker', 'integration'],
+      body: createCaseBody,
+      responses: { 201: json(caseViewSchema, 'The case, opened at claim'), 409: problemOf('A case for that Home Office reference exists; `caseId` names it') },
+      async handler({ body, principal }, _req, res) {
+        const caseId = caseIdFor(body.homeOfficeRef);
+        const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
+        const state = openCase(open);
+        try {
+          await client.workflow.start(CASE_WORKFLOW_TYPE, {
+            workflowId: caseWorkflowId(caseId),
+            taskQueue,
+            args: [{ open } satisfies CaseWorkflowInput],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            typedSearchAttributes: searchAttributesOf(state),
+          });
+        } catch (err) {
+          if (temporalProblem(err)?.problem.status === 409) {
+            throw new HttpProblem(problem(409, 'case-exists', `A case for Home Office reference ${body.homeOfficeRef} already exists.`, { caseId }));
+          }
+          throw err;
+        }
+        res.status(201).location(`/cases/${caseId}`).json(caseView(state, principal?.role));
+      },
+    }),
+    route<SearchQuery>({
+      method: 'get',
+      path: '/cases',
+      summary: 'Search cases by stage, cohort, assignee, escalation, deadline, any external reference or sync failure',
+      tags: TAGS,
+      roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
+      query: searchQuery,
+      responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next') },
+      async handler({ query }, _req, res) {
+        res.json(await runSearch(client, query));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId',
+      summary: 'The case now',
+      tags: TAGS,
+      roles: [...ROLES],
+      params: caseIdParam,
+      responses: { 200: json(caseViewSchema, 'The case'), 404: problemOf('No such case') },
+      async handler({ params, principal }, _req, res) {
+        const state = await client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery);
+        res.json(caseView(state, principal?.role));
+      },
+    }),
+    route<undefined, CaseEventBody>({
+      method: 'post',
+      path: '/cases/:caseId/events',
+      summary: 'Apply an event to a case',
+      tags: TAGS,
+      roles: [...ROLES],
+      params: caseIdParam,
+      headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Same key, same result, applied once (1–200 visible ASCII characters)' }) }),
+      body: caseEventBody,
+      responses: {
+        200: json(caseViewSchema, 'The case after the event'),
+        404: problemOf('No such case'),
+        409: problemOf('Not allowed now; `allowedEvents` lists what is'),
+        503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
+      },
+      async handler({ params, body: event, principal }, req, res) {
+        const caseId = knownCaseId(params.caseId);
+        const who = principal!;
+        // The domain table says who may send what; checked here to answer 403 before any I/O.
+        if (!rolesFor(event.type).includes(who.role)) {
+          throw new HttpProblem(problem(403, 'role-not-allowed', `role ${who.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`));
+        }
+        const key = req.get('idempotency-key') ?? randomUUID();
+        if (!IDEMPOTENCY_KEY.test(key)) throw new HttpProblem(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]));
+        // The key becomes the update id: Temporal applies one update per id, and a duplicate that
+        // arrives while the first is in flight attaches to it and gets the same answer.
+        const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+        const view = await client.withDeadline(Date.now() + updateTimeoutMs, () =>
+          handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role } }], updateId: key }),
+        );
+        res.json(forRole(view, who.role));
+      },
+    }),
+  ];
 }

@@ -1,0 +1,89 @@
+/**
+ * Routes are declared once, as data: method, path, who may call, the zod schemas of what comes in,
+ * the responses, and the handler. The same declaration mounts the Express handler and writes the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { z } from 'zod';
+import type { Role } from '../domain/index.js';
+import type { createAuth, Principal } from './auth.js';
+import { HttpProblem, validationProblem } from './problem.js';
+import { fieldErrors, problemSchema } from './schemas.js';
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteInput<Q, B> {
+  params: Record<string, string>;
+  query: Q;
+  body: B;
+  principal: Principal | undefined;
+}
+
+export interface Route<Q = unknown, B = unknown> {
+  method: Method;
+  /** Express style, e.g. `/cases/:caseId`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Roles allowed; `public` needs no token. An empty list: any valid token. */
+  roles: Role[] | 'public';
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  headers?: z.ZodObject;
+  params?: z.ZodObject;
+  responses: Record<number, ResponseConfig>;
+  handler: (input: RouteInput<Q, B>, req: Request, res: Response) => Promise<void> | void;
+}
+
+/** Infers Q and B from the schemas given, for a typed handler. */
+export const route = <Q = undefined, B = undefined>(r: Route<Q, B>): Route => r as unknown as Route;
+
+export function mount(router: Router, routes: Route[], auth: ReturnType<typeof createAuth>): void {
+  for (const r of routes) {
+    const guards: RequestHandler[] = r.roles === 'public' ? [] : [auth.requireRole(...r.roles)];
+    router[r.method](r.path, ...guards, async (req, res) => {
+      const query = parse(r.query, req.query);
+      const body = parse(r.body, req.body ?? {});
+      await r.handler({ params: req.params as Record<string, string>, query, body, principal: req.principal }, req, res);
+    });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
+  return parsed.data;
+}
+
+const PROBLEM = { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
+
+export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void {
+  for (const r of routes) {
+    const authed = r.roles !== 'public';
+    const responses: Record<number, ResponseConfig> = { ...r.responses };
+    if (authed) {
+      responses[401] ??= { ...PROBLEM, description: 'Missing or invalid token' };
+      responses[403] ??= { ...PROBLEM, description: 'Valid token, role not allowed' };
+    }
+    if (r.query || r.body || r.headers) responses[400] ??= { ...PROBLEM, description: 'Invalid request; `errors` names each bad field' };
+    registry.registerPath({
+      method: r.method,
+      path: toOpenApiPath(r.path),
+      summary: r.summary,
+      tags: r.tags,
+      description: authed ? `Roles: ${Array.isArray(r.roles) && r.roles.length > 0 ? r.roles.join(', ') : 'any'}.` : 'No token needed.',
+      ...(authed ? { security: [{ bearer: [] }] } : {}),
+      request: {
+        ...(r.params ? { params: r.params } : {}),
+        ...(r.query ? { query: r.query as z.ZodObject } : {}),
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      },
+      responses,
+    });
+  }
+}
+
+export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');

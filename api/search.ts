@@ -1,0 +1,66 @@
+/**
+ * Case search over Temporal visibility: the filters of the contract become a visibility query
+ * over the case search attributes. Values are validated by the schema before they get here, and
+ * quoted here, so a filter can never change the query's shape.
+ */
+import { z } from 'zod';
+import { STAGES } from '../domain/index.js';
+import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
+import { SA } from '../workflows/search-attributes.js';
+
+export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained'] as const;
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
+
+export const searchQuery = z
+  .strictObject({
+    stage: z.enum(STAGES).optional(),
+    cohort: z.enum(COHORT_TAGS).optional(),
+    assignee: z.string().regex(/^[\w.@-]{1,100}$/, 'letters, digits and . _ @ - only').optional(),
+    escalation: z.coerce.number().int().min(0).max(10).optional(),
+    deadlineBefore: date.optional(),
+    ref: z.string().regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -').optional(),
+    syncFailed: z.enum(['true', 'false']).optional(),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4000}$/, 'must be a token from a previous page').optional(),
+  })
+  .openapi('CaseSearch');
+export type SearchQuery = z.infer<typeof searchQuery>;
+
+/** Quotes a value the schema has already restricted; the escape is belt and braces. */
+const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>): string {
+  const clauses = [`WorkflowType = ${quote(CASE_WORKFLOW_TYPE)}`];
+  if (q.stage) clauses.push(`${SA.stage.name} = ${quote(q.stage)}`);
+  if (q.cohort) clauses.push(`${SA.cohort.name} = ${quote(q.cohort)}`);
+  if (q.assignee) clauses.push(`${SA.assignee.name} = ${quote(q.assignee)}`);
+  if (q.escalation !== undefined) clauses.push(`${SA.escalation.name} >= ${q.escalation}`);
+  if (q.deadlineBefore) clauses.push(`${SA.deadline.name} < ${quote(`${q.deadlineBefore}T00:00:00Z`)}`);
+  if (q.ref) clauses.push(`${SA.refs.name} = ${quote(q.ref)}`);
+  if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
+  return clauses.join(' AND ');
+}
+
+export const searchResult = z
+  .object({
+    cases: z.array(
+      z.object({
+        caseId: z.string(),
+        stage: z.string().optional(),
+        status: z.string().optional(),
+        assignee: z.string().optional(),
+        cohort: z.array(z.string()),
+        refs: z.array(z.string()),
+        appeals: z.number().int().optional(),
+        syncFailed: z.boolean().optional(),
+        absconded: z.boolean().optional(),
+        deadline: z.string().optional(),
+        escalation: z.number().int().optional(),
+        openedAt: z.string().optional(),
+      }),
+    ),
+    nextPageToken: z.string().optional(),
+  })
+  .openapi('CaseSearchResult');
+export type SearchResult = z.infer<typeof searchResult>;
