@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { createAuth, type AuthConfig } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { pageTokenSealer } from './page-token.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { mount, type Route } from './route.js';
 import { caseRoutes } from './routes/cases.js';
@@ -52,8 +53,8 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   let document: unknown;
   const routes: Route[] = [
     ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
-    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000 }),
-    ...reportRoutes(deps.client),
+    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret) }),
+    ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
   ];
   app.use('/docs', docsAssets());
   const router = express.Router();

@@ -22,7 +22,7 @@ export const searchQuery = z
     ref: z.string().regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -').optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
-    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4000}$/, 'must be a token from a previous page').optional(),
+    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{22}$/, 'must be a token from a previous page').optional(),
   })
   .openapi('CaseSearch');
 export type SearchQuery = z.infer<typeof searchQuery>;

@@ -1,5 +1,5 @@
-/** A case as the domain opens it, for pure tests of the table. */
-import { openCase } from '../domain/index.js';
+/** Cases and events for tests of the table (pure) and of the API (over HTTP). */
+import { openCase, type CaseEvent, type EventType } from '../domain/index.js';
 
 export const newCaseState = () =>
   openCase({
@@ -10,3 +10,31 @@ export const newCaseState = () =>
     cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
     openedAt: '2026-01-01T00:00:00.000Z',
   });
+
+/** Every valid payload choice for each event type (a few values stand for each field). */
+export function variants(type: EventType): CaseEvent[] {
+  const v = (...extras: object[]) => extras.map((e) => ({ type, ...e }) as CaseEvent);
+  switch (type) {
+    case 'decision.granted':
+      return v({ grant: 'refugee' }, { grant: 'humanitarian-protection' });
+    case 'decision.refused':
+      return v({ outOfCountry: false }, { outOfCountry: true });
+    case 'appeal.decision-withdrawn':
+      return v({ reason: 'review' });
+    case 'tribunal.listed':
+      return v({ hearingDate: '2026-07-01' });
+    case 'tribunal.determined':
+      return v({ outcome: 'allowed' }, { outcome: 'dismissed' });
+    case 'onward-appeal.decided':
+      return v({ outcome: 'refused' }, { outcome: 'allowed' }, { outcome: 'remitted' });
+    case 'further-submissions.lodged':
+      return v({ freshClaim: true }, { freshClaim: false });
+    case 'case.assigned':
+      return v({ assignee: 'alice' });
+    case 'sync.resent':
+      return v({ system: 'homeOffice' }, { system: 'courts' });
+    default:
+      return v({});
+  }
+}
+

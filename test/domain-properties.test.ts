@@ -15,40 +15,12 @@ import {
   rolesFor,
   type CaseEvent,
   type CaseState,
-  type EventType,
 } from '../domain/index.js';
-import { newCaseState } from './domain-fixtures.js';
+import { newCaseState, variants } from './domain-fixtures.js';
 
 const AT = '2026-06-01T12:00:00.000Z';
 const ctx = { at: AT };
 const start = newCaseState();
-
-/** Every valid payload choice for each event type (a few values stand for each field). */
-function variants(type: EventType): CaseEvent[] {
-  const v = (...extras: object[]) => extras.map((e) => ({ type, ...e }) as CaseEvent);
-  switch (type) {
-    case 'decision.granted':
-      return v({ grant: 'refugee' }, { grant: 'humanitarian-protection' });
-    case 'decision.refused':
-      return v({ outOfCountry: false }, { outOfCountry: true });
-    case 'appeal.decision-withdrawn':
-      return v({ reason: 'review' });
-    case 'tribunal.listed':
-      return v({ hearingDate: '2026-07-01' });
-    case 'tribunal.determined':
-      return v({ outcome: 'allowed' }, { outcome: 'dismissed' });
-    case 'onward-appeal.decided':
-      return v({ outcome: 'refused' }, { outcome: 'allowed' }, { outcome: 'remitted' });
-    case 'further-submissions.lodged':
-      return v({ freshClaim: true }, { freshClaim: false });
-    case 'case.assigned':
-      return v({ assignee: 'alice' });
-    case 'sync.resent':
-      return v({ system: 'homeOffice' }, { system: 'courts' });
-    default:
-      return v({});
-  }
-}
 
 const anyEvent = fc.constantFrom(...EVENT_TYPES.flatMap(variants));
 

@@ -155,3 +155,14 @@ export async function historyLength(client: Client, workflowId: string): Promise
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return history.events?.length ?? 0;
 }
+
+/** The history length once the workflow has finished its current task (two equal reads apart). */
+export async function settledHistoryLength(client: Client, workflowId: string): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const now = await historyLength(client, workflowId);
+    if (now === last) return now;
+    last = now;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -9,14 +9,16 @@ import { searchAttributesOf } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
 import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
+import type { PageTokenSealer } from '../page-token.js';
 import { runSearch } from './search.js';
 import { searchQuery, searchResult, type SearchQuery } from '../search.js';
 
 export interface CasesDeps {
   client: Client;
   taskQueue: string;
-  /** How long a change may wait for the workflow to confirm it before the API answers 503. */
+  /** How long a call to Temporal (a change included) may take before the API answers 503. */
   updateTimeoutMs: number;
+  pageTokens: PageTokenSealer;
 }
 
 /**
@@ -44,7 +46,10 @@ const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | un
   allowedEvents: role ? view.allowedEvents.filter((t) => rolesFor(t as never).includes(role)) : view.allowedEvents,
 });
 
-export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): Route[] {
+export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens }: CasesDeps): Route[] {
+  // Every Temporal call carries a deadline: when Temporal is away the caller gets a prompt 503,
+  // not a request that hangs while the SDK retries.
+  const within = <T>(call: () => Promise<T>) => client.withDeadline(Date.now() + updateTimeoutMs, call);
   return [
     route<undefined, CreateCaseBody>({
       method: 'post',
@@ -59,13 +64,13 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): R
         const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
         const state = openCase(open);
         try {
-          await client.workflow.start(CASE_WORKFLOW_TYPE, {
+          await within(() => client.workflow.start(CASE_WORKFLOW_TYPE, {
             workflowId: caseWorkflowId(caseId),
             taskQueue,
             args: [{ open } satisfies CaseWorkflowInput],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             typedSearchAttributes: searchAttributesOf(state),
-          });
+          }));
         } catch (err) {
           if (temporalProblem(err)?.problem.status === 409) {
             throw new HttpProblem(problem(409, 'case-exists', `A case for Home Office reference ${body.homeOfficeRef} already exists.`, { caseId }));
@@ -84,7 +89,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): R
       query: searchQuery,
       responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next') },
       async handler({ query }, _req, res) {
-        res.json(await runSearch(client, query));
+        res.json(await within(() => runSearch(client, pageTokens, query)));
       },
     }),
     route({
@@ -96,7 +101,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): R
       params: caseIdParam,
       responses: { 200: json(caseViewSchema, 'The case'), 404: problemOf('No such case') },
       async handler({ params, principal }, _req, res) {
-        const state = await client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery);
+        const state = await within(() => client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery));
         res.json(caseView(state, principal?.role));
       },
     }),
@@ -127,9 +132,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs }: CasesDeps): R
         // The key becomes the update id: Temporal applies one update per id, and a duplicate that
         // arrives while the first is in flight attaches to it and gets the same answer.
         const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-        const view = await client.withDeadline(Date.now() + updateTimeoutMs, () =>
-          handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role } }], updateId: key }),
-        );
+        const view = await within(() => handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role } }], updateId: key }));
         res.json(forRole(view, who.role));
       },
     }),

@@ -22,7 +22,7 @@ export function opsRoutes(deps: { client: Client; namespace: string; metrics: Me
       responses: { 200: ok('Ready'), 503: { description: 'Temporal is not reachable' } },
       async handler(_i, _req, res) {
         try {
-          await deps.client.workflowService.describeNamespace({ namespace: deps.namespace });
+          await deps.client.withDeadline(Date.now() + 2_000, () => deps.client.workflowService.describeNamespace({ namespace: deps.namespace }));
           res.json({ status: 'ready' });
         } catch {
           sendProblem(res, problem(503, 'temporal-unavailable', 'Temporal is not reachable.'), { 'Retry-After': '5' });

@@ -17,8 +17,8 @@ export const summarySchema = z
   })
   .openapi('Summary');
 
-export function reportRoutes(client: Client): Route[] {
-  const count = async (where: string) => (await client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}'${where ? ` AND ${where}` : ''}`)).count;
+export function reportRoutes(client: Client, timeoutMs: number): Route[] {
+  const count = async (where: string) => (await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}'${where ? ` AND ${where}` : ''}`))).count;
   return [
     route({
       method: 'get',

@@ -4,22 +4,15 @@ import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/pa
 import { caseIdFromWorkflowId } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, validationProblem } from '../problem.js';
+import type { PageTokenSealer } from '../page-token.js';
 import { visibilityQuery, type SearchQuery, type SearchResult } from '../search.js';
 
-export async function runSearch(client: Client, { pageSize, pageToken, ...filters }: SearchQuery): Promise<SearchResult> {
-  let response;
-  try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query: `${visibilityQuery(filters)} ORDER BY StartTime DESC`,
-      pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-    });
-  } catch (err) {
-    // A token that is not one of ours is the caller's mistake, not ours.
-    if (pageToken && (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) throw new HttpProblem(validationProblem([{ field: 'pageToken', message: 'is not a token from a previous page' }]));
-    throw err;
-  }
+export async function runSearch(client: Client, tokens: PageTokenSealer, { pageSize, pageToken, ...filters }: SearchQuery): Promise<SearchResult> {
+  // Newest first is the visibility store's own order; SQL stores refuse ORDER BY on other fields.
+  const query = visibilityQuery(filters);
+  const nextPageToken = pageToken ? tokens.open(pageToken, query) : undefined;
+  if (pageToken && !nextPageToken) throw new HttpProblem(validationProblem([{ field: 'pageToken', message: 'is not a token from a previous page of this search' }]));
+  const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize, nextPageToken });
   const cases = (response.executions ?? []).flatMap((e) => {
     const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
     if (!caseId) return [];
@@ -42,6 +35,6 @@ export async function runSearch(client: Client, { pageSize, pageToken, ...filter
       },
     ];
   });
-  const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  const next = response.nextPageToken && response.nextPageToken.length > 0 ? tokens.seal(response.nextPageToken, query) : undefined;
   return { cases, ...(next ? { nextPageToken: next } : {}) };
 }
