@@ -82,6 +82,18 @@ describe('POST /cases/:caseId/events', () => {
     expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ status: 'screened', version: 1 });
   });
 
+  it('records the actor (sub and role) of every change in the workflow history', async () => {
+    const caseId = await openCase();
+    const token = await stack.token('caseworker', 'alice');
+    const res = await fetch(`${stack.baseUrl}/cases/${caseId}/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'claim.screened' }) });
+    expect(res.status).toBe(200);
+    const history = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+    const accepted = (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes] : []));
+    expect(accepted).toHaveLength(1);
+    const payload = accepted[0]!.acceptedRequest!.input!.args!.payloads![0]!;
+    expect(JSON.parse(Buffer.from(payload.data!).toString())).toEqual({ event: { type: 'claim.screened' }, actor: { id: 'alice', role: 'caseworker' } });
+  });
+
   it('refuses an event not allowed now with 409 and the allowed events, leaving history untouched', async () => {
     const caseId = await openCase();
     await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });

@@ -1,0 +1,62 @@
+/**
+ * Every role against every route, and every role against every event type: the API's answers
+ * must match the route declarations and the domain's role table, which are the only sources.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createApp } from '../api/app.js';
+import type { Route } from '../api/route.js';
+import { EVENT_TYPES, ROLES, rolesFor, type Role } from '../domain/index.js';
+import { newCaseBody, startStack, type Stack } from './harness.js';
+import { variants } from './domain-fixtures.js';
+
+let stack: Stack;
+let caseId: string;
+beforeAll(async () => {
+  stack = await startStack();
+  caseId = await stack.openCase();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('authorisation matrix', () => {
+  it('every role × every route answers 403 exactly where the route does not allow the role', async () => {
+    const routes = createApp({ client: stack.client, taskQueue: 'x', namespace: 'x', auth: stack.config.auth, logger: pino({ level: 'silent' }) }).routes.filter((r: Route) => r.roles !== 'public');
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    const rows: string[] = [];
+    for (const route of routes) {
+      for (const role of ROLES) {
+        const path = route.path.replace(':caseId', caseId);
+        // On the events route, each role sends an event the domain lets it send, if there is one
+        // (an auditor has none, so the domain's answer for it is 403 there too).
+        const sendable = EVENT_TYPES.find((t) => !rolesFor(t).includes('system') && rolesFor(t).includes(role));
+        const isEvents = route.path.endsWith('/events');
+        const body = route.method !== 'post' ? undefined : isEvents ? (sendable ? variants(sendable)[0] : { type: 'claim.screened' }) : newCaseBody();
+        const res = await stack.call(route.method.toUpperCase(), path, { role, body });
+        const allowed = ((route.roles as Role[]).length === 0 || (route.roles as Role[]).includes(role)) && (!isEvents || sendable !== undefined);
+        expect([401, 500]).not.toContain(res.status);
+        rows.push(`${route.method} ${route.path} ${role}: ${res.status === 403 ? 'forbidden' : 'allowed'}`);
+        expect(res.status === 403, `${route.method} ${route.path} as ${role} answered ${res.status}`).toBe(!allowed);
+      }
+    }
+    expect(rows).toHaveLength(routes.length * ROLES.length);
+  });
+
+  it('every role × every event type answers 403 exactly where the domain table says the role may not send it', async () => {
+    for (const type of EVENT_TYPES) {
+      const allowedRoles = rolesFor(type);
+      for (const role of ROLES) {
+        const res = await stack.call('POST', `/cases/${caseId}/events`, { role, body: variants(type)[0] });
+        if (allowedRoles.includes('system')) {
+          // Timer events belong to the workflow: no body may carry them.
+          expect(res.status, `${type} as ${role}`).toBe(400);
+          expect(res.body.errors[0].field).toBe('type');
+        } else {
+          expect(res.status === 403, `${type} as ${role} answered ${res.status}`).toBe(!allowedRoles.includes(role));
+          expect(res.status).toBeLessThan(500);
+        }
+      }
+    }
+  });
+});
