@@ -56,13 +56,23 @@ export async function startSystem(which: 'home-office' | 'hmcts'): Promise<Runni
   return system;
 }
 
-/** Polls until `check` returns a value other than undefined, or fails with the last reason. */
+/**
+ * Polls until `check` returns a value other than undefined. A check that throws (say, a read that
+ * answered 503 while a worker restarts) counts as "not yet"; after `timeoutMs` the last error, or
+ * a timeout naming `what`, fails the test.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw lastError ?? new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
