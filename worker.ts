@@ -28,7 +28,12 @@ export async function createWorker({ connection, config, workflowBundle, overrid
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
-      ports: { homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice), courts: httpSystemPort('courts', config.systems.courts) },
+      ports: {
+        homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice),
+        courts: httpSystemPort('courts', config.systems.courts),
+        // Escalations go to a webhook; locally the reference notifier stores and lists them.
+        notifier: httpSystemPort('notifier', config.systems.notifier),
+      },
     }),
     ...overrides,
   });

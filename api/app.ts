@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { DEFAULT_POLICY, type Policy } from '../domain/index.js';
 import { createAuth, type AuthConfig } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -24,6 +25,7 @@ export interface AppDeps {
   metrics?: Metrics;
   bodyLimit?: string;
   updateTimeoutMs?: number;
+  policy?: Policy;
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   let document: unknown;
   const routes: Route[] = [
     ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
-    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret) }),
+    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret), policy: deps.policy ?? DEFAULT_POLICY }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
   ];
   app.use('/docs', docsAssets());

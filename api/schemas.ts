@@ -68,6 +68,11 @@ export const caseEventBody = z.discriminatedUnion('type', [
   ev('further-submissions.lodged', { freshClaim: z.boolean() }),
   ev('case.assigned', { assignee: text(100) }),
   ev('sync.resent', { system: z.enum(SYSTEMS) }),
+  ev('appeal.evidence-requested', {}),
+  ev('appeal.evidence-served', {}),
+  ev('appeal.review-requested', {}),
+  ev('appeal.review-served', {}),
+  ev('clock.exception', { clock: z.literal('tribunal-24-weeks'), reason: text(2000) }),
 ]);
 export type CaseEventBody = z.infer<typeof caseEventBody>;
 caseEventBody.openapi('CaseEvent');
@@ -104,9 +109,22 @@ export const caseViewSchema = z
     assignee: z.string().nullable(),
     flags: z.object({ absconded: z.boolean() }),
     counts: z.object({ claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int() }),
-    dates: z.record(z.string(), z.union([z.string(), z.boolean()]).optional()),
-    clocks: z.array(z.unknown()),
-    sync: z.object({ homeOffice: syncStatus, courts: syncStatus }),
+    dates: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()]).optional()),
+    clocks: z.array(
+      z.object({
+        name: z.string(),
+        startedAt: z.string(),
+        deadline: z.string(),
+        state: z.enum(['running', 'stopped', 'breached', 'exception', 'expired']),
+        level: z.number().int(),
+        warnings: z.array(z.string()),
+        stoppedOn: z.string().optional(),
+        breachedAt: z.string().optional(),
+        exception: z.object({ reason: z.string(), at: z.string() }).optional(),
+        decidedInTime: z.boolean().optional(),
+      }),
+    ),
+    sync: z.object({ homeOffice: syncStatus, courts: syncStatus, notifier: syncStatus }),
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),
     version: z.number().int(),

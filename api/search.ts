@@ -8,7 +8,8 @@ import { STAGES } from '../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { SA } from '../workflows/search-attributes.js';
 
-export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained'] as const;
+/** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
+export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
 

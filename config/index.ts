@@ -3,6 +3,7 @@
  * `.env.example` lists the same variables; the README's table explains them.
  */
 import { z } from 'zod';
+import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -26,9 +27,22 @@ const schema = z
     JWKS_URL: z.url().optional(),
     HOME_OFFICE_URL: z.url().default('http://127.0.0.1:4001'),
     HMCTS_URL: z.url().default('http://127.0.0.1:4002'),
+    NOTIFIER_URL: z.url().default('http://127.0.0.1:4003'),
     UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
     WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+    POLICY_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.inCountry),
+    POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.outOfCountry),
+    POLICY_ONWARD_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.onwardAppealWindowDays),
+    POLICY_RESPONDENT_EVIDENCE_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.respondentEvidenceDays),
+    POLICY_RESPONDENT_REVIEW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.respondentReviewDays),
+    POLICY_TRIBUNAL_LIMIT_WEEKS: z.coerce.number().int().positive().default(DEFAULT_POLICY.tribunal.limitWeeks),
+    POLICY_TRIBUNAL_WARNING_WEEKS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated whole weeks, e.g. 16,20,22')
+      .default(DEFAULT_POLICY.tribunal.warningWeeks.join(','))
+      .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
+    POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -53,11 +67,18 @@ function toConfig(env: z.infer<typeof schema>) {
       dbFile: env.TEMPORAL_DB,
       retentionDays: env.TEMPORAL_RETENTION_DAYS,
     },
-    systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL },
+    systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL, notifier: env.NOTIFIER_URL },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
+    policy: {
+      appealWindowDays: { inCountry: env.POLICY_APPEAL_WINDOW_DAYS, outOfCountry: env.POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS },
+      onwardAppealWindowDays: env.POLICY_ONWARD_APPEAL_WINDOW_DAYS,
+      respondentEvidenceDays: env.POLICY_RESPONDENT_EVIDENCE_DAYS,
+      respondentReviewDays: env.POLICY_RESPONDENT_REVIEW_DAYS,
+      tribunal: { limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS, warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS, commencementDate: env.POLICY_COMMENCEMENT_DATE },
+    } satisfies Policy,
   };
 }
 

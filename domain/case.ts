@@ -2,9 +2,11 @@
  * The state of one case: plain JSON (records, arrays, ISO date strings) so that it survives
  * queries and continue-as-new unchanged.
  */
+import type { Clock } from './clocks.js';
 import type { Stage, Status } from './stages.js';
 
-export const SYSTEMS = ['homeOffice', 'courts'] as const;
+/** Where changes are delivered: the two systems we sync with, and the escalation notifier. */
+export const SYSTEMS = ['homeOffice', 'courts', 'notifier'] as const;
 export type System = (typeof SYSTEMS)[number];
 
 export interface Person {
@@ -57,6 +59,9 @@ export interface CaseState {
     claimDate: string;
     refusedOn?: string;
     outOfCountry?: boolean;
+    /** The window's length in force when it opened (absent in histories from before it was kept). */
+    appealWindowDays?: number;
+    onwardWindowDays?: number;
     appealLodgedOn?: string;
     hearingDate?: string;
     determinedOn?: string;
@@ -69,6 +74,8 @@ export interface CaseState {
   version: number;
   /** Delivery to each external system, as the workflow's sync loops report it. */
   sync: Record<System, SyncStatus>;
+  /** Statutory clocks started on this case (the latest of each name). */
+  clocks: Clock[];
 }
 
 export interface SyncStatus {
@@ -82,6 +89,14 @@ export interface SyncStatus {
 }
 
 const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
+
+/**
+ * A state carried from a run of older code gains what newer code expects (the notifier, clocks),
+ * so continue-as-new across a deployment keeps working.
+ */
+export function upgradeState(state: CaseState): CaseState {
+  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [] };
+}
 
 /** Pure: the API answers with the same state the workflow starts from. */
 export function openCase(input: OpenCaseInput): CaseState {
@@ -103,7 +118,8 @@ export function openCase(input: OpenCaseInput): CaseState {
     dates: { claimDate: input.claimDate },
     openedAt: input.openedAt,
     version: 0,
-    sync: { homeOffice: NO_SYNC, courts: NO_SYNC },
+    sync: { homeOffice: NO_SYNC, courts: NO_SYNC, notifier: NO_SYNC },
+    clocks: [],
   };
 }
 

@@ -5,7 +5,9 @@
  * update validator, the API's 409 answer and the docs.
  */
 import { SYSTEMS, type CaseState, type System } from './case.js';
+import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
 import { isHmctsRef } from './identifiers.js';
+import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
 
@@ -31,6 +33,13 @@ export type CaseEvent =
   | { type: 'further-submissions.lodged'; freshClaim: boolean }
   | { type: 'case.assigned'; assignee: string }
   | { type: 'sync.resent'; system: System }
+  | { type: 'appeal.evidence-requested' }
+  | { type: 'appeal.evidence-served' }
+  | { type: 'appeal.review-requested' }
+  | { type: 'appeal.review-served' }
+  | { type: 'clock.exception'; clock: ClockName; reason: string }
+  | { type: 'clock.escalated'; clock: ClockName; level: number }
+  | { type: 'clock.breached'; clock: ClockName }
   | { type: 'appeal-window.expired' }
   | { type: 'onward-appeal-window.expired' };
 
@@ -41,6 +50,8 @@ export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
 export interface EventContext {
   /** ISO date-time of the change (workflow time). */
   at: string;
+  /** The limits in force for clocks this change starts. */
+  policy: Policy;
 }
 
 export interface FieldError {
@@ -64,6 +75,8 @@ type Table = { [T in EventType]: Rule<T> };
 const BOTH: readonly System[] = ['homeOffice', 'courts'];
 const HO: readonly System[] = ['homeOffice'];
 const NONE: readonly System[] = [];
+const NOTIFIER: readonly System[] = ['notifier'];
+const runningClock = (name: ClockName) => (s: CaseState) => (s.clocks.some((c) => c.name === name && c.state === 'running') ? null : `no ${name} clock is running`);
 /** Exits are news to the courts only where there has been an appeal. */
 const hoAndCourtsIfAppealed = (s: CaseState) => (s.counts.appeals > 0 ? BOTH : HO);
 
@@ -115,7 +128,10 @@ export const EVENT_TABLE: Table = {
     roles: ['caseworker'],
     from: anyOf('claim'),
     check: (e, ctx) => [...pastDate('decidedOn', e.decidedOn, ctx), ...(e.outOfCountry === undefined || typeof e.outOfCountry === 'boolean' ? [] : [{ field: 'outOfCountry', message: 'must be true or false' }])],
-    apply: (s, e, ctx) => ({ ...move(s, 'decision:refused'), dates: { ...s.dates, refusedOn: e.decidedOn ?? day(ctx.at), outOfCountry: e.outOfCountry ?? false } }),
+    apply: (s, e, ctx) => ({
+      ...move(s, 'decision:refused'),
+      dates: { ...s.dates, refusedOn: e.decidedOn ?? day(ctx.at), outOfCountry: e.outOfCountry ?? false, appealWindowDays: e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry },
+    }),
     notify: HO,
   },
   'decision.certified': { roles: ['caseworker'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO },
@@ -124,19 +140,24 @@ export const EVENT_TABLE: Table = {
     roles: ['tribunal', 'integration'],
     from: ['decision:refused'],
     check: (e, ctx) => [...pastDate('lodgedOn', e.lodgedOn, ctx), ...(e.hmctsRef === undefined || isHmctsRef(e.hmctsRef) ? [] : [{ field: 'hmctsRef', message: 'must look like PA/50001/2026' }])],
-    apply: (s, e, ctx) => ({
-      ...move(s, 'appeal:lodged'),
-      identifiers: { ...s.identifiers, ...(e.hmctsRef ? { hmctsRef: e.hmctsRef } : {}) },
-      counts: { ...s.counts, appeals: s.counts.appeals + 1 },
-      dates: { ...s.dates, appealLodgedOn: e.lodgedOn ?? day(ctx.at), hearingDate: undefined, determinedOn: undefined },
-    }),
+    apply: (s, e, ctx) => {
+      const lodgedOn = e.lodgedOn ?? day(ctx.at);
+      const next: CaseState = {
+        ...move(s, 'appeal:lodged'),
+        identifiers: { ...s.identifiers, ...(e.hmctsRef ? { hmctsRef: e.hmctsRef } : {}) },
+        counts: { ...s.counts, appeals: s.counts.appeals + 1 },
+        dates: { ...s.dates, appealLodgedOn: lodgedOn, hearingDate: undefined, determinedOn: undefined },
+      };
+      // The cohort is judged as things stand when the appeal starts.
+      return inTwentyFourWeekCohort(s.cohort, lodgedOn, ctx.policy) ? withClock(next, startTribunalClock(lodgedOn, ctx.policy)) : next;
+    },
     notify: BOTH,
   },
   'appeal.decision-withdrawn': {
     roles: ['caseworker'],
     from: ['appeal:lodged', 'tribunal:listed'],
     check: (e) => nonEmpty('reason', e.reason),
-    apply: (s) => move(s, 'claim:reconsidering'),
+    apply: (s, _e, ctx) => stopClock(move(s, 'claim:reconsidering'), 'tribunal-24-weeks', day(ctx.at)),
     notify: BOTH,
   },
   'tribunal.listed': {
@@ -150,7 +171,13 @@ export const EVENT_TABLE: Table = {
     roles: ['tribunal', 'integration'],
     from: ['tribunal:listed'],
     check: (e, ctx) => [...oneOf('outcome', e.outcome, ['allowed', 'dismissed'] as const), ...pastDate('determinedOn', e.determinedOn, ctx)],
-    apply: (s, e, ctx) => ({ ...move(s, e.outcome === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'), determination: e.outcome, dates: { ...s.dates, determinedOn: e.determinedOn ?? day(ctx.at) } }),
+    // Determination stops the 24-week clock, on the day it was given.
+    apply: (s, e, ctx) =>
+      stopClock(
+        { ...move(s, e.outcome === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'), determination: e.outcome, dates: { ...s.dates, determinedOn: e.determinedOn ?? day(ctx.at), onwardWindowDays: ctx.policy.onwardAppealWindowDays } },
+        'tribunal-24-weeks',
+        e.determinedOn ?? day(ctx.at),
+      ),
     notify: BOTH,
   },
   'onward-appeal.lodged': { roles: ['tribunal', 'integration'], from: ['tribunal:allowed', 'tribunal:dismissed'], apply: (s) => move(s, 'tribunal:onward-appeal-pending'), notify: BOTH },
@@ -202,10 +229,61 @@ export const EVENT_TABLE: Table = {
     roles: ['supervisor'],
     from: ANYWHERE,
     check: (e) => oneOf('system', e.system, SYSTEMS),
-    guard: (s) => (SYSTEMS.some((sys) => s.sync[sys].failure) ? null : 'no sync failure to re-send'),
+    guard: (s) => (SYSTEMS.some((sys) => s.sync[sys]?.failure) ? null : 'no sync failure to re-send'),
     // The failure is cleared by the workflow, which re-sends the same message once this is recorded.
     apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
     notify: NONE,
+  },
+  'appeal.evidence-requested': {
+    roles: ['tribunal', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    apply: (s, _e, ctx) => withClock(s, startDayClock('respondent-evidence', day(ctx.at), ctx.policy.respondentEvidenceDays)),
+    notify: BOTH,
+  },
+  'appeal.evidence-served': {
+    roles: ['caseworker', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    guard: runningClock('respondent-evidence'),
+    apply: (s, _e, ctx) => stopClock(s, 'respondent-evidence', day(ctx.at)),
+    notify: BOTH,
+  },
+  'appeal.review-requested': {
+    roles: ['tribunal', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    apply: (s, _e, ctx) => withClock(s, startDayClock('respondent-review', day(ctx.at), ctx.policy.respondentReviewDays)),
+    notify: BOTH,
+  },
+  'appeal.review-served': {
+    roles: ['caseworker', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    guard: runningClock('respondent-review'),
+    apply: (s, _e, ctx) => stopClock(s, 'respondent-review', day(ctx.at)),
+    notify: BOTH,
+  },
+  'clock.exception': {
+    roles: ['tribunal'],
+    from: [...anyOf('appeal'), ...anyOf('tribunal')],
+    check: (e) => [...oneOf('clock', e.clock, ['tribunal-24-weeks'] as const), ...nonEmpty('reason', e.reason)],
+    guard: (s) => (s.clocks.some((c) => c.name === 'tribunal-24-weeks' && (c.state === 'running' || c.state === 'breached')) ? null : 'no 24-week clock is running or breached'),
+    // "Not reasonably practicable": recorded with its reason; the case stays visible as an exception.
+    apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'exception', exception: { reason: e.reason.trim(), at: ctx.at } })),
+    notify: BOTH,
+  },
+  'clock.escalated': {
+    roles: ['system'],
+    from: ANYWHERE,
+    check: (e) => oneOf('clock', e.clock, CLOCK_NAMES),
+    guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
+    apply: (s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) })),
+    notify: NOTIFIER,
+  },
+  'clock.breached': {
+    roles: ['system'],
+    from: ANYWHERE,
+    check: (e) => oneOf('clock', e.clock, CLOCK_NAMES),
+    guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
+    apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at })),
+    notify: NOTIFIER,
   },
   'appeal-window.expired': { roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
   'onward-appeal-window.expired': { roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },

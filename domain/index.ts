@@ -9,3 +9,4 @@ export * from './policy.js';
 export * from './timers.js';
 export * from './sync.js';
 export * from './failures.js';
+export * from './clocks.js';

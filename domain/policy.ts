@@ -1,23 +1,40 @@
 /**
- * Every statutory time limit, in one table. Days are calendar days. Values can be overridden per
- * deployment (configuration); a case keeps the policy it started with, so a change of policy
- * never rewrites a running case's clocks or breaks the replay of its history.
+ * Every statutory time limit, in one table. Days are calendar days. Values come from
+ * configuration (the API passes the policy in force with each change), and a clock keeps the
+ * limits it started with, so a change of policy applies to clocks started after it and never
+ * rewrites a running clock or the replay of a recorded history.
  */
 export interface Policy {
-  /** Appeal window after a refusal, in-country and out-of-country. */
+  /** Appeal window after a refusal, in-country and out-of-country (domain doc). */
   appealWindowDays: { inCountry: number; outOfCountry: number };
   /** Onward appeal (permission to the Upper Tribunal) after a determination. */
   onwardAppealWindowDays: number;
+  /** Home Office, as respondent: evidence, and review, each due this many days after the tribunal asks. */
+  respondentEvidenceDays: number;
+  respondentReviewDays: number;
+  /** Border Security, Asylum and Immigration Act 2025 ss. 49–50: decide within 24 weeks. */
+  tribunal: {
+    limitWeeks: number;
+    /** Escalation points, in weeks from the clock's start, ascending. */
+    warningWeeks: number[];
+    /** Appeals lodged before this date (set by regulations) are outside the 24-week duty. */
+    commencementDate: string;
+  };
 }
 
 export const DEFAULT_POLICY: Policy = {
   appealWindowDays: { inCountry: 14, outOfCountry: 28 },
   onwardAppealWindowDays: 14,
+  respondentEvidenceDays: 14,
+  respondentReviewDays: 14,
+  tribunal: { limitWeeks: 24, warningWeeks: [16, 20, 22], commencementDate: '2026-01-01' },
 };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The instant a window that opened on `date` closes: the end of its last day (UTC). */
 export function windowEnds(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + (days + 1) * DAY_MS).toISOString();
 }
+
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);

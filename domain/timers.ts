@@ -14,11 +14,11 @@ export interface DueTimer {
 
 export function nextTimer(state: CaseState, policy: Policy): DueTimer | null {
   if (state.stage === 'decision' && state.status === 'refused' && state.dates.refusedOn) {
-    const days = state.dates.outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry;
+    const days = state.dates.appealWindowDays ?? (state.dates.outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
     return { type: 'appeal-window.expired', at: windowEnds(state.dates.refusedOn, days) };
   }
   if (state.stage === 'tribunal' && state.status === 'dismissed' && state.dates.determinedOn) {
-    return { type: 'onward-appeal-window.expired', at: windowEnds(state.dates.determinedOn, policy.onwardAppealWindowDays) };
+    return { type: 'onward-appeal-window.expired', at: windowEnds(state.dates.determinedOn, state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays) };
   }
   return null;
 }

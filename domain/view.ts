@@ -1,5 +1,8 @@
 /** What a client sees of a case: its state plus what it may do next. Pure. */
 import type { CaseState } from './case.js';
+import { decidedInTime, type Clock } from './clocks.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { nextTimer } from './timers.js';
 import { allowedEvents, type EventType } from './events.js';
 import type { Role } from './roles.js';
 
@@ -14,7 +17,7 @@ export interface CaseView {
   flags: CaseState['flags'];
   counts: CaseState['counts'];
   dates: CaseState['dates'];
-  clocks: unknown[];
+  clocks: ClockView[];
   sync: CaseState['sync'];
   allowedEvents: EventType[];
   openedAt: string;
@@ -33,10 +36,48 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     flags: state.flags,
     counts: state.counts,
     dates: state.dates,
-    clocks: [],
+    clocks: clockViews(state),
     sync: state.sync,
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,
   };
+}
+
+export interface ClockView {
+  name: string;
+  startedAt: string;
+  deadline: string;
+  state: Clock['state'] | 'expired';
+  /** Escalation level reached (0 before the first warning). */
+  level: number;
+  warnings: string[];
+  stoppedOn?: string;
+  breachedAt?: string;
+  exception?: { reason: string; at: string };
+  decidedInTime?: boolean;
+}
+
+/** The statutory clocks of a case: its stored clocks, and the appeal windows open now. */
+export function clockViews(state: CaseState): ClockView[] {
+  const windows: ClockView[] = [];
+  const due = nextTimer(state, DEFAULT_POLICY); // a window's own length is kept on the case; the default only for older cases
+  if (due) {
+    const startedAt = (due.type === 'appeal-window.expired' ? state.dates.refusedOn : state.dates.determinedOn) ?? '';
+    windows.push({ name: due.type === 'appeal-window.expired' ? 'appeal-window' : 'onward-appeal-window', startedAt, deadline: due.at, state: 'running', level: 0, warnings: [] });
+  }
+  return [
+    ...windows,
+    ...state.clocks.map((c) => ({
+      name: c.name,
+      startedAt: c.startedOn,
+      deadline: c.deadline,
+      state: c.state,
+      level: c.level,
+      warnings: c.warnings,
+      ...(c.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
+      ...(c.breachedAt ? { breachedAt: c.breachedAt } : {}),
+      ...(c.exception ? { exception: c.exception } : {}),
+    })),
+  ];
 }

@@ -59,6 +59,7 @@ try {
   const children: Array<[string, string, string[]]> = [
     ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl')]],
     ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl')]],
+    ['notifier', 'systems/server.ts', ['notifier', '--port', portOf(config.systems.notifier), '--data', resolve(dataDir, 'notifier.jsonl')]],
     ['worker', 'worker.ts', []],
     ['api', 'api/server.ts', []],
   ];
@@ -84,6 +85,7 @@ try {
       `  API            ${apiUrl}   (health: ${apiUrl}/readyz)`,
       `  Home Office    ${config.systems.homeOffice}/admin/stats   (reference system; faults: PUT /admin/faults)`,
       `  HMCTS          ${config.systems.courts}/admin/stats`,
+      `  Escalations    ${config.systems.notifier}/messages   (reference notifier)`,
       `  Temporal UI    ${devServer?.uiUrl ? `${devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(the server at ${address} serves its own)`}`,
       '',
       '  Dev tokens (12 h; another any time: npm run token -- --role supervisor --sub alice):',

@@ -118,6 +118,12 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     res.status(201).json(stored.receipt);
   });
 
+  /** Everything received, newest last (the reference notifier's list of escalations). */
+  app.get('/messages', outage, (req, res) => {
+    const caseId = typeof req.query.caseId === 'string' ? req.query.caseId : undefined;
+    res.json({ messages: store.records.filter((m) => !caseId || m.caseId === caseId) });
+  });
+
   /** This system's view of a case, for reconciliation and for tests. */
   app.get('/cases/:caseId', outage, (req, res) => {
     const messages = store.records.filter((m) => m.caseId === req.params.caseId);

@@ -5,16 +5,17 @@ import { createReferenceSystem, type SystemBehaviour } from './reference-system.
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' } } });
 const which = positionals[0];
-if (which !== 'home-office' && which !== 'hmcts') {
-  console.error('usage: tsx systems/server.ts <home-office|hmcts> [--port N] [--data file.jsonl]');
+const DEFAULT_PORTS = { 'home-office': 4001, hmcts: 4002, notifier: 4003 } as const;
+if (which !== 'home-office' && which !== 'hmcts' && which !== 'notifier') {
+  console.error('usage: tsx systems/server.ts <home-office|hmcts|notifier> [--port N] [--data file.jsonl]');
   process.exit(2);
 }
-const port = Number(values.port ?? (which === 'hmcts' ? 4002 : 4001));
+const port = Number(values.port ?? DEFAULT_PORTS[which]);
 const dataFile = values.data ?? `data/${which}.jsonl`;
 
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
 const registered = () => system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
-const behaviour: SystemBehaviour = which === 'hmcts' ? hmctsBehaviour(registered) : { name: 'home-office' };
+const behaviour: SystemBehaviour = which === 'hmcts' ? hmctsBehaviour(registered) : { name: which };
 const system = createReferenceSystem(behaviour, dataFile);
 
 // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.

@@ -31,6 +31,12 @@ export function variants(type: EventType): CaseEvent[] {
       return v({ freshClaim: true }, { freshClaim: false });
     case 'case.assigned':
       return v({ assignee: 'alice' });
+    case 'clock.exception':
+      return v({ clock: 'tribunal-24-weeks', reason: 'no judge available' });
+    case 'clock.escalated':
+      return v({ clock: 'tribunal-24-weeks', level: 1 }, { clock: 'tribunal-24-weeks', level: 3 });
+    case 'clock.breached':
+      return v({ clock: 'tribunal-24-weeks' });
     case 'sync.resent':
       return v({ system: 'homeOffice' }, { system: 'courts' });
     default:

@@ -15,11 +15,12 @@ import {
   rolesFor,
   type CaseEvent,
   type CaseState,
+  DEFAULT_POLICY,
 } from '../domain/index.js';
 import { newCaseState, variants } from './domain-fixtures.js';
 
 const AT = '2026-06-01T12:00:00.000Z';
-const ctx = { at: AT };
+const ctx = { at: AT, policy: DEFAULT_POLICY };
 const start = newCaseState();
 
 const anyEvent = fc.constantFrom(...EVENT_TYPES.flatMap(variants));

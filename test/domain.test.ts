@@ -1,6 +1,7 @@
 /** Identifier formats and the transition table's basic promises. */
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_POLICY,
   allowedEvents,
   applyEvent,
   checkEvent,
@@ -52,7 +53,7 @@ describe('identifiers', () => {
 
 describe('transition table', () => {
   const state = newCaseState();
-  const ctx = { at: '2026-03-01T10:00:00.000Z' };
+  const ctx = { at: '2026-03-01T10:00:00.000Z', policy: DEFAULT_POLICY };
 
   it('offers only what the role may send where the case is', () => {
     expect(allowedEvents(state, 'tribunal')).toEqual([]);

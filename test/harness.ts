@@ -20,7 +20,7 @@ let runtimeInstalled = false;
 
 export interface Stack {
   baseUrl: string;
-  systems: { homeOffice: RunningSystem; courts: RunningSystem };
+  systems: { homeOffice: RunningSystem; courts: RunningSystem; notifier: RunningSystem };
   /** The worker: in-process by default; a separate process (killable) with `workerProcess`. */
   killWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -59,8 +59,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const [homeOffice, courts] = await Promise.all([startSystem('home-office'), startSystem('hmcts')]);
-  const env = { HOME_OFFICE_URL: homeOffice.url, HMCTS_URL: courts.url, ...options.env };
+  const [homeOffice, courts, notifier] = await Promise.all([startSystem('home-office'), startSystem('hmcts'), startSystem('notifier')]);
+  const env = { HOME_OFFICE_URL: homeOffice.url, HMCTS_URL: courts.url, NOTIFIER_URL: notifier.url, ...options.env };
   const config = testConfig(env);
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await startWorker();
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), ...config.api });
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), policy: config.policy, ...config.api });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -107,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     client,
     config,
-    systems: { homeOffice, courts },
+    systems: { homeOffice, courts, notifier },
     killWorker,
     startWorker,
     token,
@@ -129,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await killWorker();
       await connection.close();
       await nativeConnection?.close();
-      await Promise.all([homeOffice.kill(), courts.kill()]);
+      await Promise.all([homeOffice.kill(), courts.kill(), notifier.kill()]);
     },
   };
   return stack;

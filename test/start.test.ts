@@ -65,8 +65,8 @@ const alive = (pid: number) => {
 
 describe('npm start', () => {
   it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 240_000 }, async () => {
-    const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    const env = { WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+    const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort, notifierPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const env = { NOTIFIER_URL: `http://127.0.0.1:${notifierPort}`, WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
 
     const first = await start(env);
     const banner = first.output.join('\n');
@@ -89,7 +89,7 @@ describe('npm start', () => {
     const { caseId } = (await created.json()) as { caseId: string };
 
     const children = descendants(first.service.process.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(5); // dev server, two reference systems, worker, API
+    expect(children.length).toBeGreaterThanOrEqual(6); // dev server, three reference systems, worker, API
     // A change reaches the reference Home Office, a process of its own.
     const screened = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/events`, {
       method: 'POST',

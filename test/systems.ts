@@ -26,7 +26,7 @@ export interface RunningSystem {
   view(caseId: string): Promise<CaseSeenBySystem | undefined>;
 }
 
-export async function startSystem(which: 'home-office' | 'hmcts'): Promise<RunningSystem> {
+export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier'): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const data = join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');

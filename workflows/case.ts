@@ -11,6 +11,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -22,6 +23,8 @@ import {
   caseView,
   checkEvent,
   DEFAULT_POLICY,
+  dueClockEvents,
+  nextClockDue,
   nextTimer,
   openCase,
   outboundMessages,
@@ -31,11 +34,13 @@ import {
   recordRejected,
   SYNC_REJECTED,
   SYSTEMS,
+  upgradeState,
   type Actor,
   type CaseEvent,
   type CaseState,
   type CaseView,
   type OutboundMessage,
+  type Policy,
   type System,
 } from '../domain/index.js';
 import { applyEventUpdate, caseStateQuery, type CarriedState, type CaseWorkflowInput } from './messages.js';
@@ -57,10 +62,13 @@ const RECENT_UPDATES_KEPT = 50;
 const now = () => new Date().toISOString(); // workflow time: deterministic on replay
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  const policy = input.policy ?? DEFAULT_POLICY;
+  // Statutory clocks came with a change of this code: runs recorded before it replay without them
+  // (no marker in their history), runs started since keep them for good.
+  const clocksOn = patched('statutory-clocks');
+  let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
-  let state: CaseState = input.carried?.state ?? openCase(input.open);
-  const outbox: Record<System, OutboundMessage[]> = input.carried?.outbox ?? { homeOffice: [], courts: [] };
+  let state: CaseState = upgradeState(input.carried?.state ?? openCase(input.open));
+  const outbox: Record<System, OutboundMessage[]> = { homeOffice: [], courts: [], notifier: [], ...input.carried?.outbox };
   const recentUpdates = new Map(input.carried?.recentUpdates ?? []);
   let draining = false;
   let inFlight = 0;
@@ -75,7 +83,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   function change(event: CaseEvent, actor: Actor): CaseView {
     const at = now();
     const before = state;
-    let after: CaseState = { ...applyEvent(before, event, { at }), version: before.version + 1 };
+    let after: CaseState = { ...applyEvent(before, event, { at, policy }), version: before.version + 1 };
+    if (!clocksOn) after = { ...after, clocks: before.clocks }; // the code these runs were recorded with kept none
     for (const message of outboundMessages(recipients(before, event), after, event, actor, at)) {
       outbox[message.system].push(message);
       after = recordQueued(after, message.system, outbox[message.system].length);
@@ -88,10 +97,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   setHandler(
     applyEventUpdate,
-    ({ event, actor }) => {
+    ({ event, actor, policy: inForce }) => {
       const id = currentUpdateInfo()?.id;
       const earlier = id ? recentUpdates.get(id) : undefined;
       if (earlier) return earlier;
+      if (inForce) policy = inForce;
       const view = change(event, actor);
       if (id) {
         recentUpdates.set(id, view);
@@ -101,10 +111,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
     {
       // Synchronous, so a rejected event leaves nothing in history.
-      validator: ({ event, actor }) => {
+      validator: ({ event, actor, policy: inForce }) => {
         const id = currentUpdateInfo()?.id;
         if (id && recentUpdates.has(id)) return; // a retry of a change already applied: answer it again
-        const rejection = checkEvent(state, event, actor?.role, { at: now() });
+        const rejection = checkEvent(state, event, actor?.role, { at: now(), policy: inForce ?? policy });
         if (rejection) {
           const message = rejection.kind === 'invalid' ? rejection.errors.map((e) => `${e.field} ${e.message}`).join('; ') : rejection.message;
           throw ApplicationFailure.create({ type: rejection.kind, message, details: [rejection], nonRetryable: true });
@@ -138,13 +148,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   const historyIsLong = () => workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
 
+  /** The earliest moment something is due: a window's end, or a clock's next warning or deadline. */
+  function nextDue(): string | undefined {
+    const window = nextTimer(state, policy)?.at;
+    const clock = clocksOn ? nextClockDue(state) : null;
+    return [window, clock].filter((t): t is string => !!t).sort()[0];
+  }
+
   // Dormant between events, possibly for years. Wake for a change, a due time limit, or long history.
+  // One timer at a time, for the earliest due moment of all running clocks: no polling.
   for (;;) {
-    const due = nextTimer(state, policy);
+    const due = nextDue();
     const version = state.version;
-    const woke = await condition(() => state.version !== version || historyIsLong(), due ? Math.max(1, Date.parse(due.at) - Date.now()) : undefined);
+    const woke = await condition(() => state.version !== version || historyIsLong(), due ? Math.max(1, Date.parse(due) - Date.now()) : undefined);
     if (!woke && due) {
-      change({ type: due.type }, SYSTEM_ACTOR);
+      const window = nextTimer(state, policy);
+      if (window && window.at <= now()) change({ type: window.type }, SYSTEM_ACTOR);
+      if (clocksOn) for (const event of dueClockEvents(state, now())) change(event, SYSTEM_ACTOR);
       continue;
     }
     if (historyIsLong()) break;
@@ -154,7 +174,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   draining = true;
   await condition(() => inFlight === 0 && allHandlersFinished());
   const carried: CarriedState = { state, outbox, recentUpdates: [...recentUpdates] };
-  await continueAsNew<typeof caseWorkflow>({ ...input, carried });
+  await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
 }
 
 /** Upsert only what changed: each upsert is an event in history. */

@@ -29,6 +29,8 @@ export interface CarriedState {
 export interface ApplyEventRequest {
   event: CaseEvent;
   actor: Actor;
+  /** The policy in force where the change was made (configuration); clocks it starts keep it. */
+  policy?: Policy;
 }
 
 export const applyEventUpdate = defineUpdate<CaseView, [ApplyEventRequest]>('applyEvent');

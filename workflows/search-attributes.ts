@@ -5,7 +5,7 @@
  * and 10 Keyword custom attributes: keep within those.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
+import { decidedInTime, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
 
 export const SA = {
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
@@ -18,7 +18,18 @@ export const SA = {
   appeals: defineSearchAttributeKey('CaseAppeals', SearchAttributeType.INT),
   syncFailed: defineSearchAttributeKey('CaseSyncFailed', SearchAttributeType.BOOL),
   absconded: defineSearchAttributeKey('CaseAbsconded', SearchAttributeType.BOOL),
+  /** The 24-week clock: running, breached, exception, in-time or late. */
+  clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
+
+export type ClockStatus = 'running' | 'breached' | 'exception' | 'in-time' | 'late';
+
+function tribunalClockStatus(state: CaseState): { status: ClockStatus; deadline: string; escalation: number } | undefined {
+  const c = state.clocks.find((k) => k.name === 'tribunal-24-weeks');
+  if (!c) return undefined;
+  const status: ClockStatus = c.state === 'stopped' ? (decidedInTime(c) ? 'in-time' : 'late') : c.state;
+  return { status, deadline: c.deadline, escalation: c.state === 'breached' ? c.warnings.length + 1 : c.level };
+}
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(SA);
 
@@ -28,6 +39,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     ...(state.cohort.supportedAccommodation ? ['supported-accommodation'] : []),
     ...(state.cohort.foreignNationalOffender ? ['foreign-national-offender'] : []),
     ...(state.cohort.detained ? ['detained'] : []),
+    ...(state.clocks.some((c) => c.name === 'tribunal-24-weeks') ? ['24-week'] : []),
   ];
   const pairs: SearchAttributePair[] = [
     { key: SA.stage, value: state.stage },
@@ -38,8 +50,12 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     { key: SA.absconded, value: state.flags.absconded },
     { key: SA.syncFailed, value: hasSyncFailure(state) },
   ];
-  // Keyword attributes cannot be null; an unassigned case simply lacks the attribute.
+  // Attributes cannot be null: a case without an assignee or a 24-week clock simply lacks them.
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });
+  const clock = tribunalClockStatus(state);
+  if (clock) {
+    pairs.push({ key: SA.clock, value: clock.status }, { key: SA.deadline, value: new Date(clock.deadline) }, { key: SA.escalation, value: clock.escalation });
+  }
   return pairs;
 }
 

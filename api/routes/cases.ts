@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { caseView, formatCaseId, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Role } from '../../domain/index.js';
+import { caseView, formatCaseId, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
@@ -19,6 +19,8 @@ export interface CasesDeps {
   /** How long a call to Temporal (a change included) may take before the API answers 503. */
   updateTimeoutMs: number;
   pageTokens: PageTokenSealer;
+  /** The statutory limits in force now (configuration), sent with every change. */
+  policy: Policy;
 }
 
 /**
@@ -46,7 +48,7 @@ const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | un
   allowedEvents: role ? view.allowedEvents.filter((t) => rolesFor(t as never).includes(role)) : view.allowedEvents,
 });
 
-export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens }: CasesDeps): Route[] {
+export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, policy }: CasesDeps): Route[] {
   // Every Temporal call carries a deadline: when Temporal is away the caller gets a prompt 503,
   // not a request that hangs while the SDK retries.
   const within = <T>(call: () => Promise<T>) => client.withDeadline(Date.now() + updateTimeoutMs, call);
@@ -67,7 +69,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens }: C
           await within(() => client.workflow.start(CASE_WORKFLOW_TYPE, {
             workflowId: caseWorkflowId(caseId),
             taskQueue,
-            args: [{ open } satisfies CaseWorkflowInput],
+            args: [{ open, policy } satisfies CaseWorkflowInput],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             typedSearchAttributes: searchAttributesOf(state),
           }));
@@ -132,7 +134,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens }: C
         // The key becomes the update id: Temporal applies one update per id, and a duplicate that
         // arrives while the first is in flight attaches to it and gets the same answer.
         const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-        const view = await within(() => handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role } }], updateId: key }));
+        const view = await within(() => handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role }, policy }], updateId: key }));
         res.json(forRole(view, who.role));
       },
     }),

@@ -13,6 +13,17 @@ export const summarySchema = z
     syncFailures: z.number().int(),
     absconders: z.number().int(),
     repeatAppeals: z.number().int(),
+    openEscalations: z.number().int(),
+    twentyFourWeeks: z.object({
+      open: z.number().int(),
+      dueWithin4Weeks: z.number().int(),
+      breached: z.number().int(),
+      exceptions: z.number().int(),
+      decidedInTime: z.number().int(),
+      decidedLate: z.number().int(),
+      /** In time ÷ all decided; null until one is decided. */
+      complianceRate: z.number().nullable(),
+    }),
     generatedAt: z.string(),
   })
   .openapi('Summary');
@@ -23,19 +34,39 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
     route({
       method: 'get',
       path: '/reports/summary',
-      summary: 'Backlog by stage, sync failures, absconders and repeat appeals',
+      summary: 'Backlog by stage, the 24-week cohort, open escalations, sync failures, absconders and repeat appeals',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
       responses: { 200: { description: 'The summary now', content: { 'application/json': { schema: summarySchema } } } },
       async handler(_input, _req, res) {
-        const [byStage, openCases, syncFailures, absconders, repeatAppeals] = await Promise.all([
+        const now = new Date();
+        const in4Weeks = new Date(now.getTime() + 28 * 86_400_000).toISOString();
+        const clock = (status: string) => `${SA.clock.name} = '${status}'`;
+        const [byStage, openCases, syncFailures, absconders, repeatAppeals, openEscalations, running, due, breached, exceptions, inTime, late] = await Promise.all([
           Promise.all(STAGES.map(async (stage) => [stage, await count(`${SA.stage.name} = '${stage}'`)] as const)),
           count(''),
           count(`${SA.syncFailed.name} = true`),
           count(`${SA.absconded.name} = true`),
           count(`${SA.appeals.name} >= 2`),
+          count(`${SA.escalation.name} >= 1 AND (${clock('running')} OR ${clock('breached')})`),
+          count(clock('running')),
+          count(`${clock('running')} AND ${SA.deadline.name} < '${in4Weeks}'`),
+          count(clock('breached')),
+          count(clock('exception')),
+          count(clock('in-time')),
+          count(clock('late')),
         ]);
-        res.json({ backlogByStage: Object.fromEntries(byStage) as Record<Stage, number>, openCases, syncFailures, absconders, repeatAppeals, generatedAt: new Date().toISOString() });
+        res.json({
+          backlogByStage: Object.fromEntries(byStage) as Record<Stage, number>,
+          openCases,
+          syncFailures,
+          absconders,
+          repeatAppeals,
+          openEscalations,
+          // Open: not yet determined, whether on time, past the limit, or excepted.
+          twentyFourWeeks: { open: running + breached + exceptions, dueWithin4Weeks: due, breached, exceptions, decidedInTime: inTime, decidedLate: late, complianceRate: inTime + late > 0 ? inTime / (inTime + late) : null },
+          generatedAt: now.toISOString(),
+        });
       },
     }),
   ];

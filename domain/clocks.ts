@@ -1,0 +1,93 @@
+/**
+ * Statutory clocks that run alongside the stages: the 24-week tribunal limit for its cohort, and
+ * the Home Office's respondent deadlines. A clock carries its own deadline and warning instants,
+ * fixed from the policy in force when it started. Pure; the workflow sleeps until `nextClockDue`
+ * and applies what `dueClockEvents` returns.
+ */
+import type { CaseState, Cohort } from './case.js';
+import { addDays, DAY_MS, type Policy } from './policy.js';
+
+export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
+export type ClockName = (typeof CLOCK_NAMES)[number];
+
+export interface Clock {
+  name: ClockName;
+  /** The day the clock runs from (for the 24 weeks: the day after the appeal started). */
+  startedOn: string;
+  /** The instant the limit is passed: the end of its last day. */
+  deadline: string;
+  /** Escalation instants, ascending. */
+  warnings: string[];
+  /** How many warnings have been raised. */
+  level: number;
+  state: 'running' | 'stopped' | 'breached' | 'exception';
+  stoppedOn?: string;
+  breachedAt?: string;
+  exception?: { reason: string; at: string };
+}
+
+const instant = (date: string, plusDays: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + plusDays * DAY_MS).toISOString();
+
+/**
+ * The 24-week cohort (Act ss. 49–50): in asylum support accommodation when the appeal starts, or a
+ * foreign national offender not detained; detained appellants are on other tracks; appeals lodged
+ * before commencement are out.
+ */
+export function inTwentyFourWeekCohort(cohort: Cohort, lodgedOn: string, policy: Policy): boolean {
+  if (cohort.detained) return false;
+  if (lodgedOn < policy.tribunal.commencementDate) return false;
+  return cohort.supportedAccommodation || cohort.foreignNationalOffender;
+}
+
+export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
+  const startedOn = addDays(lodgedOn, 1);
+  const days = policy.tribunal.limitWeeks * 7;
+  return {
+    name: 'tribunal-24-weeks',
+    startedOn,
+    deadline: instant(startedOn, days),
+    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => instant(startedOn, w * 7)),
+    level: 0,
+    state: 'running',
+  };
+}
+
+export function startDayClock(name: ClockName, on: string, days: number): Clock {
+  return { name, startedOn: on, deadline: instant(on, days + 1), warnings: [], level: 0, state: 'running' };
+}
+
+/** Replaces the clock of that name (a repeat appeal starts a new 24 weeks), keeping the others. */
+export function withClock(state: CaseState, clock: Clock): CaseState {
+  return { ...state, clocks: [...state.clocks.filter((c) => c.name !== clock.name), clock] };
+}
+
+export function updateClock(state: CaseState, name: ClockName, patch: (c: Clock) => Clock): CaseState {
+  return { ...state, clocks: state.clocks.map((c) => (c.name === name ? patch(c) : c)) };
+}
+
+export const stopClock = (state: CaseState, name: ClockName, on: string) =>
+  updateClock(state, name, (c) => (c.state === 'running' || c.state === 'exception' ? { ...c, state: c.state === 'exception' ? 'exception' : 'stopped', stoppedOn: on } : c));
+
+/** Warnings passed by `now` (a back-dated clock starts at its highest one at once). */
+const passed = (clock: Clock, now: string) => clock.warnings.filter((w) => w <= now).length;
+
+export type ClockEvent = { type: 'clock.escalated'; clock: ClockName; level: number } | { type: 'clock.breached'; clock: ClockName };
+
+/** What the running clocks owe at `now`: one escalation to the level reached, or the breach. */
+export function dueClockEvents(state: CaseState, now: string): ClockEvent[] {
+  return state.clocks.flatMap((c): ClockEvent[] => {
+    if (c.state !== 'running') return [];
+    if (c.deadline <= now) return [{ type: 'clock.breached', clock: c.name }];
+    const level = passed(c, now);
+    return level > c.level ? [{ type: 'clock.escalated', clock: c.name, level }] : [];
+  });
+}
+
+/** The next instant a running clock needs attention, or null. */
+export function nextClockDue(state: CaseState): string | null {
+  const due = state.clocks.flatMap((c) => (c.state === 'running' ? [...c.warnings.slice(c.level), c.deadline] : [])).sort();
+  return due[0] ?? null;
+}
+
+/** Whether a stopped clock stopped in time (the determination by the deadline's last day). */
+export const decidedInTime = (c: Clock) => c.state === 'stopped' && c.stoppedOn !== undefined && instant(c.stoppedOn, 1) <= c.deadline;
