@@ -65,8 +65,16 @@ export function updateClock(state: CaseState, name: ClockName, patch: (c: Clock)
   return { ...state, clocks: state.clocks.map((c) => (c.name === name ? patch(c) : c)) };
 }
 
+/**
+ * Stops a clock on the day its matter was decided. A breached clock stops too (decided late, with
+ * its breach on record); an excepted one keeps its exception and gains the day it stopped.
+ */
 export const stopClock = (state: CaseState, name: ClockName, on: string) =>
-  updateClock(state, name, (c) => (c.state === 'running' || c.state === 'exception' ? { ...c, state: c.state === 'exception' ? 'exception' : 'stopped', stoppedOn: on } : c));
+  updateClock(state, name, (c) => {
+    if (c.stoppedOn) return c;
+    if (c.state === 'exception') return { ...c, stoppedOn: on };
+    return { ...c, state: 'stopped', stoppedOn: on };
+  });
 
 /** Warnings passed by `now` (a back-dated clock starts at its highest one at once). */
 const passed = (clock: Clock, now: string) => clock.warnings.filter((w) => w <= now).length;

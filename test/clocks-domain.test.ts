@@ -1,0 +1,57 @@
+/** The clock rules one by one, as pure functions: cohort, start, warnings, breach, stop. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, dueClockEvents, inTwentyFourWeekCohort, nextClockDue, startTribunalClock, stopClock, decidedInTime, withClock, type Cohort } from '../domain/index.js';
+import { newCaseState } from './domain-fixtures.js';
+
+const cohort = (c: Partial<Cohort>): Cohort => ({ supportedAccommodation: false, foreignNationalOffender: false, detained: false, ...c });
+const policy = { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, commencementDate: '2026-03-01' } };
+
+describe('the 24-week cohort', () => {
+  it.each([
+    ['in supported accommodation', cohort({ supportedAccommodation: true }), true],
+    ['a foreign national offender, not detained', cohort({ foreignNationalOffender: true }), true],
+    ['a foreign national offender in detention', cohort({ foreignNationalOffender: true, detained: true }), false],
+    ['in supported accommodation but detained', cohort({ supportedAccommodation: true, detained: true }), false],
+    ['neither', cohort({}), false],
+  ])('%s → %s', (_label, c, expected) => {
+    expect(inTwentyFourWeekCohort(c, '2026-03-01', policy)).toBe(expected);
+  });
+
+  it('excludes appeals lodged before commencement, includes those on the day', () => {
+    expect(inTwentyFourWeekCohort(cohort({ supportedAccommodation: true }), '2026-02-28', policy)).toBe(false);
+    expect(inTwentyFourWeekCohort(cohort({ supportedAccommodation: true }), '2026-03-01', policy)).toBe(true);
+  });
+});
+
+describe('the 24-week clock', () => {
+  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY);
+
+  it('runs from the day after the appeal starts, warns at weeks 16, 20, 22 and ends after 24 weeks', () => {
+    expect(clock.startedOn).toBe('2026-03-02');
+    // 2026-03-02 + 112, 140, 154 and 168 days.
+    expect(clock.warnings).toEqual(['2026-06-22T00:00:00.000Z', '2026-07-20T00:00:00.000Z', '2026-08-03T00:00:00.000Z']);
+    expect(clock.deadline).toBe('2026-08-17T00:00:00.000Z');
+  });
+
+  it('owes one escalation to the highest level passed, then the breach', () => {
+    const state = withClock(newCaseState(), clock);
+    expect(dueClockEvents(state, '2026-06-21T23:59:59.000Z')).toEqual([]);
+    expect(dueClockEvents(state, '2026-06-22T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1 }]);
+    expect(dueClockEvents(state, '2026-08-10T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3 }]);
+    expect(dueClockEvents(state, '2026-08-17T00:00:00.000Z')).toEqual([{ type: 'clock.breached', clock: 'tribunal-24-weeks' }]);
+    expect(nextClockDue(state)).toBe('2026-06-22T00:00:00.000Z');
+  });
+
+  it('is decided in time on the last day of the 24 weeks, late the day after', () => {
+    const onLastDay = stopClock(withClock(newCaseState(), clock), 'tribunal-24-weeks', '2026-08-16').clocks[0]!;
+    const dayAfter = stopClock(withClock(newCaseState(), clock), 'tribunal-24-weeks', '2026-08-17').clocks[0]!;
+    expect(decidedInTime(onLastDay)).toBe(true);
+    expect(decidedInTime(dayAfter)).toBe(false);
+    expect(dueClockEvents(withClock(newCaseState(), onLastDay), '2026-09-01T00:00:00.000Z')).toEqual([]);
+  });
+
+  it('takes its warning points from the policy it starts under', () => {
+    const later = startTribunalClock('2026-03-01', { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningWeeks: [18, 23] } });
+    expect(later.warnings).toEqual(['2026-07-06T00:00:00.000Z', '2026-08-10T00:00:00.000Z']);
+  });
+});

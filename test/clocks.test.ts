@@ -1,0 +1,135 @@
+/**
+ * The 24-week clock end to end, with back-dated appeals on the real server: each warning, the
+ * breach, the exception, stopping at determination, the notifier hearing each escalation, search
+ * by escalation and deadline, and a policy change reaching new clocks only.
+ */
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.js';
+import { startStack, testConfig, type Stack } from './harness.js';
+import { eventually } from './systems.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+const weeksAgo = (w: number) => daysAgo(w * 7);
+
+async function appealLodged(lodgedOn: string, cohort: Record<string, boolean> = { supportedAccommodation: true, foreignNationalOffender: false, detained: false }) {
+  const caseId = await stack.openCase({ cohort });
+  expect((await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused' } })).status).toBe(200);
+  expect((await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'appeal.lodged', lodgedOn } })).status).toBe(200);
+  return caseId;
+}
+
+const tribunalClock = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body.clocks.find((c: any) => c.name === 'tribunal-24-weeks');
+const notified = async (caseId: string) => ((await (await fetch(`${stack.systems.notifier.url}/messages?caseId=${caseId}`)).json()) as { messages: Array<{ type: string }> }).messages.map((m) => m.type);
+
+describe('the 24-week clock over HTTP', () => {
+  it.each([
+    [10, 0, 'running'],
+    [17, 1, 'running'],
+    [21, 2, 'running'],
+    [23, 3, 'running'],
+  ])('an appeal lodged %i weeks ago starts at escalation level %i', async (weeks, level, state) => {
+    const caseId = await appealLodged(weeksAgo(weeks));
+    const clock = await eventually(async () => {
+      const c = await tribunalClock(caseId);
+      return c?.level === level ? c : undefined;
+    }, 20_000, `level ${level}`);
+    expect(clock.state).toBe(state);
+    if (level > 0) {
+      // One escalation to the level reached, heard by the notifier; none for the levels skipped.
+      await eventually(async () => ((await notified(caseId)).length === 1 ? true : undefined), 20_000, 'the notifier');
+      expect(await notified(caseId)).toEqual(['clock.escalated']);
+      const found = await eventually(async () => {
+        const res = await stack.call('GET', `/cases?escalation=${level}&ref=${caseId}`, { role: 'supervisor' });
+        return res.body.cases.length === 1 ? res.body.cases[0] : undefined;
+      }, 15_000, 'search by escalation');
+      expect(found).toMatchObject({ escalation: level, cohort: expect.arrayContaining(['supported-accommodation', '24-week']) });
+    }
+    if (weeks === 23) {
+      // Its breach is a week away.
+      const daysLeft = (Date.parse(clock.deadline) - Date.now()) / 86_400_000;
+      expect(daysLeft).toBeGreaterThan(6);
+      expect(daysLeft).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('records the breach of an appeal lodged 25 weeks ago, and determination then counts it as late', async () => {
+    const caseId = await appealLodged(weeksAgo(25));
+    await eventually(async () => ((await tribunalClock(caseId))?.state === 'breached' ? true : undefined), 20_000, 'breach');
+    await eventually(async () => ((await notified(caseId)).includes('clock.breached') ? true : undefined), 20_000, 'breach notified');
+    await eventually(async () => ((await stack.call('GET', `/cases?ref=${caseId}&escalation=4`, { role: 'supervisor' })).body.cases.length === 1 ? true : undefined), 15_000, 'breached in search');
+    await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'tribunal.listed', hearingDate: daysAgo(3) } });
+    await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'tribunal.determined', outcome: 'allowed', determinedOn: daysAgo(1) } });
+    const clock = await tribunalClock(caseId);
+    expect(clock).toMatchObject({ state: 'stopped', decidedInTime: false, stoppedOn: daysAgo(1) });
+    expect(clock.breachedAt).toEqual(expect.any(String));
+  });
+
+  it('stops at determination in time, and escalates no further', async () => {
+    const caseId = await appealLodged(weeksAgo(12));
+    await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'tribunal.listed', hearingDate: daysAgo(2) } });
+    await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'tribunal.determined', outcome: 'dismissed' } });
+    expect(await tribunalClock(caseId)).toMatchObject({ state: 'stopped', decidedInTime: true, level: 0 });
+    await eventually(async () => ((await stack.call('GET', `/cases?ref=${caseId}`, { role: 'supervisor' })).body.cases[0]?.escalation === 0 ? true : undefined), 15_000, 'search');
+  });
+
+  it('records an exception ("not reasonably practicable") with its reason, for the tribunal only', async () => {
+    const caseId = await appealLodged(weeksAgo(23));
+    await eventually(async () => ((await tribunalClock(caseId))?.level === 3 ? true : undefined), 20_000, 'level 3');
+    const bad = await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'clock.exception', clock: 'tribunal-24-weeks', reason: ' ' } });
+    expect(bad.status).toBe(400);
+    const res = await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'clock.exception', clock: 'tribunal-24-weeks', reason: 'interpreter unavailable for the only listed language' } });
+    expect(res.status).toBe(200);
+    expect(res.body.clocks.find((c: any) => c.name === 'tribunal-24-weeks')).toMatchObject({ state: 'exception', exception: { reason: 'interpreter unavailable for the only listed language' } });
+    expect((await stack.call('POST', `/cases/${caseId}/events`, { role: 'caseworker', body: { type: 'clock.exception', clock: 'tribunal-24-weeks', reason: 'x' } })).status).toBe(403);
+    await eventually(async () => ((await stack.call('GET', `/cases?ref=${caseId}`, { role: 'supervisor' })).body.cases[0]?.escalation === 3 ? true : undefined), 15_000, 'search');
+    const { count } = await stack.client.workflow.count(`CaseClock = 'exception' AND CaseRefs = '${caseId}'`);
+    expect(count).toBe(1);
+  });
+
+  it('starts no clock for a detained appellant', async () => {
+    const caseId = await appealLodged(weeksAgo(17), { supportedAccommodation: true, foreignNationalOffender: true, detained: true });
+    expect(await tribunalClock(caseId)).toBeUndefined();
+  });
+
+  it('a policy change reaches clocks started after it, never a running one', async () => {
+    const before = await appealLodged(weeksAgo(17));
+    await eventually(async () => ((await tribunalClock(before))?.level === 1 ? true : undefined), 20_000, 'level 1');
+
+    // A second API process with a new warning point, on the same worker and server.
+    const config = testConfig({ POLICY_TRIBUNAL_WARNING_WEEKS: '18,20,22' });
+    const app = createApp({ client: stack.client, taskQueue: stack.config.temporal.taskQueue, namespace: stack.config.temporal.namespace, auth: stack.config.auth, logger: pino({ level: 'silent' }), policy: config.policy });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const headers = { authorization: `Bearer ${await stack.token('tribunal')}`, 'content-type': 'application/json' };
+      const after = await stack.openCase();
+      await stack.call('POST', `/cases/${after}/events`, { body: { type: 'decision.refused' } });
+      const lodged = await fetch(`${url}/cases/${after}/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'appeal.lodged', lodgedOn: weeksAgo(17) }) });
+      expect(lodged.status).toBe(200);
+      // The new clock warns first at week 18, so at week 17 it has not escalated.
+      const fresh = await tribunalClock(after);
+      expect(fresh.warnings).toHaveLength(3);
+      expect(fresh.level).toBe(0);
+      expect(Date.parse(fresh.warnings[0]) - Date.parse(`${fresh.startedAt}T00:00:00Z`)).toBe(18 * 7 * 86_400_000);
+      // The running clock keeps week 16, even after a change through the new policy's API.
+      await fetch(`${url}/cases/${before}/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: daysAgo(-30) }) });
+      const old = await tribunalClock(before);
+      expect(Date.parse(old.warnings[0]) - Date.parse(`${old.startedAt}T00:00:00Z`)).toBe(16 * 7 * 86_400_000);
+      expect(old.level).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
