@@ -18,16 +18,17 @@ export const SA = {
   appeals: defineSearchAttributeKey('CaseAppeals', SearchAttributeType.INT),
   syncFailed: defineSearchAttributeKey('CaseSyncFailed', SearchAttributeType.BOOL),
   absconded: defineSearchAttributeKey('CaseAbsconded', SearchAttributeType.BOOL),
-  /** The 24-week clock: running, breached, exception, in-time or late. */
+  /** The 24-week clock: running, breached, exception, exception-decided, in-time or late. */
   clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
 
-export type ClockStatus = 'running' | 'breached' | 'exception' | 'in-time' | 'late';
+export type ClockStatus = 'running' | 'breached' | 'exception' | 'exception-decided' | 'in-time' | 'late';
 
 function tribunalClockStatus(state: CaseState): { status: ClockStatus; deadline: string; escalation: number } | undefined {
   const c = state.clocks.find((k) => k.name === 'tribunal-24-weeks');
   if (!c) return undefined;
-  const status: ClockStatus = c.state === 'stopped' ? (decidedInTime(c) ? 'in-time' : 'late') : c.state;
+  const status: ClockStatus =
+    c.state === 'stopped' ? (decidedInTime(c) ? 'in-time' : 'late') : c.state === 'exception' && c.stoppedOn ? 'exception-decided' : c.state;
   return { status, deadline: c.deadline, escalation: c.state === 'breached' ? c.warnings.length + 1 : c.level };
 }
 
