@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { startStack, testConfig, type Stack } from './harness.js';
 import { eventually } from './systems.js';
+import { recordFixture } from './fixtures.js';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
+  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `clocks-${i + 1}`);
   await stack?.stop();
 });
 

@@ -14,6 +14,11 @@ const { History } = proto.temporal.api.history.v1;
 
 export const FIXTURES_DIR = new URL('./fixtures/', import.meta.url).pathname;
 const recording = process.env.RECORD_FIXTURES === '1';
+/**
+ * Each set is named for the code that recorded it and kept when newer code records its own:
+ * v1 (before statutory clocks) proves runs recorded then still replay; v2 has clocks.
+ */
+const SET = 'v2';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {
@@ -24,7 +29,7 @@ export async function recordFixture(client: Client, caseId: string, name: string
   runs.reverse(); // oldest first
   for (const [i, runId] of runs.entries()) {
     const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-    writeFileSync(join(FIXTURES_DIR, `${name}${runs.length > 1 ? `.run${i + 1}` : ''}.pb`), History.encode(history).finish());
+    writeFileSync(join(FIXTURES_DIR, `${SET}-${name}${runs.length > 1 ? `.run${i + 1}` : ''}.pb`), History.encode(history).finish());
   }
 }
 
