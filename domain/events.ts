@@ -113,6 +113,26 @@ function nonEmpty(field: string, value: unknown): FieldError[] {
   return typeof value === 'string' && value.trim().length > 0 ? [] : [{ field, message: 'must be a non-empty string' }];
 }
 
+/**
+ * The Home Office's respondent deadlines work alike: the tribunal asks (the clock starts), the
+ * Home Office serves (it stops), while the appeal waits for or awaits its hearing.
+ */
+const respondentDeadline = {
+  request: <T extends 'appeal.evidence-requested' | 'appeal.review-requested'>(clock: ClockName, days: (p: Policy) => number): Rule<T> => ({
+    roles: ['tribunal', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    apply: (s, _e, ctx) => withClock(s, startDayClock(clock, day(ctx.at), days(ctx.policy))),
+    notify: BOTH,
+  }),
+  serve: <T extends 'appeal.evidence-served' | 'appeal.review-served'>(clock: ClockName): Rule<T> => ({
+    roles: ['caseworker', 'integration'],
+    from: ['appeal:lodged', 'tribunal:listed'],
+    guard: runningClock(clock),
+    apply: (s, _e, ctx) => stopClock(s, clock, day(ctx.at)),
+    notify: BOTH,
+  }),
+};
+
 export const EVENT_TABLE: Table = {
   'claim.screened': { roles: ['caseworker'], from: ['claim:lodged'], apply: (s) => move(s, 'claim:screened'), notify: HO },
   'claim.interviewed': { roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO },
@@ -234,32 +254,10 @@ export const EVENT_TABLE: Table = {
     apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
     notify: NONE,
   },
-  'appeal.evidence-requested': {
-    roles: ['tribunal', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    apply: (s, _e, ctx) => withClock(s, startDayClock('respondent-evidence', day(ctx.at), ctx.policy.respondentEvidenceDays)),
-    notify: BOTH,
-  },
-  'appeal.evidence-served': {
-    roles: ['caseworker', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    guard: runningClock('respondent-evidence'),
-    apply: (s, _e, ctx) => stopClock(s, 'respondent-evidence', day(ctx.at)),
-    notify: BOTH,
-  },
-  'appeal.review-requested': {
-    roles: ['tribunal', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    apply: (s, _e, ctx) => withClock(s, startDayClock('respondent-review', day(ctx.at), ctx.policy.respondentReviewDays)),
-    notify: BOTH,
-  },
-  'appeal.review-served': {
-    roles: ['caseworker', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    guard: runningClock('respondent-review'),
-    apply: (s, _e, ctx) => stopClock(s, 'respondent-review', day(ctx.at)),
-    notify: BOTH,
-  },
+  'appeal.evidence-requested': respondentDeadline.request('respondent-evidence', (p) => p.respondentEvidenceDays),
+  'appeal.evidence-served': respondentDeadline.serve('respondent-evidence'),
+  'appeal.review-requested': respondentDeadline.request('respondent-review', (p) => p.respondentReviewDays),
+  'appeal.review-served': respondentDeadline.serve('respondent-review'),
   'clock.exception': {
     roles: ['tribunal'],
     from: [...anyOf('appeal'), ...anyOf('tribunal')],

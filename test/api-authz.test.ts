@@ -2,26 +2,19 @@
  * Every role against every route, and every role against every event type: the API's answers
  * must match the route declarations and the domain's role table, which are the only sources.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../api/app.js';
 import type { Route } from '../api/route.js';
 import { EVENT_TYPES, ROLES, rolesFor, type Role } from '../domain/index.js';
-import { newCaseBody, startStack, type Stack } from './harness.js';
+import { newCaseBody, useStackWithCase } from './harness.js';
 import { variants } from './domain-fixtures.js';
 
-let stack: Stack;
-let caseId: string;
-beforeAll(async () => {
-  stack = await startStack();
-  caseId = await stack.openCase();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const ctx = useStackWithCase();
 
 describe('authorisation matrix', () => {
   it('every role × every route answers 403 exactly where the route does not allow the role', async () => {
+    const { stack, caseId } = ctx;
     const routes = createApp({ client: stack.client, taskQueue: 'x', namespace: 'x', auth: stack.config.auth, logger: pino({ level: 'silent' }) }).routes.filter((r: Route) => r.roles !== 'public');
     expect(routes.length).toBeGreaterThanOrEqual(5);
     const rows: string[] = [];
@@ -44,6 +37,7 @@ describe('authorisation matrix', () => {
   });
 
   it('every role × every event type answers 403 exactly where the domain table says the role may not send it', async () => {
+    const { stack, caseId } = ctx;
     for (const type of EVENT_TYPES) {
       const allowedRoles = rolesFor(type);
       for (const role of ROLES) {

@@ -5,21 +5,13 @@
  */
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, ROLES } from '../domain/index.js';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { settledHistoryLength, startStack, type Stack } from './harness.js';
+import { settledHistoryLength, useStackWithCase, type Stack } from './harness.js';
 import { variants } from './domain-fixtures.js';
 
-let stack: Stack;
-let caseId: string;
-beforeAll(async () => {
-  stack = await startStack();
-  caseId = await stack.openCase();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const ctx = useStackWithCase();
 
 const KNOWN_FIELDS = new Set(['type', 'grant', 'outOfCountry', 'decidedOn', 'hmctsRef', 'lodgedOn', 'reason', 'hearingDate', 'outcome', 'determinedOn', 'freshClaim', 'assignee', 'system']);
 
@@ -71,7 +63,7 @@ interface TokenChoice {
   expired?: boolean;
 }
 
-async function bearer(t: TokenChoice): Promise<string | undefined> {
+async function bearer(t: TokenChoice, stack: Stack): Promise<string | undefined> {
   if (t.raw !== undefined) return t.raw;
   if (t.wrongSecret) return `Bearer ${await new SignJWT({ role: 'supervisor' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(stack.config.auth.issuer).sign(secret)}`;
   if (t.expired) return `Bearer ${await new SignJWT({ role: 'supervisor' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(stack.config.auth.issuer).setExpirationTime(1).sign(new TextEncoder().encode(stack.config.auth.jwtSecret))}`;
@@ -81,12 +73,13 @@ async function bearer(t: TokenChoice): Promise<string | undefined> {
 
 describe('fuzzing every route', () => {
   it('never answers 5xx and never changes anything for a rejected request', { timeout: 300_000 }, async () => {
+    const { stack, caseId } = ctx;
     const before = await settledHistoryLength(stack.client, caseWorkflowId(caseId));
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(requestFor(caseId), async (r) => {
         const headers: Record<string, string> = {};
-        const auth = await bearer(r.token);
+        const auth = await bearer(r.token, stack);
         if (auth !== undefined) headers.authorization = auth;
         if (r.contentType) headers['content-type'] = r.contentType;
         if (r.idempotencyKey !== undefined && /^[\x20-\x7e]*$/.test(r.idempotencyKey)) headers['idempotency-key'] = r.idempotencyKey;

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../api/app.js';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
@@ -165,4 +165,20 @@ export async function settledHistoryLength(client: Client, workflowId: string): 
     last = now;
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/**
+ * For a test file that works on one stack and one open case: starts both before the tests and
+ * stops the stack after. Read `ctx.stack` and `ctx.caseId` inside tests.
+ */
+export function useStackWithCase(options: StackOptions = {}) {
+  const ctx = {} as { stack: Stack; caseId: string };
+  beforeAll(async () => {
+    ctx.stack = await startStack(options);
+    ctx.caseId = await ctx.stack.openCase();
+  });
+  afterAll(async () => {
+    await ctx.stack?.stop();
+  });
+  return ctx;
 }
