@@ -143,3 +143,29 @@ type Assert<T extends true> = T;
 export type _EventsMatchDomain = Assert<CaseEventBody extends CaseEvent ? true : false>;
 export type _ViewMatchesDomain = Assert<CaseView extends z.infer<typeof caseViewSchema> ? true : false>;
 export type _CreateMatchesDomain = Assert<Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false>;
+
+const delivery = z.object({
+  status: z.enum(['delivered', 'failed', 'pending']),
+  receipt: z.string().optional(),
+  failure: z.string().optional(),
+  attempts: z.number().int().optional(),
+  at: z.string().optional(),
+});
+
+export const timelineSchema = z
+  .object({
+    caseId: z.string(),
+    runs: z.number().int(),
+    entries: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: z.string(),
+        type: z.string(),
+        actor: z.object({ id: z.string(), role: z.string() }),
+        from: z.string(),
+        to: z.string(),
+        sync: z.object({ homeOffice: delivery.optional(), courts: delivery.optional(), notifier: delivery.optional() }),
+      }),
+    ),
+  })
+  .openapi('Timeline');

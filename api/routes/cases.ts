@@ -8,9 +8,10 @@ import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, t
 import { searchAttributesOf } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
-import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
+import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { runSearch } from './search.js';
+import { historiesOfCase, timelineOf } from '../timeline.js';
 import { searchQuery, searchResult, type SearchQuery } from '../search.js';
 
 export interface CasesDeps {
@@ -105,6 +106,20 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       async handler({ params, principal }, _req, res) {
         const state = await within(() => client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery));
         res.json(caseView(state, principal?.role));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/timeline',
+      summary: 'Every change in order, read from workflow history across runs, with each system\'s receipt or failure',
+      tags: TAGS,
+      roles: [...ROLES],
+      params: caseIdParam,
+      responses: { 200: json(timelineSchema, 'The timeline'), 404: problemOf('No such case') },
+      async handler({ params }, _req, res) {
+        const caseId = knownCaseId(params.caseId);
+        const runs = await within(() => historiesOfCase(client, caseWorkflowId(caseId)));
+        res.json({ caseId, runs: runs.length, entries: timelineOf(runs, 'claim:lodged') });
       },
     }),
     route<undefined, CaseEventBody>({

@@ -1,0 +1,108 @@
+/**
+ * The timeline of a case, read from its workflow history across every run (following
+ * continue-as-new back to the first): each change with its actor and time, and what became of
+ * its delivery to each system, with the system's receipt or failure and the attempts it took.
+ * No second store: the history is the record.
+ */
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { Actor, CaseView, OutboundMessage, Receipt, System } from '../domain/index.js';
+import type { ApplyEventRequest } from '../workflows/messages.js';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export interface Delivery {
+  status: 'delivered' | 'failed' | 'pending';
+  receipt?: string;
+  failure?: string;
+  attempts?: number;
+  at?: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  type: string;
+  actor: Actor;
+  from: string;
+  to: string;
+  /** Each system that had to hear of this change; a system not listed was not sent it. */
+  sync: Partial<Record<System, Delivery>>;
+}
+
+const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined => (payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined);
+const time = (e: HistoryEvent) => (e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : '');
+
+/** Every run's events, oldest run first. */
+export async function historiesOfCase(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
+  const runs: HistoryEvent[][] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: HistoryEvent[] = history.events ?? [];
+    runs.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
+
+export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEntry[] {
+  const bySeq = new Map<number, Omit<TimelineEntry, 'from'>>();
+  const deliveries = new Map<string, Delivery & { system: System; seq: number }>();
+  for (const events of runs) {
+    const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
+    const requests = new Map<string, ApplyEventRequest & { at: string }>();
+    for (const e of events) {
+      const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
+      if (accepted) {
+        const request = decode<ApplyEventRequest>(accepted.acceptedRequest?.input?.args?.payloads?.[0]);
+        if (request) requests.set(accepted.protocolInstanceId ?? '', { ...request, at: time(e) });
+      }
+      const completed = e.workflowExecutionUpdateCompletedEventAttributes;
+      if (completed) {
+        const view = decode<CaseView>(completed.outcome?.success?.payloads?.[0]);
+        const request = requests.get(completed.meta?.updateId ?? '');
+        // A retried key after continue-as-new answers again with the same version: keep the first.
+        if (view && request && !bySeq.has(view.version)) bySeq.set(view.version, { seq: view.version, at: request.at, type: request.event.type, actor: request.actor, to: `${view.stage}:${view.status}`, sync: {} });
+      }
+      const activity = e.activityTaskScheduledEventAttributes;
+      if (activity) {
+        const message = decode<OutboundMessage>(activity.input?.payloads?.[0]);
+        if (message) {
+          scheduled.set(String(e.eventId), message);
+          if (!bySeq.has(message.seq)) bySeq.set(message.seq, { seq: message.seq, at: message.at, type: message.type, actor: message.actor, to: `${message.after.stage}:${message.after.status}`, sync: {} });
+          deliveries.set(message.key, { ...deliveries.get(message.key), system: message.system, seq: message.seq, status: deliveries.get(message.key)?.status ?? 'pending' });
+        }
+      }
+      const started = e.activityTaskStartedEventAttributes;
+      const message = started ? scheduled.get(String(started.scheduledEventId)) : undefined;
+      if (started && message) deliveries.get(message.key)!.attempts = started.attempt ?? 1;
+      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+      const of = done ? scheduled.get(String(done.scheduledEventId)) : undefined;
+      if (of) {
+        const d = deliveries.get(of.key)!;
+        if (e.activityTaskCompletedEventAttributes) {
+          d.status = 'delivered';
+          d.receipt = decode<Receipt>(e.activityTaskCompletedEventAttributes.result?.payloads?.[0])?.receiptId;
+        } else {
+          d.status = 'failed';
+          d.failure = e.activityTaskFailedEventAttributes?.failure?.cause?.message ?? e.activityTaskFailedEventAttributes?.failure?.message ?? 'failed';
+        }
+        d.at = time(e);
+      }
+    }
+  }
+  for (const d of deliveries.values()) {
+    const entry = bySeq.get(d.seq);
+    if (entry) entry.sync[d.system] = { status: d.status, ...(d.receipt ? { receipt: d.receipt } : {}), ...(d.failure ? { failure: d.failure } : {}), ...(d.attempts ? { attempts: d.attempts } : {}), ...(d.at ? { at: d.at } : {}) };
+  }
+  let from = opening;
+  return [...bySeq.values()]
+    .sort((a, b) => a.seq - b.seq)
+    .map((entry) => {
+      const full = { ...entry, from };
+      from = entry.to;
+      return full;
+    });
+}
