@@ -133,6 +133,16 @@ const respondentDeadline = {
   }),
 };
 
+/** Raised by the workflow itself when a running clock reaches a warning or its end; heard by the notifier. */
+const clockTimer = <T extends 'clock.escalated' | 'clock.breached'>(apply: Rule<T>['apply']): Rule<T> => ({
+  roles: ['system'],
+  from: ANYWHERE,
+  check: (e: EventOf<'clock.escalated' | 'clock.breached'>) => oneOf('clock', e.clock, CLOCK_NAMES),
+  guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
+  apply,
+  notify: NOTIFIER,
+});
+
 export const EVENT_TABLE: Table = {
   'claim.screened': { roles: ['caseworker'], from: ['claim:lodged'], apply: (s) => move(s, 'claim:screened'), notify: HO },
   'claim.interviewed': { roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO },
@@ -267,22 +277,8 @@ export const EVENT_TABLE: Table = {
     apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'exception', exception: { reason: e.reason.trim(), at: ctx.at } })),
     notify: BOTH,
   },
-  'clock.escalated': {
-    roles: ['system'],
-    from: ANYWHERE,
-    check: (e) => oneOf('clock', e.clock, CLOCK_NAMES),
-    guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
-    apply: (s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) })),
-    notify: NOTIFIER,
-  },
-  'clock.breached': {
-    roles: ['system'],
-    from: ANYWHERE,
-    check: (e) => oneOf('clock', e.clock, CLOCK_NAMES),
-    guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
-    apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at })),
-    notify: NOTIFIER,
-  },
+  'clock.escalated': clockTimer((s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) }))),
+  'clock.breached': clockTimer((s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at }))),
   'appeal-window.expired': { roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
   'onward-appeal-window.expired': { roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
 };
