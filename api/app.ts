@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { DEFAULT_POLICY, type Policy } from '../domain/index.js';
+import { DEFAULT_POLICY, type Policy, type Source } from '../domain/index.js';
+import { DEV_WEBHOOK_SECRETS } from '../config/index.js';
 import { createAuth, type AuthConfig } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -14,6 +15,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { mount, type Route } from './route.js';
 import { caseRoutes } from './routes/cases.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { reportRoutes } from './routes/reports.js';
 
 export interface AppDeps {
@@ -26,6 +28,7 @@ export interface AppDeps {
   bodyLimit?: string;
   updateTimeoutMs?: number;
   policy?: Policy;
+  webhookSecrets?: Record<Source, string>;
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -50,13 +53,23 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     }),
   );
   app.use(metrics.middleware);
-  app.use(express.json({ limit: deps.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '100kb',
+      type: ['application/json', 'application/*+json'],
+      // Webhook signatures are over the bytes as sent.
+      verify: (req, _res, raw) => {
+        (req as { rawBody?: Buffer }).rawBody = raw;
+      },
+    }),
+  );
 
   let document: unknown;
   const routes: Route[] = [
     ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
     ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret), policy: deps.policy ?? DEFAULT_POLICY }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...integrationRoutes({ client: deps.client, taskQueue: deps.taskQueue, secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
   ];
   app.use('/docs', docsAssets());
   const router = express.Router();

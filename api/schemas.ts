@@ -125,6 +125,7 @@ export const caseViewSchema = z
       }),
     ),
     sync: z.object({ homeOffice: syncStatus, courts: syncStatus, notifier: syncStatus }),
+    held: z.array(z.object({ key: z.string(), type: z.enum(EVENT_TYPES), reason: z.string(), at: z.string() })),
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),
     version: z.number().int(),

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Actor, CaseView, OutboundMessage, Receipt, System } from '../domain/index.js';
-import type { ApplyEventRequest } from '../workflows/messages.js';
+import { applyEventUpdate, type ApplyEventRequest } from '../workflows/messages.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -55,7 +55,8 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
     const requests = new Map<string, ApplyEventRequest & { at: string }>();
     for (const e of events) {
       const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
-      if (accepted) {
+      // Changes sent in by the systems themselves (applyInbound) are read from their deliveries below.
+      if (accepted && accepted.acceptedRequest?.input?.name === applyEventUpdate.name) {
         const request = decode<ApplyEventRequest>(accepted.acceptedRequest?.input?.args?.payloads?.[0]);
         if (request) requests.set(accepted.protocolInstanceId ?? '', { ...request, at: time(e) });
       }

@@ -7,6 +7,9 @@ import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** Shared secrets of the reference systems' webhooks, for local runs only. */
+export const DEV_WEBHOOK_SECRETS = { hmcts: 'dev-only-hmcts-webhook-secret', 'home-office': 'dev-only-home-office-webhook-secret' };
+
 /** The fixed dev default: fine on a laptop, refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
@@ -43,6 +46,8 @@ const schema = z
       .default(DEFAULT_POLICY.tribunal.warningWeeks.join(','))
       .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
+    HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),
+    HOME_OFFICE_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS['home-office']),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -68,6 +73,7 @@ function toConfig(env: z.infer<typeof schema>) {
       retentionDays: env.TEMPORAL_RETENTION_DAYS,
     },
     systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL, notifier: env.NOTIFIER_URL },
+    webhookSecrets: { hmcts: env.HMCTS_WEBHOOK_SECRET, 'home-office': env.HOME_OFFICE_WEBHOOK_SECRET },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },

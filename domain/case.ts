@@ -3,6 +3,7 @@
  * queries and continue-as-new unchanged.
  */
 import type { Clock } from './clocks.js';
+import type { HeldEvent } from './inbound.js';
 import type { Stage, Status } from './stages.js';
 
 /** Where changes are delivered: the two systems we sync with, and the escalation notifier. */
@@ -76,6 +77,10 @@ export interface CaseState {
   sync: Record<System, SyncStatus>;
   /** Statutory clocks started on this case (the latest of each name). */
   clocks: Clock[];
+  /** Keys of every inbound event applied or held here: the same event twice applies once. */
+  inbound: string[];
+  /** Inbound events that did not fit the case when they came, with why. */
+  held: HeldEvent[];
 }
 
 export interface SyncStatus {
@@ -95,7 +100,7 @@ const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
  * so continue-as-new across a deployment keeps working.
  */
 export function upgradeState(state: CaseState): CaseState {
-  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [] };
+  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [] };
 }
 
 /** Pure: the API answers with the same state the workflow starts from. */
@@ -120,6 +125,8 @@ export function openCase(input: OpenCaseInput): CaseState {
     version: 0,
     sync: { homeOffice: NO_SYNC, courts: NO_SYNC, notifier: NO_SYNC },
     clocks: [],
+    inbound: [],
+    held: [],
   };
 }
 

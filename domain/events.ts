@@ -148,14 +148,14 @@ export const EVENT_TABLE: Table = {
   'claim.interviewed': { roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO },
   'claim.withdrawn': { roles: ['caseworker'], from: [...anyOf('claim'), 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:withdrawn', ctx), notify: HO },
   'decision.granted': {
-    roles: ['caseworker'],
+    roles: ['caseworker', 'integration'],
     from: anyOf('claim'),
     check: (e) => oneOf('grant', e.grant, ['refugee', 'humanitarian-protection'] as const),
     apply: (s, _e, ctx) => exitTo(s, 'exit:granted', ctx),
     notify: HO,
   },
   'decision.refused': {
-    roles: ['caseworker'],
+    roles: ['caseworker', 'integration'],
     from: anyOf('claim'),
     check: (e, ctx) => [...pastDate('decidedOn', e.decidedOn, ctx), ...(e.outOfCountry === undefined || typeof e.outOfCountry === 'boolean' ? [] : [{ field: 'outOfCountry', message: 'must be true or false' }])],
     apply: (s, e, ctx) => ({
@@ -164,8 +164,8 @@ export const EVENT_TABLE: Table = {
     }),
     notify: HO,
   },
-  'decision.certified': { roles: ['caseworker'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO },
-  'decision.inadmissible': { roles: ['caseworker'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx), notify: HO },
+  'decision.certified': { roles: ['caseworker', 'integration'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO },
+  'decision.inadmissible': { roles: ['caseworker', 'integration'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx), notify: HO },
   'appeal.lodged': {
     roles: ['tribunal', 'integration'],
     from: ['decision:refused'],
@@ -224,9 +224,9 @@ export const EVENT_TABLE: Table = {
     notify: BOTH,
   },
   'exit.leave-granted': { roles: ['caseworker'], from: ['tribunal:allowed', 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx), notify: hoAndCourtsIfAppealed },
-  'exit.removed': { roles: ['caseworker'], from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'], apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx), notify: hoAndCourtsIfAppealed },
+  'exit.removed': { roles: ['caseworker', 'integration'], from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'], apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx), notify: hoAndCourtsIfAppealed },
   'exit.departed': {
-    roles: ['caseworker'],
+    roles: ['caseworker', 'integration'],
     from: ['decision:refused', 'tribunal:dismissed', 'exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible', 'exit:withdrawn'],
     apply: (s, _e, ctx) => exitTo(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,
@@ -246,7 +246,7 @@ export const EVENT_TABLE: Table = {
     notify: HO,
   },
   'further-submissions.lodged': {
-    roles: ['caseworker'],
+    roles: ['caseworker', 'integration'],
     from: REFUSED_EXITS,
     check: (e) => (typeof e.freshClaim === 'boolean' ? [] : [{ field: 'freshClaim', message: 'must be true or false' }]),
     // A fresh claim re-enters claim; the dates of the previous round are history, not clocks.

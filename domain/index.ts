@@ -10,3 +10,4 @@ export * from './timers.js';
 export * from './sync.js';
 export * from './failures.js';
 export * from './clocks.js';
+export * from './inbound.js';

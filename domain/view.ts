@@ -19,6 +19,7 @@ export interface CaseView {
   dates: CaseState['dates'];
   clocks: ClockView[];
   sync: CaseState['sync'];
+  held: CaseState['held'];
   allowedEvents: EventType[];
   openedAt: string;
   version: number;
@@ -38,6 +39,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     dates: state.dates,
     clocks: clockViews(state),
     sync: state.sync,
+    held: state.held,
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,

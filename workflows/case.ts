@@ -24,6 +24,7 @@ import {
   checkEvent,
   DEFAULT_POLICY,
   dueClockEvents,
+  inboundKey,
   nextClockDue,
   nextTimer,
   openCase,
@@ -32,6 +33,7 @@ import {
   recordDelivered,
   recordQueued,
   recordRejected,
+  SOURCE_EVENTS,
   SYNC_REJECTED,
   SYSTEMS,
   upgradeState,
@@ -43,7 +45,7 @@ import {
   type Policy,
   type System,
 } from '../domain/index.js';
-import { applyEventUpdate, caseStateQuery, type CarriedState, type CaseWorkflowInput } from './messages.js';
+import { applyEventUpdate, applyInboundUpdate, caseStateQuery, type CarriedState, type CaseWorkflowInput } from './messages.js';
 import { searchAttributesOf } from './search-attributes.js';
 
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
@@ -122,6 +124,27 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       },
     },
   );
+
+  // What a system tells us is applied once per event key, or held with the reason it does not fit
+  // now (e.g. listed before lodged): never forced, never an error to the sender.
+  setHandler(applyInboundUpdate, ({ source, id, event, policy: inForce }) => {
+    const key = inboundKey(source, id);
+    if (state.inbound.includes(key)) return { status: 'duplicate', caseId: state.caseId };
+    if (inForce) policy = inForce;
+    const rejection = !SOURCE_EVENTS[source].includes(event.type)
+      ? `${source} does not report ${event.type}`
+      : (() => {
+          const r = checkEvent(state, event, 'integration', { at: now(), policy });
+          return r === null ? null : r.kind === 'invalid' ? r.errors.map((e) => `${e.field} ${e.message}`).join('; ') : r.message;
+        })();
+    if (rejection) {
+      state = { ...state, inbound: [...state.inbound, key], held: [...state.held, { key, type: event.type, reason: rejection, at: now() }] };
+      return { status: 'held', caseId: state.caseId, reason: rejection };
+    }
+    change(event, { id: source, role: 'integration' });
+    state = { ...state, inbound: [...state.inbound, key] };
+    return { status: 'applied', caseId: state.caseId };
+  });
 
   /** One loop per system: head of the queue first, so a later change never overtakes an earlier one. */
   async function syncLoop(system: System): Promise<void> {

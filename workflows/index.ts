@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker serves.
 export { caseWorkflow } from './case.js';
+export { unmatchedInboxWorkflow } from './inbox.js';

@@ -4,7 +4,7 @@
  * workflows/, so it never loads the workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseEvent, CaseState, CaseView, OpenCaseInput, OutboundMessage, Policy, System } from '../domain/index.js';
+import type { Actor, CaseEvent, CaseState, CaseView, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, Source, System } from '../domain/index.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
@@ -34,6 +34,33 @@ export interface ApplyEventRequest {
 }
 
 export const applyEventUpdate = defineUpdate<CaseView, [ApplyEventRequest]>('applyEvent');
+
+/** An event a system told us of: applied once per key, or held with the reason it does not fit. */
+export interface InboundRequest {
+  source: Source;
+  id: string;
+  event: CaseEvent;
+  policy?: Policy;
+}
+export const applyInboundUpdate = defineUpdate<InboundOutcome, [InboundRequest]>('applyInbound');
+
+/** The inbox of inbound events that matched no case, kept until a supervisor links each one. */
+export const INBOX_WORKFLOW_TYPE = 'unmatchedInboxWorkflow';
+/** One inbox per deployment (task queue), so separate deployments on one namespace never share it. */
+export const inboxWorkflowId = (taskQueue: string) => `integrations-unmatched-${taskQueue}`;
+export interface UnmatchedEvent {
+  key: string;
+  source: Source;
+  id: string;
+  event: CaseEvent;
+  references: Record<string, string>;
+  occurredAt: string;
+  receivedAt: string;
+}
+export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate', [UnmatchedEvent]>('holdUnmatched');
+/** Takes an event out of the inbox to be applied to a case; undefined if it is not there. */
+export const takeUnmatchedUpdate = defineUpdate<UnmatchedEvent | undefined, [string]>('takeUnmatched');
+export const unmatchedQuery = defineQuery<UnmatchedEvent[]>('unmatched');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 
 /** Failure types an update can end with: the domain's rejection kinds, named once. */

@@ -1,0 +1,148 @@
+/**
+ * What the Home Office and HMCTS tell us of their own accord, by signed webhook. Each event is
+ * matched to a case by any reference it carries and applied there once (the case remembers every
+ * event key), held if it does not fit the case now, or kept in the unmatched inbox until a
+ * supervisor links it: never dropped.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { z } from 'zod';
+import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PATTERN, inboundKey, isCaseId, SOURCES, type CaseEvent, type InboundOutcome, type Policy, type Source } from '../../domain/index.js';
+import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatchedUpdate, inboxWorkflowId, INBOX_WORKFLOW_TYPE, takeUnmatchedUpdate, unmatchedQuery, type UnmatchedEvent } from '../../workflows/messages.js';
+import { SA } from '../../workflows/search-attributes.js';
+import { HttpProblem, problem, validationProblem } from '../problem.js';
+import { route, type Route } from '../route.js';
+import { caseEventBody, fieldErrors } from '../schemas.js';
+
+export interface IntegrationDeps {
+  client: Client;
+  taskQueue: string;
+  secrets: Record<Source, string>;
+  policy: Policy;
+  timeoutMs: number;
+}
+
+const references = z.strictObject({
+  caseId: z.string().regex(CASE_ID_PATTERN).optional(),
+  homeOfficeRef: z.string().regex(HO_REF_PATTERN).optional(),
+  uan: z.string().regex(UAN_PATTERN).optional(),
+  gwf: z.string().regex(GWF_PATTERN).optional(),
+  hmctsRef: z.string().regex(HMCTS_REF_PATTERN).optional(),
+});
+
+export const inboundBody = z
+  .looseObject({
+    id: z.string().min(1).max(200),
+    type: z.string(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    references,
+  })
+  .openapi('InboundEvent');
+
+const outcomeSchema = z.object({ status: z.enum(['applied', 'duplicate', 'held', 'unmatched']), caseId: z.string().optional(), reason: z.string().optional() }).openapi('InboundOutcome');
+
+/** `X-Signature: sha256=<hex HMAC of the raw body>` with the sender's secret. */
+export function verifySignature(secret: string, raw: Buffer | undefined, header: string | undefined): boolean {
+  const given = /^sha256=([0-9a-f]{64})$/i.exec(header ?? '')?.[1];
+  if (!given || !raw) return false;
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+export function integrationRoutes(deps: IntegrationDeps): Route[] {
+  const { client } = deps;
+  const within = <T>(call: () => Promise<T>) => client.withDeadline(Date.now() + deps.timeoutMs, call);
+  const inbox = () => client.workflow.getHandle(inboxWorkflowId(deps.taskQueue));
+
+  async function matchCases(refs: z.infer<typeof references>): Promise<string[]> {
+    const values = Object.values(refs).filter((v): v is string => !!v);
+    if (values.length === 0) return [];
+    // Values were checked against their formats above, so quoting them is safe.
+    const query = `${SA.refs.name} IN (${values.map((v) => `'${v}'`).join(', ')})`;
+    const found = new Set<string>();
+    for await (const execution of client.workflow.list({ query })) {
+      const caseId = caseIdFromWorkflowId(execution.workflowId);
+      if (caseId) found.add(caseId);
+    }
+    return [...found];
+  }
+
+  const applyTo = (caseId: string, source: Source, id: string, event: CaseEvent) =>
+    within(() => client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: deps.policy }] }));
+
+  const inboundRoute = (source: Source): Route =>
+    route({
+      method: 'post',
+      path: `/integrations/${source}/events`,
+      summary: `An event on the ${source === 'hmcts' ? 'HMCTS' : 'Home Office'} side (signed webhook)`,
+      tags: ['integrations'],
+      roles: 'public',
+      headers: z.object({ 'x-signature': z.string().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the sender\'s shared secret>' }) }),
+      responses: { 202: { description: 'Applied, duplicate, held or unmatched', content: { 'application/json': { schema: outcomeSchema } } }, 401: { description: 'Bad signature' } },
+      async handler(_input, req, res) {
+        if (!verifySignature(deps.secrets[source], (req as { rawBody?: Buffer }).rawBody, req.get('x-signature'))) {
+          throw new HttpProblem(problem(401, 'bad-signature', 'X-Signature does not match the body.'));
+        }
+        const parsed = inboundBody.safeParse(req.body);
+        if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
+        const { id, occurredAt, references: refs, ...fields } = parsed.data;
+        const event = caseEventBody.safeParse(fields);
+        if (!event.success) throw new HttpProblem(validationProblem(fieldErrors(event.error)));
+        const matches = await within(() => matchCases(refs));
+        let outcome: InboundOutcome;
+        if (matches.length === 1) {
+          outcome = await applyTo(matches[0]!, source, id, event.data);
+        } else {
+          const unmatched: UnmatchedEvent = { key: inboundKey(source, id), source, id, event: event.data, references: refs as Record<string, string>, occurredAt, receivedAt: new Date().toISOString() };
+          const status = await within(() =>
+            client.workflow.executeUpdateWithStart(holdUnmatchedUpdate, {
+              args: [unmatched],
+              startWorkflowOperation: new WithStartWorkflowOperation(INBOX_WORKFLOW_TYPE, { workflowId: inboxWorkflowId(deps.taskQueue), taskQueue: deps.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] }),
+            }),
+          );
+          outcome = status === 'duplicate' ? { status: 'duplicate' } : { status: 'unmatched' };
+        }
+        res.status(202).json(matches.length > 1 && outcome.status === 'unmatched' ? { ...outcome, reason: `references match ${matches.length} cases` } : outcome);
+      },
+    });
+
+  return [
+    ...SOURCES.map(inboundRoute),
+    route({
+      method: 'get',
+      path: '/integrations/unmatched',
+      summary: 'Inbound events that matched no case, waiting to be linked',
+      tags: ['integrations'],
+      roles: ['supervisor', 'auditor'],
+      responses: { 200: { description: 'The waiting events', content: { 'application/json': { schema: z.object({ events: z.array(z.unknown()) }) } } } },
+      async handler(_input, _req, res) {
+        try {
+          res.json({ events: await within(() => inbox().query(unmatchedQuery)) });
+        } catch (err) {
+          // No inbox yet: nothing has ever come in unmatched.
+          if ((err as { name?: string }).name === 'WorkflowNotFoundError') return void res.json({ events: [] });
+          throw err;
+        }
+      },
+    }),
+    route<undefined, { caseId: string }>({
+      method: 'post',
+      path: '/integrations/unmatched/:key/link',
+      summary: 'Link a waiting inbound event to a case, and apply it there',
+      tags: ['integrations'],
+      roles: ['supervisor'],
+      params: z.object({ key: z.string() }),
+      body: z.strictObject({ caseId: z.string().refine(isCaseId, 'must be a case id') }),
+      responses: { 200: { description: 'What became of it on the case', content: { 'application/json': { schema: outcomeSchema } } }, 404: { description: 'No such waiting event' } },
+      async handler({ params, body }, _req, res) {
+        const key = params.key ?? '';
+        // Make sure the case exists before taking the event out of the inbox.
+        await within(() => client.workflow.getHandle(caseWorkflowId(body.caseId)).describe());
+        const event = await within(() => inbox().executeUpdate(takeUnmatchedUpdate, { args: [key] }));
+        if (!event) throw new HttpProblem(problem(404, 'not-waiting', `No unmatched event ${key} is waiting.`));
+        res.json(await applyTo(body.caseId, event.source, event.id, event.event));
+      },
+    }),
+  ];
+}
