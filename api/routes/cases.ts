@@ -12,6 +12,7 @@ import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineS
 import type { PageTokenSealer } from '../page-token.js';
 import { runSearch } from './search.js';
 import { historiesOfCase, timelineOf } from '../timeline.js';
+import { recordHtml, type CaseRecord } from '../record.js';
 import { searchQuery, searchResult, type SearchQuery } from '../search.js';
 
 export interface CasesDeps {
@@ -120,6 +121,23 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         const caseId = knownCaseId(params.caseId);
         const runs = await within(() => historiesOfCase(client, caseWorkflowId(caseId)));
         res.json({ caseId, runs: runs.length, entries: timelineOf(runs, 'claim:lodged') });
+      },
+    }),
+    route<{ format: 'json' | 'html' }>({
+      method: 'get',
+      path: '/cases/:caseId/record',
+      summary: 'The whole record of a case, for audit and disclosure (JSON, or ?format=html for a printable page)',
+      tags: TAGS,
+      roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
+      params: caseIdParam,
+      query: z.strictObject({ format: z.enum(['json', 'html']).default('json') }),
+      responses: { 200: { description: 'The record', content: { 'application/json': { schema: z.object({ generatedAt: z.string(), case: caseViewSchema, runs: z.number().int(), timeline: timelineSchema.shape.entries }) }, 'text/html': { schema: z.string() } } }, 404: problemOf('No such case') },
+      async handler({ params, query, principal }, _req, res) {
+        const caseId = knownCaseId(params.caseId);
+        const [state, runs] = await within(() => Promise.all([client.workflow.getHandle(caseWorkflowId(caseId)).query(caseStateQuery), historiesOfCase(client, caseWorkflowId(caseId))]));
+        const record: CaseRecord = { generatedAt: new Date().toISOString(), case: caseView(state, principal?.role), runs: runs.length, timeline: timelineOf(runs, 'claim:lodged') };
+        if (query.format === 'html') res.type('html').send(recordHtml(record));
+        else res.json(record);
       },
     }),
     route<undefined, CaseEventBody>({
