@@ -86,7 +86,7 @@ describe('POST /cases/:caseId/events', () => {
     await stack.killWorker();
     const key = `slow-${randomUUID()}`;
     try {
-      const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' }, headers: { 'idempotency-key': key } });
+      const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' }, headers: { 'idempotency-key': key }, retry503: false });
       expect(res.status).toBe(503);
       isProblem(res, 503);
       expect(res.headers.get('retry-after')).toBe('5');
@@ -95,7 +95,7 @@ describe('POST /cases/:caseId/events', () => {
     }
     // As a client honouring Retry-After would: the same key again until the worker is back.
     const retry = await eventually(async () => {
-      const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' }, headers: { 'idempotency-key': key } });
+      const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' }, headers: { 'idempotency-key': key }, retry503: false });
       return res.status === 503 ? undefined : res;
     }, 30_000, 'the worker to come back');
     expect(retry.status).toBe(200);

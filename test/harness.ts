@@ -31,7 +31,13 @@ export interface Stack {
   openCase(overrides?: Record<string, unknown>): Promise<string>;
   opened: string[];
   /** fetch with a bearer token for `role` and JSON in and out. */
-  call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  /**
+   * fetch with a bearer token for `role` and JSON in and out. A change (POST …/events) behaves as
+   * the contract asks of a client: it carries an Idempotency-Key and retries a 503 with the same
+   * key (a loaded two-core machine can take longer than the API's deadline); `retry503: false`
+   * shows the 503 instead.
+   */
+  call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string>; retry503?: boolean }): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -115,13 +121,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const headers: Record<string, string> = { ...options.headers };
       if (options.role !== null) headers.authorization = `Bearer ${await token(options.role ?? 'caseworker')}`;
       if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const isChange = method === 'POST' && path.endsWith('/events') && options.retry503 !== false;
+      if (isChange) headers['idempotency-key'] ??= randomUUID();
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+        });
+        const text = await res.text();
+        if (isChange && res.status === 503 && attempt < 5) continue;
+        return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      }
     },
     async stop() {
       server.closeAllConnections();
@@ -156,13 +167,18 @@ export async function historyLength(client: Client, workflowId: string): Promise
   return history.events?.length ?? 0;
 }
 
-/** The history length once the workflow has finished its current task (two equal reads apart). */
+/**
+ * The history length once the workflow is idle: no workflow task scheduled or running at the end
+ * of its history, and the same length on two reads apart.
+ */
 export async function settledHistoryLength(client: Client, workflowId: string): Promise<number> {
   let last = -1;
   for (;;) {
-    const now = await historyLength(client, workflowId);
-    if (now === last) return now;
-    last = now;
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const tail = events.at(-1);
+    const busy = !tail || tail.workflowTaskScheduledEventAttributes || tail.workflowTaskStartedEventAttributes;
+    if (!busy && events.length === last) return last;
+    last = busy ? -1 : events.length;
     await new Promise((r) => setTimeout(r, 300));
   }
 }

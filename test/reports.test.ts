@@ -140,7 +140,7 @@ describe('GET /reports/summary on a seeded population', () => {
     for (const [k, v] of Object.entries(want.twentyFourWeeks)) if (k !== 'complianceRate') expect(v, k).toBeGreaterThan(0);
 
     const queue = [...specs];
-    await Promise.all(Array.from({ length: 8 }, async () => {
+    await Promise.all(Array.from({ length: 4 }, async () => {
       for (let s = queue.shift(); s; s = queue.shift()) await seed(s);
     }));
 
