@@ -12,18 +12,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { toOpenApiPath } from '../api/route.js';
-import { historyLength, settledHistoryLength, startStack, testConfig, type Stack } from './harness.js';
+import { historyLength, settledHistoryLength, testConfig, useStack } from './harness.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';
 import { caseWorkflowId } from '../workflows/messages.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { UPDATE_TIMEOUT_MS: '2000' } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ env: { UPDATE_TIMEOUT_MS: '2000' } });
 
 const isProblem = (res: { headers: Headers; body: any }, status: number) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');

@@ -1,16 +1,10 @@
 /** The first slice over real HTTP on the real server: open a case, read it, screen it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { historyLength, newCaseBody, startStack, type Stack } from './harness.js';
+import { historyLength, newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const openCase = () => stack.openCase();
 

@@ -5,20 +5,13 @@
  */
 import type { Server } from 'node:http';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
-import { startStack, testConfig, type Stack } from './harness.js';
+import { testConfig, useStack } from './harness.js';
 import { eventually } from './systems.js';
-import { recordFixture } from './fixtures.js';
+import { recordFixtures } from './fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `clocks-${i + 1}`);
-  await stack?.stop();
-});
+const stack = useStack({}, (s) => recordFixtures(s, 'clocks'));
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const weeksAgo = (w: number) => daysAgo(w * 7);

@@ -39,3 +39,8 @@ export function loadFixtures() {
     .sort()
     .map((f) => ({ workflowId: f.replace(/\.pb$/, ''), history: History.decode(readFileSync(join(FIXTURES_DIR, f))) }));
 }
+
+/** When recording: every case a test stack opened, named `<prefix>-<n>`. */
+export async function recordFixtures(stack: { client: Client; opened: string[] }, prefix: string): Promise<void> {
+  for (const [i, caseId] of stack.opened.entries()) await recordFixture(stack.client, caseId, `${prefix}-${i + 1}`);
+}

@@ -198,3 +198,26 @@ export function useStackWithCase(options: StackOptions = {}) {
   });
   return ctx;
 }
+
+/**
+ * The stack of a test file: started before its tests, stopped after them (after `beforeStop`,
+ * e.g. recording fixtures). The value returned stands for the stack once it is running.
+ */
+export function useStack(options: StackOptions = {}, beforeStop?: (stack: Stack) => Promise<void>): Stack {
+  let running: Stack | undefined;
+  beforeAll(async () => {
+    running = await startStack(options);
+  });
+  afterAll(async () => {
+    if (!running) return;
+    await beforeStop?.(running);
+    await running.stop();
+  });
+  return new Proxy({} as Stack, {
+    get(_target, prop) {
+      if (!running) throw new Error('the test stack is used before it started');
+      const value = running[prop as keyof Stack];
+      return typeof value === 'function' ? value.bind(running) : value;
+    },
+  });
+}

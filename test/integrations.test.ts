@@ -4,17 +4,11 @@
  * case now held with a reason, and events for no known case kept until a supervisor links them.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCaseBody, startStack, type Stack } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const SECRETS = { hmcts: 'dev-only-hmcts-webhook-secret', 'home-office': 'dev-only-home-office-webhook-secret' } as const;
 

@@ -3,20 +3,13 @@
  * systems as their own processes. Each path ends with both systems holding every change meant for
  * them, in order, once. Time limits are reached with back-dated events, not by waiting.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
-import { startStack, type Stack } from './harness.js';
+import { useStack } from './harness.js';
 import { eventually, type RunningSystem } from './systems.js';
-import { recordFixture } from './fixtures.js';
+import { recordFixtures } from './fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `lifecycle-${i + 1}`);
-  await stack?.stop();
-});
+const stack = useStack({}, (s) => recordFixtures(s, 'lifecycle'));
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const daysAhead = (n: number) => daysAgo(-n);

@@ -1,15 +1,9 @@
 /** The exported record of a case, and the single record per person. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness.js';
 import { eventually } from './systems.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const post = (caseId: string, role: 'caseworker' | 'tribunal', body: Record<string, unknown>) => stack.call('POST', `/cases/${caseId}/events`, { role, body });

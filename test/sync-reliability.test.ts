@@ -4,22 +4,15 @@
  * deliveries still pending. The worker and both systems are separate processes here.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { openCase as openCaseState } from '../domain/index.js';
-import { newCaseBody, startStack, type Stack } from './harness.js';
+import { newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
-import { recordFixture } from './fixtures.js';
+import { recordFixtures } from './fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ workerProcess: true });
-});
-afterAll(async () => {
-  for (const [i, caseId] of (stack?.opened ?? []).entries()) await recordFixture(stack.client, caseId, `sync-${i + 1}`);
-  await stack?.stop();
-});
+const stack = useStack({ workerProcess: true }, (s) => recordFixtures(s, 'sync'));
 
 const openCase = () => stack.openCase();
 const post = (caseId: string, event: Record<string, unknown>, role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker') =>

@@ -3,20 +3,14 @@
  * system received, and complete across continue-as-new.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCase as openCaseState } from '../domain/index.js';
 import { caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
-import { newCaseBody, startStack, type Stack } from './harness.js';
+import { newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const timeline = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'auditor' })).body;
