@@ -51,14 +51,14 @@ try {
   await prepareNamespace(connection, config.temporal.namespace, config.temporal.retentionDays);
   await connection.close();
 
-  const env = { TEMPORAL_ADDRESS: address };
+  const env = { TEMPORAL_ADDRESS: address, HMCTS_WEBHOOK_SECRET: config.webhookSecrets.hmcts, HOME_OFFICE_WEBHOOK_SECRET: config.webhookSecrets['home-office'] };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
   const dataDir = dirname(resolve(ROOT, config.temporal.dbFile));
   const portOf = (url: string) => new URL(url).port;
   // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.
   const children: Array<[string, string, string[]]> = [
-    ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl')]],
-    ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl')]],
+    ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/home-office/events`]],
+    ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/hmcts/events`]],
     ['notifier', 'systems/server.ts', ['notifier', '--port', portOf(config.systems.notifier), '--data', resolve(dataDir, 'notifier.jsonl')]],
     ['worker', 'worker.ts', []],
     ['api', 'api/server.ts', []],

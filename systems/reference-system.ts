@@ -3,7 +3,7 @@
  * received, idempotent receipt by key, in-order checking per case, their view of a case, and
  * faults switchable at run time (latency, error rate, full outage, rejection of chosen references).
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { JsonlStore } from './store.js';
 
@@ -41,6 +41,8 @@ export interface Faults {
 
 export interface SystemBehaviour {
   name: string;
+  /** The tracker's webhook for this system's own events, if known at start-up. */
+  webhook?: { url: string; secret: string };
   /** References this system assigns on a message it has not seen before (HMCTS: its appeal ref). */
   assign?: (message: InboundMessage, earlier: StoredMessage[]) => Record<string, string> | undefined;
 }
@@ -66,6 +68,40 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     faults = { ...NO_FAULTS, ...(req.body as Partial<Faults>) };
     res.json(faults);
   });
+  /**
+   * Where this system tells the tracker of its own events: the tracker's webhook URL and the shared
+   * secret that signs them (set at start-up, or at run time by tests and demos).
+   */
+  let webhook: { url: string; secret: string } | undefined = behaviour.webhook;
+  app.put('/admin/webhook', (req, res) => {
+    const { url, secret } = (req.body ?? {}) as { url?: unknown; secret?: unknown };
+    if (typeof url !== 'string' || typeof secret !== 'string') return res.status(400).json({ error: 'url and secret are required' });
+    webhook = { url, secret };
+    res.json({ url });
+  });
+
+  /**
+   * Something happens on this system's side (an appeal registered, a hearing listed, a decision
+   * served…): it tells the tracker by signed webhook, retrying with backoff while the tracker is
+   * unreachable or answers 5xx. Answers with the event sent and the tracker's reply.
+   */
+  app.post('/admin/events', async (req, res) => {
+    if (!webhook) return res.status(409).json({ error: 'no webhook configured' });
+    const event = { id: randomUUID(), occurredAt: new Date().toISOString(), ...(req.body as Record<string, unknown>) };
+    const raw = JSON.stringify(event);
+    const signature = `sha256=${createHmac('sha256', webhook.secret).update(raw).digest('hex')}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await fetch(webhook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw, signal: AbortSignal.timeout(15_000) });
+        const body: unknown = await answer.json().catch(() => undefined);
+        if (answer.status < 500 || attempt >= 8) return res.status(answer.status < 500 ? 200 : 502).json({ event, status: answer.status, answer: body });
+      } catch (err) {
+        if (attempt >= 8) return res.status(502).json({ event, error: (err as Error).message });
+      }
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
+    }
+  });
+
   app.get('/admin/stats', (_req, res) => {
     res.json({ ...stats, stored: store.records.length });
   });

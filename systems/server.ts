@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { hmctsBehaviour } from './hmcts.js';
 import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' }, 'webhook-url': { type: 'string' } } });
 const which = positionals[0];
 const DEFAULT_PORTS = { 'home-office': 4001, hmcts: 4002, notifier: 4003 } as const;
 if (which !== 'home-office' && which !== 'hmcts' && which !== 'notifier') {
@@ -15,7 +15,10 @@ const dataFile = values.data ?? `data/${which}.jsonl`;
 
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
 const registered = () => system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
-const behaviour: SystemBehaviour = which === 'hmcts' ? hmctsBehaviour(registered) : { name: which };
+// The shared secret comes from the environment, never the command line (process lists show it).
+const secret = which === 'hmcts' ? process.env.HMCTS_WEBHOOK_SECRET : which === 'home-office' ? process.env.HOME_OFFICE_WEBHOOK_SECRET : undefined;
+const webhook = values['webhook-url'] && secret ? { url: values['webhook-url'], secret } : undefined;
+const behaviour: SystemBehaviour = { ...(which === 'hmcts' ? hmctsBehaviour(registered) : { name: which }), ...(webhook ? { webhook } : {}) };
 const system = createReferenceSystem(behaviour, dataFile);
 
 // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.

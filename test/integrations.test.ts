@@ -52,6 +52,18 @@ describe('inbound events', () => {
     ]);
   });
 
+  it('an appeal registered at the HMCTS reference system reaches the case and the Home Office with nobody typing it', async () => {
+    const { caseId, homeOfficeRef } = await openCase();
+    await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused' } });
+    const hmcts = stack.systems.courts.url;
+    await fetch(`${hmcts}/admin/webhook`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${stack.baseUrl}/integrations/hmcts/events`, secret: SECRETS.hmcts }) });
+    const registered = await fetch(`${hmcts}/admin/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'appeal.lodged', hmctsRef: 'PA/50777/2026', references: { homeOfficeRef } }) });
+    expect(registered.status).toBe(200);
+    expect(((await registered.json()) as any).answer).toEqual({ status: 'applied', caseId });
+    expect(await read(caseId)).toMatchObject({ stage: 'appeal', status: 'lodged', identifiers: { hmctsRef: 'PA/50777/2026' } });
+    await eventually(async () => ((await stack.systems.homeOffice.view(caseId))?.messages.some((m) => m.type === 'appeal.lodged') ? true : undefined), 20_000, 'the Home Office to hear of the appeal');
+  });
+
   it('applies the same event once, however often it comes', async () => {
     const { caseId, homeOfficeRef } = await openCase();
     const id = randomUUID();
