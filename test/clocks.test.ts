@@ -8,12 +8,12 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { testConfig, useStack } from './harness.js';
+import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
 
 const stack = useStack({}, (s) => recordFixtures(s, 'clocks'));
 
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const weeksAgo = (w: number) => daysAgo(w * 7);
 
 async function appealLodged(lodgedOn: string, cohort: Record<string, boolean> = { supportedAccommodation: true, foreignNationalOffender: false, detained: false }) {

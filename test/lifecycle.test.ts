@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
 import { useStack } from './harness.js';
+import { daysAgo } from './dates.js';
 import { eventually, type RunningSystem } from './systems.js';
 import { recordFixtures } from './fixtures.js';
 
 const stack = useStack({}, (s) => recordFixtures(s, 'lifecycle'));
 
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const daysAhead = (n: number) => daysAgo(-n);
 
 type Step = { as: Role; event: Record<string, unknown> } | { until: string };

@@ -1,11 +1,11 @@
 /** The exported record of a case, and the single record per person. */
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness.js';
+import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
 
 const stack = useStack();
 
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const post = (caseId: string, role: 'caseworker' | 'tribunal', body: Record<string, unknown>) => stack.call('POST', `/cases/${caseId}/events`, { role, body });
 
 describe('GET /cases/:caseId/record', () => {

@@ -8,11 +8,11 @@ import { openCase as openCaseState } from '../domain/index.js';
 import { caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { newCaseBody, useStack } from './harness.js';
+import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
 
 const stack = useStack();
 
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const timeline = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'auditor' })).body;
 const settled = (caseId: string) => eventually(async () => {
   const c = (await stack.call('GET', `/cases/${caseId}`, { role: 'auditor' })).body;

@@ -10,6 +10,7 @@ import { HttpProblem, problem, temporalProblem, validationProblem } from '../pro
 import { route, type Route } from '../route.js';
 import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
+import { deadlineFor } from '../deadline.js';
 import { runSearch } from './search.js';
 import { historiesOfCase, timelineOf } from '../timeline.js';
 import { recordHtml, type CaseRecord } from '../record.js';
@@ -51,9 +52,7 @@ const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | un
 });
 
 export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, policy }: CasesDeps): Route[] {
-  // Every Temporal call carries a deadline: when Temporal is away the caller gets a prompt 503,
-  // not a request that hangs while the SDK retries.
-  const within = <T>(call: () => Promise<T>) => client.withDeadline(Date.now() + updateTimeoutMs, call);
+  const within = deadlineFor(client, updateTimeoutMs);
   return [
     route<undefined, CreateCaseBody>({
       method: 'post',

@@ -12,6 +12,7 @@ import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PA
 import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatchedUpdate, inboxWorkflowId, INBOX_WORKFLOW_TYPE, takeUnmatchedUpdate, unmatchedQuery, type UnmatchedEvent } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
+import { deadlineFor } from '../deadline.js';
 import { route, type Route } from '../route.js';
 import { caseEventBody, fieldErrors } from '../schemas.js';
 
@@ -52,7 +53,7 @@ export function verifySignature(secret: string, raw: Buffer | undefined, header:
 
 export function integrationRoutes(deps: IntegrationDeps): Route[] {
   const { client } = deps;
-  const within = <T>(call: () => Promise<T>) => client.withDeadline(Date.now() + deps.timeoutMs, call);
+  const within = deadlineFor(client, deps.timeoutMs);
   const inbox = () => client.workflow.getHandle(inboxWorkflowId(deps.taskQueue));
 
   async function matchCases(refs: z.infer<typeof references>): Promise<string[]> {

@@ -4,6 +4,7 @@ import express, { type Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Metrics } from '../metrics.js';
+import { deadlineFor } from '../deadline.js';
 import { problem, sendProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
 
@@ -22,7 +23,7 @@ export function opsRoutes(deps: { client: Client; namespace: string; metrics: Me
       responses: { 200: ok('Ready'), 503: { description: 'Temporal is not reachable' } },
       async handler(_i, _req, res) {
         try {
-          await deps.client.withDeadline(Date.now() + 2_000, () => deps.client.workflowService.describeNamespace({ namespace: deps.namespace }));
+          await deadlineFor(deps.client, 2_000)(() => deps.client.workflowService.describeNamespace({ namespace: deps.namespace }));
           res.json({ status: 'ready' });
         } catch {
           sendProblem(res, problem(503, 'temporal-unavailable', 'Temporal is not reachable.'), { 'Retry-After': '5' });

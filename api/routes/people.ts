@@ -8,6 +8,7 @@ import { isGwf, isHomeOfficeRef, isUan, type CaseState } from '../../domain/inde
 import { caseIdFromWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem } from '../problem.js';
+import { deadlineFor } from '../deadline.js';
 import { route, type Route } from '../route.js';
 
 const personSchema = z
@@ -32,7 +33,7 @@ export function peopleRoutes(client: Client, timeoutMs: number): Route[] {
       async handler({ params }, _req, res) {
         const ref = params.ref ?? '';
         if (!isUan(ref) && !isGwf(ref) && !isHomeOfficeRef(ref)) throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));
-        const states = await client.withDeadline(Date.now() + timeoutMs, async () => {
+        const states = await deadlineFor(client, timeoutMs)(async () => {
           const ids: string[] = [];
           for await (const e of client.workflow.list({ query: `${SA.refs.name} = '${ref}'`, pageSize: 100 })) {
             const caseId = caseIdFromWorkflowId(e.workflowId);

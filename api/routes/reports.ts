@@ -5,6 +5,7 @@ import { STAGES, type Stage } from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { route, type Route } from '../route.js';
+import { deadlineFor } from '../deadline.js';
 
 export const summarySchema = z
   .object({
@@ -29,7 +30,8 @@ export const summarySchema = z
   .openapi('Summary');
 
 export function reportRoutes(client: Client, timeoutMs: number): Route[] {
-  const count = async (where: string) => (await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}'${where ? ` AND ${where}` : ''}`))).count;
+  const within = deadlineFor(client, timeoutMs);
+  const count = async (where: string) => (await within(() => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}'${where ? ` AND ${where}` : ''}`))).count;
   return [
     route({
       method: 'get',
