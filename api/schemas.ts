@@ -97,6 +97,8 @@ const syncStatus = z.object({
   lastReceipt: z.string().optional(),
 });
 
+export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
+
 /** The case as the API answers it; tied to the domain's CaseView below. */
 export const caseViewSchema = z
   .object({
@@ -109,6 +111,7 @@ export const caseViewSchema = z
     assignee: z.string().nullable(),
     flags: z.object({ absconded: z.boolean() }),
     counts: z.object({ claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int() }),
+    abscondingPeriods: z.array(abscondingPeriod),
     dates: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()]).optional()),
     clocks: z.array(
       z.object({

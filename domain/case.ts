@@ -56,6 +56,8 @@ export interface CaseState {
   assignee: string | null;
   flags: { absconded: boolean };
   counts: { claims: number; appeals: number; abscondings: number };
+  /** Each time the person absconded, from the day it was recorded to the day they reported again. */
+  abscondingPeriods: AbscondingPeriod[];
   dates: {
     claimDate: string;
     refusedOn?: string;
@@ -83,6 +85,13 @@ export interface CaseState {
   held: HeldEvent[];
 }
 
+export interface AbscondingPeriod {
+  /** ISO date absconding was recorded. */
+  from: string;
+  /** ISO date the person reported again; absent while still absconded. */
+  to?: string;
+}
+
 export interface SyncStatus {
   /** Sequence number of the last change the system has acknowledged (0: none yet). */
   delivered: number;
@@ -100,7 +109,7 @@ const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
  * so continue-as-new across a deployment keeps working.
  */
 export function upgradeState(state: CaseState): CaseState {
-  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [] };
+  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [], abscondingPeriods: state.abscondingPeriods ?? [] };
 }
 
 /** Pure: the API answers with the same state the workflow starts from. */
@@ -120,6 +129,7 @@ export function openCase(input: OpenCaseInput): CaseState {
     assignee: input.assignee ?? null,
     flags: { absconded: false },
     counts: { claims: 1, appeals: 0, abscondings: 0 },
+    abscondingPeriods: [],
     dates: { claimDate: input.claimDate },
     openedAt: input.openedAt,
     version: 0,

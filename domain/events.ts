@@ -235,14 +235,20 @@ export const EVENT_TABLE: Table = {
     roles: ['caseworker', 'integration'],
     from: ANYWHERE.filter((p) => !GONE.includes(p)),
     guard: (s) => (s.flags.absconded ? 'already recorded as absconded' : null),
-    apply: (s) => ({ ...s, flags: { ...s.flags, absconded: true }, counts: { ...s.counts, abscondings: s.counts.abscondings + 1 } }),
+    apply: (s, _e, ctx) => ({
+      ...s,
+      flags: { ...s.flags, absconded: true },
+      counts: { ...s.counts, abscondings: s.counts.abscondings + 1 },
+      abscondingPeriods: [...(s.abscondingPeriods ?? []), { from: day(ctx.at) }],
+    }),
     notify: HO,
   },
   'person.reported': {
     roles: ['caseworker', 'integration'],
     from: ANYWHERE,
     guard: (s) => (s.flags.absconded ? null : 'not recorded as absconded'),
-    apply: (s) => ({ ...s, flags: { ...s.flags, absconded: false } }),
+    // Closes the open period; a case carried from before periods were kept may have none to close.
+    apply: (s, _e, ctx) => ({ ...s, flags: { ...s.flags, absconded: false }, abscondingPeriods: (s.abscondingPeriods ?? []).map((p) => (p.to ? p : { ...p, to: day(ctx.at) })) }),
     notify: HO,
   },
   'further-submissions.lodged': {

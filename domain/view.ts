@@ -16,6 +16,7 @@ export interface CaseView {
   assignee: string | null;
   flags: CaseState['flags'];
   counts: CaseState['counts'];
+  abscondingPeriods: CaseState['abscondingPeriods'];
   dates: CaseState['dates'];
   clocks: ClockView[];
   sync: CaseState['sync'];
@@ -36,6 +37,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     assignee: state.assignee,
     flags: state.flags,
     counts: state.counts,
+    abscondingPeriods: state.abscondingPeriods,
     dates: state.dates,
     clocks: clockViews(state),
     sync: state.sync,

@@ -75,4 +75,14 @@ describe('transition table', () => {
     const lodged = applyEvent(refused, { type: 'appeal.lodged', lodgedOn: '2026-02-20', hmctsRef: 'PA/50001/2026' }, ctx);
     expect(lodged).toMatchObject({ stage: 'appeal', identifiers: { hmctsRef: 'PA/50001/2026' }, counts: { appeals: 1 }, dates: { appealLodgedOn: '2026-02-20' } });
   });
+
+  it('keeps each absconding period, open until the person reports again', () => {
+    const at = (date: string) => ({ ...ctx, at: `${date}T09:00:00.000Z` });
+    const gone = applyEvent(state, { type: 'person.absconded' }, at('2026-03-02'));
+    expect(gone.abscondingPeriods).toEqual([{ from: '2026-03-02' }]);
+    const back = applyEvent(gone, { type: 'person.reported' }, at('2026-04-10'));
+    const again = applyEvent(back, { type: 'person.absconded' }, at('2026-05-01'));
+    expect(again.abscondingPeriods).toEqual([{ from: '2026-03-02', to: '2026-04-10' }, { from: '2026-05-01' }]);
+    expect(again.counts.abscondings).toBe(2);
+  });
 });

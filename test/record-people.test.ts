@@ -53,6 +53,8 @@ describe('GET /people/:ref', () => {
     }, 15_000, 'both cases');
     expect(person.totals).toEqual({ cases: 2, claims: 3, appeals: 2, repeatAppeals: 1, abscondings: 1 });
     expect(person.cases.map((c: any) => c.caseId).sort()).toEqual([first, second].sort());
+    const today = new Date().toISOString().slice(0, 10);
+    expect(person.cases.find((c: any) => c.caseId === first).abscondingPeriods).toEqual([{ from: today, to: today }]);
     expect(person.people).toHaveLength(1);
     expect((await stack.call('GET', '/people/0000-0000-0000-0001', { role: 'supervisor' })).status).toBe(404);
     expect((await stack.call('GET', '/people/not-a-ref', { role: 'supervisor' })).status).toBe(404);

@@ -8,6 +8,7 @@ import { isGwf, isHomeOfficeRef, isUan, type CaseState } from '../../domain/inde
 import { caseIdFromWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem } from '../problem.js';
+import { abscondingPeriod } from '../schemas.js';
 import { deadlineFor } from '../deadline.js';
 import { route, type Route } from '../route.js';
 
@@ -16,7 +17,7 @@ const personSchema = z
     ref: z.string(),
     people: z.array(z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() })),
     totals: z.object({ cases: z.number().int(), claims: z.number().int(), appeals: z.number().int(), repeatAppeals: z.number().int(), abscondings: z.number().int() }),
-    cases: z.array(z.object({ caseId: z.string(), stage: z.string(), status: z.string(), claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int(), absconded: z.boolean(), determination: z.string().optional() })),
+    cases: z.array(z.object({ caseId: z.string(), stage: z.string(), status: z.string(), claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int(), absconded: z.boolean(), abscondingPeriods: z.array(abscondingPeriod), determination: z.string().optional() })),
   })
   .openapi('Person');
 
@@ -63,6 +64,7 @@ export function summarise(ref: string, states: CaseState[]) {
       appeals: s.counts.appeals,
       abscondings: s.counts.abscondings,
       absconded: s.flags.absconded,
+      abscondingPeriods: s.abscondingPeriods,
       ...(s.determination ? { determination: s.determination } : {}),
     })),
   };
