@@ -4,30 +4,38 @@
  * registration missing here fails CI.
  */
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
-import { connectWorker } from './config/temporal.js';
+import { connectClient, connectWorker } from './config/temporal.js';
+import { ensureReconciliationSchedule } from './schedules/reconciliation.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export interface WorkerWiring {
   connection: NativeConnection;
+  /** For what activities ask of Temporal itself (reconciliation) and for the Schedule. */
+  client: Client;
   config: Config;
   /** A prebuilt bundle (tests build one per run; production ships one). Default: bundle at start. */
   workflowBundle?: { code: string } | { codePath: string };
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createWorker({ connection, config, workflowBundle, overrides }: WorkerWiring): Promise<Worker> {
+export async function createWorker({ connection, client, config, workflowBundle, overrides }: WorkerWiring): Promise<Worker> {
+  await ensureReconciliationSchedule(client, { taskQueue: config.temporal.taskQueue, ...config.reconciliation });
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
+      client,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       ports: {
         homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice),
         courts: httpSystemPort('courts', config.systems.courts),
@@ -46,11 +54,13 @@ async function main() {
   // Empty WORKER_METRICS_ADDRESS: none (tests run several workers on one machine).
   if (config.workerMetricsAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
   const connection = await connectWorker(config);
+  const { connection: clientConnection, client } = await connectClient(config);
   const bundlePath = process.env.WORKFLOW_BUNDLE;
-  const worker = await createWorker({ connection, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
+  const worker = await createWorker({ connection, client, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();
+  await clientConnection.close();
   await connection.close();
   log.info('worker stopped');
 }

@@ -2,19 +2,26 @@
  * Activities: the only code that talks to the Home Office and courts systems. The factory takes
  * one port per system, so tests and production wire different adapters into the same code.
  */
+import type { Client } from '@temporalio/client';
 import type { OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
+import { createReconcileActivities } from './reconcile.js';
 
 export interface ActivityDeps {
   ports: Record<System, SystemPort>;
+  /** Reconciliation reads case histories and updates cases through Temporal. */
+  client: Client;
+  namespace: string;
+  taskQueue: string;
 }
 
-export function createActivities({ ports }: ActivityDeps) {
+export function createActivities({ ports, client, namespace, taskQueue }: ActivityDeps) {
   return {
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
       return ports[message.system].deliver(message);
     },
+    ...createReconcileActivities({ client, namespace, taskQueue, ports }),
   };
 }
 

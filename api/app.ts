@@ -17,6 +17,7 @@ import { caseRoutes } from './routes/cases.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { peopleRoutes } from './routes/people.js';
+import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
 
 export interface AppDeps {
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
     ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret), policy: deps.policy ?? DEFAULT_POLICY }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...reconciliationRoutes({ client: deps.client, taskQueue: deps.taskQueue, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     ...integrationRoutes({ client: deps.client, taskQueue: deps.taskQueue, secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
   ];

@@ -12,6 +12,8 @@ import {
   isCalendarDate,
   isHmctsRef,
   SYSTEMS,
+  DRIFT_KINDS,
+  RECONCILED_SYSTEMS,
   UAN_PATTERN,
   EVENT_TYPES,
   ROLES,
@@ -97,6 +99,8 @@ const syncStatus = z.object({
   lastReceipt: z.string().optional(),
 });
 
+export const driftSchema = z.object({ system: z.enum(RECONCILED_SYSTEMS), kind: z.enum(DRIFT_KINDS), detail: z.string(), seq: z.number().int().optional() }).openapi('Drift');
+
 export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
 
 /** The case as the API answers it; tied to the domain's CaseView below. */
@@ -129,6 +133,7 @@ export const caseViewSchema = z
     ),
     sync: z.object({ homeOffice: syncStatus, courts: syncStatus, notifier: syncStatus }),
     held: z.array(z.object({ key: z.string(), type: z.enum(EVENT_TYPES), reason: z.string(), at: z.string() })),
+    reconciliation: z.object({ at: z.string(), drift: z.array(driftSchema) }).optional(),
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),
     version: z.number().int(),

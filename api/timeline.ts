@@ -4,13 +4,9 @@
  * its delivery to each system, with the system's receipt or failure and the attempts it took.
  * No second store: the history is the record.
  */
-import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { Actor, CaseView, OutboundMessage, Receipt, System } from '../domain/index.js';
+import { decode, eventTime as time, type HistoryEvent } from '../history/read.js';
 import { applyEventUpdate, type ApplyEventRequest } from '../workflows/messages.js';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export interface Delivery {
   status: 'delivered' | 'failed' | 'pending';
@@ -29,22 +25,6 @@ export interface TimelineEntry {
   to: string;
   /** Each system that had to hear of this change; a system not listed was not sent it. */
   sync: Partial<Record<System, Delivery>>;
-}
-
-const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined => (payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined);
-const time = (e: HistoryEvent) => (e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : '');
-
-/** Every run's events, oldest run first. */
-export async function historiesOfCase(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
-  const runs: HistoryEvent[][] = [];
-  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
-  while (runId) {
-    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events: HistoryEvent[] = history.events ?? [];
-    runs.unshift(events);
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
-  return runs;
 }
 
 export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEntry[] {

@@ -48,6 +48,11 @@ const schema = z
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
     HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),
     HOME_OFFICE_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS['home-office']),
+    RECONCILIATION_CRON: z
+      .string()
+      .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
+      .default('0 2 * * *'),
+    RECONCILIATION_TIMEZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'an IANA time zone, e.g. Europe/London').default('Europe/London'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -76,6 +81,7 @@ function toConfig(env: z.infer<typeof schema>) {
     webhookSecrets: { hmcts: env.HMCTS_WEBHOOK_SECRET, 'home-office': env.HOME_OFFICE_WEBHOOK_SECRET },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     policy: {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from './clocks.js';
 import type { HeldEvent } from './inbound.js';
+import type { Drift } from './reconcile.js';
 import type { Stage, Status } from './stages.js';
 
 /** Where changes are delivered: the two systems we sync with, and the escalation notifier. */
@@ -83,6 +84,8 @@ export interface CaseState {
   inbound: string[];
   /** Inbound events that did not fit the case when they came, with why. */
   held: HeldEvent[];
+  /** What the last reconciliation found wrong at the systems (absent until one found drift). */
+  reconciliation?: { at: string; drift: Drift[] };
 }
 
 export interface AbscondingPeriod {

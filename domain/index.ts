@@ -11,3 +11,4 @@ export * from './sync.js';
 export * from './failures.js';
 export * from './clocks.js';
 export * from './inbound.js';
+export * from './reconcile.js';

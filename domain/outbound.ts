@@ -18,6 +18,11 @@ export interface OutboundMessage {
   event: CaseEvent;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+  /**
+   * Set when reconciliation found the system no longer holds this acknowledged change: the
+   * receiver accepts it behind later ones (a gap fill) instead of refusing it as out of order.
+   */
+  redelivery?: true;
 }
 
 export interface Receipt {

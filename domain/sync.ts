@@ -9,9 +9,12 @@ const withSync = (state: CaseState, system: System, patch: Partial<CaseState['sy
 
 export const recordQueued = (state: CaseState, system: System, pending: number) => withSync(state, system, { pending });
 
-/** A delivery acknowledged; references the system assigned fill gaps in ours, never overwrite them. */
+/**
+ * A delivery acknowledged; references the system assigned fill gaps in ours, never overwrite them.
+ * A gap-filling redelivery of an older change does not move `delivered` back.
+ */
 export function recordDelivered(state: CaseState, system: System, seq: number, receipt: Receipt, pending: number): CaseState {
-  const next = withSync(state, system, { delivered: seq, pending, lastReceipt: receipt.receiptId });
+  const next = withSync(state, system, { delivered: Math.max(state.sync[system].delivered, seq), pending, lastReceipt: receipt.receiptId });
   const refs = receipt.references ?? {};
   const identifiers = { ...next.identifiers };
   if (refs.hmctsRef && !identifiers.hmctsRef) identifiers.hmctsRef = refs.hmctsRef;

@@ -21,6 +21,7 @@ export interface CaseView {
   clocks: ClockView[];
   sync: CaseState['sync'];
   held: CaseState['held'];
+  reconciliation?: CaseState['reconciliation'];
   allowedEvents: EventType[];
   openedAt: string;
   version: number;
@@ -42,6 +43,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     clocks: clockViews(state),
     sync: state.sync,
     held: state.held,
+    ...(state.reconciliation ? { reconciliation: state.reconciliation } : {}),
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,

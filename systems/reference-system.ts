@@ -16,6 +16,8 @@ export interface InboundMessage {
   at: string;
   event: Record<string, unknown>;
   after: { stage: string; status: string; identifiers: Record<string, string | undefined> };
+  /** A change we acknowledged before and lost since: accepted behind later ones (a gap fill). */
+  redelivery?: boolean;
 }
 
 export interface StoredMessage {
@@ -53,7 +55,7 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
   const store = new JsonlStore<StoredMessage>(dataFile);
   const byKey = new Map(store.records.map((m) => [m.key, m]));
   let faults: Faults = { ...NO_FAULTS };
-  const stats = { received: 0, duplicates: 0, injectedErrors: 0, rejected: 0, outOfOrder: 0 };
+  const stats = { received: 0, duplicates: 0, injectedErrors: 0, rejected: 0, outOfOrder: 0, gapFills: 0 };
 
   const app = express();
   app.use(express.json({ limit: '1mb' }));
@@ -132,11 +134,15 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
       return res.status(422).json({ error: `unknown reference for ${message.caseId}` });
     }
     const earlier = store.records.filter((m) => m.caseId === message.caseId);
-    const last = earlier.at(-1);
-    if (last && message.seq <= last.seq) {
+    const latest = Math.max(0, ...earlier.map((m) => m.seq));
+    // In order, or a flagged redelivery into a gap (that sequence number is not held): anything
+    // else is a change arriving behind a later one, which a real system must refuse.
+    const gapFill = message.redelivery === true && !earlier.some((m) => m.seq === message.seq);
+    if (message.seq <= latest && !gapFill) {
       stats.outOfOrder += 1;
-      return res.status(409).json({ error: `out of order: seq ${message.seq} after ${last.seq}` });
+      return res.status(409).json({ error: `out of order: seq ${message.seq} after ${latest}` });
     }
+    if (gapFill && message.seq < latest) stats.gapFills += 1;
     const references = behaviour.assign?.(message, earlier);
     const stored: StoredMessage = {
       key: message.key,
@@ -160,9 +166,9 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     res.json({ messages: store.records.filter((m) => !caseId || m.caseId === caseId) });
   });
 
-  /** This system's view of a case, for reconciliation and for tests. */
+  /** This system's view of a case, in sequence order (a gap fill is stored after later changes). */
   app.get('/cases/:caseId', outage, (req, res) => {
-    const messages = store.records.filter((m) => m.caseId === req.params.caseId);
+    const messages = store.records.filter((m) => m.caseId === req.params.caseId).sort((a, b) => a.seq - b.seq);
     if (messages.length === 0) return res.status(404).json({ error: 'unknown case' });
     const references = Object.assign({}, ...messages.map((m) => m.receipt.references ?? {}));
     const last = messages.at(-1)!;

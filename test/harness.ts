@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return;
     }
     nativeConnection ??= await NativeConnection.connect({ address: config.temporal.address });
-    worker = await createWorker({ connection: nativeConnection, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    worker = await createWorker({ connection: nativeConnection, client, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
     running = worker.run();
   }
   async function killWorker() {
@@ -90,9 +90,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
     }
   }
-  await startWorker();
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  await startWorker();
   const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), policy: config.policy, webhookSecrets: config.webhookSecrets, ...config.api });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

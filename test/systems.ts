@@ -19,10 +19,12 @@ export interface CaseSeenBySystem {
 
 export interface RunningSystem {
   url: string;
+  /** Its store (JSON lines), read at start: a test may edit it while the system is stopped. */
+  data: string;
   start(): Promise<void>;
   kill(): Promise<void>;
   faults(f: Partial<Faults>): Promise<void>;
-  stats(): Promise<{ received: number; duplicates: number; injectedErrors: number; rejected: number; outOfOrder: number }>;
+  stats(): Promise<{ received: number; duplicates: number; injectedErrors: number; rejected: number; outOfOrder: number; gapFills: number; stored: number }>;
   view(caseId: string): Promise<CaseSeenBySystem | undefined>;
 }
 
@@ -33,6 +35,7 @@ export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier'): 
   let service: Service | undefined;
   const system: RunningSystem = {
     url,
+    data,
     async start() {
       service = spawnService(which, 'systems/server.ts', { args: [which, '--port', String(port), '--data', data] });
       await waitForHttp(`${url}/healthz`, 30_000, service);

@@ -45,7 +45,7 @@ import {
   type Policy,
   type System,
 } from '../domain/index.js';
-import { applyEventUpdate, applyInboundUpdate, caseStateQuery, type CarriedState, type CaseWorkflowInput } from './messages.js';
+import { applyEventUpdate, applyInboundUpdate, caseStateQuery, reconcileUpdate, type CarriedState, type CaseWorkflowInput } from './messages.js';
 import { searchAttributesOf } from './search-attributes.js';
 
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
@@ -146,6 +146,33 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     return { status: 'applied', caseId: state.caseId };
   });
 
+  // Reconciliation hands back changes a system acknowledged but no longer holds. Only changes the
+  // system acknowledged may come back (the history is where the reconciler read them), and each
+  // is queued once, in sequence order ahead of newer changes.
+  setHandler(
+    reconcileUpdate,
+    ({ at, drift, resend }) => {
+      let requeued = 0;
+      let next: CaseState = { ...state, reconciliation: { at, drift } };
+      for (const message of resend) {
+        const queue = outbox[message.system];
+        if (queue.some((m) => m.key === message.key)) continue;
+        const before = queue.findIndex((m) => m.seq > message.seq);
+        queue.splice(before < 0 ? queue.length : before, 0, { ...message, redelivery: true });
+        next = recordQueued(next, message.system, queue.length);
+        requeued += 1;
+      }
+      setState(next);
+      return { requeued };
+    },
+    {
+      validator: ({ resend }) => {
+        const foreign = resend.find((m: OutboundMessage) => m.caseId !== state.caseId || !(SYSTEMS as readonly string[]).includes(m.system) || m.seq > state.sync[m.system].delivered);
+        if (foreign) throw ApplicationFailure.create({ type: 'invalid', message: `${foreign.key} is not a change ${foreign.system} acknowledged for this case`, nonRetryable: true });
+      },
+    },
+  );
+
   /** One loop per system: head of the queue first, so a later change never overtakes an earlier one. */
   async function syncLoop(system: System): Promise<void> {
     for (;;) {
@@ -154,7 +181,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       inFlight += 1;
       try {
         const receipt = await deliver(message);
-        outbox[system].shift();
+        // By key, not position: reconciliation may have queued a gap fill ahead while this was in flight.
+        outbox[system].splice(outbox[system].indexOf(message), 1);
         setState(recordDelivered(state, system, message.seq, receipt, outbox[system].length));
       } catch (err) {
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === SYNC_REJECTED) {

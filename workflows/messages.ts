@@ -4,7 +4,7 @@
  * workflows/, so it never loads the workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseEvent, CaseState, CaseView, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, Source, System } from '../domain/index.js';
+import type { Actor, CaseEvent, CaseState, CaseView, Drift, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, ReconciliationReport, Source, System } from '../domain/index.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
@@ -62,6 +62,25 @@ export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate', [Unma
 export const takeUnmatchedUpdate = defineUpdate<UnmatchedEvent | undefined, [string]>('takeUnmatched');
 export const unmatchedQuery = defineQuery<UnmatchedEvent[]>('unmatched');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/** What reconciliation found at the systems: recorded on the case, missing changes sent again. */
+export interface ReconcileRequest {
+  at: string;
+  drift: Drift[];
+  /** Acknowledged changes a system no longer holds, as the history recorded them. */
+  resend: OutboundMessage[];
+}
+export const reconcileUpdate = defineUpdate<{ requeued: number }, [ReconcileRequest]>('reconcile');
+
+/** Checks every open case against each system; started by the deployment's Schedule. */
+export const RECONCILIATION_WORKFLOW_TYPE = 'reconciliationWorkflow';
+export interface ReconciliationInput {
+  /** Set on continue-as-new: the report so far and where the listing of cases stopped. */
+  carried?: { report: ReconciliationReport; pageToken: string };
+}
+export const reconciliationProgressQuery = defineQuery<ReconciliationReport>('reconciliationProgress');
+/** One Schedule per deployment (task queue), like the unmatched inbox. */
+export const reconciliationScheduleId = (taskQueue: string) => `reconciliation-${taskQueue}`;
 
 /** Failure types an update can end with: the domain's rejection kinds, named once. */
 export type { Rejection } from '../domain/index.js';

@@ -12,7 +12,8 @@ import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineS
 import type { PageTokenSealer } from '../page-token.js';
 import { deadlineFor } from '../deadline.js';
 import { runSearch } from './search.js';
-import { historiesOfCase, timelineOf } from '../timeline.js';
+import { historiesOfCase } from '../../history/read.js';
+import { timelineOf } from '../timeline.js';
 import { recordHtml, type CaseRecord } from '../record.js';
 import { searchQuery, searchResult, type SearchQuery } from '../search.js';
 

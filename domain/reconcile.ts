@@ -1,0 +1,113 @@
+/**
+ * Reconciliation: what a system should hold of a case (every change it acknowledged to us) against
+ * what it says it holds. Pure; the reconciliation activity gathers both sides and the case
+ * workflow re-sends what is missing.
+ */
+import type { System } from './case.js';
+import type { OutboundMessage } from './outbound.js';
+
+/** The systems that keep a record of the case (the notifier only passes escalations on). */
+export const RECONCILED_SYSTEMS = ['homeOffice', 'courts'] as const satisfies readonly System[];
+export type ReconciledSystem = (typeof RECONCILED_SYSTEMS)[number];
+
+export const DRIFT_KINDS = ['unknown-case', 'missing', 'stage', 'unexpected'] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+export interface Drift {
+  system: ReconciledSystem;
+  /**
+   * unknown-case: the system has no record of a case it acknowledged changes for;
+   * missing: one acknowledged change is not there; stage: its stage differs from the one we sent
+   * last; unexpected: it holds a change of ours we have no acknowledgement of.
+   */
+  kind: DriftKind;
+  detail: string;
+  seq?: number;
+}
+
+/** What a system says it holds of one case; null when it has no record of the case at all. */
+export interface SystemView {
+  stage: string;
+  status: string;
+  keys: string[];
+}
+
+export interface Findings {
+  drift: Drift[];
+  /** Acknowledged changes the system no longer holds, oldest first: to be delivered again. */
+  resend: OutboundMessage[];
+}
+
+/**
+ * Compares one system's view with the changes it acknowledged (oldest first). Only changes
+ * acknowledged before the view was read may be passed in, or a delivery racing the read would
+ * look missing.
+ */
+export function compareWithSystem(system: ReconciledSystem, acknowledged: readonly OutboundMessage[], view: SystemView | null): Findings {
+  const sent = [...new Map(acknowledged.map((m) => [m.key, m])).values()].sort((a, b) => a.seq - b.seq);
+  if (sent.length === 0) return { drift: [], resend: [] };
+  if (view === null) {
+    return { drift: [{ system, kind: 'unknown-case', detail: `${system} has no record of the case; ${sent.length} change(s) to send again` }], resend: sent };
+  }
+  const held = new Set(view.keys);
+  const missing = sent.filter((m) => !held.has(m.key));
+  const ours = new Set(sent.map((m) => m.key));
+  const drift: Drift[] = missing.map((m) => ({ system, kind: 'missing', seq: m.seq, detail: `change ${m.seq} (${m.type}) is not held by ${system}` }));
+  for (const key of view.keys.filter((k) => !ours.has(k))) drift.push({ system, kind: 'unexpected', detail: `${system} holds ${key}, which it never acknowledged to us` });
+  const last = sent.at(-1)!;
+  const expected = `${last.after.stage}:${last.after.status}`;
+  const seen = `${view.stage}:${view.status}`;
+  if (seen !== expected) drift.push({ system, kind: 'stage', seq: last.seq, detail: `${system} shows ${seen}; the case was ${expected} when it last heard` });
+  return { drift, resend: missing };
+}
+
+/** What one reconciliation run found, summed over the cases it checked. */
+export interface ReconciliationReport {
+  startedAt: string;
+  finishedAt?: string;
+  cases: number;
+  casesWithDrift: number;
+  drift: Record<DriftKind, number>;
+  /** Changes handed back to the case to deliver again. */
+  resent: number;
+  /** Cases a system could not be asked about (down or erroring): checked again next run. */
+  unreachable: Record<ReconciledSystem, number>;
+  /** The first cases found with drift, for a supervisor to open. */
+  examples: Array<Drift & { caseId: string }>;
+}
+
+export const EXAMPLES_KEPT = 100;
+
+export const emptyReport = (startedAt: string): ReconciliationReport => ({
+  startedAt,
+  cases: 0,
+  casesWithDrift: 0,
+  drift: { 'unknown-case': 0, missing: 0, stage: 0, unexpected: 0 },
+  resent: 0,
+  unreachable: { homeOffice: 0, courts: 0 },
+  examples: [],
+});
+
+export interface CaseReconciliation {
+  caseId: string;
+  drift: Drift[];
+  resent: number;
+  unreachable: ReconciledSystem[];
+}
+
+export function addToReport(report: ReconciliationReport, result: CaseReconciliation): ReconciliationReport {
+  const drift = { ...report.drift };
+  for (const d of result.drift) drift[d.kind] += 1;
+  const unreachable = { ...report.unreachable };
+  for (const s of result.unreachable) unreachable[s] += 1;
+  const room = EXAMPLES_KEPT - report.examples.length;
+  return {
+    ...report,
+    cases: report.cases + 1,
+    casesWithDrift: report.casesWithDrift + (result.drift.length > 0 ? 1 : 0),
+    drift,
+    resent: report.resent + result.resent,
+    unreachable,
+    examples: room > 0 ? [...report.examples, ...result.drift.slice(0, room).map((d) => ({ ...d, caseId: result.caseId }))] : report.examples,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Reading a case's workflow history: every run, following continue-as-new back to the first, and
+ * the payloads in it. The timeline (api/) and reconciliation (activities/) both read the record
+ * from here, so there is one decoding of it.
+ */
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { OutboundMessage } from '../domain/index.js';
+
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined => (payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined);
+
+/** An event's time as ISO text ('' when the event carries none). */
+export const eventTime = (e: HistoryEvent) => (e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : '');
+
+/** Every run's events, oldest run first. */
+export async function historiesOfCase(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
+  const runs: HistoryEvent[][] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: HistoryEvent[] = history.events ?? [];
+    runs.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
+
+/** Every change a system acknowledged (its delivery activity completed), as it was sent. */
+export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] {
+  const acknowledged: OutboundMessage[] = [];
+  for (const events of runs) {
+    const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
+    for (const e of events) {
+      const message = e.activityTaskScheduledEventAttributes ? decode<OutboundMessage>(e.activityTaskScheduledEventAttributes.input?.payloads?.[0]) : undefined;
+      if (message) scheduled.set(String(e.eventId), message);
+      const completed = e.activityTaskCompletedEventAttributes;
+      const of = completed ? scheduled.get(String(completed.scheduledEventId)) : undefined;
+      if (of) acknowledged.push(of);
+    }
+  }
+  return acknowledged;
+}
