@@ -36,6 +36,7 @@ export async function createWorker({ connection, client, config, workflowBundle,
       client,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      importDir: config.imports.dir,
       ports: {
         homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice),
         courts: httpSystemPort('courts', config.systems.courts),

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
+import { createImportActivities } from './import.js';
 import { createReconcileActivities } from './reconcile.js';
 
 export interface ActivityDeps {
@@ -13,15 +14,18 @@ export interface ActivityDeps {
   client: Client;
   namespace: string;
   taskQueue: string;
+  /** Uploaded import files, shared with the API. */
+  importDir: string;
 }
 
-export function createActivities({ ports, client, namespace, taskQueue }: ActivityDeps) {
+export function createActivities({ ports, client, namespace, taskQueue, importDir }: ActivityDeps) {
   return {
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
       return ports[message.system].deliver(message);
     },
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
+    ...createImportActivities({ client, taskQueue, importDir }),
   };
 }
 

@@ -15,6 +15,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { mount, type Route } from './route.js';
 import { caseRoutes } from './routes/cases.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
+import { importRoutes } from './routes/imports.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   updateTimeoutMs?: number;
   policy?: Policy;
   webhookSecrets?: Record<Source, string>;
+  /** Where uploads go (shared with the worker) and how large one may be. */
+  imports?: { dir: string; maxBytes: number };
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
     ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret), policy: deps.policy ?? DEFAULT_POLICY }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...importRoutes({ client: deps.client, taskQueue: deps.taskQueue, importDir: deps.imports?.dir ?? 'data/imports', maxBytes: deps.imports?.maxBytes ?? 100 * 1024 * 1024, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
     ...reconciliationRoutes({ client: deps.client, taskQueue: deps.taskQueue, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     ...integrationRoutes({ client: deps.client, taskQueue: deps.taskQueue, secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),

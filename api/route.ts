@@ -30,6 +30,8 @@ export interface Route<Q = unknown, B = unknown> {
   roles: Role[] | 'public';
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** A body that is not JSON (a CSV upload): documented here, read from the request by the handler. */
+  rawBody?: Record<string, { schema: z.ZodType }>;
   headers?: z.ZodObject;
   params?: z.ZodObject;
   responses: Record<number, ResponseConfig>;
@@ -80,6 +82,7 @@ export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void 
         ...(r.query ? { query: r.query as z.ZodObject } : {}),
         ...(r.headers ? { headers: r.headers } : {}),
         ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+        ...(r.rawBody ? { body: { required: true, content: r.rawBody } } : {}),
       },
       responses,
     });

@@ -174,6 +174,7 @@ export const timelineSchema = z
         from: z.string(),
         to: z.string(),
         sync: z.object({ homeOffice: delivery.optional(), courts: delivery.optional(), notifier: delivery.optional() }),
+        note: z.string().optional(),
       }),
     ),
   })

@@ -6,7 +6,7 @@
  */
 import type { Actor, CaseView, OutboundMessage, Receipt, System } from '../domain/index.js';
 import { decode, eventTime as time, type HistoryEvent } from '../history/read.js';
-import { applyEventUpdate, type ApplyEventRequest } from '../workflows/messages.js';
+import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
 export interface Delivery {
   status: 'delivered' | 'failed' | 'pending';
@@ -25,11 +25,20 @@ export interface TimelineEntry {
   to: string;
   /** Each system that had to hear of this change; a system not listed was not sent it. */
   sync: Partial<Record<System, Delivery>>;
+  /** Where an imported case came from: "imported from <file>, row N". */
+  note?: string;
 }
 
 export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEntry[] {
   const bySeq = new Map<number, Omit<TimelineEntry, 'from'>>();
   const deliveries = new Map<string, Delivery & { system: System; seq: number }>();
+  // An imported case opens where its record says: the first entry is the import, read from the start input.
+  const first = runs[0]?.[0];
+  const input = decode<CaseWorkflowInput>(first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+  if (first && input?.imported) {
+    const { record, source } = input.imported;
+    bySeq.set(0, { seq: 0, at: time(first), type: 'case.imported', actor: { id: source.by, role: 'supervisor' }, to: record.position, sync: {}, note: `imported from ${source.file}, row ${source.row}` });
+  }
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     const requests = new Map<string, ApplyEventRequest & { at: string }>();

@@ -48,6 +48,8 @@ const schema = z
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
     HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),
     HOME_OFFICE_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS['home-office']),
+    IMPORT_DIR: z.string().default('data/imports'),
+    IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
@@ -82,6 +84,7 @@ function toConfig(env: z.infer<typeof schema>) {
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
+    imports: { dir: env.IMPORT_DIR, maxBytes: env.IMPORT_MAX_BYTES },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     policy: {

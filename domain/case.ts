@@ -3,6 +3,7 @@
  * queries and continue-as-new unchanged.
  */
 import type { Clock } from './clocks.js';
+import type { ImportedFrom } from './import.js';
 import type { HeldEvent } from './inbound.js';
 import type { Drift } from './reconcile.js';
 import type { Stage, Status } from './stages.js';
@@ -86,6 +87,8 @@ export interface CaseState {
   held: HeldEvent[];
   /** What the last reconciliation found wrong at the systems (absent until one found drift). */
   reconciliation?: { at: string; drift: Drift[] };
+  /** Set on a case brought in from a spreadsheet: the record as last imported, and from where. */
+  imported?: ImportedFrom;
 }
 
 export interface AbscondingPeriod {

@@ -7,6 +7,7 @@
 import { SYSTEMS, type CaseState, type System } from './case.js';
 import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
 import { isHmctsRef } from './identifiers.js';
+import { correctImport, importedState, type ImportedFrom } from './import.js';
 import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
@@ -41,7 +42,8 @@ export type CaseEvent =
   | { type: 'clock.escalated'; clock: ClockName; level: number }
   | { type: 'clock.breached'; clock: ClockName }
   | { type: 'appeal-window.expired' }
-  | { type: 'onward-appeal-window.expired' };
+  | { type: 'onward-appeal-window.expired' }
+  | { type: 'import.corrected'; from: ImportedFrom; fields: string[] };
 
 export type EventType = CaseEvent['type'];
 export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
@@ -287,6 +289,19 @@ export const EVENT_TABLE: Table = {
   'clock.breached': clockTimer((s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at }))),
   'appeal-window.expired': { roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
   'onward-appeal-window.expired': { roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
+  // A re-imported row that differs from the last import: sent by the import, never by a person.
+  // The systems kept their own records of these legacy cases, so nobody else needs telling.
+  'import.corrected': {
+    roles: ['system'],
+    from: ANYWHERE,
+    check: (e, ctx) => {
+      if (!e.from?.record || !e.from.source) return [{ field: 'from', message: 'needs the record and its source' }];
+      const built = importedState(e.from.record, 'check', ctx.at, ctx.policy);
+      return built.ok ? [] : built.errors;
+    },
+    apply: (s, e, ctx) => correctImport(s, e.from, ctx.at, ctx.policy),
+    notify: NONE,
+  },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TABLE) as EventType[];

@@ -12,3 +12,4 @@ export * from './failures.js';
 export * from './clocks.js';
 export * from './inbound.js';
 export * from './reconcile.js';
+export * from './import.js';

@@ -3,6 +3,9 @@
  * task queue of its own, and the real API app on a free port, driven over real HTTP.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
@@ -46,6 +49,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_NAMESPACE: inject('namespace'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    IMPORT_DIR: mkdtempSync(join(tmpdir(), 'imports-')),
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -93,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   await startWorker();
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), policy: config.policy, webhookSecrets: config.webhookSecrets, ...config.api });
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), policy: config.policy, webhookSecrets: config.webhookSecrets, imports: config.imports, ...config.api });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -131,7 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
         const text = await res.text();
         if (isChange && res.status === 503 && attempt < 5) continue;
-        return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+        return { status: res.status, headers: res.headers, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined };
       }
     },
     async stop() {

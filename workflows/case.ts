@@ -14,6 +14,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +25,7 @@ import {
   checkEvent,
   DEFAULT_POLICY,
   dueClockEvents,
+  importedState,
   inboundKey,
   nextClockDue,
   nextTimer,
@@ -45,7 +47,7 @@ import {
   type Policy,
   type System,
 } from '../domain/index.js';
-import { applyEventUpdate, applyInboundUpdate, caseStateQuery, reconcileUpdate, type CarriedState, type CaseWorkflowInput } from './messages.js';
+import { applyEventUpdate, applyInboundUpdate, caseStateQuery, IMPORTED_MEMO, reconcileUpdate, type CarriedState, type CaseWorkflowInput } from './messages.js';
 import { searchAttributesOf } from './search-attributes.js';
 
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
@@ -69,7 +71,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const clocksOn = patched('statutory-clocks');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
-  let state: CaseState = upgradeState(input.carried?.state ?? openCase(input.open));
+  let state: CaseState = upgradeState(input.carried?.state ?? openingState(input, policy));
   const outbox: Record<System, OutboundMessage[]> = { homeOffice: [], courts: [], notifier: [], ...input.carried?.outbox };
   const recentUpdates = new Map(input.carried?.recentUpdates ?? []);
   let draining = false;
@@ -105,6 +107,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       if (earlier) return earlier;
       if (inForce) policy = inForce;
       const view = change(event, actor);
+      if (event.type === 'import.corrected') upsertMemo({ [IMPORTED_MEMO]: state.imported });
       if (id) {
         recentUpdates.set(id, view);
         if (recentUpdates.size > RECENT_UPDATES_KEPT) recentUpdates.delete(recentUpdates.keys().next().value!);
@@ -226,6 +229,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   await condition(() => inFlight === 0 && allHandlersFinished());
   const carried: CarriedState = { state, outbox, recentUpdates: [...recentUpdates] };
   await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
+}
+
+/** A new case at claim, or an imported one where its record says it stands (checked before it was started). */
+function openingState(input: CaseWorkflowInput, policy: Policy): CaseState {
+  if (!input.imported) return openCase(input.open);
+  const built = importedState(input.imported.record, input.open.caseId, input.open.openedAt, policy);
+  if (!built.ok) throw ApplicationFailure.create({ type: 'invalid', message: built.errors.map((e) => `${e.field} ${e.message}`).join('; '), nonRetryable: true });
+  return { ...built.state, imported: input.imported };
 }
 
 /** Upsert only what changed: each upsert is an event in history. */

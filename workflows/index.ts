@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case.js';
 export { unmatchedInboxWorkflow } from './inbox.js';
 export { reconciliationWorkflow } from './reconciliation.js';
+export { importWorkflow } from './import.js';

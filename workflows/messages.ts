@@ -4,7 +4,8 @@
  * workflows/, so it never loads the workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseEvent, CaseState, CaseView, Drift, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, ReconciliationReport, Source, System } from '../domain/index.js';
+import type { Actor, CaseEvent, CaseState, CaseView, Drift, ImportedFrom, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, ReconciliationReport, Source, System } from '../domain/index.js';
+import type { ImportReport } from '../imports/report.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
@@ -12,6 +13,11 @@ export interface CaseWorkflowInput {
   open: OpenCaseInput;
   /** The statutory limits this case runs on, fixed when it opens. Default: DEFAULT_POLICY. */
   policy?: Policy;
+  /**
+   * A case brought in from a spreadsheet: it opens where the record says it stands, with clocks
+   * back-dated from the record's dates, and its history starts with the record and its row.
+   */
+  imported?: ImportedFrom;
   /** Tests only: continue as new once history reaches this many events. */
   continueAsNewAfterEvents?: number;
   /** Set when the workflow continues as new: everything the next run needs, nothing more. */
@@ -88,3 +94,19 @@ export type { Rejection } from '../domain/index.js';
 const PREFIX = 'case-';
 export const caseWorkflowId = (caseId: string) => `${PREFIX}${caseId}`;
 export const caseIdFromWorkflowId = (workflowId: string): string | undefined => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : undefined);
+
+/** A spreadsheet import: validated in full, then brought in a chunk at a time. */
+export const IMPORT_WORKFLOW_TYPE = 'importWorkflow';
+export const importWorkflowId = (importId: string) => `import-${importId}`;
+export interface ImportInput {
+  importId: string;
+  /** The file's name as uploaded, for the report and each case's "imported from" entry. */
+  file: string;
+  dryRun: boolean;
+  /** Who asked for it (the token's subject). */
+  by: string;
+  policy: Policy;
+}
+/** Memo key of what an import set on a case (kept current by corrections), read without the worker. */
+export const IMPORTED_MEMO = 'imported';
+export const importProgressQuery = defineQuery<ImportReport>('importProgress');

@@ -1,9 +1,10 @@
 /** /cases: open a case, read it, apply an event to it, search. */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { caseView, formatCaseId, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
+import { caseIdFor } from '../../activities/case-id.js';
+import { caseView, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
@@ -25,14 +26,6 @@ export interface CasesDeps {
   pageTokens: PageTokenSealer;
   /** The statutory limits in force now (configuration), sent with every change. */
   policy: Policy;
-}
-
-/**
- * Our case id is derived from the Home Office reference, so the workflow id itself enforces
- * "one case per HO reference" without a second database or a race between check and start.
- */
-export function caseIdFor(homeOfficeRef: string): string {
-  return formatCaseId(createHash('sha256').update(`ho-ref:${homeOfficeRef}`).digest());
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;

@@ -1,0 +1,117 @@
+/**
+ * The import's activities: validate the uploaded file, then bring its accepted rows in, a chunk at
+ * a time. A row becomes a case workflow started at its stage (the workflow id from the Home Office
+ * reference makes a second start impossible), or, for a case an earlier import opened, a
+ * correction event carrying only what changed. A chunk retried after a crash starts nothing twice
+ * and applies no correction twice (its update ids name the import and the row).
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { heartbeat } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import pMap from 'p-map';
+import { changedFields, importedState, STAGE_FIELDS, stageCorrectable, type ImportedFrom, type ImportSource, type OpenCaseInput, type Policy } from '../domain/index.js';
+import type { ImportOutcome } from '../imports/report.js';
+import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
+import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
+import { searchAttributesOf } from '../workflows/search-attributes.js';
+import { caseIdFor } from './case-id.js';
+
+export interface ImportDeps {
+  client: Client;
+  taskQueue: string;
+  /** Where the API stores uploads and this pass writes the accepted rows (shared with the API). */
+  importDir: string;
+  concurrency?: number;
+}
+
+export const uploadPath = (importDir: string, importId: string) => join(importDir, `${importId}.csv`);
+const acceptedPath = (importDir: string, importId: string) => join(importDir, `${importId}.accepted.jsonl`);
+
+export interface RowsRequest {
+  importId: string;
+  file: string;
+  by: string;
+  policy: Policy;
+  /** The slice of accepted rows: from the `from`-th, `count` of them. */
+  from: number;
+  count: number;
+}
+
+export interface RowOutcome {
+  row: number;
+  outcome: ImportOutcome;
+  reason?: string;
+  note?: string;
+}
+
+export function createImportActivities({ client, taskQueue, importDir, concurrency = 32 }: ImportDeps) {
+  async function importRow(importId: string, file: string, by: string, policy: Policy, { row, record }: AcceptedRow): Promise<RowOutcome> {
+    const caseId = caseIdFor(record.homeOfficeRef);
+    const openedAt = new Date().toISOString();
+    const source: ImportSource = { importId, file, row, by, kind: 'opened' };
+    const built = importedState(record, caseId, openedAt, policy);
+    if (!built.ok) return { row, outcome: 'conflict', reason: built.errors.map((e) => `${e.field} ${e.message}`).join('; ') };
+    const open: OpenCaseInput = { caseId, homeOfficeRef: record.homeOfficeRef, ...(record.uan ? { uan: record.uan } : {}), ...(record.gwf ? { gwf: record.gwf } : {}), person: record.person, claimDate: record.claimDate, cohort: record.cohort, ...(record.assignee ? { assignee: record.assignee } : {}), openedAt };
+    try {
+      await client.workflow.start(CASE_WORKFLOW_TYPE, {
+        workflowId: caseWorkflowId(caseId),
+        taskQueue,
+        args: [{ open, policy, imported: { record, source } } satisfies CaseWorkflowInput],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: searchAttributesOf({ ...built.state, imported: { record, source } }),
+        // The server keeps what was imported beside the case, so a re-import compares without waking the workflow.
+        memo: { [IMPORTED_MEMO]: { record, source } },
+      });
+      return { row, outcome: 'created' };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+    const memo = (await handle.describe()).memo?.[IMPORTED_MEMO] as ImportedFrom | undefined;
+    if (memo && memo.source.importId !== importId && changedFields(memo.record, record).length === 0) return { row, outcome: 'unchanged' };
+    // Something to do, or to check: ask the case itself.
+    const state = await handle.query(caseStateQuery);
+    if (!state.imported) return { row, outcome: 'conflict', reason: `case ${caseId} for ${record.homeOfficeRef} was opened in the tracker; a spreadsheet does not overwrite it` };
+    // This import already handled the row (a chunk retried after a crash): the same answer again.
+    if (state.imported.source.importId === importId && state.imported.source.row === row) return { row, outcome: state.imported.source.kind === 'opened' ? 'created' : 'updated' };
+    const fields = changedFields(state.imported.record, record);
+    if (fields.length === 0) return { row, outcome: 'unchanged' };
+    await handle.executeUpdate(applyEventUpdate, {
+      args: [{ event: { type: 'import.corrected', from: { record, source: { ...source, kind: 'corrected' } }, fields }, actor: { id: `import:${importId}`, role: 'system' }, policy }],
+      updateId: `import-${importId}-${row}`,
+    });
+    const stageKept = fields.some((f) => STAGE_FIELDS.includes(f)) && !stageCorrectable(state);
+    return { row, outcome: 'updated', ...(stageKept ? { note: `${fields.join(', ')} changed; stage and dates kept: the case has moved on since it was imported` } : {}) };
+  }
+
+  return {
+    async validateImport({ importId, policy }: { importId: string; policy: Policy }): Promise<Validation> {
+      return validateFile(uploadPath(importDir, importId), acceptedPath(importDir, importId), new Date().toISOString(), policy);
+    },
+
+    async importRows({ importId, file, by, policy, from, count }: RowsRequest): Promise<RowOutcome[]> {
+      const rows: AcceptedRow[] = [];
+      let index = 0;
+      const lines = createInterface({ input: createReadStream(acceptedPath(importDir, importId)), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (index >= from + count) break;
+        if (index++ >= from && line.trim()) rows.push(JSON.parse(line) as AcceptedRow);
+      }
+      lines.close();
+      let done = 0;
+      return pMap(
+        rows,
+        async (r) => {
+          const outcome = await importRow(importId, file, by, policy, r);
+          heartbeat(++done);
+          return outcome;
+        },
+        { concurrency },
+      );
+    },
+  };
+}
+

@@ -1,0 +1,233 @@
+/**
+ * Cases brought in from spreadsheets and old extracts, at their real stage with their real dates.
+ * An imported case is built by replaying, through the one transition table, the events its dates
+ * imply (refused on the decision date, appeal lodged on its date…), so its clocks and windows are
+ * exactly those a case taken through the tracker would have, back-dated. A row whose stage the
+ * dates cannot reach is refused with the reason. Pure: the CSV edge hands in clean values.
+ */
+import { openCase, type CaseState, type Cohort, type Person } from './case.js';
+import { applyEvent, checkEvent, rolesFor, type CaseEvent, type FieldError } from './events.js';
+import type { Policy } from './policy.js';
+import { positionOf, type Position } from './stages.js';
+
+/** One spreadsheet row, cleaned: dates are ISO calendar dates, flags booleans. */
+export interface ImportRecord {
+  homeOfficeRef: string;
+  uan?: string;
+  gwf?: string;
+  hmctsRef?: string;
+  person: Person;
+  cohort: Cohort;
+  assignee?: string;
+  /** Where the case stands, `stage:status`. */
+  position: Position;
+  claimDate: string;
+  decisionDate?: string;
+  outOfCountry?: boolean;
+  appealLodgedDate?: string;
+  hearingDate?: string;
+  determinedDate?: string;
+  /** When it left the process (withdrawn, rights exhausted, removed, departed, leave granted). */
+  exitDate?: string;
+  /** Totals over the person's history with this reference (at least what the stage implies). */
+  claims?: number;
+  appeals?: number;
+  /** The current or latest absconding period, and the total number of times. */
+  abscondedFrom?: string;
+  abscondedTo?: string;
+  abscondings?: number;
+}
+
+/** Where an imported case came from: in its workflow input, so in its history for good. */
+export interface ImportSource {
+  importId: string;
+  file: string;
+  row: number;
+  /** Who ran the import. */
+  by: string;
+  /** Whether this import opened the case or corrected one an earlier import opened. */
+  kind: 'opened' | 'corrected';
+}
+
+/** The fields a record sets on a case, in the order a report names them. */
+export const IMPORT_FIELDS = [
+  'homeOfficeRef', 'uan', 'gwf', 'hmctsRef', 'person', 'cohort', 'assignee', 'position', 'claimDate', 'decisionDate', 'outOfCountry',
+  'appealLodgedDate', 'hearingDate', 'determinedDate', 'exitDate', 'claims', 'appeals', 'abscondedFrom', 'abscondedTo', 'abscondings',
+] as const satisfies ReadonlyArray<keyof ImportRecord>;
+
+type Step = { event: CaseEvent; on: string; field: keyof ImportRecord };
+
+const DECISION_EXITS: Partial<Record<Position, CaseEvent>> = {
+  'exit:granted': { type: 'decision.granted', grant: 'refugee' },
+  'exit:certified': { type: 'decision.certified' },
+  'exit:inadmissible': { type: 'decision.inadmissible' },
+};
+const ENDS_AT_EXIT_DATE: Partial<Record<Position, CaseEvent['type']>> = {
+  'exit:withdrawn': 'claim.withdrawn',
+  'exit:leave-granted': 'exit.leave-granted',
+  'exit:removed': 'exit.removed',
+  'exit:departed': 'exit.departed',
+};
+
+/** The events the record's dates imply, in order, each on its own date. */
+function stepsOf(r: ImportRecord): Step[] {
+  const steps: Step[] = [];
+  const at = (event: CaseEvent, on: string | undefined, field: keyof ImportRecord) => on && steps.push({ event, on, field });
+  if (r.position === 'claim:screened' || r.position === 'claim:interviewed') at({ type: 'claim.screened' }, r.claimDate, 'claimDate');
+  if (r.position === 'claim:interviewed') at({ type: 'claim.interviewed' }, r.claimDate, 'claimDate');
+  const decisionExit = DECISION_EXITS[r.position];
+  if (decisionExit) at(decisionExit, r.decisionDate, 'decisionDate');
+  else at({ type: 'decision.refused', decidedOn: r.decisionDate!, outOfCountry: r.outOfCountry ?? false }, r.decisionDate, 'decisionDate');
+  at({ type: 'appeal.lodged', lodgedOn: r.appealLodgedDate!, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) }, r.appealLodgedDate, 'appealLodgedDate');
+  if (r.hearingDate) at({ type: 'tribunal.listed', hearingDate: r.hearingDate }, r.appealLodgedDate ?? r.hearingDate, 'hearingDate');
+  const outcome = r.position === 'tribunal:allowed' || r.position === 'exit:leave-granted' ? 'allowed' : 'dismissed';
+  at({ type: 'tribunal.determined', outcome, determinedOn: r.determinedDate! }, r.determinedDate, 'determinedDate');
+  if (r.position === 'tribunal:onward-appeal-pending') at({ type: 'onward-appeal.lodged' }, r.determinedDate, 'determinedDate');
+  // Rights exhausted by a window that closed; removal and departure follow from there.
+  const exhausted = r.position === 'exit:appeal-rights-exhausted' || ((r.position === 'exit:removed' || r.position === 'exit:departed') && !decisionExit);
+  if (exhausted && r.position !== 'exit:departed') at({ type: r.determinedDate ? 'onward-appeal-window.expired' : 'appeal-window.expired' }, r.exitDate, 'exitDate');
+  const last = ENDS_AT_EXIT_DATE[r.position];
+  if (last) at({ type: last } as CaseEvent, r.exitDate, 'exitDate');
+  return steps;
+}
+
+const noon = (date: string) => `${date}T12:00:00.000Z`;
+
+/** Dates in the order the process makes them, each not before the one it follows. */
+const DATE_ORDER: Array<keyof ImportRecord> = ['claimDate', 'decisionDate', 'appealLodgedDate', 'determinedDate', 'exitDate'];
+
+/**
+ * The case a record describes, as of `today`, or why the record cannot stand: each error names
+ * the field at fault.
+ */
+export function importedState(r: ImportRecord, caseId: string, openedAt: string, policy: Policy): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
+  const today = openedAt.slice(0, 10);
+  const errors: FieldError[] = [];
+  for (const field of [...DATE_ORDER, 'abscondedFrom', 'abscondedTo'] as const) {
+    const value = r[field] as string | undefined;
+    if (value && value > today) errors.push({ field, message: `${value} is in the future` });
+  }
+  let previous: { field: string; value: string } | undefined;
+  for (const field of DATE_ORDER) {
+    const value = r[field] as string | undefined;
+    if (!value) continue;
+    if (previous && value < previous.value) errors.push({ field, message: `${value} is before ${previous.field} ${previous.value}` });
+    previous = { field, value };
+  }
+  if (r.abscondedTo && !r.abscondedFrom) errors.push({ field: 'abscondedTo', message: 'needs abscondedFrom' });
+  if (r.abscondedFrom && r.abscondedTo && r.abscondedTo < r.abscondedFrom) errors.push({ field: 'abscondedTo', message: 'is before abscondedFrom' });
+  if (errors.length > 0) return { ok: false, errors };
+
+  let state = openCase({
+    caseId,
+    homeOfficeRef: r.homeOfficeRef,
+    ...(r.uan ? { uan: r.uan } : {}),
+    ...(r.gwf ? { gwf: r.gwf } : {}),
+    person: r.person,
+    claimDate: r.claimDate,
+    cohort: r.cohort,
+    ...(r.assignee ? { assignee: r.assignee } : {}),
+    openedAt,
+  });
+  for (const step of stepsOf(r)) {
+    const ctx = { at: noon(step.on), policy };
+    const rejection = checkEvent(state, step.event, rolesFor(step.event.type)[0]!, ctx);
+    if (rejection) {
+      const why = rejection.kind === 'invalid' ? rejection.errors.map((e) => `${e.field} ${e.message}`).join('; ') : rejection.kind === 'not-allowed' ? rejection.message : rejection.message;
+      return { ok: false, errors: [{ field: step.field, message: `cannot lead to ${r.position}: ${why}` }] };
+    }
+    state = applyEvent(state, step.event, ctx);
+  }
+  if (positionOf(state) !== r.position) {
+    const missing = missingDateFor(r);
+    return { ok: false, errors: [{ field: missing ?? 'status', message: `the dates lead to ${positionOf(state)}, not ${r.position}${missing ? `: ${missing} is needed` : ''}` }] };
+  }
+  const periods = r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : [];
+  state = {
+    ...state,
+    identifiers: { ...state.identifiers, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
+    counts: {
+      claims: Math.max(state.counts.claims, r.claims ?? 0),
+      appeals: Math.max(state.counts.appeals, r.appeals ?? 0),
+      abscondings: Math.max(periods.length, r.abscondings ?? 0),
+    },
+    flags: { absconded: periods.some((p) => !p.to) },
+    abscondingPeriods: periods,
+    // Where the case stands now is the opening state of its workflow: no change applied yet.
+    version: 0,
+  };
+  return { ok: true, state };
+}
+
+/** The date a position needs that the record lacks, if that is why it cannot be reached. */
+function missingDateFor(r: ImportRecord): keyof ImportRecord | undefined {
+  const [stage, status] = r.position.split(':');
+  if (stage === 'claim') return undefined;
+  if (!r.decisionDate) return 'decisionDate';
+  if ((stage === 'appeal' || stage === 'tribunal') && !r.appealLodgedDate) return 'appealLodgedDate';
+  if (stage === 'tribunal' && !r.hearingDate) return 'hearingDate';
+  if (stage === 'tribunal' && status !== 'listed' && !r.determinedDate) return 'determinedDate';
+  if (stage === 'exit' && !r.exitDate && !DECISION_EXITS[r.position]) return 'exitDate';
+  return undefined;
+}
+
+/** The fields whose values differ between two imports of the same case (none: unchanged). */
+export function changedFields(before: ImportRecord, after: ImportRecord): Array<(typeof IMPORT_FIELDS)[number]> {
+  return IMPORT_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
+}
+
+/** Same person under another reference? Name, date of birth and nationality, or a shared UAN/GWF. */
+export function personKeys(r: ImportRecord): string[] {
+  const name = r.person.name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return [`person:${name}|${r.person.dateOfBirth}|${r.person.nationality.toUpperCase()}`, ...(r.uan ? [`uan:${r.uan}`] : []), ...(r.gwf ? [`gwf:${r.gwf}`] : [])];
+}
+
+/** What a case keeps of its import: the record as last imported, to tell a correction from a repeat. */
+export interface ImportedFrom {
+  record: ImportRecord;
+  source: ImportSource;
+}
+
+/** Fields that decide where the case stands: changing them rebuilds the stage and clocks. */
+export const STAGE_FIELDS: ReadonlyArray<(typeof IMPORT_FIELDS)[number]> = ['position', 'claimDate', 'decisionDate', 'outOfCountry', 'appealLodgedDate', 'hearingDate', 'determinedDate', 'exitDate'];
+
+/**
+ * Whether a corrected record may still move the case: only while it stands where its last import
+ * put it. Once the tracker has moved it on (a caseworker, a system, a window closing), a
+ * spreadsheet is no longer the authority on its stage.
+ */
+export function stageCorrectable(state: CaseState): boolean {
+  return state.imported !== undefined && positionOf(state) === state.imported.record.position;
+}
+
+/**
+ * A re-import that differs from the last: the changed fields, applied. Stage and dates rebuild the
+ * case from the new record (clocks keep the escalations already raised); other fields are patched.
+ */
+export function correctImport(s: CaseState, from: ImportedFrom, at: string, policy: Policy): CaseState {
+  const fields = s.imported ? changedFields(s.imported.record, from.record) : [...IMPORT_FIELDS];
+  const r = from.record;
+  let next: CaseState = s;
+  if (fields.some((f) => STAGE_FIELDS.includes(f)) && stageCorrectable(s)) {
+    const rebuilt = importedState(r, s.caseId, at, policy);
+    if (rebuilt.ok) {
+      const raised = new Map(s.clocks.map((c) => [`${c.name}|${c.startedOn}`, c]));
+      const clocks = rebuilt.state.clocks.map((c) => {
+        const earlier = raised.get(`${c.name}|${c.startedOn}`);
+        return earlier ? { ...c, level: earlier.level, state: earlier.state === 'breached' && c.state === 'running' ? earlier.state : c.state, ...(earlier.breachedAt ? { breachedAt: earlier.breachedAt } : {}) } : c;
+      });
+      next = { ...rebuilt.state, version: s.version, openedAt: s.openedAt, sync: s.sync, inbound: s.inbound, held: s.held, clocks, ...(s.reconciliation ? { reconciliation: s.reconciliation } : {}) };
+    }
+  }
+  const periods = r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : [];
+  next = {
+    ...next,
+    person: r.person,
+    cohort: r.cohort,
+    assignee: r.assignee ?? next.assignee,
+    identifiers: { ...next.identifiers, ...(r.uan ? { uan: r.uan } : {}), ...(r.gwf ? { gwf: r.gwf } : {}), ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
+    counts: { claims: Math.max(next.counts.claims, r.claims ?? 0), appeals: Math.max(next.counts.appeals, r.appeals ?? 0), abscondings: Math.max(periods.length, r.abscondings ?? 0) },
+    ...(fields.includes('abscondedFrom') || fields.includes('abscondedTo') ? { abscondingPeriods: periods, flags: { ...next.flags, absconded: periods.some((p) => !p.to) } } : {}),
+  };
+  return { ...next, imported: from };
+}

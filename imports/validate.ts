@@ -1,0 +1,109 @@
+/**
+ * The first pass over an uploaded file: every row parsed, cleaned and checked (on its own, against
+ * the lifecycle, and against the rows before it), the accepted ones written out in order for the
+ * second pass to bring in. Streaming: a 50,000-row file never sits in memory as text.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parse } from 'csv-parse';
+import { importedState, personKeys, type FieldError, type ImportRecord, type Policy } from '../domain/index.js';
+import { cleanRow, columnOf, readHeader, type ColumnName } from './format.js';
+
+export interface Rejection {
+  /** The spreadsheet's row number (the header is row 1). */
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export interface PossibleDuplicate {
+  row: number;
+  /** The earlier row that seems to describe the same person under another Home Office reference. */
+  sameAs: number;
+  reason: string;
+}
+
+export interface Validation {
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  accepted: number;
+  rejectedRows: number;
+  /** Every reason, one per field at fault, in row order (capped: see `truncated`). */
+  rejections: Rejection[];
+  truncated: boolean;
+  possibleDuplicates: PossibleDuplicate[];
+  ignoredColumns: string[];
+}
+
+export interface AcceptedRow {
+  row: number;
+  record: ImportRecord;
+}
+
+/** Enough to fix any real spreadsheet; past it the counts stay exact and the list says it was cut. */
+export const REJECTIONS_KEPT = 5_000;
+
+export async function validateFile(file: string, acceptedFile: string, at: string, policy: Policy): Promise<Validation> {
+  const out = createWriteStream(acceptedFile);
+  const result: Validation = { rows: 0, accepted: 0, rejectedRows: 0, rejections: [], truncated: false, possibleDuplicates: [], ignoredColumns: [] };
+  const reject = (row: number, errors: FieldError[]) => {
+    result.rejectedRows += 1;
+    for (const e of errors) {
+      if (result.rejections.length < REJECTIONS_KEPT) result.rejections.push({ row, field: e.field, reason: e.message });
+      else result.truncated = true;
+    }
+  };
+  const byRef = new Map<string, number>();
+  const byPerson = new Map<string, { row: number; ref: string }>();
+  let columns: Array<ColumnName | undefined> | undefined;
+  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  for await (const { record: cells, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const row = info.lines;
+    if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells is a blank row
+    if (!columns) {
+      const header = readHeader(cells);
+      if (!header.ok) {
+        reject(row, header.errors);
+        break; // without a header no row can be read
+      }
+      columns = header.columns;
+      result.ignoredColumns = header.ignored;
+      continue;
+    }
+    result.rows += 1;
+    const byColumn: Partial<Record<ColumnName, string>> = {};
+    columns.forEach((c, i) => c && (byColumn[c] = cells[i] ?? ''));
+    const cleaned = cleanRow(byColumn);
+    if (!cleaned.ok) {
+      reject(row, cleaned.errors);
+      continue;
+    }
+    const r = cleaned.record;
+    const built = importedState(r, 'check', at, policy);
+    if (!built.ok) {
+      reject(row, built.errors.map((e) => ({ field: columnOf(e.field), message: e.message })));
+      continue;
+    }
+    const earlier = byRef.get(r.homeOfficeRef);
+    if (earlier !== undefined) {
+      reject(row, [{ field: 'ho_ref', message: `${r.homeOfficeRef} is already on row ${earlier}` }]);
+      continue;
+    }
+    byRef.set(r.homeOfficeRef, row);
+    // The same person under two references is flagged for a person to look at, never merged.
+    for (const key of personKeys(r)) {
+      const seen = byPerson.get(key);
+      if (seen && seen.ref !== r.homeOfficeRef) {
+        result.possibleDuplicates.push({ row, sameAs: seen.row, reason: key.startsWith('person:') ? 'same name, date of birth and nationality' : `same ${key.split(':')[0]!.toUpperCase()}` });
+        break;
+      }
+      if (!seen) byPerson.set(key, { row, ref: r.homeOfficeRef });
+    }
+    result.accepted += 1;
+    if (!out.write(`${JSON.stringify({ row, record: r } satisfies AcceptedRow)}\n`)) await once(out, 'drain');
+  }
+  if (!columns && result.rejections.length === 0) reject(1, [{ field: 'file', message: 'is empty: a header row and at least one row are needed' }]);
+  out.end();
+  await once(out, 'finish');
+  return result;
+}
