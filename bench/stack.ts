@@ -1,0 +1,113 @@
+/**
+ * A benchmark's own stack, as production runs it: the Temporal dev server on a fresh database, the
+ * reference systems, the worker and the API, each its own process on free ports. Also an
+ * in-process bare worker on a task queue of its own for the baseline: trivial workflows on the
+ * same server, so every ratio compares like with like.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { signDevToken } from '../api/auth.js';
+import { loadConfig, type Config } from '../config/index.js';
+import type { Role } from '../domain/index.js';
+import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
+import { resolveTemporalCli } from '../scripts/temporal-cli.js';
+import { prepareNamespace, startDevServer, type DevServer } from '../scripts/temporal-server.js';
+import { freePort } from '../test/ports.js';
+
+export interface BenchStack {
+  apiUrl: string;
+  config: Config;
+  client: Client;
+  systems: { homeOffice: string; courts: string; notifier: string };
+  worker: Service;
+  token(role: Role): Promise<string>;
+  /** The bare baseline: a trivial workflow with one update handler, served in this process. */
+  baseline: { taskQueue: string };
+  stop(): Promise<void>;
+}
+
+const say = (line: string) => console.error(`[bench] ${line}`);
+
+export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dir = mkdtempSync(join(tmpdir(), 'case-tracker-bench-'));
+  const cli = await resolveTemporalCli({ log: say });
+  if (!cli.ok) throw new Error(cli.error);
+  const namespace = 'asylum-cases-bench';
+  let server: DevServer | undefined;
+  let address: string;
+  if (cli.value.kind === 'external') address = cli.value.address;
+  else {
+    server = await startDevServer({ cli: cli.value.path, dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [namespace] });
+    address = server.address;
+  }
+  const connection = await Connection.connect({ address });
+  await prepareNamespace(connection, namespace, 1);
+  const client = new Client({ connection, namespace });
+
+  const [ho, hmcts, notifier, api] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const shared = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: 'asylum-cases-bench',
+    HOME_OFFICE_URL: `http://127.0.0.1:${ho}`,
+    HMCTS_URL: `http://127.0.0.1:${hmcts}`,
+    NOTIFIER_URL: `http://127.0.0.1:${notifier}`,
+    PORT: String(api),
+    IMPORT_DIR: join(dir, 'imports'),
+    LOG_LEVEL: 'warn',
+    WORKER_METRICS_ADDRESS: '',
+    RECONCILIATION_CRON: 'off',
+    ...env,
+  };
+  const config = loadConfig(shared);
+  if (!config.ok) throw new Error(config.error);
+  const services: Service[] = [];
+  const quiet = (name: string) => (line: string) => (/error|fail/i.test(line) ? say(`${name}: ${line}`) : undefined);
+  for (const [name, port] of [['home-office', ho], ['hmcts', hmcts], ['notifier', notifier]] as const) {
+    const s = spawnService(name, 'systems/server.ts', { args: [name, '--port', String(port), '--data', join(dir, `${name}.jsonl`)], onLine: quiet(name) });
+    services.push(s);
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, s);
+  }
+  const worker = spawnService('worker', 'worker.ts', { env: shared, onLine: quiet('worker') });
+  const apiService = spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
+  services.push(worker, apiService);
+  await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
+
+  // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
+  const nativeConnection = await NativeConnection.connect({ address });
+  const { code } = await bundleWorkflowCode({ workflowsPath: new URL('./baseline-workflows.ts', import.meta.url).pathname, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never });
+  const baselineQueue = 'bare-baseline';
+  const bare = await Worker.create({ connection: nativeConnection, namespace, taskQueue: baselineQueue, workflowBundle: { code } });
+  const bareRunning = bare.run();
+  say(`stack up: API http://127.0.0.1:${api}, Temporal ${address}`);
+
+  return {
+    apiUrl: `http://127.0.0.1:${api}`,
+    config: config.config,
+    client,
+    systems: { homeOffice: shared.HOME_OFFICE_URL, courts: shared.HMCTS_URL, notifier: shared.NOTIFIER_URL },
+    worker,
+    token: (role) => signDevToken({ role, sub: `bench-${role}` }, config.config.auth),
+    baseline: { taskQueue: baselineQueue },
+    async stop() {
+      bare.shutdown();
+      await bareRunning;
+      await nativeConnection.close();
+      for (const s of services.reverse()) await s.stop(5_000);
+      await connection.close();
+      await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Percentiles of a sample, in the sample's unit. */
+export function percentiles(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s.at(-1) ?? NaN };
+}
