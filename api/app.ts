@@ -1,5 +1,5 @@
 /** Builds the HTTP app from its dependencies; nothing here opens a connection or a port. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
@@ -20,6 +20,7 @@ import { integrationRoutes } from './routes/integrations.js';
 import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
+import { webRouter } from '../web/router.js';
 
 export interface AppDeps {
   client: Client;
@@ -32,6 +33,9 @@ export interface AppDeps {
   updateTimeoutMs?: number;
   policy?: Policy;
   webhookSecrets?: Record<Source, string>;
+  /** The pages' local sign-in (choose a role); off where single sign-on fronts the service. */
+  devSignIn?: boolean;
+  secureCookies?: boolean;
   /** Where uploads go (shared with the worker) and how large one may be. */
   imports?: { dir: string; maxBytes: number };
 }
@@ -40,7 +44,13 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   const app = express();
   const metrics = deps.metrics ?? createMetrics();
   app.disable('x-powered-by');
-  app.use(helmet());
+  // GOV.UK Frontend's page template runs one inline script; it gets this response's nonce, and no
+  // other inline script runs.
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  app.use(helmet({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`] } } }));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -80,6 +90,8 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     ...integrationRoutes({ client: deps.client, taskQueue: deps.taskQueue, secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
   ];
   app.use('/docs', docsAssets());
+  // The pages: a client of the routes below, served by the same process.
+  app.use(webRouter({ auth: deps.auth, devSignIn: deps.devSignIn ?? true, secureCookies: deps.secureCookies ?? false }));
   const router = express.Router();
   mount(router, routes, createAuth(deps.auth));
   app.use(router);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STAGES } from '../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
-import { SA } from '../workflows/search-attributes.js';
+import { CLOCK_STATUSES, SA } from '../workflows/search-attributes.js';
 
 /** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
 export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;
@@ -22,6 +22,9 @@ export const searchQuery = z
     deadlineBefore: date.optional(),
     ref: z.string().regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -').optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
+    absconded: z.enum(['true', 'false']).optional(),
+    appealsAtLeast: z.coerce.number().int().min(0).max(100).optional(),
+    clock: z.enum(CLOCK_STATUSES).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
     pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{22}$/, 'must be a token from a previous page').optional(),
   })
@@ -40,6 +43,9 @@ export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>):
   if (q.deadlineBefore) clauses.push(`${SA.deadline.name} < ${quote(`${q.deadlineBefore}T00:00:00Z`)}`);
   if (q.ref) clauses.push(`${SA.refs.name} = ${quote(q.ref)}`);
   if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
+  if (q.absconded) clauses.push(`${SA.absconded.name} = ${q.absconded}`);
+  if (q.appealsAtLeast !== undefined) clauses.push(`${SA.appeals.name} >= ${q.appealsAtLeast}`);
+  if (q.clock) clauses.push(`${SA.clock.name} = ${quote(q.clock)}`);
   return clauses.join(' AND ');
 }
 

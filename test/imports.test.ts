@@ -4,31 +4,18 @@
  * back-dated clocks that escalate at once, report figures equal to the seeded truth, a re-import
  * all "unchanged", and a corrected file changing only the rows that changed, as events.
  */
-import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseIdFor } from '../activities/case-id.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
-import { startStack, type Stack } from './harness.js';
+import { useStackInOwnNamespace } from './harness.js';
 import { messySpreadsheet, withRenamed } from './spreadsheet.js';
 import { eventually } from './systems.js';
 
-let stack: Stack;
 // Validation of 5,000 messy rows is checked exactly; bringing rows in (a workflow each) is checked on
 // 1,000 here to keep the suite short, and at 5,000 and 50,000 by `npm run bench:import`.
 const big = messySpreadsheet(5000);
 const sheet = messySpreadsheet(Number(process.env.IMPORT_ROWS ?? 1000), 11);
 
-beforeAll(async () => {
-  const namespace = `imports-${randomUUID().slice(0, 8)}`;
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  await prepareNamespace(connection, namespace, 1);
-  await connection.close();
-  stack = await startStack({ env: { TEMPORAL_NAMESPACE: namespace } });
-}, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStackInOwnNamespace('imports');
 
 async function upload(csv: string, options: { dryRun?: boolean; multipart?: boolean; name?: string } = {}) {
   const token = await stack.token('supervisor', 'sam');
@@ -107,7 +94,7 @@ describe('POST /imports', () => {
     expect(history.at(-1)).toMatchObject({ type: 'import.corrected', actor: { role: 'system' } });
   });
 
-  it('refuses what it cannot read, naming why, and changes nothing', async () => {
+  it('refuses what it cannot read, naming why, and changes nothing', { timeout: 180_000 }, async () => {
     const token = await stack.token('supervisor');
     const json = await fetch(`${stack.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(json.status).toBe(415);

@@ -3,27 +3,14 @@
  * summary report must equal, number for number, what this test computes from the seed with its
  * own arithmetic (calendar days, not the domain's functions).
  */
-import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { prepareNamespace } from '../scripts/temporal-server.js';
-import { startStack, type Stack } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useStackInOwnNamespace } from './harness.js';
 import { eventually } from './systems.js';
 
 const CASES = 240;
 const COMMENCEMENT = '2026-01-01';
-let stack: Stack;
 
-beforeAll(async () => {
-  const namespace = `reports-${randomUUID().slice(0, 8)}`;
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  await prepareNamespace(connection, namespace, 1);
-  await connection.close();
-  stack = await startStack({ env: { TEMPORAL_NAMESPACE: namespace, POLICY_COMMENCEMENT_DATE: COMMENCEMENT } });
-}, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStackInOwnNamespace('reports', { POLICY_COMMENCEMENT_DATE: COMMENCEMENT });
 
 const DAY = 86_400_000;
 const today = new Date().toISOString().slice(0, 10);

@@ -22,7 +22,8 @@ export const SA = {
   clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
 
-export type ClockStatus = 'running' | 'breached' | 'exception' | 'exception-decided' | 'in-time' | 'late';
+export const CLOCK_STATUSES = ['running', 'breached', 'exception', 'exception-decided', 'in-time', 'late'] as const;
+export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 
 function tribunalClockStatus(state: CaseState): { status: ClockStatus; deadline: string; escalation: number } | undefined {
   const c = state.clocks.find((k) => k.name === 'tribunal-24-weeks');

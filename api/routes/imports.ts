@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
@@ -31,7 +31,7 @@ export interface ImportDeps {
   timeoutMs: number;
 }
 
-const IMPORT_ID = /^[a-z0-9-]{8,64}$/;
+const IMPORT_ID = /^imp-[a-z0-9]{20}(-run)?$/;
 const idParam = z.object({ importId: z.string().openapi({ example: 'imp-3f9c2a1b7d4e' }) });
 const uploadQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -150,6 +150,29 @@ export function importRoutes(deps: ImportDeps): Route[] {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
         answer();
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/imports/:importId/run',
+      summary: 'Import for real the file a dry run checked (a new import of the same stored file)',
+      tags: ['imports'],
+      roles: ['supervisor'],
+      params: idParam,
+      responses: { 202: { description: 'Started', content: { 'application/json': { schema: z.object({ importId: z.string(), phase: z.string(), location: z.string() }) } } }, 404: { description: 'No such dry run' } },
+      async handler({ params, principal }, _req, res) {
+        const checked = IMPORT_ID.test(params.importId ?? '') ? await within(() => reportOf(params.importId!)) : undefined;
+        if (!checked?.dryRun || checked.phase !== 'done') throw new HttpProblem(problem(404, 'import-not-found', `No finished dry run ${params.importId}.`));
+        // The run is named after the dry run: confirming twice starts one import.
+        const importId = `${params.importId}-run`;
+        await copyFile(uploadPath(deps.importDir, params.importId!), uploadPath(deps.importDir, importId)).catch(() => {
+          throw new HttpProblem(problem(404, 'import-not-found', `The file of dry run ${params.importId} is no longer kept.`));
+        });
+        const input: ImportInput = { importId, file: checked.file, dryRun: false, by: principal!.sub, policy: deps.policy };
+        await within(() => client.workflow.start(IMPORT_WORKFLOW_TYPE, { workflowId: importWorkflowId(importId), taskQueue: deps.taskQueue, args: [input] })).catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        });
+        res.status(202).location(`/imports/${importId}`).json({ importId, phase: 'validating', location: `/imports/${importId}` });
       },
     }),
     route({

@@ -1,0 +1,135 @@
+/**
+ * The pages in a real browser: Debian's headless Chromium driven by playwright-core, against the
+ * real API and worker on a namespace of their own. Each page is checked by axe-core (no serious
+ * or critical WCAG 2.2 AA violation) and saved as a screenshot in test/artifacts/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCaseBody, useStackInOwnNamespace } from './harness.js';
+import { daysAgo } from './dates.js';
+import { eventually } from './systems.js';
+
+const stack = useStackInOwnNamespace('web');
+const SHOTS = 'test/artifacts/screenshots';
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  // The flags keep Chromium off the network it cannot reach here (see the machine notes).
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function checked(page: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(serious, `${name}: accessibility`).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function signIn(role: string, name: string): Promise<Page> {
+  // A context each: its own cookies, as two people on two machines.
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${stack.baseUrl}/app`);
+  await expect.poll(() => page.url()).toContain('/app/sign-in');
+  await page.getByLabel(role, { exact: true }).check();
+  await page.getByLabel('User name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+/** GOV.UK's date input: day, month and year boxes inside one action's form. */
+async function fillDate(form: ReturnType<Page['locator']>, day: string, month: string, year: string) {
+  await form.getByLabel('Day').fill(day);
+  await form.getByLabel('Month').fill(month);
+  await form.getByLabel('Year').fill(year);
+}
+
+async function seedAppeal(weeksAgo: number, days = 0) {
+  const caseId = await stack.openCase({ cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false } });
+  for (const [role, body] of [
+    ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(weeksAgo * 7 + days + 5) }],
+    ['tribunal', { type: 'appeal.lodged', lodgedOn: daysAgo(weeksAgo * 7 + days) }],
+  ] as const) expect((await stack.call('POST', `/cases/${caseId}/events`, { role, body })).status).toBe(200);
+  return caseId;
+}
+
+describe('the web service', () => {
+  it('a supervisor sees the watch list with the case nearest breach first, and reads its timeline', { timeout: 120_000 }, async () => {
+    const later = await seedAppeal(21);
+    const nearest = await seedAppeal(23, 2);
+    await eventually(async () => ((await stack.call('GET', '/cases?clock=running&pageSize=10', { role: 'supervisor' })).body.cases.length === 2 ? true : undefined), 20_000, 'both in search');
+
+    const page = await signIn('Supervisor', 'sam');
+    await expect.poll(() => page.url()).toMatch(/\/app$/);
+    const rows = page.locator('#watch-list tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain(nearest);
+    expect(await rows.nth(1).textContent()).toContain(later);
+    await checked(page, 'overview');
+
+    await page.getByRole('link', { name: nearest }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain(nearest);
+    const timeline = await page.locator('#timeline').textContent();
+    expect(timeline).toContain('Appeal lodged');
+    expect(timeline).toContain('Decision refused');
+    expect(await page.locator('#clocks').textContent()).toMatch(/\d+ days left/);
+    await checked(page, 'case');
+
+    await page.goto(`${stack.baseUrl}/app/cases`);
+    await checked(page, 'find-a-case');
+    await page.goto(`${stack.baseUrl}/app/imports`);
+    await checked(page, 'import');
+    await page.close();
+  });
+
+  it('a caseworker refuses a claim through the form: a bad date is shown as an error, then it succeeds', { timeout: 120_000 }, async () => {
+    const body = newCaseBody();
+    const caseId = await stack.openCase(body);
+    await eventually(async () => ((await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`, { role: 'caseworker' })).body.cases.length === 1 ? true : undefined), 20_000, 'in search');
+    const page = await signIn('Caseworker', 'carol');
+    await page.getByLabel('Reference').fill(body.homeOfficeRef);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: caseId }).click();
+    await checked(page, 'case-caseworker');
+
+    await page.locator('#action-decision\\.refused summary').click();
+    const form = page.locator('#action-decision\\.refused');
+    await fillDate(form, '31', '2', '2026');
+    await form.getByRole('button', { name: 'Decision refused' }).click();
+    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Decided on');
+    expect(await page.title()).toMatch(/^Error:/);
+    await checked(page, 'case-form-error');
+
+    const [y, m, d] = daysAgo(2).split('-');
+    const again = page.locator('#action-decision\\.refused');
+    await fillDate(again, d!, m!, y!);
+    await again.getByRole('button', { name: 'Decision refused' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision refused');
+    expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ stage: 'decision', status: 'refused', dates: { refusedOn: daysAgo(2) } });
+    await page.close();
+
+    // Tribunal staff lodge and list the appeal.
+    const tribunal = await signIn('Tribunal', 'tina');
+    await tribunal.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+    await tribunal.locator('#action-appeal\\.lodged summary').click();
+    await tribunal.locator('#action-appeal\\.lodged').getByRole('button', { name: 'Appeal lodged' }).click();
+    await expect.poll(() => tribunal.locator('.govuk-notification-banner').textContent()).toContain('Appeal lodged');
+    await tribunal.locator('#action-tribunal\\.listed summary').click();
+    const [hy, hm, hd] = daysAgo(-40).split('-');
+    const listing = tribunal.locator('#action-tribunal\\.listed');
+    await fillDate(listing, hd!, hm!, hy!);
+    await listing.getByRole('button', { name: 'Tribunal listed' }).click();
+    await expect.poll(() => tribunal.locator('.govuk-notification-banner').textContent()).toContain('Tribunal listed');
+    expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ stage: 'tribunal', status: 'listed', dates: { hearingDate: daysAgo(-40) } });
+    await checked(tribunal, 'case-tribunal');
+    await tribunal.close();
+  });
+});
