@@ -48,7 +48,25 @@ export interface RowOutcome {
 }
 
 export function createImportActivities({ client, taskQueue, importDir, concurrency = 32 }: ImportDeps) {
-  async function importRow(importId: string, file: string, by: string, policy: Policy, { row, record }: AcceptedRow): Promise<RowOutcome> {
+  /**
+   * What earlier imports set on the chunk's cases, from visibility in a few list calls: a re-import
+   * of unchanged rows then costs no call per row. A case not listed yet (visibility lags a little)
+   * is simply checked one by one below.
+   */
+  async function importedMemos(caseIds: string[]): Promise<Map<string, ImportedFrom>> {
+    const memos = new Map<string, ImportedFrom>();
+    for (let i = 0; i < caseIds.length; i += 100) {
+      const ids = caseIds.slice(i, i + 100).map((id) => `'${caseWorkflowId(id)}'`).join(', ');
+      for await (const w of client.workflow.list({ query: `WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'` })) {
+        const memo = w.memo?.[IMPORTED_MEMO] as ImportedFrom | undefined;
+        if (memo) memos.set(w.workflowId, memo);
+      }
+    }
+    return memos;
+  }
+
+  async function importRow(importId: string, file: string, by: string, policy: Policy, { row, record }: AcceptedRow, known: ImportedFrom | undefined): Promise<RowOutcome> {
+    if (known && known.source.importId !== importId && changedFields(known.record, record).length === 0) return { row, outcome: 'unchanged' };
     const caseId = caseIdFor(record.homeOfficeRef);
     const openedAt = new Date().toISOString();
     const source: ImportSource = { importId, file, row, by, kind: 'opened' };
@@ -106,11 +124,12 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
         if (index++ >= from && line.trim()) rows.push(JSON.parse(line) as AcceptedRow);
       }
       lines.close();
+      const known = await importedMemos(rows.map((r) => caseIdFor(r.record.homeOfficeRef)));
       let done = 0;
       return pMap(
         rows,
         async (r) => {
-          const outcome = await importRow(importId, file, by, policy, r);
+          const outcome = await importRow(importId, file, by, policy, r, known.get(caseWorkflowId(caseIdFor(r.record.homeOfficeRef))));
           heartbeat(++done);
           return outcome;
         },
