@@ -2,7 +2,7 @@
  * A stack per test file on the run's one Temporal server: the real worker wiring (worker.ts) on a
  * task queue of its own, and the real API app on a free port, driven over real HTTP.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { Role } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../scripts/temporal-server.js';
+import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { startSystem, type RunningSystem } from './systems.js';
 
 let runtimeInstalled = false;
@@ -170,20 +171,7 @@ export function useStackInOwnNamespace(prefix: string, env: Record<string, strin
   return useStack({ env, namespacePrefix: prefix });
 }
 
-/** A Home Office reference for a new case (random: the run's server is fresh, so clashes are 1 in 10^7 per pair). */
-export function uniqueHomeOfficeRef(): string {
-  return `T${String(randomInt(10_000_000)).padStart(7, '0')}`;
-}
-
-export function newCaseBody(overrides: Record<string, unknown> = {}): Record<string, any> {
-  return {
-    homeOfficeRef: uniqueHomeOfficeRef(),
-    person: { name: 'Test Person', dateOfBirth: '1990-04-01', nationality: 'ERI' },
-    claimDate: '2026-01-05',
-    cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
-    ...overrides,
-  };
-}
+export { newCaseBody, uniqueHomeOfficeRef };
 
 /** How many events the current run's history holds. */
 export async function historyLength(client: Client, workflowId: string): Promise<number> {
