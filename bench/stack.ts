@@ -19,6 +19,8 @@ import { freePort } from '../test/ports.js';
 
 export interface BenchStack {
   apiUrl: string;
+  /** Kills (SIGKILL) or stops (SIGTERM) a part and starts it again: the chaos suite's hands. */
+  restart(part: 'worker' | 'api' | 'server', how: 'kill' | 'stop', downMs?: number): Promise<void>;
   config: Config;
   client: Client;
   systems: { homeOffice: string; courts: string; notifier: string };
@@ -39,9 +41,13 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   const namespace = 'asylum-cases-bench';
   let server: DevServer | undefined;
   let address: string;
+  const serverPort = await freePort();
+  const cliPath = cli.value.kind === 'external' ? undefined : cli.value.path;
+  // The same database file and port every time, so a restarted server is the same server.
+  const startServer = () => startDevServer({ cli: cliPath!, dbFile: join(dir, 'temporal.sqlite'), port: serverPort, uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [namespace] });
   if (cli.value.kind === 'external') address = cli.value.address;
   else {
-    server = await startDevServer({ cli: cli.value.path, dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [namespace] });
+    server = await startServer();
     address = server.address;
   }
   const connection = await Connection.connect({ address });
@@ -66,15 +72,17 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   const config = loadConfig(shared);
   if (!config.ok) throw new Error(config.error);
   const services: Service[] = [];
-  const quiet = (name: string) => (line: string) => (/error|fail/i.test(line) ? say(`${name}: ${line}`) : undefined);
+  // The parts' own logs only on request: under injected faults they are expected to complain.
+  const quiet = (name: string) => (line: string) => (process.env.BENCH_VERBOSE ? say(`${name}: ${line}`) : undefined);
   for (const [name, port] of [['home-office', ho], ['hmcts', hmcts], ['notifier', notifier]] as const) {
     const s = spawnService(name, 'systems/server.ts', { args: [name, '--port', String(port), '--data', join(dir, `${name}.jsonl`)], onLine: quiet(name) });
     services.push(s);
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, s);
   }
-  const worker = spawnService('worker', 'worker.ts', { env: shared, onLine: quiet('worker') });
-  const apiService = spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
-  services.push(worker, apiService);
+  const spawnWorker = () => spawnService('worker', 'worker.ts', { env: shared, onLine: quiet('worker') });
+  const spawnApi = () => spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
+  let worker = spawnWorker();
+  let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
 
   // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
@@ -90,14 +98,34 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     config: config.config,
     client,
     systems: { homeOffice: shared.HOME_OFFICE_URL, courts: shared.HMCTS_URL, notifier: shared.NOTIFIER_URL },
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restart(part, how, downMs = 0) {
+      const pause = () => new Promise((r) => setTimeout(r, downMs));
+      if (part === 'worker') {
+        await (how === 'kill' ? worker.kill() : worker.stop(10_000));
+        await pause();
+        worker = spawnWorker();
+      } else if (part === 'api') {
+        await (how === 'kill' ? apiService.kill() : apiService.stop(10_000));
+        await pause();
+        apiService = spawnApi();
+        await waitForHttp(`http://127.0.0.1:${api}/healthz`, 60_000, apiService);
+      } else if (server) {
+        if (how === 'kill') server.process.kill('SIGKILL');
+        await server.stop();
+        await pause();
+        server = await startServer();
+      }
+    },
     token: (role) => signDevToken({ role, sub: `bench-${role}` }, config.config.auth),
     baseline: { taskQueue: baselineQueue },
     async stop() {
       bare.shutdown();
       await bareRunning;
       await nativeConnection.close();
-      for (const s of services.reverse()) await s.stop(5_000);
+      for (const s of [apiService, worker, ...services.reverse()]) await s.stop(5_000);
       await connection.close();
       await server?.stop();
       rmSync(dir, { recursive: true, force: true });

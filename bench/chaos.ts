@@ -1,0 +1,215 @@
+/**
+ * The reliability suite: a steady load of stage changes (and inbound webhooks) while parts of the
+ * system are killed, cut and slowed; then an auditor checks every acknowledged change against
+ * each case's history and each external system's store. `npm run chaos` runs the long version;
+ * test/chaos.test.ts runs a short one in `npm test` and fails on any loss, duplicate or reorder.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { newCaseBody } from '../test/case-body.js';
+import { startBenchStack, type BenchStack } from './stack.js';
+
+type Role = 'caseworker' | 'tribunal';
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+/** One case's life; each change goes to the Home Office, the appeal ones to HMCTS as well. */
+const LIFECYCLE: Array<[Role, Record<string, unknown>]> = [
+  ['caseworker', { type: 'claim.screened' }],
+  ['caseworker', { type: 'claim.interviewed' }],
+  ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(1) }],
+  ['tribunal', { type: 'appeal.lodged' }],
+  ['tribunal', { type: 'tribunal.listed', hearingDate: daysAgo(-30) }],
+  ['tribunal', { type: 'tribunal.determined', outcome: 'allowed' }],
+  ['caseworker', { type: 'exit.leave-granted' }],
+];
+
+export interface Fault {
+  at: number; // ms after the load starts
+  name: string;
+  run(stack: BenchStack): Promise<void>;
+}
+
+const faults = (stack: BenchStack) => ({
+  put: (url: string, body: unknown) => fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  stack,
+});
+
+/** The fault plan, scaled to the run's length (`span` ms). */
+export function faultPlan(span: number): Fault[] {
+  const at = (share: number) => Math.round(span * share);
+  return [
+    { at: at(0.08), name: 'SIGKILL the worker, restart it 2 s later', run: (s) => s.restart('worker', 'kill', 2_000) },
+    { at: at(0.2), name: 'Home Office down', run: async (s) => void (await faults(s).put(s.systems.homeOffice, { down: true })) },
+    { at: at(0.32), name: 'Home Office back', run: async (s) => void (await faults(s).put(s.systems.homeOffice, {})) },
+    { at: at(0.36), name: 'SIGKILL the API mid-request, restart it', run: (s) => s.restart('api', 'kill', 500) },
+    { at: at(0.45), name: 'HMCTS slow (1.5 s a call) and flaky (30% errors)', run: async (s) => void (await faults(s).put(s.systems.courts, { latencyMs: 1_500, errorRate: 0.3 })) },
+    { at: at(0.55), name: 'Temporal dev server stopped, restarted on its database 3 s later', run: (s) => s.restart('server', 'stop', 3_000) },
+    { at: at(0.7), name: 'HMCTS down', run: async (s) => void (await faults(s).put(s.systems.courts, { down: true })) },
+    { at: at(0.82), name: 'HMCTS back, healthy', run: async (s) => void (await faults(s).put(s.systems.courts, {})) },
+  ];
+}
+
+export interface Audit {
+  accepted: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  clientMistakesAnswered5xx: number;
+  retriesAfter5xxOrDrop: number;
+  faults: string[];
+  /** When the last fault was applied and when the load stopped (ms after it started). */
+  lastFaultAt: number;
+  loadEndedAt: number;
+  problems: string[];
+}
+
+/** Drives `cases` cases through their lifecycle, `concurrency` at a time, for about `durationMs`. */
+export async function runChaos(stack: BenchStack, { durationMs, cases, concurrency, log = console.error }: { durationMs: number; cases: number; concurrency: number; log?: (line: string) => void }): Promise<Audit> {
+  const tokens = { caseworker: await stack.token('caseworker'), tribunal: await stack.token('tribunal') };
+  const acknowledged = new Map<string, number>(); // caseId → highest version the API confirmed
+  let retries = 0;
+  let mistakes5xx = 0;
+  const started = Date.now();
+  const deadline = started + durationMs;
+
+  /** A client that behaves: the same Idempotency-Key until an answer, through 503s and dropped connections. */
+  async function send(path: string, role: Role, body: unknown, key: string): Promise<any> {
+    for (;;) {
+      try {
+        const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+        const answer = await res.json().catch(() => undefined);
+        if (res.status < 500) return { status: res.status, body: answer };
+      } catch {
+        // the API was killed, or restarting: try again with the same key
+      }
+      retries += 1;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  // Case ids come from opening them under load too (a case opened twice is a 409 naming it).
+  const ids: string[] = [];
+  let opened = 0;
+  const workers = Array.from({ length: concurrency }, async (_, w) => {
+    while (Date.now() < deadline && opened < cases) {
+      opened += 1;
+      const body = newCaseBody();
+      const open = await send('/cases', 'caseworker', body, `open-${body.homeOfficeRef}`);
+      const caseId: string = open.status === 201 ? open.body.caseId : open.body?.caseId;
+      if (!caseId) throw new Error(`opening a case answered ${open.status}: ${JSON.stringify(open.body)}`);
+      ids.push(caseId);
+      for (const [i, [role, event]] of LIFECYCLE.entries()) {
+        if (Date.now() > deadline) break;
+        const key = `${caseId}-${i}`;
+        const answer = await send(`/cases/${caseId}/events`, role, event, key);
+        if (answer.status !== 200) throw new Error(`${caseId} ${String(event.type)}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        acknowledged.set(caseId, answer.body.version);
+        // Now and then the same request again, as a client that lost the answer would: one change.
+        if ((i + w) % 3 === 0) {
+          const again = await send(`/cases/${caseId}/events`, role, event, key);
+          if (again.body?.version !== answer.body.version) throw new Error(`a repeat of ${key} answered version ${again.body?.version}, not ${answer.body.version}`);
+        }
+        // And a client mistake, which must be a 4xx whatever else is going on.
+        if (i === 2 && w === 0) {
+          try {
+            const bad = await fetch(`${stack.apiUrl}/cases/${caseId}/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: 'soon' }) });
+            if (bad.status >= 500 && bad.status !== 503) mistakes5xx += 1;
+          } catch {
+            // the API may be down this moment; not an answer
+          }
+        }
+      }
+    }
+  });
+
+  const plan = faultPlan(durationMs);
+  const applied: string[] = [];
+  let lastFaultAt = 0;
+  let loadEndedAt = 0;
+  const load = Promise.all(workers).then(() => (loadEndedAt = Date.now() - started));
+  const chaos = (async () => {
+    for (const f of plan) {
+      const wait = started + f.at - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      log(`[chaos] ${f.name}`);
+      await f.run(stack);
+      applied.push(f.name);
+      lastFaultAt = Date.now() - started;
+    }
+  })();
+  await Promise.all([load, chaos]);
+  // Everything healthy again; then the systems must catch up with every acknowledged change.
+  await fetch(`${stack.systems.homeOffice}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${stack.systems.courts}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+  log(`[chaos] load done: ${ids.length} cases; waiting for the systems to catch up`);
+  return { ...(await audit(stack, ids, acknowledged, { retries, mistakes5xx, faults: applied })), lastFaultAt, loadEndedAt };
+}
+
+/** The auditor: history against acknowledgements, and each system's store against the history. */
+async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt'>> {
+  const token = await stack.token('auditor');
+  const get = async (path: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      if (res?.ok) return (await res.json()) as any;
+      if (attempt > 60) throw new Error(`${path}: ${res?.status}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  };
+  const flag = (kind: 'lost' | 'duplicated' | 'outOfOrder', problem: string) => {
+    result[kind] += 1;
+    result.problems.push(problem);
+  };
+  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt'> = { accepted: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: extra.mistakes5xx, retriesAfter5xxOrDrop: extra.retries, faults: extra.faults, problems: [] };
+  const caughtUpBy = Date.now() + 240_000;
+  for (const caseId of ids) {
+    // Wait until the case has nothing left to deliver (outages delay, never drop).
+    let view = await get(`/cases/${caseId}`);
+    while (view.sync.homeOffice.pending + view.sync.courts.pending > 0 && Date.now() < caughtUpBy) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      view = await get(`/cases/${caseId}`);
+    }
+    const { entries } = await get(`/cases/${caseId}/timeline`);
+    const seqs: number[] = entries.map((e: any) => e.seq);
+    const confirmed = acknowledged.get(caseId) ?? 0;
+    result.accepted += confirmed;
+    // Every acknowledged change is in the history exactly once: sequence 1..n with no gap or repeat.
+    for (let seq = 1; seq <= confirmed; seq++) {
+      const n = seqs.filter((s) => s === seq).length;
+      if (n === 0) flag('lost', `${caseId}: change ${seq} acknowledged but not in its history`);
+      if (n > 1) flag('duplicated', `${caseId}: change ${seq} ${n} times in its history`);
+    }
+    for (const [system, url] of [['homeOffice', stack.systems.homeOffice], ['courts', stack.systems.courts]] as const) {
+      const expected = entries.filter((e: any) => e.sync[system]).map((e: any) => e.seq as number);
+      const { messages } = (await (await fetch(`${url}/messages?caseId=${caseId}`)).json()) as { messages: Array<{ seq: number }> };
+      const held = messages.map((m) => m.seq); // in the order the system stored them
+      for (const seq of expected) {
+        const n = held.filter((s) => s === seq).length;
+        if (n === 0) flag('lost', `${caseId}: ${system} never received change ${seq}`);
+        if (n > 1) flag('duplicated', `${caseId}: ${system} holds change ${seq} ${n} times`);
+        if (n >= 1) result.delivered += 1;
+      }
+      for (let i = 1; i < held.length; i++) if (held[i]! <= held[i - 1]!) flag('outOfOrder', `${caseId}: ${system} stored ${held[i]} after ${held[i - 1]}`);
+    }
+  }
+  return result;
+}
+
+export const summary = (a: Audit) => `accepted ${a.accepted}, delivered ${a.delivered}, lost ${a.lost}, duplicated ${a.duplicated}, out of order ${a.outOfOrder}`;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '4' }, cases: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '8' } } });
+  const stack = await startBenchStack();
+  let failed = true;
+  try {
+    const result = await runChaos(stack, { durationMs: Number(values.minutes) * 60_000, cases: Number(values.cases), concurrency: Number(values.concurrency) });
+    console.log(`\nFaults: ${result.faults.join('; ')}`);
+    console.log(`Client retries after a 5xx or a dropped connection: ${result.retriesAfter5xxOrDrop}; client mistakes answered 5xx: ${result.clientMistakesAnswered5xx}`);
+    console.log(summary(result));
+    for (const p of result.problems.slice(0, 20)) console.log(`  ${p}`);
+    failed = result.lost + result.duplicated + result.outOfOrder + result.clientMistakesAnswered5xx > 0;
+  } finally {
+    await stack.stop();
+  }
+  process.exit(failed ? 1 : 0);
+}
