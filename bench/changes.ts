@@ -10,21 +10,12 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { newCaseBody } from '../test/case-body.js';
 import { bumpUpdate } from './baseline-workflows.js';
+import { LIFECYCLE } from './lifecycle.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } } });
 const CASES = Number(values.cases);
 const C = Number(values.concurrency);
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-const LIFECYCLE: Array<['caseworker' | 'tribunal', Record<string, unknown>]> = [
-  ['caseworker', { type: 'claim.screened' }],
-  ['caseworker', { type: 'claim.interviewed' }],
-  ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(2) }],
-  ['tribunal', { type: 'appeal.lodged' }],
-  ['tribunal', { type: 'tribunal.listed', hearingDate: daysAgo(-30) }],
-  ['tribunal', { type: 'tribunal.determined', outcome: 'allowed' }],
-  ['caseworker', { type: 'exit.leave-granted' }],
-];
 
 /** Runs `work` for items 0..n-1, `C` at a time. */
 async function pool(n: number, work: (i: number) => Promise<void>) {

@@ -7,20 +7,10 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newCaseBody } from '../test/case-body.js';
+import { LIFECYCLE } from './lifecycle.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
-type Role = 'caseworker' | 'tribunal';
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-/** One case's life; each change goes to the Home Office, the appeal ones to HMCTS as well. */
-const LIFECYCLE: Array<[Role, Record<string, unknown>]> = [
-  ['caseworker', { type: 'claim.screened' }],
-  ['caseworker', { type: 'claim.interviewed' }],
-  ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(1) }],
-  ['tribunal', { type: 'appeal.lodged' }],
-  ['tribunal', { type: 'tribunal.listed', hearingDate: daysAgo(-30) }],
-  ['tribunal', { type: 'tribunal.determined', outcome: 'allowed' }],
-  ['caseworker', { type: 'exit.leave-granted' }],
-];
+import type { LifecycleRole as Role } from './lifecycle.js';
 
 export interface Fault {
   at: number; // ms after the load starts

@@ -1,0 +1,14 @@
+/** One case's realistic life through the API, shared by the benchmark and the reliability suite. */
+export type LifecycleRole = 'caseworker' | 'tribunal';
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+/** Seven changes; each reaches the Home Office, those from the appeal on HMCTS as well. */
+export const LIFECYCLE: Array<[LifecycleRole, Record<string, unknown>]> = [
+  ['caseworker', { type: 'claim.screened' }],
+  ['caseworker', { type: 'claim.interviewed' }],
+  ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(1) }],
+  ['tribunal', { type: 'appeal.lodged' }],
+  ['tribunal', { type: 'tribunal.listed', hearingDate: daysAgo(-30) }],
+  ['tribunal', { type: 'tribunal.determined', outcome: 'allowed' }],
+  ['caseworker', { type: 'exit.leave-granted' }],
+];
