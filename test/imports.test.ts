@@ -4,7 +4,11 @@
  * back-dated clocks that escalate at once, report figures equal to the seeded truth, a re-import
  * all "unchanged", and a corrected file changing only the rows that changed, as events.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnService } from '../scripts/processes.js';
 import { caseIdFor } from '../activities/case-id.js';
 import { useStackInOwnNamespace } from './harness.js';
 import { messySpreadsheet, withRenamed } from './spreadsheet.js';
@@ -92,6 +96,19 @@ describe('POST /imports', () => {
     expect((await caseOf(one.ref)).person.name).toBe(`Corrected Name ${one.row}`);
     const history = (await stack.call('GET', `/cases/${caseIdFor(one.ref)}/timeline`, { role: 'auditor' })).body.entries;
     expect(history.at(-1)).toMatchObject({ type: 'import.corrected', actor: { role: 'system' } });
+  });
+
+  it('npm run import uploads a file, follows it to the end and writes the report beside it', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-import-'));
+    const file = join(dir, 'team-sheet.csv');
+    writeFileSync(file, 'HO Ref,Full Name,DOB,Nationality,Stage,Claim Date\nK7000001,Cli Person,01/02/1990,ERI,claim,03/03/2025\nK70,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n');
+    const lines: string[] = [];
+    const cli = spawnService('import', 'scripts/import.ts', { args: [file, '--dry-run', '--url', stack.baseUrl], env: { JWT_SECRET: stack.config.auth.jwtSecret }, onLine: (l) => lines.push(l) });
+    expect(await cli.exited).toBe(0);
+    expect(lines.join('\n')).toMatch(/Dry run imp-\w+ of team-sheet\.csv: 2 rows, 1 accepted, 1 rejected/);
+    expect(lines.join('\n')).toContain('row 3  ho_ref');
+    const report = JSON.parse(readFileSync(`${file}.report.json`, 'utf8'));
+    expect(report).toMatchObject({ dryRun: true, rows: 2, accepted: 1, rejected: 1 });
   });
 
   it('refuses what it cannot read, naming why, and changes nothing', { timeout: 180_000 }, async () => {

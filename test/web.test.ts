@@ -34,11 +34,12 @@ async function checked(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-async function signIn(role: string, name: string): Promise<Page> {
+async function signIn(role: string, name: string, check = false): Promise<Page> {
   // A context each: its own cookies, as two people on two machines.
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${stack.baseUrl}/app`);
   await expect.poll(() => page.url()).toContain('/app/sign-in');
+  if (check) await checked(page, 'sign-in');
   await page.getByLabel(role, { exact: true }).check();
   await page.getByLabel('User name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -67,7 +68,7 @@ describe('the web service', () => {
     const nearest = await seedAppeal(23, 2);
     await eventually(async () => ((await stack.call('GET', '/cases?clock=running&pageSize=10', { role: 'supervisor' })).body.cases.length === 2 ? true : undefined), 20_000, 'both in search');
 
-    const page = await signIn('Supervisor', 'sam');
+    const page = await signIn('Supervisor', 'sam', true);
     await expect.poll(() => page.url()).toMatch(/\/app$/);
     const rows = page.locator('#watch-list tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
@@ -87,6 +88,17 @@ describe('the web service', () => {
     await checked(page, 'find-a-case');
     await page.goto(`${stack.baseUrl}/app/imports`);
     await checked(page, 'import');
+
+    // Upload, read the dry-run report, confirm, and see it done.
+    const csv = `ho_ref,name,date_of_birth,nationality,stage,claim_date\nK7654321,Web Import,01/02/1990,ERI,claim,03/03/2025\nK12,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n`;
+    await page.getByLabel('Spreadsheet (CSV)').setInputFiles({ name: 'web.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await expect.poll(async () => (await page.locator('#import-summary').count()) > 0, { timeout: 30_000 }).toBe(true);
+    expect(await page.locator('#import-summary').textContent()).toMatch(/Rejected\s*1/);
+    expect(await page.locator('table').textContent()).toContain('ho_ref');
+    await checked(page, 'import-report');
+    await page.getByRole('button', { name: 'Import the 1 accepted rows' }).click();
+    await expect.poll(async () => page.locator('#import-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/1 created/);
     await page.close();
   });
 
