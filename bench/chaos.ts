@@ -7,10 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newCaseBody } from '../test/case-body.js';
-import { LIFECYCLE } from './lifecycle.js';
+import { LIFECYCLE, type LifecycleRole as Role } from './lifecycle.js';
 import { startBenchStack, type BenchStack } from './stack.js';
-
-import type { LifecycleRole as Role } from './lifecycle.js';
 
 export interface Fault {
   at: number; // ms after the load starts
@@ -103,7 +101,7 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
         if (i === 2 && w === 0) {
           try {
             const bad = await fetch(`${stack.apiUrl}/cases/${caseId}/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: 'soon' }) });
-            if (bad.status >= 500 && bad.status !== 503) mistakes5xx += 1;
+            if (bad.status >= 500) mistakes5xx += 1;
           } catch {
             // the API may be down this moment; not an answer
           }
@@ -112,6 +110,40 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
     }
   });
 
+  // Meanwhile, bad input of every kind: each must get a 4xx, and the others must still be served.
+  const abuse = (async () => {
+    const url = new URL(stack.apiUrl);
+    const cases = `${stack.apiUrl}/cases`;
+    const auth = { authorization: `Bearer ${tokens.caseworker}` };
+    const bad: Array<() => Promise<Response>> = [
+      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(300_000) }) }), // oversized
+      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: `${'['.repeat(20_000)}${']'.repeat(20_000)}` }), // deep JSON
+      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'homeOfficeRef=K1234567' }), // wrong content type
+      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"homeOfficeRef": ' }), // truncated
+      () => fetch(`${stack.apiUrl}/cases?stage=nowhere&pageSize=9999`, { headers: auth }), // bad query
+    ];
+    // A bounded slow-loris: connections that trickle their headers and never finish.
+    const { connect } = await import('node:net');
+    const sockets = Array.from({ length: 20 }, () => {
+      const socket = connect(Number(url.port), url.hostname);
+      socket.on('error', () => {});
+      socket.write('POST /cases HTTP/1.1\r\nHost: x\r\n');
+      return socket;
+    });
+    const trickle = setInterval(() => sockets.forEach((s) => s.write(`X-Slow-${Date.now()}: 1\r\n`)), 2_000);
+    for (let i = 0; Date.now() < deadline; i++) {
+      try {
+        const res = await bad[i % bad.length]!();
+        await res.arrayBuffer();
+        if (res.status >= 500) mistakes5xx += 1;
+      } catch {
+        // the API may be down this moment; not an answer
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    clearInterval(trickle);
+    sockets.forEach((s) => s.destroy());
+  })();
   const plan = faultPlan(durationMs);
   const applied: string[] = [];
   let lastFaultAt = 0;
@@ -127,7 +159,7 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
       lastFaultAt = Date.now() - started;
     }
   })();
-  await Promise.all([load, chaos]);
+  await Promise.all([load, chaos, abuse]);
   // Everything healthy again; then the systems must catch up with every acknowledged change.
   await fetch(`${stack.systems.homeOffice}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
   await fetch(`${stack.systems.courts}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });

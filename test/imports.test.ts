@@ -76,8 +76,12 @@ describe('POST /imports', () => {
       return c?.level >= 1 ? c : undefined;
     }, 60_000, 'the back-dated escalation');
     expect(clock.level).toBe(late.weeksSinceAppeal! >= 20 ? 2 : 1);
-    const notices = (await (await fetch(`${stack.systems.notifier.url}/messages?caseId=${caseIdFor(late.ref)}`)).json()) as any;
-    expect(notices.messages.length).toBeGreaterThanOrEqual(1);
+    // The escalation is delivered to the notifier after it is recorded on the case.
+    const notices = await eventually(async () => {
+      const n = (await (await fetch(`${stack.systems.notifier.url}/messages?caseId=${caseIdFor(late.ref)}`)).json()) as any;
+      return n.messages.length >= 1 ? n.messages : undefined;
+    }, 60_000, 'the escalation at the notifier');
+    expect(notices[0].type).toBe('clock.escalated');
 
     // The two numbers officials could not give.
     const summary = await eventually(async () => {
