@@ -26,7 +26,7 @@ try {
   }
   console.error(`[bench] seeded ${sheet.accepted} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   // Let the back-dated escalations settle and visibility catch up before timing.
-  await new Promise((res) => setTimeout(res, 20_000));
+  await new Promise((res) => setTimeout(res, 60_000));
 
   const cookie = `case_tracker_token=${token}`;
   const someCase = caseIdFor(sheet.good[0]!.ref);
