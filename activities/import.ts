@@ -12,7 +12,7 @@ import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import pMap from 'p-map';
-import { changedFields, importedState, STAGE_FIELDS, stageCorrectable, type ImportedFrom, type ImportSource, type OpenCaseInput, type Policy } from '../domain/index.js';
+import { changedFields, fieldErrorsText, importedState, STAGE_FIELDS, stageCorrectable, type ImportedFrom, type ImportSource, type OpenCaseInput, type Policy } from '../domain/index.js';
 import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
@@ -71,7 +71,7 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
     const openedAt = new Date().toISOString();
     const source: ImportSource = { importId, file, row, by, kind: 'opened' };
     const built = importedState(record, caseId, openedAt, policy);
-    if (!built.ok) return { row, outcome: 'conflict', reason: built.errors.map((e) => `${e.field} ${e.message}`).join('; ') };
+    if (!built.ok) return { row, outcome: 'conflict', reason: fieldErrorsText(built.errors) };
     const open: OpenCaseInput = { caseId, homeOfficeRef: record.homeOfficeRef, ...(record.uan ? { uan: record.uan } : {}), ...(record.gwf ? { gwf: record.gwf } : {}), person: record.person, claimDate: record.claimDate, cohort: record.cohort, ...(record.assignee ? { assignee: record.assignee } : {}), openedAt };
     const handle = client.workflow.getHandle(caseWorkflowId(caseId));
     // A read first: on a re-import nearly every case exists, and a refused start costs the server

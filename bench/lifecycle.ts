@@ -1,6 +1,6 @@
 /** One case's realistic life through the API, shared by the benchmark and the reliability suite. */
 export type LifecycleRole = 'caseworker' | 'tribunal';
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+import { daysAgo } from '../test/dates.js';
 
 /** Seven changes; each reaches the Home Office, those from the appeal on HMCTS as well. */
 export const LIFECYCLE: Array<[LifecycleRole, Record<string, unknown>]> = [

@@ -327,6 +327,12 @@ export type Rejection =
   | { kind: 'forbidden'; message: string }
   | { kind: 'not-allowed'; message: string; allowedEvents: EventType[] };
 
+/** Field errors as one line, each named by its field. */
+export const fieldErrorsText = (errors: readonly FieldError[]) => errors.map((e) => `${e.field} ${e.message}`).join('; ');
+
+/** A rejection as one line: its field errors, or its message. */
+export const rejectionText = (r: Rejection) => (r.kind === 'invalid' ? fieldErrorsText(r.errors) : r.message);
+
 /** Why this event cannot be applied now, or null. Pure: the update validator calls it. */
 export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, ctx: EventContext): Rejection | null {
   if (!isEventType(event?.type)) return { kind: 'invalid', errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };

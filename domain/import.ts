@@ -6,7 +6,7 @@
  * dates cannot reach is refused with the reason. Pure: the CSV edge hands in clean values.
  */
 import { openCase, type CaseState, type Cohort, type Person } from './case.js';
-import { applyEvent, checkEvent, rolesFor, type CaseEvent, type FieldError } from './events.js';
+import { applyEvent, checkEvent, rejectionText, rolesFor, type CaseEvent, type FieldError } from './events.js';
 import type { Policy } from './policy.js';
 import { positionOf, type Position } from './stages.js';
 
@@ -133,8 +133,7 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
     const ctx = { at: noon(step.on), policy };
     const rejection = checkEvent(state, step.event, rolesFor(step.event.type)[0]!, ctx);
     if (rejection) {
-      const why = rejection.kind === 'invalid' ? rejection.errors.map((e) => `${e.field} ${e.message}`).join('; ') : rejection.kind === 'not-allowed' ? rejection.message : rejection.message;
-      return { ok: false, errors: [{ field: step.field, message: `cannot lead to ${r.position}: ${why}` }] };
+      return { ok: false, errors: [{ field: step.field, message: `cannot lead to ${r.position}: ${rejectionText(rejection)}` }] };
     }
     state = applyEvent(state, step.event, ctx);
   }
@@ -142,15 +141,11 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
     const missing = missingDateFor(r);
     return { ok: false, errors: [{ field: missing ?? 'status', message: `the dates lead to ${positionOf(state)}, not ${r.position}${missing ? `: ${missing} is needed` : ''}` }] };
   }
-  const periods = r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : [];
+  const periods = abscondingOf(r);
   state = {
     ...state,
     identifiers: { ...state.identifiers, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
-    counts: {
-      claims: Math.max(state.counts.claims, r.claims ?? 0),
-      appeals: Math.max(state.counts.appeals, r.appeals ?? 0),
-      abscondings: Math.max(periods.length, r.abscondings ?? 0),
-    },
+    counts: countsOf(state, r),
     flags: { absconded: periods.some((p) => !p.to) },
     abscondingPeriods: periods,
     // Where the case stands now is the opening state of its workflow: no change applied yet.
@@ -158,6 +153,16 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
   };
   return { ok: true, state };
 }
+
+/** The record's absconding period, as the case keeps periods. */
+const abscondingOf = (r: ImportRecord) => (r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : []);
+
+/** Totals: at least what the lifecycle implies, and what the record says if more. */
+const countsOf = (s: CaseState, r: ImportRecord): CaseState['counts'] => ({
+  claims: Math.max(s.counts.claims, r.claims ?? 0),
+  appeals: Math.max(s.counts.appeals, r.appeals ?? 0),
+  abscondings: Math.max(abscondingOf(r).length, r.abscondings ?? 0),
+});
 
 /** The date a position needs that the record lacks, if that is why it cannot be reached. */
 function missingDateFor(r: ImportRecord): keyof ImportRecord | undefined {
@@ -219,14 +224,14 @@ export function correctImport(s: CaseState, from: ImportedFrom, at: string, poli
       next = { ...rebuilt.state, version: s.version, openedAt: s.openedAt, sync: s.sync, inbound: s.inbound, held: s.held, clocks, ...(s.reconciliation ? { reconciliation: s.reconciliation } : {}) };
     }
   }
-  const periods = r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : [];
+  const periods = abscondingOf(r);
   next = {
     ...next,
     person: r.person,
     cohort: r.cohort,
     assignee: r.assignee ?? next.assignee,
     identifiers: { ...next.identifiers, ...(r.uan ? { uan: r.uan } : {}), ...(r.gwf ? { gwf: r.gwf } : {}), ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
-    counts: { claims: Math.max(next.counts.claims, r.claims ?? 0), appeals: Math.max(next.counts.appeals, r.appeals ?? 0), abscondings: Math.max(periods.length, r.abscondings ?? 0) },
+    counts: countsOf(next, r),
     ...(fields.includes('abscondedFrom') || fields.includes('abscondedTo') ? { abscondingPeriods: periods, flags: { ...next.flags, absconded: periods.some((p) => !p.to) } } : {}),
   };
   return { ...next, imported: from };

@@ -4,9 +4,8 @@
  * Shared by the import tests and the import benchmark.
  */
 import { gwf, homeOfficeRef, uan } from '../domain/index.js';
+import { daysAgo } from './dates.js';
 
-const DAY = 86_400_000;
-export const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
 const [Y, M, D] = [0, 1, 2];
 
 /** Dates written as different people write them. */

@@ -16,7 +16,14 @@ export interface FormField {
   fixed?: string;
 }
 
-const words = (name: string) => name.replace(/([A-Z])/g, ' $1').toLowerCase().replace(/^./, (c) => c.toUpperCase()).replace(/hmcts/i, 'HMCTS');
+/** `tribunal.listed` → "Tribunal listed", `homeOfficeRef` → "Home office ref": labels in sentence case, as GOV.UK writes them. */
+export const humanise = (s: string) =>
+  s
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[.:-]/g, ' ')
+    .toLowerCase()
+    .replace(/\b(hmcts|uan|gwf|id)\b/g, (w) => w.toUpperCase())
+    .replace(/^./, (c) => c.toUpperCase());
 
 function fieldOf(name: string, schema: z.ZodType): FormField {
   let s = schema;
@@ -25,7 +32,7 @@ function fieldOf(name: string, schema: z.ZodType): FormField {
     optional = true;
     s = s.unwrap() as z.ZodType;
   }
-  const label = words(name);
+  const label = humanise(name);
   if (s instanceof z.ZodEnum) return { name, label, kind: 'choice', options: s.options.map(String), optional };
   if (s instanceof z.ZodLiteral) return { name, label, kind: 'text', optional, fixed: String(s.value) };
   if (s instanceof z.ZodBoolean) return { name, label, kind: 'yes-no', optional };

@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
+import { decodeJwt } from 'jose';
 import nunjucks from 'nunjucks';
 import { signDevToken } from '../api/auth.js';
 import { EVENT_TYPES, isRole, ROLES, type EventType, type Role } from '../domain/index.js';
 import { apiFor } from './api-client.js';
-import { eventFromForm, formFor } from './forms.js';
+import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
 const GOVUK = createRequire(import.meta.url).resolve('govuk-frontend/package.json').replace(/package\.json$/, 'dist');
@@ -33,7 +34,7 @@ function principalOf(req: Request): Principal | undefined {
   const token = tokenOf(req);
   if (!token) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { role?: unknown; sub?: unknown; exp?: number };
+    const claims = decodeJwt(token);
     if (!isRole(claims.role) || typeof claims.sub !== 'string' || (claims.exp ?? 0) * 1000 < Date.now()) return undefined;
     return { role: claims.role, sub: claims.sub };
   } catch {
@@ -42,15 +43,6 @@ function principalOf(req: Request): Principal | undefined {
 }
 
 const daysLeft = (deadline: string) => Math.ceil((Date.parse(deadline) - Date.now()) / DAY);
-/** `tribunal.listed` → "Tribunal listed", `homeOfficeRef` → "Home office ref": labels in sentence case, as GOV.UK writes them. */
-const humanise = (s: string) =>
-  s
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[.:-]/g, ' ')
-    .toLowerCase()
-    .replace(/\b(hmcts|uan|gwf|id)\b/g, (w) => w.toUpperCase())
-    .replace(/^./, (c) => c.toUpperCase());
-
 export function webRouter(deps: WebDeps): Router {
   const env = nunjucks.configure([VIEWS, GOVUK], { autoescape: true, noCache: process.env.NODE_ENV !== 'production' });
   env.addFilter('humanise', humanise);

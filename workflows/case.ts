@@ -25,6 +25,7 @@ import {
   checkEvent,
   DEFAULT_POLICY,
   dueClockEvents,
+  fieldErrorsText,
   importedState,
   inboundKey,
   nextClockDue,
@@ -35,6 +36,7 @@ import {
   recordDelivered,
   recordQueued,
   recordRejected,
+  rejectionText,
   SOURCE_EVENTS,
   SYNC_REJECTED,
   SYSTEMS,
@@ -121,8 +123,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         if (id && recentUpdates.has(id)) return; // a retry of a change already applied: answer it again
         const rejection = checkEvent(state, event, actor?.role, { at: now(), policy: inForce ?? policy });
         if (rejection) {
-          const message = rejection.kind === 'invalid' ? rejection.errors.map((e) => `${e.field} ${e.message}`).join('; ') : rejection.message;
-          throw ApplicationFailure.create({ type: rejection.kind, message, details: [rejection], nonRetryable: true });
+          throw ApplicationFailure.create({ type: rejection.kind, message: rejectionText(rejection), details: [rejection], nonRetryable: true });
         }
       },
     },
@@ -138,7 +139,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       ? `${source} does not report ${event.type}`
       : (() => {
           const r = checkEvent(state, event, 'integration', { at: now(), policy });
-          return r === null ? null : r.kind === 'invalid' ? r.errors.map((e) => `${e.field} ${e.message}`).join('; ') : r.message;
+          return r === null ? null : rejectionText(r);
         })();
     if (rejection) {
       state = { ...state, inbound: [...state.inbound, key], held: [...state.held, { key, type: event.type, reason: rejection, at: now() }] };
@@ -235,7 +236,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 function openingState(input: CaseWorkflowInput, policy: Policy): CaseState {
   if (!input.imported) return openCase(input.open);
   const built = importedState(input.imported.record, input.open.caseId, input.open.openedAt, policy);
-  if (!built.ok) throw ApplicationFailure.create({ type: 'invalid', message: built.errors.map((e) => `${e.field} ${e.message}`).join('; '), nonRetryable: true });
+  if (!built.ok) throw ApplicationFailure.create({ type: 'invalid', message: fieldErrorsText(built.errors), nonRetryable: true });
   return { ...built.state, imported: input.imported };
 }
 
