@@ -50,7 +50,13 @@ export const validationProblem = (errors: FieldError[]) =>
   problem(400, 'validation', `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`, { errors });
 
 const RETRY_AFTER_SECONDS = '5';
-const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+/**
+ * Temporal failing to answer, not the client asking wrongly: a retry later can succeed. CANCELLED,
+ * UNKNOWN, FAILED_PRECONDITION, ABORTED and INTERNAL come from a server restarting or a worker not
+ * yet polling (a read right after the whole stack restarts); INVALID_ARGUMENT, permission and
+ * UNIMPLEMENTED stay 500: those are our bug or our configuration.
+ */
+const UNAVAILABLE_CODES = new Set([1, 2, 4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 9, 10, 13, 14 /* UNAVAILABLE */]);
 
 /** Maps what the Temporal client throws onto the contract; undefined when it is not Temporal's. */
 export function temporalProblem(err: unknown): { problem: Problem; headers?: Record<string, string> } | undefined {

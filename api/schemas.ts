@@ -3,8 +3,7 @@
  * the workflow's validator cannot disagree; the compile-time checks at the end tie each schema
  * to the domain type it stands for.
  */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { z } from './zod.js';
 import {
   GWF_PATTERN,
   HMCTS_REF_PATTERN,
@@ -24,8 +23,6 @@ import {
   type FieldError,
   type OpenCaseInput,
 } from '../domain/index.js';
-
-extendZodWithOpenApi(z);
 
 const today = () => new Date().toISOString().slice(0, 10);
 const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');

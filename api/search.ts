@@ -3,7 +3,7 @@
  * over the case search attributes. Values are validated by the schema before they get here, and
  * quoted here, so a filter can never change the query's shape.
  */
-import { z } from 'zod';
+import { z } from './zod.js';
 import { STAGES } from '../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/search-attributes.js';

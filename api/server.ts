@@ -1,7 +1,12 @@
-/** The API process: config, one Temporal client, the app, graceful shutdown. */
+/**
+ * The API process: config, one Temporal client, the app, graceful shutdown. With API_PROCESSES > 1
+ * it forks that many with Node's cluster module, all serving one port (the primary hands out
+ * connections), and starts a new one when one dies; each keeps its own Temporal client.
+ */
+import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
-import { configOrExit } from '../config/index.js';
+import { configOrExit, type Config } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { connectClient } from '../config/temporal.js';
 import { createApp } from './app.js';
@@ -36,10 +41,39 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // A forked process whose primary is gone (killed) stops too, rather than serve on unsupervised.
+  if (cluster.isWorker) process.on('disconnect', () => stop('primary gone'));
+}
+
+/** The primary of API_PROCESSES processes: forks them, replaces one that dies, passes signals on. */
+function supervise(config: Config) {
+  const processes = config.apiProcesses;
+  const logger = createLogger(config, 'api');
+  let stopping = false;
+  for (let i = 0; i < processes; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.warn({ pid: worker.process.pid, code, signal }, 'an API process died; starting another');
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    const left = () => Object.keys(cluster.workers ?? {}).length;
+    const check = setInterval(() => left() === 0 && process.exit(0), 100);
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 1_000).unref();
+    check.unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  logger.info({ processes, port: config.port }, 'api processes started on one port');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err) => {
+  const config = cluster.isPrimary ? configOrExit() : undefined;
+  if (config && config.apiProcesses > 1) supervise(config);
+  else main().catch((err) => {
     console.error(err);
     process.exit(1);
   });

@@ -1,29 +1,24 @@
 /**
- * `npm run bench [-- --cases 200 --concurrency 8]`: stage changes over HTTP against a bare
+ * `npm run bench [-- --cases 200 --concurrency 8 --workers N]`: stage changes over HTTP against a bare
  * Temporal Update round trip on the same server at the same concurrency. Each case goes through a
  * realistic lifecycle (7 changes); we time every POST /cases/:id/events, the throughput, and the
  * time from sending a change to its receipt at each external system. The bare run starts as many
  * trivial workflows and sends each as many updates. Prints the table with ratios; writes JSON.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import pMap from 'p-map';
 import { newCaseBody } from '../test/case-body.js';
 import { bumpUpdate } from './baseline-workflows.js';
+import { machine, writeResults } from './common.js';
 import { LIFECYCLE } from './lifecycle.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, workers: { type: 'string' } } });
 const CASES = Number(values.cases);
 const C = Number(values.concurrency);
 
 /** Runs `work` for items 0..n-1, `C` at a time. */
-async function pool(n: number, work: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: C }, async () => {
-    while (next < n) await work(next++);
-  }));
-}
+const pool = (n: number, work: (i: number) => Promise<void>) => pMap(Array.from({ length: n }, (_, i) => i), work, { concurrency: C });
 
 async function ours(stack: BenchStack) {
   const tokens = { caseworker: await stack.token('caseworker'), tribunal: await stack.token('tribunal') };
@@ -90,7 +85,7 @@ async function bare(stack: BenchStack) {
   return { changes: latencies.length, seconds, throughput: latencies.length / seconds, latency: percentiles(latencies) };
 }
 
-const stack = await startBenchStack();
+const stack = await startBenchStack({}, values.workers ? { workers: Number(values.workers) } : {});
 try {
   // Bare first, then ours, then bare again: the average of the two bare runs is the baseline,
   // so a server that slows as its database grows does not flatter either side.
@@ -99,13 +94,10 @@ try {
   const bare2 = await bare(stack);
   const mean = (a: number, b: number) => (a + b) / 2;
   const baseline = { throughput: mean(bare1.throughput, bare2.throughput), p50: mean(bare1.latency.p50, bare2.latency.p50), p95: mean(bare1.latency.p95, bare2.latency.p95), p99: mean(bare1.latency.p99, bare2.latency.p99) };
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Temporal dev server (SQLite, WAL)`;
-  const out = { at: new Date().toISOString(), machine, cases: CASES, concurrency: C, product, bare: [bare1, bare2], baseline };
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/changes-${out.at.replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  const out = { at: new Date().toISOString(), machine: machine(stack), cases: CASES, concurrency: C, product, bare: [bare1, bare2], baseline };
+  const file = writeResults('changes', out);
   const f = (v: number) => v.toFixed(0);
-  console.log(`\nStage changes — ${machine}\n${CASES} cases × ${LIFECYCLE.length} changes, concurrency ${C}\n`);
+  console.log(`\nStage changes — ${out.machine}\n${CASES} cases × ${LIFECYCLE.length} changes, concurrency ${C}\n`);
   console.log('| measure | ours (HTTP → API → update) | bare Temporal update | ours ÷ bare | target |');
   console.log('|---|---|---|---|---|');
   console.log(`| throughput | ${product.throughput.toFixed(1)} changes/s | ${baseline.throughput.toFixed(1)} updates/s | ${(product.throughput / baseline.throughput).toFixed(2)} | ≥ 0.70 |`);

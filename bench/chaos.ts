@@ -6,7 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import fc from 'fast-check';
 import { newCaseBody } from '../test/case-body.js';
+import { requestFor, sendFuzzed } from '../test/fuzz-corpus.js';
+import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
 import { LIFECYCLE, type LifecycleRole as Role } from './lifecycle.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
@@ -21,16 +24,24 @@ const faults = (stack: BenchStack) => ({
   stack,
 });
 
-/** The fault plan, scaled to the run's length (`span` ms). */
-export function faultPlan(span: number): Fault[] {
+/**
+ * The fault plan, scaled to the run's length (`span` ms). On the cluster one of the two workers
+ * stays down for a tenth of the run, so the other must carry the load alone meanwhile.
+ */
+export function faultPlan(span: number, topology: BenchStack['topology'] = 'dev'): Fault[] {
   const at = (share: number) => Math.round(span * share);
+  const workerDown = topology === 'cluster' ? at(0.1) : 2_000;
   return [
-    { at: at(0.08), name: 'SIGKILL the worker, restart it 2 s later', run: (s) => s.restart('worker', 'kill', 2_000) },
+    {
+      at: at(0.08),
+      name: topology === 'cluster' ? `SIGKILL worker 1 of 2, restart it ${Math.round(workerDown / 1000)} s later` : 'SIGKILL the worker, restart it 2 s later',
+      run: (s) => s.restart('worker', 'kill', workerDown),
+    },
     { at: at(0.2), name: 'Home Office down', run: async (s) => void (await faults(s).put(s.systems.homeOffice, { down: true })) },
     { at: at(0.32), name: 'Home Office back', run: async (s) => void (await faults(s).put(s.systems.homeOffice, {})) },
     { at: at(0.36), name: 'SIGKILL the API mid-request, restart it', run: (s) => s.restart('api', 'kill', 500) },
     { at: at(0.45), name: 'HMCTS slow (1.5 s a call) and flaky (30% errors)', run: async (s) => void (await faults(s).put(s.systems.courts, { latencyMs: 1_500, errorRate: 0.3 })) },
-    { at: at(0.55), name: 'Temporal dev server stopped, restarted on its database 3 s later', run: (s) => s.restart('server', 'stop', 3_000) },
+    { at: at(0.55), name: 'Temporal server stopped, restarted on its database 3 s later', run: (s) => s.restart('server', 'stop', 3_000) },
     { at: at(0.7), name: 'HMCTS down', run: async (s) => void (await faults(s).put(s.systems.courts, { down: true })) },
     { at: at(0.82), name: 'HMCTS back, healthy', run: async (s) => void (await faults(s).put(s.systems.courts, {})) },
   ];
@@ -44,7 +55,15 @@ export interface Audit {
   outOfOrder: number;
   clientMistakesAnswered5xx: number;
   retriesAfter5xxOrDrop: number;
+  /**
+   * The API fuzz corpus, sent all through the run at a case of its own: answers 5xx other than 503
+   * (Temporal unreachable: only it can tell an unknown case) count as client mistakes answered 5xx
+   * above; `acceptedAsChange` and `targetChanged` must stay 0 and false.
+   */
+  fuzz: { sent: number; unavailable: number; acceptedAsChange: number; targetChanged: boolean };
   faults: string[];
+  /** Changes acknowledged to clients while each fault was being applied (the worker fault: while it was down). */
+  acceptedDuringFault: Record<string, number>;
   /** When the last fault was applied and when the load stopped (ms after it started). */
   lastFaultAt: number;
   loadEndedAt: number;
@@ -56,7 +75,10 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
   const tokens = { caseworker: await stack.token('caseworker'), tribunal: await stack.token('tribunal') };
   const acknowledged = new Map<string, number>(); // caseId → highest version the API confirmed
   let retries = 0;
-  let mistakes5xx = 0;
+  let acks = 0;
+  // Which client mistakes got a 5xx, so a failing run says what to look at.
+  const mistakes: string[] = [];
+  const mistake = (what: string) => mistakes.push(`client mistake answered 5xx: ${what}`);
   const started = Date.now();
   const deadline = started + durationMs;
 
@@ -92,6 +114,7 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
         const answer = await send(`/cases/${caseId}/events`, role, event, key);
         if (answer.status !== 200) throw new Error(`${caseId} ${String(event.type)}: ${answer.status} ${JSON.stringify(answer.body)}`);
         acknowledged.set(caseId, answer.body.version);
+        acks += 1;
         // Now and then the same request again, as a client that lost the answer would: one change.
         if ((i + w) % 3 === 0) {
           const again = await send(`/cases/${caseId}/events`, role, event, key);
@@ -101,7 +124,7 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
         if (i === 2 && w === 0) {
           try {
             const bad = await fetch(`${stack.apiUrl}/cases/${caseId}/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: 'soon' }) });
-            if (bad.status >= 500) mistakes5xx += 1;
+            if (bad.status >= 500) mistake(`a listing without its date → ${bad.status}`);
           } catch {
             // the API may be down this moment; not an answer
           }
@@ -109,6 +132,11 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
       }
     }
   });
+
+  // The fuzz corpus aims at a case of its own, which must come out of the run as it went in.
+  const fuzzTarget = (await send('/cases', 'caseworker', newCaseBody(), 'fuzz-target')).body as { caseId: string; version: number };
+  const fuzz = { sent: 0, unavailable: 0, acceptedAsChange: 0, targetChanged: false };
+  const signer = { auth: stack.config.auth, token: stack.token };
 
   // Meanwhile, bad input of every kind: each must get a 4xx, and the others must still be served.
   const abuse = (async () => {
@@ -135,16 +163,28 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
       try {
         const res = await bad[i % bad.length]!();
         await res.arrayBuffer();
-        if (res.status >= 500) mistakes5xx += 1;
+        if (res.status >= 500) mistake(`bad input #${i % bad.length} → ${res.status}`);
       } catch {
         // the API may be down this moment; not an answer
+      }
+      for (const r of fc.sample(requestFor(fuzzTarget.caseId), 4)) {
+        try {
+          const status = await sendFuzzed(stack.apiUrl, r, signer);
+          fuzz.sent += 1;
+          if (status === 503) fuzz.unavailable += 1;
+          else if (status >= 500) mistake(`fuzzed ${r.method} ${r.path} → ${status}`);
+          if (r.method === 'POST' && (status === 200 || status === 201)) fuzz.acceptedAsChange += 1;
+        } catch {
+          // the API may be down this moment; not an answer
+        }
       }
       await new Promise((r) => setTimeout(r, 250));
     }
     clearInterval(trickle);
     sockets.forEach((s) => s.destroy());
   })();
-  const plan = faultPlan(durationMs);
+  const plan = faultPlan(durationMs, stack.topology);
+  const acceptedDuringFault: Record<string, number> = {};
   const applied: string[] = [];
   let lastFaultAt = 0;
   let loadEndedAt = 0;
@@ -154,7 +194,9 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
       const wait = started + f.at - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       log(`[chaos] ${f.name}`);
+      const before = acks;
       await f.run(stack);
+      acceptedDuringFault[f.name] = acks - before;
       applied.push(f.name);
       lastFaultAt = Date.now() - started;
     }
@@ -164,11 +206,16 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
   await fetch(`${stack.systems.homeOffice}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
   await fetch(`${stack.systems.courts}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
   log(`[chaos] load done: ${ids.length} cases; waiting for the systems to catch up`);
-  return { ...(await audit(stack, ids, acknowledged, { retries, mistakes5xx, faults: applied })), lastFaultAt, loadEndedAt };
+  const audited = await audit(stack, ids, acknowledged, { retries, mistakes5xx: mistakes.length, faults: applied });
+  audited.problems.push(...mistakes);
+  const target = await stack.client.workflow.getHandle(caseWorkflowId(fuzzTarget.caseId)).query(caseStateQuery);
+  fuzz.targetChanged = target.version !== fuzzTarget.version;
+  if (fuzz.targetChanged) audited.problems.push(`the fuzz target ${fuzzTarget.caseId} went from version ${fuzzTarget.version} to ${target.version}`);
+  return { ...audited, fuzz, acceptedDuringFault, lastFaultAt, loadEndedAt };
 }
 
 /** The auditor: history against acknowledgements, and each system's store against the history. */
-async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt'>> {
+async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
   const token = await stack.token('auditor');
   const get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
@@ -182,7 +229,7 @@ async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string,
     result[kind] += 1;
     result.problems.push(problem);
   };
-  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt'> = { accepted: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: extra.mistakes5xx, retriesAfter5xxOrDrop: extra.retries, faults: extra.faults, problems: [] };
+  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'> = { accepted: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: extra.mistakes5xx, retriesAfter5xxOrDrop: extra.retries, faults: extra.faults, problems: [] };
   const caughtUpBy = Date.now() + 240_000;
   for (const caseId of ids) {
     // Wait until the case has nothing left to deliver (outages delay, never drop).
@@ -227,9 +274,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const result = await runChaos(stack, { durationMs: Number(values.minutes) * 60_000, cases: Number(values.cases), concurrency: Number(values.concurrency) });
     console.log(`\nFaults: ${result.faults.join('; ')}`);
     console.log(`Client retries after a 5xx or a dropped connection: ${result.retriesAfter5xxOrDrop}; client mistakes answered 5xx: ${result.clientMistakesAnswered5xx}`);
+    console.log(`Fuzz corpus: ${result.fuzz.sent} requests, ${result.fuzz.unavailable} answered 503 while Temporal was down, ${result.fuzz.acceptedAsChange} accepted as a change, target case ${result.fuzz.targetChanged ? 'CHANGED' : 'unchanged'}`);
     console.log(summary(result));
     for (const p of result.problems.slice(0, 20)) console.log(`  ${p}`);
-    failed = result.lost + result.duplicated + result.outOfOrder + result.clientMistakesAnswered5xx > 0;
+    failed = result.lost + result.duplicated + result.outOfOrder + result.clientMistakesAnswered5xx + result.fuzz.acceptedAsChange > 0 || result.fuzz.targetChanged;
   } finally {
     await stack.stop();
   }

@@ -5,28 +5,15 @@
  * "unchanged". Baseline in the same run: bare workflow starts of a trivial workflow at the same
  * concurrency, so "rows/s ÷ bare starts/s" shows what the product adds. Prints a table; writes JSON.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { caseIdFor } from '../activities/case-id.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
+import { bareStarts, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '5000,50000' }, baseline: { type: 'string', default: '3000' } } });
 const sizes = values.rows.split(',').map(Number);
 const CONCURRENCY = 32; // what the import activity uses
-
-async function bareStarts(stack: BenchStack, n: number): Promise<number> {
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) {
-      const i = next++;
-      await stack.client.workflow.start('bareWorkflow', { workflowId: `bare-start-${i}`, taskQueue: stack.baseline.taskQueue });
-    }
-  }));
-  return n / ((performance.now() - t0) / 1000);
-}
 
 /** Requests a supervisor's screen makes, timed, until stopped. */
 function probe(stack: BenchStack, token: string, caseId: string) {
@@ -53,28 +40,16 @@ function probe(stack: BenchStack, token: string, caseId: string) {
 }
 
 async function runImport(stack: BenchStack, token: string, sheet: Sheet, name: string) {
-  const t0 = performance.now();
-  const res = await fetch(`${stack.apiUrl}/imports?fileName=${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sheet.csv });
-  if (res.status !== 202) throw new Error(`upload: ${res.status} ${await res.text()}`);
-  const { location } = (await res.json()) as { location: string };
-  let validatedAt: number | undefined;
-  for (;;) {
-    const report = (await (await fetch(`${stack.apiUrl}${location}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
-    if (report.phase !== 'validating') validatedAt ??= performance.now();
-    if (report.phase === 'done') {
-      const seconds = (performance.now() - t0) / 1000;
-      if (report.rejected !== sheet.rejections.length || report.accepted !== sheet.accepted) throw new Error(`expected ${sheet.accepted} accepted / ${sheet.rejections.length} rejected, got ${report.accepted} / ${report.rejected}`);
-      return { seconds, validationSeconds: ((validatedAt ?? performance.now()) - t0) / 1000, rowsPerSecond: sheet.rows / seconds, report };
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const run = await importCsv(stack, token, sheet.csv, name);
+  if (run.report.rejected !== sheet.rejections.length || run.report.accepted !== sheet.accepted) throw new Error(`expected ${sheet.accepted} accepted / ${sheet.rejections.length} rejected, got ${run.report.accepted} / ${run.report.rejected}`);
+  return { ...run, rowsPerSecond: sheet.rows / run.seconds };
 }
 
 const stack = await startBenchStack();
 try {
   const token = await stack.token('supervisor');
   const n = Number(values.baseline);
-  const bare = await bareStarts(stack, n);
+  const bare = await bareStarts(stack, n, CONCURRENCY);
   console.error(`[bench] bare starts: ${bare.toFixed(0)}/s`);
   const rows: Array<Record<string, unknown>> = [];
   let offset = 0;
@@ -97,13 +72,10 @@ try {
       rows.push({ rows: size, what: 're-import (all unchanged)', seconds: again.seconds, rowsPerSecond: again.rowsPerSecond });
     }
   }
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Temporal dev server (SQLite)`;
-  const out = { at: new Date().toISOString(), machine, bareStartsPerSecond: bare, concurrency: CONCURRENCY, results: rows };
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/import-${out.at.replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  const out = { at: new Date().toISOString(), machine: machine(stack), bareStartsPerSecond: bare, concurrency: CONCURRENCY, results: rows };
+  const file = writeResults('import', out);
   const ms = (v: number) => `${v.toFixed(0)} ms`;
-  console.log(`\nImport benchmark — ${machine}\nBaseline: bare workflow starts ${bare.toFixed(0)}/s at concurrency ${CONCURRENCY}\n`);
+  console.log(`\nImport benchmark — ${out.machine}\nBaseline: bare workflow starts ${bare.toFixed(0)}/s at concurrency ${CONCURRENCY}\n`);
   console.log('| rows | run | time | rows/s | cases/s ÷ bare starts/s | API p50 idle → import | API p99 idle → import | API errors |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows as any[]) {

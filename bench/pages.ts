@@ -3,12 +3,11 @@
  * cases through the import (fastest honest way in), then times each page a supervisor opens,
  * and the API call underneath it as the baseline, so the ratio shows what rendering adds.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { caseIdFor } from '../activities/case-id.js';
 import { messySpreadsheet } from '../test/spreadsheet.js';
-import { percentiles, startBenchStack } from './stack.js';
+import { importCsv, machine, timed, writeResults } from './common.js';
+import { startBenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, samples: { type: 'string', default: '40' } } });
 const stack = await startBenchStack();
@@ -17,13 +16,7 @@ try {
   // About one generated row in nine is a deliberate defect: generate enough rows for the cases asked.
   const sheet = messySpreadsheet(Math.ceil(Number(values.cases) / 0.89), 500);
   const t0 = performance.now();
-  const started = await fetch(`${stack.apiUrl}/imports?fileName=seed.csv`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sheet.csv });
-  const { location } = (await started.json()) as { location: string };
-  for (;;) {
-    const r = (await (await fetch(`${stack.apiUrl}${location}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
-    if (r.phase === 'done') break;
-    await new Promise((res) => setTimeout(res, 2000));
-  }
+  await importCsv(stack, token, sheet.csv, 'seed.csv', 2000);
   console.error(`[bench] seeded ${sheet.accepted} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   // Let the back-dated escalations settle and visibility catch up before timing.
   await new Promise((res) => setTimeout(res, 60_000));
@@ -36,29 +29,20 @@ try {
     ['find by reference', `/app/cases?ref=${sheet.good[1]!.ref}`, `/cases?ref=${sheet.good[1]!.ref}`],
     ['case page', `/app/cases/${someCase}`, `/cases/${someCase}`],
   ];
-  const time = async (path: string, headers: Record<string, string>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < Number(values.samples); i++) {
-      const t = performance.now();
+  const time = (path: string, headers: Record<string, string>) =>
+    timed(Number(values.samples), async () => {
       const res = await fetch(`${stack.apiUrl}${path}`, { headers, redirect: 'manual' });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-      samples.push(performance.now() - t);
-    }
-    return percentiles(samples);
-  };
+    });
   const rows = [];
   for (const [name, page, api] of pairs) {
     const p = await time(page, { cookie });
     const a = await time(api, { authorization: `Bearer ${token}` });
     rows.push({ name, page: p, api: a, ratioP50: p.p50 / a.p50 });
   }
-  const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Temporal dev server (SQLite)`;
-  mkdirSync('bench/results', { recursive: true });
-  const at = new Date().toISOString();
-  const file = `bench/results/pages-${at.replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, `${JSON.stringify({ at, machine, cases: sheet.accepted, rows }, null, 2)}\n`);
-  console.log(`\nPages with ${sheet.accepted} cases — ${machine}\n`);
+  const file = writeResults('pages', { at: new Date().toISOString(), machine: machine(stack), cases: sheet.accepted, rows });
+  console.log(`\nPages with ${sheet.accepted} cases — ${machine(stack)}\n`);
   console.log('| page | page p50 / p95 | API call underneath p50 / p95 | page ÷ API (p50) |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.page.p50.toFixed(0)} / ${r.page.p95.toFixed(0)} ms | ${r.api.p50.toFixed(0)} / ${r.api.p95.toFixed(0)} ms | ${r.ratioP50.toFixed(2)} |`);

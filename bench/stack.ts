@@ -13,18 +13,23 @@ import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
-import { resolveTemporalCli } from '../scripts/temporal-cli.js';
-import { prepareNamespace, startDevServer, type DevServer } from '../scripts/temporal-server.js';
+import { startOwnTemporal } from '../scripts/own-temporal.js';
+import { prepareNamespace } from '../scripts/temporal-server.js';
 import { freePort } from '../test/ports.js';
 
 export interface BenchStack {
   apiUrl: string;
-  /** Kills (SIGKILL) or stops (SIGTERM) a part and starts it again: the chaos suite's hands. */
+  /** 'dev': the dev server, one worker, one API process. 'cluster' (TEMPORAL_TOPOLOGY=cluster): the Temporal server on PostgreSQL, two workers, two API processes. */
+  topology: 'dev' | 'cluster';
+  /** Kills (SIGKILL) or stops (SIGTERM) a part and starts it again: the chaos suite's hands. 'worker' is the first worker; on the cluster the others carry on meanwhile. */
   restart(part: 'worker' | 'api' | 'server', how: 'kill' | 'stop', downMs?: number): Promise<void>;
   config: Config;
   client: Client;
   systems: { homeOffice: string; courts: string; notifier: string };
   worker: Service;
+  workers: Service[];
+  /** API processes behind the one port (API_PROCESSES). */
+  apiProcesses: number;
   token(role: Role): Promise<string>;
   /** The bare baseline: a trivial workflow with one update handler, served in this process. */
   baseline: { taskQueue: string };
@@ -33,23 +38,19 @@ export interface BenchStack {
 
 const say = (line: string) => console.error(`[bench] ${line}`);
 
-export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /** Worker processes on the task queue; default 2 on the cluster topology, 1 on the dev server. */
+  workers?: number;
+}
+
+export async function startBenchStack(env: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'case-tracker-bench-'));
-  const cli = await resolveTemporalCli({ log: say });
-  if (!cli.ok) throw new Error(cli.error);
   const namespace = 'asylum-cases-bench';
-  let server: DevServer | undefined;
-  let address: string;
-  const serverPort = await freePort();
-  const cliPath = cli.value.kind === 'external' ? undefined : cli.value.path;
-  // The same database file and port every time, so a restarted server is the same server.
-  const startServer = () => startDevServer({ cli: cliPath!, dbFile: join(dir, 'temporal.sqlite'), port: serverPort, uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [namespace] });
-  if (cli.value.kind === 'external') address = cli.value.address;
-  else {
-    server = await startServer();
-    address = server.address;
-  }
+  // BENCH_DYNAMIC_CONFIG="key=value;key=value": run the dev server with other dynamic config, to profile a setting.
+  const temporal = await startOwnTemporal({ dir, namespace, tag: 'bench', freePort, log: say, ...(process.env.BENCH_DYNAMIC_CONFIG ? { dynamicConfig: process.env.BENCH_DYNAMIC_CONFIG.split(';') } : {}) });
+  const { address } = temporal;
+  const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
   const connection = await Connection.connect({ address });
   await prepareNamespace(connection, namespace, 1);
   const client = new Client({ connection, namespace });
@@ -66,6 +67,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     IMPORT_DIR: join(dir, 'imports'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
+    API_PROCESSES: topology === 'cluster' ? '2' : '1',
     RECONCILIATION_CRON: 'off',
     ...env,
   };
@@ -79,9 +81,11 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     services.push(s);
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, s);
   }
-  const spawnWorker = () => spawnService('worker', 'worker.ts', { env: shared, onLine: quiet('worker') });
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": profile the worker (written when it stops).
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  const spawnWorker = (n: number) => spawnService(`worker-${n}`, 'worker.ts', { env: shared, onLine: quiet(`worker-${n}`), ...(nodeArgs ? { nodeArgs } : {}) });
   const spawnApi = () => spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
-  let worker = spawnWorker();
+  const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? 2 : 1) }, (_, i) => spawnWorker(i + 1));
   let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
 
@@ -91,43 +95,44 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   const baselineQueue = 'bare-baseline';
   const bare = await Worker.create({ connection: nativeConnection, namespace, taskQueue: baselineQueue, workflowBundle: { code } });
   const bareRunning = bare.run();
-  say(`stack up: API http://127.0.0.1:${api}, Temporal ${address}`);
+  say(`stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`);
 
   return {
     apiUrl: `http://127.0.0.1:${api}`,
+    topology,
     config: config.config,
     client,
     systems: { homeOffice: shared.HOME_OFFICE_URL, courts: shared.HMCTS_URL, notifier: shared.NOTIFIER_URL },
     get worker() {
-      return worker;
+      return workers[0]!;
     },
+    workers,
+    apiProcesses: config.config.apiProcesses,
     async restart(part, how, downMs = 0) {
       const pause = () => new Promise((r) => setTimeout(r, downMs));
       if (part === 'worker') {
-        await (how === 'kill' ? worker.kill() : worker.stop(10_000));
+        await (how === 'kill' ? workers[0]!.kill() : workers[0]!.stop(10_000));
         await pause();
-        worker = spawnWorker();
+        workers[0] = spawnWorker(1);
       } else if (part === 'api') {
         await (how === 'kill' ? apiService.kill() : apiService.stop(10_000));
         await pause();
         apiService = spawnApi();
         await waitForHttp(`http://127.0.0.1:${api}/healthz`, 60_000, apiService);
-      } else if (server) {
-        if (how === 'kill') server.process.kill('SIGKILL');
-        await server.stop();
-        await pause();
-        server = await startServer();
+      } else {
+        await temporal.restart(how, downMs);
       }
     },
     token: (role) => signDevToken({ role, sub: `bench-${role}` }, config.config.auth),
     baseline: { taskQueue: baselineQueue },
     async stop() {
-      bare.shutdown();
-      await bareRunning;
+      // Guarded, so a stop after a failure reports that failure rather than one of its own.
+      if (bare.getState() === 'RUNNING') bare.shutdown();
+      await bareRunning.catch((err: unknown) => say(`the bare worker had stopped: ${String(err)}`));
       await nativeConnection.close();
-      for (const s of [apiService, worker, ...services.reverse()]) await s.stop(5_000);
+      for (const s of [apiService, ...workers, ...services.reverse()]) await s.stop(5_000);
       await connection.close();
-      await server?.stop();
+      await temporal.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -25,6 +25,20 @@ const schema = z
     TEMPORAL_UI_PORT: port.default(8233),
     TEMPORAL_DB: z.string().default('data/temporal.sqlite'),
     TEMPORAL_RETENTION_DAYS: z.coerce.number().int().positive().default(3650),
+    // Any Temporal deployment: mTLS (self-hosted or Cloud with certificates), or an API key (Cloud).
+    TEMPORAL_TLS_CERT: z.string().optional(),
+    TEMPORAL_TLS_KEY: z.string().optional(),
+    TEMPORAL_TLS_CA: z.string().optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+    TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+    // The cluster topology (`npm run start:cluster`): the Temporal server's own PostgreSQL and shards.
+    TEMPORAL_POSTGRES_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u), 'postgres://user[:password]@host:port/database (letters, digits and _ in the name)')
+      .default('postgres://postgres@127.0.0.1:5432/case_tracker_temporal'),
+    TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
+    API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
     JWKS_URL: z.url().optional(),
@@ -45,6 +59,10 @@ const schema = z
       .regex(/^\d+(,\d+)*$/, 'comma-separated whole weeks, e.g. 16,20,22')
       .default(DEFAULT_POLICY.tribunal.warningWeeks.join(','))
       .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
+    POLICY_WARNING_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day, HH:MM, e.g. 07:00')
+      .default(DEFAULT_POLICY.tribunal.warningTime!),
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
     HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),
     HOME_OFFICE_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS['home-office']),
@@ -57,6 +75,7 @@ const schema = z
     RECONCILIATION_TIMEZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'an IANA time zone, e.g. Europe/London').default('Europe/London'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
+  .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, { message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)', path: ['TEMPORAL_TLS_KEY'] })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
     message: 'In production set JWKS_URL or a JWT_SECRET of your own; the dev default is public.',
     path: ['JWT_SECRET'],
@@ -78,7 +97,18 @@ function toConfig(env: z.infer<typeof schema>) {
       uiPort: env.TEMPORAL_UI_PORT,
       dbFile: env.TEMPORAL_DB,
       retentionDays: env.TEMPORAL_RETENTION_DAYS,
+      /** Paths, read when connecting; TLS is on when any of them (or TEMPORAL_TLS=true, or an API key) is set. */
+      tls: {
+        enabled: env.TEMPORAL_TLS ? env.TEMPORAL_TLS === 'true' : Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY),
+        certPath: env.TEMPORAL_TLS_CERT,
+        keyPath: env.TEMPORAL_TLS_KEY,
+        caPath: env.TEMPORAL_TLS_CA,
+        serverName: env.TEMPORAL_TLS_SERVER_NAME,
+      },
+      apiKey: env.TEMPORAL_API_KEY,
+      cluster: { postgresUrl: env.TEMPORAL_POSTGRES_URL, historyShards: env.TEMPORAL_HISTORY_SHARDS },
     },
+    apiProcesses: env.API_PROCESSES,
     systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL, notifier: env.NOTIFIER_URL },
     webhookSecrets: { hmcts: env.HMCTS_WEBHOOK_SECRET, 'home-office': env.HOME_OFFICE_WEBHOOK_SECRET },
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
@@ -92,7 +122,7 @@ function toConfig(env: z.infer<typeof schema>) {
       onwardAppealWindowDays: env.POLICY_ONWARD_APPEAL_WINDOW_DAYS,
       respondentEvidenceDays: env.POLICY_RESPONDENT_EVIDENCE_DAYS,
       respondentReviewDays: env.POLICY_RESPONDENT_REVIEW_DAYS,
-      tribunal: { limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS, warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS, commencementDate: env.POLICY_COMMENCEMENT_DATE },
+      tribunal: { limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS, warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS, warningTime: env.POLICY_WARNING_TIME, commencementDate: env.POLICY_COMMENCEMENT_DATE },
     } satisfies Policy,
   };
 }

@@ -1,6 +1,7 @@
 /** One Temporal connection per process, made at start-up from configuration. */
+import { readFileSync } from 'node:fs';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './index.js';
 
@@ -24,11 +25,27 @@ function observing(observe: CallObserver): Interceptor {
   };
 }
 
+/**
+ * Address, TLS and API key for any Temporal deployment, from configuration: the dev server (plain),
+ * a self-hosted cluster with mTLS, or Temporal Cloud (mTLS certificates or an API key). The same
+ * options serve the client (API) and the worker's native connection.
+ */
+export function connectionOptions(config: Config, read: (path: string) => Buffer = readFileSync): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
+  const { tls: t, apiKey, address } = config.temporal;
+  if (!t.enabled) return { address };
+  const tls: TLSConfig = {
+    ...(t.serverName ? { serverNameOverride: t.serverName } : {}),
+    ...(t.caPath ? { serverRootCACertificate: read(t.caPath) } : {}),
+    ...(t.certPath && t.keyPath ? { clientCertPair: { crt: read(t.certPath), key: read(t.keyPath) } } : {}),
+  };
+  return { address, tls: Object.keys(tls).length > 0 ? tls : true, ...(apiKey ? { apiKey } : {}) };
+}
+
 export async function connectClient(config: Config, observe?: CallObserver): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address: config.temporal.address, ...(observe ? { interceptors: [observing(observe)] } : {}) });
+  const connection = await Connection.connect({ ...connectionOptions(config), ...(observe ? { interceptors: [observing(observe)] } : {}) });
   return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
 }
 
 export function connectWorker(config: Config): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.temporal.address });
+  return NativeConnection.connect(connectionOptions(config));
 }

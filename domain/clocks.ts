@@ -5,7 +5,7 @@
  * and applies what `dueClockEvents` returns.
  */
 import type { CaseState, Cohort } from './case.js';
-import { addDays, DAY_MS, type Policy } from './policy.js';
+import { addDays, DAY_MS, timeOfDayMs, type Policy } from './policy.js';
 
 export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
@@ -26,7 +26,7 @@ export interface Clock {
   exception?: { reason: string; at: string };
 }
 
-const instant = (date: string, plusDays: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + plusDays * DAY_MS).toISOString();
+const instant = (date: string, plusDays: number, plusMs = 0) => new Date(Date.parse(`${date}T00:00:00.000Z`) + plusDays * DAY_MS + plusMs).toISOString();
 
 /**
  * The 24-week cohort (Act ss. 49–50): in asylum support accommodation when the appeal starts, or a
@@ -46,7 +46,7 @@ export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
     name: 'tribunal-24-weeks',
     startedOn,
     deadline: instant(startedOn, days),
-    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => instant(startedOn, w * 7)),
+    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => instant(startedOn, w * 7, timeOfDayMs(policy.tribunal.warningTime))),
     level: 0,
     state: 'running',
   };

@@ -20,12 +20,14 @@ export interface Service {
 export interface SpawnOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Node's own flags, e.g. --cpu-prof to profile (NODE_OPTIONS refuses those). */
+  nodeArgs?: string[];
   /** Each output line, e.g. to print with a prefix or to keep for a failing test. */
   onLine?: (line: string) => void;
 }
 
 export function spawnService(name: string, script: string, options: SpawnOptions = {}): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

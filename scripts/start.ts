@@ -2,20 +2,26 @@
  * `npm start`: the whole thing on one machine. The Temporal dev server on a SQLite file under
  * data/ (or the server at TEMPORAL_ADDRESS), the worker and the API; prints where to click and a
  * dev token per role. Ctrl-C stops every child. Run it again: the cases are still there.
+ *
+ * `npm run start:cluster` (--cluster): the Temporal server on the local PostgreSQL instead of the
+ * dev server, and two workers and two API processes on one port, as a department would run it.
  */
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
+import { connectionOptions } from '../config/temporal.js';
 import { ROLES } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from './temporal-cli.js';
-import { prepareNamespace, startDevServer, type DevServer } from './temporal-server.js';
+import { portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from './temporal-cluster.js';
+import { prepareNamespace, startDevServer } from './temporal-server.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const config = configOrExit();
+const onCluster = process.argv.includes('--cluster');
 const services: Service[] = [];
-let devServer: DevServer | undefined;
+let temporalServer: { stop(): Promise<void>; uiUrl?: string } | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -24,7 +30,7 @@ async function stopAll(code: number): Promise<never> {
   say('stopping…');
   // The API first (finish requests in flight), then the worker, then the server under them.
   for (const s of [...services].reverse()) await s.stop(config.shutdownGraceMs);
-  await devServer?.stop();
+  await temporalServer?.stop();
   say('stopped; nothing left running.');
   process.exit(code);
 }
@@ -32,39 +38,56 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  const cli = await resolveTemporalCli({ log: say });
-  if (!cli.ok) {
-    console.error(cli.error);
-    process.exit(1);
-  }
-  say(cli.value.description);
   let address: string;
-  if (cli.value.kind === 'external') {
-    address = cli.value.address;
+  const dataDir = dirname(resolve(ROOT, config.temporal.dbFile));
+  if (onCluster && !process.env.TEMPORAL_ADDRESS) {
+    const binaries = await resolveServerBinaries(process.env, say);
+    if (!binaries.ok) throw new Error(binaries.error);
+    const server = await startClusterServer(binaries.value, { dir: resolve(dataDir, 'temporal-cluster'), postgres: postgresOf(config.temporal.cluster.postgresUrl), ports: portsFrom(config.temporal.devPort), historyShards: config.temporal.cluster.historyShards, log: say });
+    temporalServer = server;
+    address = server.address;
   } else {
-    const dbFile = resolve(ROOT, config.temporal.dbFile);
-    devServer = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(dirname(dbFile), 'temporal.log'), namespaces: [config.temporal.namespace] });
-    address = devServer.address;
-    say(`Temporal dev server on ${address}, state in ${dbFile}`);
+    const cli = await resolveTemporalCli({ log: say });
+    if (!cli.ok) {
+      console.error(cli.error);
+      process.exit(1);
+    }
+    say(cli.value.description);
+    if (cli.value.kind === 'external') {
+      address = cli.value.address;
+    } else {
+      const dbFile = resolve(ROOT, config.temporal.dbFile);
+      const server = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(dataDir, 'temporal.log'), namespaces: [config.temporal.namespace] });
+      temporalServer = server;
+      address = server.address;
+      say(`Temporal dev server on ${address}, state in ${dbFile}`);
+    }
   }
-  const connection = await Connection.connect({ address });
+  // The same TLS or API key as the worker and the API: a server at TEMPORAL_ADDRESS may require them.
+  const connection = await Connection.connect({ ...connectionOptions(config), address });
   await prepareNamespace(connection, config.temporal.namespace, config.temporal.retentionDays);
   await connection.close();
 
   const env = { TEMPORAL_ADDRESS: address, HMCTS_WEBHOOK_SECRET: config.webhookSecrets.hmcts, HOME_OFFICE_WEBHOOK_SECRET: config.webhookSecrets['home-office'] };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
-  const dataDir = dirname(resolve(ROOT, config.temporal.dbFile));
   const portOf = (url: string) => new URL(url).port;
   // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.
-  const children: Array<[string, string, string[]]> = [
+  // On the cluster: two workers on the one task queue (each with its own metrics port) and the API
+  // as two processes on one port.
+  const apiProcesses = onCluster ? Math.max(2, config.apiProcesses) : config.apiProcesses;
+  const metricsPort = Number(config.workerMetricsAddress.split(':').pop() || 0);
+  const workers: Array<[string, string, string[], NodeJS.ProcessEnv?]> = onCluster
+    ? [1, 2].map((n) => [`worker-${n}`, 'worker.ts', [], { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' }])
+    : [['worker', 'worker.ts', []]];
+  const children: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/home-office/events`]],
     ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/hmcts/events`]],
     ['notifier', 'systems/server.ts', ['notifier', '--port', portOf(config.systems.notifier), '--data', resolve(dataDir, 'notifier.jsonl')]],
-    ['worker', 'worker.ts', []],
-    ['api', 'api/server.ts', []],
+    ...workers,
+    ['api', 'api/server.ts', [], { API_PROCESSES: String(apiProcesses) }],
   ];
-  for (const [name, script, args] of children) {
-    const service = spawnService(name, script, { args, env, onLine: prefixed(name) });
+  for (const [name, script, args, own] of children) {
+    const service = spawnService(name, script, { args, env: { ...env, ...own }, onLine: prefixed(name) });
     services.push(service);
     void service.exited.then((code) => {
       if (!stopping) {
@@ -87,7 +110,8 @@ try {
       `  Home Office    ${config.systems.homeOffice}/admin/stats   (reference system; faults: PUT /admin/faults)`,
       `  HMCTS          ${config.systems.courts}/admin/stats`,
       `  Escalations    ${config.systems.notifier}/messages   (reference notifier)`,
-      `  Temporal UI    ${devServer?.uiUrl ? `${devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(the server at ${address} serves its own)`}`,
+      `  Temporal UI    ${temporalServer?.uiUrl ? `${temporalServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(none started: the server at ${address}; \`temporal workflow list --address ${address} -n ${config.temporal.namespace}\`)`}`,
+      ...(onCluster ? [`  Topology       Temporal server on PostgreSQL, workers ${workers.map((w) => w[0]).join(' + ')}, API × ${apiProcesses} on port ${config.port}`] : []),
       '',
       '  Dev tokens (12 h; another any time: npm run token -- --role supervisor --sub alice):',
       ...tokens,

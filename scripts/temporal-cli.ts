@@ -13,15 +13,13 @@
  * No Temporal server can come from a package registry here, and the SDK's test helper downloads
  * a binary at run time, so the project builds its own.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { goInstall, productCacheDir } from './go-build.js';
 
 /** The newest CLI release that `go install` accepts: later ones carry a `replace` directive. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
-const PRODUCT = 'asylum-case-tracker';
 
 export type CliSource = 'TEMPORAL_CLI' | 'PATH' | 'cache' | 'built';
 export type CliResolution =
@@ -37,12 +35,9 @@ export interface ResolveOptions {
   build?: boolean;
 }
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, PRODUCT, `temporal-cli-${TEMPORAL_CLI_VERSION}`);
-}
+export const cacheDir = (env: NodeJS.ProcessEnv = process.env): string => productCacheDir(`temporal-cli-${TEMPORAL_CLI_VERSION}`, env);
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
@@ -92,8 +87,8 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   }
   if (options.build === false) return fail(`would build the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${dir}`);
 
-  const built = await goInstall(go, dir, env, log);
-  return built.ok ? ok(binary(built.value, 'built')) : built;
+  const built = await goInstall({ go, packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], binaries: ['temporal'], dir, what: 'the Temporal CLI', env, log });
+  return built.ok ? ok(binary(built.value[0]!, 'built')) : built;
 }
 
 function binary(path: string, source: CliSource): CliResolution {
@@ -106,54 +101,6 @@ function binary(path: string, source: CliSource): CliResolution {
   return { kind: 'binary', path, source, description: `Temporal CLI ${how[source]}: ${path}` };
 }
 
-/**
- * Builds into a private GOBIN and renames into place, so a build that is killed half-way, or two
- * runs at once, never leave a truncated binary where the next run would trust it.
- */
-async function goInstall(go: string, dir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
-  const target = join(dir, 'temporal');
-  const staging = join(dir, `.build-${process.pid}`);
-  mkdirSync(staging, { recursive: true });
-  log(`building the Temporal dev server, first run only (go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}; a few minutes)…`);
-  const started = Date.now();
-  let downloads = 0;
-  const tail: string[] = [];
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-      env: { ...env, GOBIN: staging, CGO_ENABLED: env.CGO_ENABLED ?? '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const onLine = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        if (line.startsWith('go: downloading')) {
-          downloads += 1;
-          if (downloads % 25 === 1) log(`  … ${downloads} modules downloaded so far (${seconds(started)} s)`);
-        }
-      }
-    };
-    child.stdout.on('data', onLine);
-    child.stderr.on('data', onLine);
-    const timer = setInterval(() => log(`  … still compiling (${seconds(started)} s)`), 30_000);
-    child.on('error', () => resolve(-1));
-    child.on('close', (status) => {
-      clearInterval(timer);
-      resolve(status);
-    });
-  });
-  const produced = join(staging, 'temporal');
-  if (code !== 0 || !existsSync(produced)) {
-    rmSync(staging, { recursive: true, force: true });
-    return { ok: false, error: `Building the Temporal CLI failed (exit ${code}). Last lines from go:\n${tail.join('\n')}` };
-  }
-  renameSync(produced, target);
-  rmSync(staging, { recursive: true, force: true });
-  log(`built the Temporal CLI in ${seconds(started)} s (${downloads} modules downloaded): ${target}`);
-  return { ok: true, value: target };
-}
-
-const seconds = (since: number) => Math.round((Date.now() - since) / 1000);
 const ok = (value: CliResolution): CliResult => ({ ok: true, value });
 const fail = (error: string): CliResult => ({ ok: false, error });
 

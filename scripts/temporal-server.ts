@@ -25,6 +25,8 @@ export interface DevServerOptions {
   namespaces?: string[];
   /** SQLite pragmas; default WAL journaling (see DEV_SERVER_PRAGMAS). */
   sqlitePragmas?: string[];
+  /** Dynamic config values (`key=value`), e.g. for a benchmark's experiment; default DEV_SERVER_DYNAMIC_CONFIG. */
+  dynamicConfig?: string[];
 }
 
 /**
@@ -34,6 +36,15 @@ export interface DevServerOptions {
  * on power loss, which a case tracker must not.
  */
 export const DEV_SERVER_PRAGMAS = ['journal_mode=wal'];
+
+/**
+ * Eager activity dispatch: the server hands a newly scheduled activity straight back to the worker
+ * that completed the workflow task, instead of through the task queue. Measured (`npm run bench`,
+ * same machine, same hour): stage changes 21.3 → 28.9 a second, p50 361 → 268 ms, and a change's
+ * arrival at the Home Office p50 1.8 s → 0.34 s. Durability is unchanged: the activity is still
+ * recorded as scheduled and started in the history before it runs.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: string[] = ['system.enableActivityEagerExecution=true'];
 
 export interface DevServer {
   address: string;
@@ -49,27 +60,36 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const args = ['server', 'start-dev', '--db-filename', options.dbFile, '--ip', ip, '--port', String(options.port), '--log-level', 'warn'];
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
   for (const pragma of options.sqlitePragmas ?? DEV_SERVER_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  for (const value of options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = `${ip}:${options.port}`;
+  const running = await runServer(options.cli, args, { address, logFile: options.logFile, what: 'the Temporal dev server' });
+  return { ...running, address, uiUrl: options.headless ? undefined : `http://${ip}:${options.uiPort}` };
+}
+
+/**
+ * Spawns a Temporal server binary with its output to `logFile` and resolves once its frontend
+ * answers at `address`; a server that exits first is an error naming the log. Shared by the dev
+ * server and the cluster's server.
+ */
+export async function runServer(binary: string, args: string[], o: { address: string; logFile: string; what: string; stopGraceMs?: number }): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+  const log = createWriteStream(o.logFile, { flags: 'a' });
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const address = `${ip}:${options.port}`;
-  const ready = await Promise.race([waitForServer(address, 60_000), exited.then((code) => new Error(`the Temporal dev server exited with code ${code}; see ${options.logFile}`))]);
+  const ready = await Promise.race([waitForServer(o.address, 60_000), exited.then((code) => new Error(`${o.what} exited with code ${code}; see ${o.logFile}`))]);
   if (ready instanceof Error) {
     child.kill('SIGKILL');
     throw ready;
   }
   return {
-    address,
-    uiUrl: options.headless ? undefined : `http://${ip}:${options.uiPort}`,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), o.stopGraceMs ?? 10_000);
       await exited;
       clearTimeout(timer);
       log.end();

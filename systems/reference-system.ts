@@ -25,6 +25,8 @@ export interface StoredMessage {
   caseId: string;
   seq: number;
   type: string;
+  /** When the tracker recorded the change (its workflow time): receipt minus this is the sync lag. */
+  at: string;
   receivedAt: string;
   receipt: { receiptId: string; references?: Record<string, string> };
   stage: string;
@@ -149,6 +151,7 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
       caseId: message.caseId,
       seq: message.seq,
       type: message.type,
+      at: message.at,
       receivedAt: new Date().toISOString(),
       receipt: { receiptId: `${behaviour.name}-${randomUUID()}`, ...(references ? { references } : {}) },
       stage: message.after?.stage,

@@ -54,4 +54,14 @@ describe('the 24-week clock', () => {
     const later = startTribunalClock('2026-03-01', { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningWeeks: [18, 23] } });
     expect(later.warnings).toEqual(['2026-07-06T00:00:00.000Z', '2026-08-10T00:00:00.000Z']);
   });
+
+  it('raises its warnings at the policy\'s time of day and keeps the deadline at the end of the last day', () => {
+    const policy = { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningTime: '07:30' } };
+    const atHalfSeven = startTribunalClock('2026-03-01', policy);
+    expect(atHalfSeven.warnings).toEqual(['2026-06-22T07:30:00.000Z', '2026-07-20T07:30:00.000Z', '2026-08-03T07:30:00.000Z']);
+    expect(atHalfSeven.deadline).toBe(startTribunalClock('2026-03-01', DEFAULT_POLICY).deadline);
+    const state = withClock(newCaseState(), atHalfSeven);
+    expect(dueClockEvents(state, '2026-06-22T07:29:59.999Z')).toEqual([]);
+    expect(dueClockEvents(state, '2026-06-22T07:30:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1 }]);
+  });
 });

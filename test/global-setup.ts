@@ -2,6 +2,8 @@
  * One Temporal dev server for the whole run (the one the project builds), on free ports with a
  * throw-away database; the namespace prepared; the workflow code bundled once. Torn down even
  * when tests fail. TEMPORAL_ADDRESS set: use that server instead and start none.
+ * TEMPORAL_TOPOLOGY=cluster (`npm run test:cluster`): the Temporal server on PostgreSQL instead,
+ * with databases of this run's own, dropped at the end.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,8 @@ import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { resolveTemporalCli } from '../scripts/temporal-cli.js';
-import { prepareNamespace, startDevServer, type DevServer } from '../scripts/temporal-server.js';
+import { startOwnTemporal, type OwnTemporal } from '../scripts/own-temporal.js';
+import { prepareNamespace } from '../scripts/temporal-server.js';
 import { WORKFLOWS_PATH } from '../worker.js';
 import { freePort } from './ports.js';
 
@@ -27,22 +29,14 @@ const NAMESPACE = 'asylum-cases-test';
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'case-tracker-test-'));
-  let server: DevServer | undefined;
+  let temporal: OwnTemporal | undefined;
   const teardown = async () => {
-    await server?.stop();
+    await temporal?.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const cli = await resolveTemporalCli({ log: (line) => console.error(`[temporal] ${line}`) });
-    if (!cli.ok) throw new Error(cli.error);
-    console.error(`[temporal] ${cli.value.description}`);
-    let address: string;
-    if (cli.value.kind === 'external') {
-      address = cli.value.address;
-    } else {
-      server = await startDevServer({ cli: cli.value.path, dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [NAMESPACE] });
-      address = server.address;
-    }
+    temporal = await startOwnTemporal({ dir, namespace: NAMESPACE, tag: 'test', freePort, log: (line) => console.error(`[temporal] ${line}`) });
+    const { address } = temporal;
     const connection = await Connection.connect({ address });
     await prepareNamespace(connection, NAMESPACE, 30);
     await connection.close();

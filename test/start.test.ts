@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnService, type Service } from '../scripts/processes.js';
+import { dropDatabases, onClusterTopology, postgresOf, resolveServerBinaries } from '../scripts/temporal-cluster.js';
 import { newCaseBody } from './harness.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';
@@ -19,12 +20,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(env: Record<string, string>): Promise<{ service: Service; output: string[] }> {
+async function start(env: Record<string, string>, args: string[] = []): Promise<{ service: Service; output: string[] }> {
   const output: string[] = [];
   let ready: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
   const service = spawnService('start', 'scripts/start.ts', {
     env,
+    args,
     onLine: (line) => {
       output.push(line);
       if (line.includes('Ctrl-C stops everything')) ready();
@@ -63,20 +65,38 @@ const alive = (pid: number) => {
   }
 };
 
-describe('npm start', () => {
-  it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 240_000 }, async () => {
-    const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort, notifierPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    const env = { NOTIFIER_URL: `http://127.0.0.1:${notifierPort}`, WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+// `npm start` always; `npm run start:cluster` too when the suite runs on the cluster topology.
+const topologies = onClusterTopology() ? (['dev', 'cluster'] as const) : (['dev'] as const);
+const clusterDatabase = `case_tracker_start_${process.pid}`;
+afterAll(async () => {
+  if (!onClusterTopology()) return;
+  const binaries = await resolveServerBinaries();
+  if (binaries.ok) await dropDatabases(binaries.value, { ...postgresOf(process.env.TEMPORAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/x'), database: clusterDatabase });
+});
 
-    const first = await start(env);
+describe.each(topologies)('npm start (%s)', (topology) => {
+  it('starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts', { timeout: 300_000 }, async () => {
+    const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort, notifierPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const env: Record<string, string> = { NOTIFIER_URL: `http://127.0.0.1:${notifierPort}`, WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`, HMCTS_URL: `http://127.0.0.1:${hmctsPort}`, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_DB: join(dir, topology, 'temporal.sqlite'), TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' };
+    if (topology === 'cluster') env.TEMPORAL_POSTGRES_URL = `postgres://postgres@127.0.0.1:5432/${clusterDatabase}`;
+    const args = topology === 'cluster' ? ['--cluster'] : [];
+
+    const first = await start(env, args);
     const banner = first.output.join('\n');
     expect(banner).toContain(`http://localhost:${port}`);
-    expect(banner).toContain(`http://127.0.0.1:${uiPort}/namespaces/asylum-cases/workflows`);
     const token = /^\s+caseworker\s+(\S+)$/m.exec(banner)?.[1];
     expect(token).toBeTruthy();
 
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    if (topology === 'dev') {
+      expect(banner).toContain(`http://127.0.0.1:${uiPort}/namespaces/asylum-cases/workflows`);
+      expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    } else {
+      expect(banner).toMatch(/Temporal server v1\.29\.\d+ on 127\.0\.0\.1:\d+ \(PostgreSQL/);
+      expect(banner).toContain(`workers worker-1 + worker-2, API × 2 on port ${port}`);
+      // The second worker's SDK metrics, on the next port.
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort + 1}/metrics`)).text()).toContain('temporal_');
+    }
     // The worker's SDK metrics and the API's own.
     expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain('temporal_');
     expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('temporal_client_request_duration_seconds');
@@ -89,7 +109,8 @@ describe('npm start', () => {
     const { caseId } = (await created.json()) as { caseId: string };
 
     const children = descendants(first.service.process.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(6); // dev server, three reference systems, worker, API
+    // dev: dev server, three reference systems, worker, API; cluster: server, systems, two workers, API primary and two processes.
+    expect(children.length).toBeGreaterThanOrEqual(topology === 'dev' ? 6 : 9);
     // A change reaches the reference Home Office, a process of its own.
     // As a client should: a 503 (the worker still starting on a loaded machine) is retried with the same key.
     const screen = () => fetch(`http://127.0.0.1:${port}/cases/${caseId}/events`, {
@@ -108,9 +129,10 @@ describe('npm start', () => {
     if (survivors.length) console.error(execFileSync('ps', ['-o', 'pid,stat,cmd', '-p', survivors.join(',')], { encoding: 'utf8' }));
     expect(survivors).toEqual([]);
 
-    const second = await start(env);
+    const second = await start(env, args);
     const again = await fetch(`http://127.0.0.1:${port}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(again.status).toBe(200);
+    if (again.status !== 200) await new Promise((r) => setTimeout(r, 1_000)); // let the API's log line arrive
+    expect(again.status, `${await again.clone().text()}\n${second.output.filter((l) => l.startsWith('[api]') || l.startsWith('[worker')).join('\n')}`).toBe(200);
     expect(await again.json()).toMatchObject({ caseId, stage: 'claim', status: 'screened', sync: { homeOffice: { delivered: 1 } } });
     second.service.process.kill('SIGINT');
     expect(await second.service.exited).toBe(0);

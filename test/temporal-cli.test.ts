@@ -60,7 +60,7 @@ describe('resolveTemporalCli', () => {
     const lines: string[] = [];
     const built = await resolveTemporalCli({ env, log: (l) => lines.push(l) });
     expect(built).toMatchObject({ ok: true, value: { source: 'built', path: join(cacheDir(env), 'temporal') } });
-    expect(lines[0]).toContain('building the Temporal dev server, first run only');
+    expect(lines[0]).toContain('building the Temporal CLI, first run only');
     expect(lines.at(-1)).toMatch(/built the Temporal CLI in \d+ s \(1 modules downloaded\)/);
     const recorded = readFileSync(args, 'utf8');
     expect(recorded).toContain(`install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`);

@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import busboy from 'busboy';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import type { Policy } from '../../domain/index.js';
 import { uploadPath } from '../../activities/import.js';
 import { TEMPLATE } from '../../imports/format.js';

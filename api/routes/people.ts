@@ -3,7 +3,7 @@
  * (repeat appeals counted), times absconded and where each case stands.
  */
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { isGwf, isHomeOfficeRef, isUan, type CaseState } from '../../domain/index.js';
 import { caseIdFromWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';

@@ -4,7 +4,7 @@
  * runs, its progress query): no second store.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { DRIFT_KINDS, RECONCILED_SYSTEMS, type ReconciliationReport } from '../../domain/index.js';
 import { requestReconciliation } from '../../schedules/reconciliation.js';
 import { reconciliationProgressQuery, reconciliationScheduleId, RECONCILIATION_WORKFLOW_TYPE } from '../../workflows/messages.js';

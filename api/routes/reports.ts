@@ -1,6 +1,6 @@
 /** /reports: counts over Temporal visibility, no second store. */
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { STAGES, type Stage } from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';

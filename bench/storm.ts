@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:storm [-- --cases 10000 --lead-minutes 8]`: the timer storm. N appeals in the
+ * 24-week cohort, all lodged on the same day, so their 16-week warning falls in the same minute.
+ * The minute is placed a few minutes ahead with the policy's warning time of day
+ * (POLICY_WARNING_TIME) and appeals lodged 16 weeks and a day before it, brought in through the
+ * import. Lag = the escalation's recorded time (workflow time, carried to the notifier) minus the
+ * due minute, and the notifier's receipt minus the due minute. Baseline in the same run: N bare
+ * workflows sleeping until one minute, and how late their workflow time woke. Prints; writes JSON.
+ */
+import { parseArgs } from 'node:util';
+import pMap from 'p-map';
+import { homeOfficeRef } from '../domain/index.js';
+import { addDays } from '../domain/policy.js';
+import type { StoredMessage } from '../systems/reference-system.js';
+import { bareStarts, importCsv, machine, writeResults } from './common.js';
+import { percentiles, startBenchStack } from './stack.js';
+
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, 'lead-minutes': { type: 'string' }, concurrency: { type: 'string', default: '32' } } });
+const N = Number(values.cases);
+const CONCURRENCY = Number(values.concurrency);
+const MINUTE = 60_000;
+const say = (line: string) => console.error(`[storm] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE) * MINUTE;
+
+// Time to be ready before the storm: the stack (~1 min) and the import (~40 cases/s here), plus a margin.
+const leadMinutes = values['lead-minutes'] ? Number(values['lead-minutes']) : Math.ceil(2.5 + N / 40 / 60);
+const due = ceilMinute(Date.now() + leadMinutes * MINUTE);
+const dueIso = new Date(due).toISOString();
+const WARNING_WEEKS = 16;
+
+/** Appeals lodged the day before the clock starts, 16 weeks before the due day. */
+function stormSheet(n: number): string {
+  const startedOn = addDays(dueIso.slice(0, 10), -WARNING_WEEKS * 7);
+  const lodged = addDays(startedOn, -1);
+  const lines = ['ho_ref,name,date_of_birth,nationality,supported_accommodation,stage,claim_date,decision_date,appeal_lodged_date'];
+  for (let i = 0; i < n; i++) lines.push(`${homeOfficeRef('S', 1_000_000 + i)},Storm Appellant ${i},1990-01-01,ERI,yes,appeal,${addDays(lodged, -150)},${addDays(lodged, -7)},${lodged}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function escalations(notifierUrl: string): Promise<StoredMessage[]> {
+  const { messages } = (await (await fetch(`${notifierUrl}/messages`)).json()) as { messages: StoredMessage[] };
+  return messages.filter((m) => m.type === 'clock.escalated');
+}
+
+const stack = await startBenchStack({ POLICY_WARNING_TIME: dueIso.slice(11, 16), POLICY_COMMENCEMENT_DATE: '2000-01-01' });
+try {
+  say(`${N} warnings due at ${dueIso} (lead ${leadMinutes} min)`);
+  const token = await stack.token('supervisor');
+  const run = await importCsv(stack, token, stormSheet(N), 'storm.csv', 2000);
+  if (run.report.outcomes.created !== N) throw new Error(`import created ${run.report.outcomes.created} of ${N}: ${JSON.stringify(run.report.outcomes)}`);
+  const spare = (due - Date.now()) / 1000;
+  say(`imported ${N} cases in ${run.seconds.toFixed(0)} s; ${spare.toFixed(0)} s before the storm`);
+  if (spare < 10) throw new Error(`the import ended ${spare.toFixed(0)} s before the due minute: too close to measure a storm. Rerun with --lead-minutes ${leadMinutes + Math.ceil((10 - spare) / 60) + 1}`);
+  const early = await escalations(stack.systems.notifier);
+  if (early.length > 0) throw new Error(`${early.length} escalations before their due minute`);
+
+  // Ours: wait for every escalation to reach the notifier (or 20 minutes).
+  await sleep(due - Date.now());
+  let seen: StoredMessage[] = [];
+  for (const giveUp = Date.now() + 20 * MINUTE; Date.now() < giveUp; await sleep(2000)) {
+    seen = await escalations(stack.systems.notifier);
+    if (seen.length >= N) break;
+  }
+  const perCase = new Map<string, number>();
+  for (const m of seen) perCase.set(m.caseId, (perCase.get(m.caseId) ?? 0) + 1);
+  const duplicated = [...perCase.values()].filter((c) => c > 1).length;
+  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - due) / 1000));
+  const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - due) / 1000));
+  const searchable = await stack.client.workflow.count(`CaseEscalationLevel = 1 AND ExecutionStatus = 'Running'`);
+  say(`ours: ${seen.length} escalations, recorded lag p99 ${recorded.p99.toFixed(1)} s`);
+
+  // Bare: as many trivial workflows sleeping until one minute, started after ours settled.
+  const bareDue = ceilMinute(Date.now() + (N / 80) * 1000 + 30_000);
+  const startsPerSecond = await bareStarts(stack, N, CONCURRENCY, { type: 'bareTimer', idPrefix: 'bare-timer', args: () => [bareDue] });
+  const bareSpare = (bareDue - Date.now()) / 1000;
+  if (bareSpare < 5) throw new Error(`bare timers started ${bareSpare.toFixed(0)} s before their due minute: too close`);
+  await sleep(bareDue - Date.now());
+  const bareLags = await pMap(Array.from({ length: N }, (_, i) => i), (i) => stack.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>, { concurrency: CONCURRENCY });
+  const bare = percentiles(bareLags.map((ms) => ms / 1000));
+
+  const out = {
+    at: new Date().toISOString(),
+    machine: machine(stack),
+    cases: N,
+    dueAt: dueIso,
+    importSeconds: run.seconds,
+    escalations: { recorded: seen.length, duplicated, searchable, expected: N },
+    lagSeconds: { recorded, notifierReceipt: received, bare },
+    bareStartsPerSecond: startsPerSecond,
+  };
+  const file = writeResults('storm', out);
+  const s = (v: number) => `${v.toFixed(1)} s`;
+  console.log(`\nTimer storm — ${out.machine}\n${N} 16-week warnings due at ${dueIso}\n`);
+  console.log('| measure | ours (escalation recorded) | bare timer woke | ours ÷ bare | target |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, q] of [['lag p50', 'p50'], ['lag p99', 'p99'], ['lag max', 'max']] as const) {
+    console.log(`| ${name} | ${s(recorded[q])} | ${s(bare[q])} | ${(recorded[q] / bare[q]).toFixed(2)} | ${q === 'p99' ? '< 10 s' : ''} |`);
+  }
+  console.log(`| escalation at the notifier, p50 / p99 | ${s(received.p50)} / ${s(received.p99)} | – | – | |`);
+  console.log(`\nEscalations recorded ${seen.length} of ${N}, duplicated ${duplicated}, searchable at level 1: ${searchable.count}`);
+  console.log(`Written: ${file}`);
+  if (seen.length !== N || duplicated !== 0) process.exitCode = 1;
+} finally {
+  await stack.stop();
+}

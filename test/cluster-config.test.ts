@@ -1,0 +1,28 @@
+/**
+ * The cluster's server configuration as written from config/temporal-cluster.yaml, and the
+ * PostgreSQL URL it is read from. The cluster itself runs under `npm run test:cluster`.
+ */
+import { describe, expect, it } from 'vitest';
+import { portsFrom, postgresOf, serverConfig, visibilityDatabase } from '../scripts/temporal-cluster.js';
+
+describe('the cluster configuration', () => {
+  const postgres = postgresOf('postgres://temporal:s%40cret@db.internal:6543/case_tracker_temporal');
+
+  it('reads the PostgreSQL URL, and keeps visibility in a database of its own', () => {
+    expect(postgres).toEqual({ host: 'db.internal', port: 6543, user: 'temporal', password: 's@cret', database: 'case_tracker_temporal' });
+    expect(visibilityDatabase(postgres)).toBe('case_tracker_temporal_visibility');
+  });
+
+  it('fills every value of the template: shards, both stores on postgres12, each service on its port', () => {
+    const yaml = serverConfig({ dir: '/tmp/x', postgres, ports: portsFrom(7233), historyShards: 512 }, '/tmp/x/config/dynamic.yaml');
+    expect(yaml).not.toMatch(/\$\{\w+\}/);
+    expect(yaml).toContain('numHistoryShards: 512');
+    expect(yaml.match(/pluginName: postgres12/g)).toHaveLength(2);
+    expect(yaml).toContain('databaseName: "case_tracker_temporal_visibility"');
+    expect(yaml).toContain('connectAddr: "db.internal:6543"');
+    expect(yaml).toContain('rpc: { grpcPort: 7233, membershipPort: 6233');
+    expect(yaml).toContain('rpc: { grpcPort: 7234, membershipPort: 6234');
+    expect(yaml).toContain('rpcAddress: "127.0.0.1:7233"');
+    expect(yaml).toContain('filepath: "/tmp/x/config/dynamic.yaml"');
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../config/index.js';
+import { connectionOptions } from '../config/temporal.js';
+
+describe('configuration', () => {
+  it('takes the time of day warnings fall at, and refuses one that is not HH:MM naming the variable', () => {
+    const ok = loadConfig({ POLICY_WARNING_TIME: '07:00' });
+    expect(ok.ok && ok.config.policy.tribunal.warningTime).toBe('07:00');
+    const bad = loadConfig({ POLICY_WARNING_TIME: '7am' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/POLICY_WARNING_TIME: a UTC time of day, HH:MM/);
+    expect(loadConfig({ POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
+  });
+
+  const configOf = (env: Record<string, string>): Config => {
+    const r = loadConfig(env);
+    if (!r.ok) throw new Error(r.error);
+    return r.config;
+  };
+  const files = (path: string) => Buffer.from(`contents of ${path}`);
+
+  it('connects in plain text to a local server, with mTLS to a cluster, and with an API key to Temporal Cloud', () => {
+    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }), files)).toEqual({ address: '127.0.0.1:7233' });
+    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS_CERT: '/etc/t/client.pem', TEMPORAL_TLS_KEY: '/etc/t/client.key', TEMPORAL_TLS_CA: '/etc/t/ca.pem', TEMPORAL_TLS_SERVER_NAME: 'temporal' }), files)).toEqual({
+      address: 'temporal.internal:7233',
+      tls: { serverNameOverride: 'temporal', serverRootCACertificate: files('/etc/t/ca.pem'), clientCertPair: { crt: files('/etc/t/client.pem'), key: files('/etc/t/client.key') } },
+    });
+    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'cases.a1b2c', TEMPORAL_API_KEY: 'key-123' }), files)).toEqual({ address: 'eu-west-2.aws.api.temporal.io:7233', tls: true, apiKey: 'key-123' });
+  });
+
+  it('refuses a client certificate without its key, naming the variable', () => {
+    const r = loadConfig({ TEMPORAL_TLS_CERT: '/etc/t/client.pem' });
+    expect(!r.ok && r.error).toMatch(/TEMPORAL_TLS_KEY: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together/);
+  });
+});
