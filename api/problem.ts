@@ -3,7 +3,7 @@
  * Client mistakes never become 500s; internals never reach the wire.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { FieldError, Rejection } from '../domain/index.js';
 
@@ -76,8 +76,10 @@ export function temporalProblem(err: unknown): { problem: Problem; headers?: Rec
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return { problem: problem(503, 'temporal-timeout', 'The change was not confirmed in time; retry with the same Idempotency-Key.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
   }
-  if (err instanceof ServiceError) {
-    const code = (err.cause as { code?: number } | undefined)?.code;
+  // The client's own calls wrap a gRPC failure in ServiceError; raw workflowService calls (search)
+  // throw the gRPC error itself. Both mean the same to the caller.
+  if (err instanceof ServiceError || isGrpcServiceError(err)) {
+    const code = isGrpcServiceError(err) ? err.code : (err.cause as { code?: number } | undefined)?.code;
     if (code === 5) return { problem: problem(404, 'case-not-found', 'No case with that id.') };
     if (code === undefined || UNAVAILABLE_CODES.has(code)) {
       return { problem: problem(503, 'temporal-unavailable', 'The case store is unreachable; retry shortly.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };

@@ -235,6 +235,9 @@ describe('Temporal unreachable', () => {
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (const [method, path, body] of [
       ['GET', '/cases/AC-0000000000ZZ', undefined],
+      // Search calls the gRPC service directly, so its failures arrive unwrapped.
+      ['GET', '/cases?stage=claim', undefined],
+      ['GET', '/cases/AC-0000000000ZZ/timeline', undefined],
       ['POST', '/cases/AC-0000000000ZZ/events', JSON.stringify({ type: 'claim.screened' })],
       ['GET', '/readyz', undefined],
     ] as const) {
