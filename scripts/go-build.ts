@@ -21,8 +21,6 @@ export interface GoBuild {
   go: string;
   /** `module/path/cmd/x@version`, one per binary. */
   packages: string[];
-  /** The binaries `go install` produces (the last path element of each package). */
-  binaries: string[];
   dir: string;
   /** What is being built, for the progress lines. */
   what: string;
@@ -31,6 +29,8 @@ export interface GoBuild {
 }
 
 export async function goInstall(b: GoBuild): Promise<{ ok: true; value: string[] } | { ok: false; error: string }> {
+  // `go install` names each binary after the last path element of its package.
+  const binaries = b.packages.map((p) => p.split('@')[0]!.split('/').at(-1)!);
   const staging = join(b.dir, `.build-${process.pid}`);
   mkdirSync(staging, { recursive: true });
   b.log(`building ${b.what}, first run only (go install ${b.packages.join(' ')}; a few minutes)…`);
@@ -61,12 +61,12 @@ export async function goInstall(b: GoBuild): Promise<{ ok: true; value: string[]
       resolve(status);
     });
   });
-  const missing = b.binaries.filter((name) => !existsSync(join(staging, name)));
+  const missing = binaries.filter((name) => !existsSync(join(staging, name)));
   if (code !== 0 || missing.length > 0) {
     rmSync(staging, { recursive: true, force: true });
     return { ok: false, error: `Building ${b.what} failed (exit ${code}). Last lines from go:\n${tail.join('\n')}` };
   }
-  const targets = b.binaries.map((name) => {
+  const targets = binaries.map((name) => {
     renameSync(join(staging, name), join(b.dir, name));
     return join(b.dir, name);
   });

@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { resolveTemporalCli } from './temporal-cli.js';
-import { onClusterTopology, startThrowAwayCluster } from './temporal-cluster.js';
+import type { ChildProcess } from 'node:child_process';
+import { onClusterTopology, throwAwayCluster } from './temporal-cluster.js';
 import { startDevServer } from './temporal-server.js';
 
 export interface OwnTemporal {
@@ -33,23 +34,14 @@ export interface OwnTemporalOptions {
 }
 
 export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTemporal> {
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) {
     o.log(`TEMPORAL_ADDRESS=${external} (using that server, starting none)`);
     return { address: external, topology: 'external', restart: async () => {}, destroy: async () => {} };
   }
   if (onClusterTopology()) {
-    const cluster = await startThrowAwayCluster({ dir: join(o.dir, 'cluster'), tag: o.tag, freePort: o.freePort, log: o.log });
-    return {
-      address: cluster.address,
-      topology: 'cluster',
-      async restart(how, downMs = 0) {
-        if (how === 'kill') cluster.process.kill('SIGKILL');
-        await cluster.restart(downMs);
-      },
-      destroy: () => cluster.destroy(),
-    };
+    const cluster = await throwAwayCluster({ dir: join(o.dir, 'cluster'), tag: o.tag, freePort: o.freePort, log: o.log });
+    return restartable('cluster', cluster.start, cluster.drop);
   }
   const cli = await resolveTemporalCli({ log: o.log });
   if (!cli.ok) throw new Error(cli.error);
@@ -58,17 +50,24 @@ export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTempor
   const cliPath = cli.value.path;
   const port = await o.freePort();
   // The same database file and port every time, so a restarted server is the same server.
-  const start = () => startDevServer({ cli: cliPath, dbFile: join(o.dir, 'temporal.sqlite'), port, uiPort: 0, headless: true, logFile: join(o.dir, 'temporal.log'), namespaces: [o.namespace], ...(o.dynamicConfig ? { dynamicConfig: o.dynamicConfig } : {}) });
+  return restartable('dev', () => startDevServer({ cli: cliPath, dbFile: join(o.dir, 'temporal.sqlite'), port, uiPort: 0, headless: true, logFile: join(o.dir, 'temporal.log'), namespaces: [o.namespace], ...(o.dynamicConfig ? { dynamicConfig: o.dynamicConfig } : {}) }));
+}
+
+/** One way to restart either server: `start` again on the same data and ports, after a stop or a SIGKILL. */
+async function restartable(topology: OwnTemporal['topology'], start: () => Promise<{ address: string; process: ChildProcess; stop(): Promise<void> }>, afterStop: () => Promise<void> = async () => {}): Promise<OwnTemporal> {
   let server = await start();
   return {
     address: server.address,
-    topology: 'dev',
+    topology,
     async restart(how, downMs = 0) {
       if (how === 'kill') server.process.kill('SIGKILL');
       await server.stop();
-      await pause(downMs);
+      await new Promise((r) => setTimeout(r, downMs));
       server = await start();
     },
-    destroy: () => server.stop(),
+    async destroy() {
+      await server.stop();
+      await afterStop();
+    },
   };
 }

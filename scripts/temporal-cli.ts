@@ -87,7 +87,7 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   }
   if (options.build === false) return fail(`would build the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${dir}`);
 
-  const built = await goInstall({ go, packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], binaries: ['temporal'], dir, what: 'the Temporal CLI', env, log });
+  const built = await goInstall({ go, packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], dir, what: 'the Temporal CLI', env, log });
   return built.ok ? ok(binary(built.value[0]!, 'built')) : built;
 }
 

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/index.js';
 import { goInstall, productCacheDir } from './go-build.js';
 import { ROOT } from './processes.js';
 import { findOnPath, isExecutable } from './temporal-cli.js';
@@ -55,7 +56,7 @@ export async function resolveServerBinaries(env: NodeJS.ProcessEnv = process.env
   const go = findOnPath('go', env);
   if (!go) return { ok: false, error: `The cluster needs the Temporal server ${TEMPORAL_SERVER_VERSION}, built once with Go into ${dir}: install Go 1.25 or newer and run again.` };
   mkdirSync(dir, { recursive: true });
-  const built = await goInstall({ go, packages: [`${MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`], binaries: ['server', 'sql'], dir, what: `the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL schema tool`, env, log });
+  const built = await goInstall({ go, packages: [`${MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`], dir, what: `the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL schema tool`, env, log });
   return built.ok ? { ok: true, value: found } : built;
 }
 
@@ -152,41 +153,28 @@ export async function startClusterServer(binaries: Binaries, o: ClusterOptions):
 /** `TEMPORAL_TOPOLOGY=cluster`: tests and benchmarks run on a cluster server of their own instead of a dev server. */
 export const onClusterTopology = (env: NodeJS.ProcessEnv = process.env) => env.TEMPORAL_TOPOLOGY === 'cluster';
 
-export interface ThrowAwayCluster extends ClusterServer {
-  /** Stops the server and starts it again on the same databases and ports (a restart, not a new cluster). */
-  restart(downMs?: number): Promise<void>;
-  /** Stops the server and drops its databases. */
-  destroy(): Promise<void>;
+export interface ThrowAwayCluster {
+  /** Starts the server on the run's databases and ports; again after a stop, it is the same server. */
+  start(): Promise<ClusterServer>;
+  /** Drops the run's databases (after the server has stopped). */
+  drop(): Promise<void>;
 }
 
 /**
- * A cluster server for one test run or benchmark: databases of its own (dropped at the end), its
- * ports chosen free. `freePort` comes from the caller so scripts/ keeps no test helpers.
+ * A cluster for one test run or benchmark: databases of its own (dropped at the end), its ports
+ * chosen free. `freePort` comes from the caller so scripts/ keeps no test helpers.
  */
-export async function startThrowAwayCluster(o: { dir: string; tag: string; freePort: () => Promise<number>; log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<ThrowAwayCluster> {
+export async function throwAwayCluster(o: { dir: string; tag: string; freePort: () => Promise<number>; log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<ThrowAwayCluster> {
   const env = o.env ?? process.env;
+  // TEMPORAL_POSTGRES_URL and TEMPORAL_HISTORY_SHARDS with their defaults, as `npm run start:cluster` reads them.
+  const config = loadConfig(env);
+  if (!config.ok) throw new Error(config.error);
+  const { postgresUrl, historyShards } = config.config.temporal.cluster;
   const binaries = await resolveServerBinaries(env, o.log);
   if (!binaries.ok) throw new Error(binaries.error);
-  const base = postgresOf(env.TEMPORAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/case_tracker_temporal');
-  const postgres = { ...base, database: `case_tracker_${o.tag}_${process.pid}_${Date.now().toString(36)}` };
+  const postgres = { ...postgresOf(postgresUrl), database: `case_tracker_${o.tag}_${process.pid}_${Date.now().toString(36)}` };
   const ports = {} as ClusterPorts;
   for (const name of CLUSTER_PORT_NAMES) ports[name] = await o.freePort();
-  const options: ClusterOptions = { dir: o.dir, postgres, ports, historyShards: Number(env.TEMPORAL_HISTORY_SHARDS ?? 4), ...(o.log ? { log: o.log } : {}) };
-  let server = await startClusterServer(binaries.value, options);
-  return {
-    address: server.address,
-    get process() {
-      return server.process;
-    },
-    stop: () => server.stop(),
-    async restart(downMs = 0) {
-      await server.stop();
-      await new Promise((r) => setTimeout(r, downMs));
-      server = await startClusterServer(binaries.value, options);
-    },
-    async destroy() {
-      await server.stop();
-      await dropDatabases(binaries.value, postgres);
-    },
-  };
+  const options: ClusterOptions = { dir: o.dir, postgres, ports, historyShards, ...(o.log ? { log: o.log } : {}) };
+  return { start: () => startClusterServer(binaries.value, options), drop: () => dropDatabases(binaries.value, postgres) };
 }
