@@ -33,6 +33,8 @@ export function recordHtml(r: CaseRecord): string {
 <h2>Person</h2><table><tr><th>Name</th><td>${escape(c.person.name)}</td></tr><tr><th>Date of birth</th><td>${escape(c.person.dateOfBirth)}</td></tr><tr><th>Nationality</th><td>${escape(c.person.nationality)}</td></tr></table>
 <h2>Identifiers</h2><table>${ids}</table>
 <h2>Now</h2><table><tr><th>Stage</th><td>${escape(c.stage)}</td></tr><tr><th>Status</th><td>${escape(c.status)}</td></tr><tr><th>Claims</th><td>${c.counts.claims}</td></tr><tr><th>Appeals</th><td>${c.counts.appeals}</td></tr><tr><th>Times absconded</th><td>${c.counts.abscondings}</td></tr>${c.abscondingPeriods.map((p) => `<tr><th>Absconded</th><td>${escape(p.from)} to ${p.to ? escape(p.to) : 'now'}</td></tr>`).join('')}</table>
+<h2>Time limits</h2>
+<table><thead><tr><th>Limit</th><th>State</th><th>Runs from</th><th>Last day (closes when it ends, London time)</th></tr></thead><tbody>${c.clocks.map((k) => `<tr><td>${escape(k.name)}</td><td>${escape(k.state)}</td><td>${escape(k.startedAt)}</td><td>${escape(k.lastDay)}</td></tr>`).join('')}</tbody></table>
 <h2>Every change</h2>
 <table><thead><tr><th>#</th><th>When</th><th>Event</th><th>By</th><th>Change</th><th>Delivered to</th></tr></thead><tbody>${rows}</tbody></table>
 </body></html>`;

@@ -9,6 +9,7 @@ import {
   HMCTS_REF_PATTERN,
   HO_REF_PATTERN,
   isCalendarDate,
+  londonDate,
   isHmctsRef,
   SYSTEMS,
   DRIFT_KINDS,
@@ -24,7 +25,8 @@ import {
   type OpenCaseInput,
 } from '../domain/index.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in London: the tribunal's day, not UTC's (they differ from midnight to 01:00 in summer). */
+const today = () => londonDate(Date.now());
 const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
 const pastDate = date.refine((d) => d <= today(), 'cannot be in the future');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -118,7 +120,8 @@ export const caseViewSchema = z
       z.object({
         name: z.string(),
         startedAt: z.string(),
-        deadline: z.string(),
+        lastDay: z.string().openapi({ description: 'The last day on which the thing may still be done (a Europe/London date)', example: '2026-12-15' }),
+        deadline: z.string().openapi({ description: 'The instant the limit closes: the end of lastDay in Europe/London', example: '2026-12-16T00:00:00.000Z' }),
         state: z.enum(['running', 'stopped', 'breached', 'exception', 'expired']),
         level: z.number().int(),
         warnings: z.array(z.string()),

@@ -4,14 +4,14 @@
  * quoted here, so a filter can never change the query's shape.
  */
 import { z } from './zod.js';
-import { STAGES } from '../domain/index.js';
+import { deadlinesBefore, isCalendarDate, STAGES } from '../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/search-attributes.js';
 
 /** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
 export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
+const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
 
 export const searchQuery = z
   .strictObject({
@@ -40,7 +40,8 @@ export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>):
   if (q.cohort) clauses.push(`${SA.cohort.name} = ${quote(q.cohort)}`);
   if (q.assignee) clauses.push(`${SA.assignee.name} = ${quote(q.assignee)}`);
   if (q.escalation !== undefined) clauses.push(`${SA.escalation.name} >= ${q.escalation}`);
-  if (q.deadlineBefore) clauses.push(`${SA.deadline.name} < ${quote(`${q.deadlineBefore}T00:00:00Z`)}`);
+  // "Before" the day given: the last day is earlier than it (deadlines are stored as closing instants).
+  if (q.deadlineBefore) clauses.push(`${SA.deadline.name} < ${quote(deadlinesBefore(q.deadlineBefore))}`);
   if (q.ref) clauses.push(`${SA.refs.name} = ${quote(q.ref)}`);
   if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
   if (q.absconded) clauses.push(`${SA.absconded.name} = ${q.absconded}`);
@@ -62,7 +63,8 @@ export const searchResult = z
         appeals: z.number().int().optional(),
         syncFailed: z.boolean().optional(),
         absconded: z.boolean().optional(),
-        deadline: z.string().optional(),
+        lastDay: z.string().optional().openapi({ description: "The 24-week limit's last day (a Europe/London date)" }),
+        deadline: z.string().optional().openapi({ description: 'The instant the 24-week limit closes: the end of lastDay in Europe/London' }),
         escalation: z.number().int().optional(),
         openedAt: z.string().optional(),
       }),

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { homeOfficeRef } from '../domain/index.js';
-import { addDays } from '../domain/policy.js';
+import { addDays } from '../domain/days.js';
 import { visibilityQuery, type SearchQuery } from '../api/search.js';
 import { freePort } from '../test/ports.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';

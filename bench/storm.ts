@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
 import { homeOfficeRef } from '../domain/index.js';
-import { addDays } from '../domain/policy.js';
+import { addDays, londonDate } from '../domain/days.js';
 import type { StoredMessage } from '../systems/reference-system.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack } from './stack.js';
@@ -27,11 +27,13 @@ const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE) * MINUTE;
 const leadMinutes = values['lead-minutes'] ? Number(values['lead-minutes']) : Math.ceil(2.5 + N / 40 / 60);
 const due = ceilMinute(Date.now() + leadMinutes * MINUTE);
 const dueIso = new Date(due).toISOString();
+// The policy places warnings at a London time of day on a London date.
+const dueLondon = { date: londonDate(due), time: new Date(due).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
 const WARNING_WEEKS = 16;
 
 /** Appeals lodged the day before the clock starts, 16 weeks before the due day. */
 function stormSheet(n: number): string {
-  const startedOn = addDays(dueIso.slice(0, 10), -WARNING_WEEKS * 7);
+  const startedOn = addDays(dueLondon.date, -WARNING_WEEKS * 7);
   const lodged = addDays(startedOn, -1);
   const lines = ['ho_ref,name,date_of_birth,nationality,supported_accommodation,stage,claim_date,decision_date,appeal_lodged_date'];
   for (let i = 0; i < n; i++) lines.push(`${homeOfficeRef('S', 1_000_000 + i)},Storm Appellant ${i},1990-01-01,ERI,yes,appeal,${addDays(lodged, -150)},${addDays(lodged, -7)},${lodged}`);
@@ -43,7 +45,7 @@ async function escalations(notifierUrl: string): Promise<StoredMessage[]> {
   return messages.filter((m) => m.type === 'clock.escalated');
 }
 
-const stack = await startBenchStack({ POLICY_WARNING_TIME: dueIso.slice(11, 16), POLICY_COMMENCEMENT_DATE: '2000-01-01' });
+const stack = await startBenchStack({ POLICY_WARNING_TIME: dueLondon.time, POLICY_COMMENCEMENT_DATE: '2000-01-01' });
 try {
   say(`${N} warnings due at ${dueIso} (lead ${leadMinutes} min)`);
   const token = await stack.token('supervisor');

@@ -61,7 +61,7 @@ const schema = z
       .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
     POLICY_WARNING_TIME: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day, HH:MM, e.g. 07:00')
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a London time of day, HH:MM, e.g. 07:00')
       .default(DEFAULT_POLICY.tribunal.warningTime!),
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
     HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),

@@ -5,7 +5,8 @@
  * and applies what `dueClockEvents` returns.
  */
 import type { CaseState, Cohort } from './case.js';
-import { addDays, DAY_MS, timeOfDayMs, type Policy } from './policy.js';
+import { addDays, daysAfter, lastDayOf, londonTime } from './days.js';
+import type { Policy } from './policy.js';
 
 export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
@@ -14,7 +15,7 @@ export interface Clock {
   name: ClockName;
   /** The day the clock runs from (for the 24 weeks: the day after the appeal started). */
   startedOn: string;
-  /** The instant the limit is passed: the end of its last day. */
+  /** The instant the limit is passed: the end of its last day in London (`lastDayOf` reads the day back). */
   deadline: string;
   /** Escalation instants, ascending. */
   warnings: string[];
@@ -25,8 +26,6 @@ export interface Clock {
   breachedAt?: string;
   exception?: { reason: string; at: string };
 }
-
-const instant = (date: string, plusDays: number, plusMs = 0) => new Date(Date.parse(`${date}T00:00:00.000Z`) + plusDays * DAY_MS + plusMs).toISOString();
 
 /**
  * The 24-week cohort (Act ss. 49–50): in asylum support accommodation when the appeal starts, or a
@@ -41,19 +40,20 @@ export function inTwentyFourWeekCohort(cohort: Cohort, lodgedOn: string, policy:
 
 export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
   const startedOn = addDays(lodgedOn, 1);
-  const days = policy.tribunal.limitWeeks * 7;
+  // 24 weeks counting the day it runs from as the first: the last day is 168 days on, less one.
+  const { closes } = daysAfter(startedOn, policy.tribunal.limitWeeks * 7 - 1);
   return {
     name: 'tribunal-24-weeks',
     startedOn,
-    deadline: instant(startedOn, days),
-    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => instant(startedOn, w * 7, timeOfDayMs(policy.tribunal.warningTime))),
+    deadline: closes,
+    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)),
     level: 0,
     state: 'running',
   };
 }
 
 export function startDayClock(name: ClockName, on: string, days: number): Clock {
-  return { name, startedOn: on, deadline: instant(on, days + 1), warnings: [], level: 0, state: 'running' };
+  return { name, startedOn: on, deadline: daysAfter(on, days).closes, warnings: [], level: 0, state: 'running' };
 }
 
 /** Replaces the clock of that name (a repeat appeal starts a new 24 weeks), keeping the others. */
@@ -79,15 +79,17 @@ export const stopClock = (state: CaseState, name: ClockName, on: string) =>
 /** Warnings passed by `now` (a back-dated clock starts at its highest one at once). */
 const passed = (clock: Clock, now: string) => clock.warnings.filter((w) => w <= now).length;
 
-export type ClockEvent = { type: 'clock.escalated'; clock: ClockName; level: number } | { type: 'clock.breached'; clock: ClockName };
+/** Each carries the clock's last day, so the notice says the date people are told. */
+export type ClockEvent = { type: 'clock.escalated'; clock: ClockName; level: number; lastDay: string } | { type: 'clock.breached'; clock: ClockName; lastDay: string };
 
 /** What the running clocks owe at `now`: one escalation to the level reached, or the breach. */
 export function dueClockEvents(state: CaseState, now: string): ClockEvent[] {
   return state.clocks.flatMap((c): ClockEvent[] => {
     if (c.state !== 'running') return [];
-    if (c.deadline <= now) return [{ type: 'clock.breached', clock: c.name }];
+    const lastDay = lastDayOf(c.deadline);
+    if (c.deadline <= now) return [{ type: 'clock.breached', clock: c.name, lastDay }];
     const level = passed(c, now);
-    return level > c.level ? [{ type: 'clock.escalated', clock: c.name, level }] : [];
+    return level > c.level ? [{ type: 'clock.escalated', clock: c.name, level, lastDay }] : [];
   });
 }
 
@@ -97,5 +99,5 @@ export function nextClockDue(state: CaseState): string | null {
   return due[0] ?? null;
 }
 
-/** Whether a stopped clock stopped in time (the determination by the deadline's last day). */
-export const decidedInTime = (c: Clock) => c.state === 'stopped' && c.stoppedOn !== undefined && instant(c.stoppedOn, 1) <= c.deadline;
+/** Whether a stopped clock stopped in time (the determination on or before the deadline's last day). */
+export const decidedInTime = (c: Clock) => c.state === 'stopped' && c.stoppedOn !== undefined && c.stoppedOn <= lastDayOf(c.deadline);

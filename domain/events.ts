@@ -6,6 +6,7 @@
  */
 import { SYSTEMS, type CaseState, type System } from './case.js';
 import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
+import { londonDate } from './days.js';
 import { isHmctsRef } from './identifiers.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
 import type { Policy } from './policy.js';
@@ -39,8 +40,8 @@ export type CaseEvent =
   | { type: 'appeal.review-requested' }
   | { type: 'appeal.review-served' }
   | { type: 'clock.exception'; clock: ClockName; reason: string }
-  | { type: 'clock.escalated'; clock: ClockName; level: number }
-  | { type: 'clock.breached'; clock: ClockName }
+  | { type: 'clock.escalated'; clock: ClockName; level: number; lastDay?: string }
+  | { type: 'clock.breached'; clock: ClockName; lastDay?: string }
   | { type: 'appeal-window.expired' }
   | { type: 'onward-appeal-window.expired' }
   | { type: 'import.corrected'; from: ImportedFrom; fields: string[] };
@@ -88,7 +89,8 @@ const REFUSED_EXITS: readonly Position[] = ['exit:appeal-rights-exhausted', 'exi
 /** A person who has left the country cannot abscond or be removed again. */
 const GONE: readonly Position[] = ['exit:removed', 'exit:departed'];
 
-const day = (iso: string) => iso.slice(0, 10);
+/** The London date of a change: the day it happened, as the tribunal counts days. */
+const day = londonDate;
 const move = (state: CaseState, to: Position): CaseState => ({ ...state, ...splitPosition(to) });
 const exitTo = (state: CaseState, to: Position, ctx: EventContext): CaseState => ({ ...move(state, to), dates: { ...state.dates, exitedOn: day(ctx.at) } });
 

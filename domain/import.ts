@@ -5,6 +5,7 @@
  * exactly those a case taken through the tracker would have, back-dated. A row whose stage the
  * dates cannot reach is refused with the reason. Pure: the CSV edge hands in clean values.
  */
+import { londonDate } from './days.js';
 import { openCase, type CaseState, type Cohort, type Person } from './case.js';
 import { applyEvent, checkEvent, rejectionText, rolesFor, type CaseEvent, type FieldError } from './events.js';
 import type { Policy } from './policy.js';
@@ -101,7 +102,7 @@ const DATE_ORDER: Array<keyof ImportRecord> = ['claimDate', 'decisionDate', 'app
  * the field at fault.
  */
 export function importedState(r: ImportRecord, caseId: string, openedAt: string, policy: Policy): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
-  const today = openedAt.slice(0, 10);
+  const today = londonDate(openedAt);
   const errors: FieldError[] = [];
   for (const field of [...DATE_ORDER, 'abscondedFrom', 'abscondedTo'] as const) {
     const value = r[field] as string | undefined;

@@ -13,3 +13,4 @@ export * from './clocks.js';
 export * from './inbound.js';
 export * from './reconcile.js';
 export * from './import.js';
+export * from './days.js';

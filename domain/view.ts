@@ -1,6 +1,7 @@
 /** What a client sees of a case: its state plus what it may do next. Pure. */
 import type { CaseState } from './case.js';
 import { decidedInTime, type Clock } from './clocks.js';
+import { lastDayOf } from './days.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { nextTimer } from './timers.js';
 import { allowedEvents, type EventType } from './events.js';
@@ -53,6 +54,9 @@ export function caseView(state: CaseState, role?: Role): CaseView {
 export interface ClockView {
   name: string;
   startedAt: string;
+  /** The last day on which the thing may still be done: a London date, what people are told. */
+  lastDay: string;
+  /** The instant the limit closes: the end of `lastDay` in London. */
   deadline: string;
   state: Clock['state'] | 'expired';
   /** Escalation level reached (0 before the first warning). */
@@ -70,13 +74,14 @@ export function clockViews(state: CaseState): ClockView[] {
   const due = nextTimer(state, DEFAULT_POLICY); // a window's own length is kept on the case; the default only for older cases
   if (due) {
     const startedAt = (due.type === 'appeal-window.expired' ? state.dates.refusedOn : state.dates.determinedOn) ?? '';
-    windows.push({ name: due.type === 'appeal-window.expired' ? 'appeal-window' : 'onward-appeal-window', startedAt, deadline: due.at, state: 'running', level: 0, warnings: [] });
+    windows.push({ name: due.type === 'appeal-window.expired' ? 'appeal-window' : 'onward-appeal-window', startedAt, lastDay: due.lastDay, deadline: due.at, state: 'running', level: 0, warnings: [] });
   }
   return [
     ...windows,
     ...state.clocks.map((c) => ({
       name: c.name,
       startedAt: c.startedOn,
+      lastDay: lastDayOf(c.deadline),
       deadline: c.deadline,
       state: c.state,
       level: c.level,

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { testConfig, useStack } from './harness.js';
-import { daysAgo } from './dates.js';
+import { daysAgo, plusDays, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
 
@@ -50,10 +50,9 @@ describe('the 24-week clock over HTTP', () => {
       expect(found).toMatchObject({ escalation: level, cohort: expect.arrayContaining(['supported-accommodation', '24-week']) });
     }
     if (weeks === 23) {
-      // Its breach is a week away.
-      const daysLeft = (Date.parse(clock.deadline) - Date.now()) / 86_400_000;
-      expect(daysLeft).toBeGreaterThan(6);
-      expect(daysLeft).toBeLessThanOrEqual(8);
+      // Its breach is a week away: lodged 161 days ago, it runs from 160 days ago, and its 168th day is a week on.
+      expect(clock.lastDay).toBe(daysAgo(-7));
+      expect(clock.deadline).toBe(ukEndOfDay(daysAgo(-7)));
     }
   });
 
@@ -117,14 +116,62 @@ describe('the 24-week clock over HTTP', () => {
       const fresh = await tribunalClock(after);
       expect(fresh.warnings).toHaveLength(3);
       expect(fresh.level).toBe(0);
-      expect(Date.parse(fresh.warnings[0]) - Date.parse(`${fresh.startedAt}T00:00:00Z`)).toBe(18 * 7 * 86_400_000);
+      expect(fresh.warnings[0]).toBe(ukMidnight(plusDays(fresh.startedAt, 18 * 7)));
       // The running clock keeps week 16, even after a change through the new policy's API.
       await fetch(`${url}/cases/${before}/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: daysAgo(-30) }) });
       const old = await tribunalClock(before);
-      expect(Date.parse(old.warnings[0]) - Date.parse(`${old.startedAt}T00:00:00Z`)).toBe(16 * 7 * 86_400_000);
+      expect(old.warnings[0]).toBe(ukMidnight(plusDays(old.startedAt, 16 * 7)));
       expect(old.level).toBe(1);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('deadlines are last days in London', () => {
+  const window = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'caseworker' })).body;
+
+  it('an appeal window whose last day is today is open all day, and the appeal lodged on it is in time', async () => {
+    const caseId = await stack.openCase();
+    // 14 days after the refusal: today is the last day.
+    const refused = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused', decidedOn: daysAgo(14) } });
+    expect(refused.status).toBe(200);
+    const clock = refused.body.clocks.find((c: any) => c.name === 'appeal-window');
+    expect(clock).toMatchObject({ startedAt: daysAgo(14), lastDay: daysAgo(0), deadline: ukEndOfDay(daysAgo(0)), state: 'running' });
+    // Nothing expires it before the day has ended in London.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await window(caseId)).stage).toBe('decision');
+    const lodged = await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'appeal.lodged', lodgedOn: daysAgo(0) } });
+    expect(lodged.status).toBe(200);
+  });
+
+  it('an appeal window whose last day was yesterday has expired', async () => {
+    const caseId = await stack.openCase();
+    await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused', decidedOn: daysAgo(15) } });
+    const exited = await eventually(async () => {
+      const c = await window(caseId);
+      return c.stage === 'exit' ? c : undefined;
+    }, 20_000, 'window expiry');
+    expect(exited.status).toBe('appeal-rights-exhausted');
+  });
+
+  it('a 24-week clock on its last day is running; one a day older is breached', async () => {
+    const onLastDay = await appealLodged(daysAgo(168));
+    const dayAfter = await appealLodged(daysAgo(169));
+    await eventually(async () => ((await tribunalClock(dayAfter))?.state === 'breached' ? true : undefined), 20_000, 'breach');
+    const last = await eventually(async () => {
+      const c = await tribunalClock(onLastDay);
+      return c?.level === 3 ? c : undefined;
+    }, 20_000, 'level 3');
+    expect(last).toMatchObject({ state: 'running', lastDay: daysAgo(0), deadline: ukEndOfDay(daysAgo(0)) });
+    expect(await tribunalClock(dayAfter)).toMatchObject({ state: 'breached', lastDay: daysAgo(1), deadline: ukEndOfDay(daysAgo(1)) });
+    // Search shows the same last day and finds each by "last day before".
+    const found = await eventually(async () => {
+      const res = await stack.call('GET', `/cases?ref=${onLastDay}&deadlineBefore=${daysAgo(-1)}`, { role: 'supervisor' });
+      return res.body.cases.length === 1 ? res.body.cases[0] : undefined;
+    }, 15_000, 'search by last day');
+    expect(found).toMatchObject({ lastDay: daysAgo(0), deadline: ukEndOfDay(daysAgo(0)) });
+    expect((await stack.call('GET', `/cases?ref=${onLastDay}&deadlineBefore=${daysAgo(0)}`, { role: 'supervisor' })).body.cases).toEqual([]);
+    expect((await stack.call('GET', `/cases?deadlineBefore=2026-02-30`, { role: 'supervisor' })).status).toBe(400);
   });
 });

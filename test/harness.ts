@@ -39,8 +39,8 @@ export interface Stack {
   /**
    * fetch with a bearer token for `role` and JSON in and out. A change (POST …/events) behaves as
    * the contract asks of a client: it carries an Idempotency-Key and retries a 503 with the same
-   * key (a loaded two-core machine can take longer than the API's deadline); `retry503: false`
-   * shows the 503 instead.
+   * key (a loaded two-core machine can take longer than the API's deadline); a GET retries a 503
+   * too; `retry503: false` shows the 503 instead.
    */
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string>; retry503?: boolean }): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
@@ -140,6 +140,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (options.body !== undefined) headers['content-type'] ??= 'application/json';
       const isChange = method === 'POST' && path.endsWith('/events') && options.retry503 !== false;
       if (isChange) headers['idempotency-key'] ??= randomUUID();
+      // A read is safe to repeat: retried like a change, as the contract's Retry-After asks of a client.
+      const retries = isChange || (method === 'GET' && options.retry503 !== false);
       for (let attempt = 1; ; attempt++) {
         const res = await fetch(`${baseUrl}${path}`, {
           method,
@@ -147,7 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
         });
         const text = await res.text();
-        if (isChange && res.status === 503 && attempt < 5) continue;
+        if (retries && res.status === 503 && attempt < 5) continue;
         return { status: res.status, headers: res.headers, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined };
       }
     },

@@ -6,15 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { useStackInOwnNamespace } from './harness.js';
 import { eventually } from './systems.js';
+import { londonToday, plusDays } from './dates.js';
 
 const CASES = 240;
 const COMMENCEMENT = '2026-01-01';
 
 const stack = useStackInOwnNamespace('reports', { POLICY_COMMENCEMENT_DATE: COMMENCEMENT });
 
-const DAY = 86_400_000;
-const today = new Date().toISOString().slice(0, 10);
-const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+const today = londonToday();
 
 /** A small deterministic generator, so the population is the same on every run. */
 function lcg(seed: number) {
@@ -61,7 +60,8 @@ function expected(specs: Spec[]) {
   const byStage = { claim: 0, decision: 0, appeal: 0, tribunal: 0, exit: 0 };
   const t = { open: 0, dueWithin4Weeks: 0, breached: 0, exceptions: 0, decidedInTime: 0, decidedLate: 0 };
   let openEscalations = 0;
-  const in4Weeks = Date.now() + 28 * DAY;
+  // Due within 4 weeks: the last day is one of the next 28 days, today included.
+  const in4Weeks = plusDays(today, 28);
   for (const s of specs) {
     // A dismissal leaves 14 days to seek an onward appeal; after them the case exits (rights exhausted).
     const determinedOn = s.weeks !== null && s.determinedAfterDays !== null ? plusDays(lodgedOn(s.weeks), s.determinedAfterDays) : null;
@@ -70,20 +70,20 @@ function expected(specs: Spec[]) {
     const lodged = lodgedOn(s.weeks);
     if (!inCohort(s.cohort, lodged)) continue;
     const start = plusDays(lodged, 1);
-    const deadline = plusDays(start, 168); // the first day past the limit
-    const breached = today >= deadline;
+    const lastDay = plusDays(start, 167); // day 168, counting the first day as 1
+    const breached = today > lastDay;
     const escalated = today >= plusDays(start, 112);
     // An exception is open but no longer an escalation to act on: the tribunal has recorded why.
     if (s.exception) {
       t.exceptions += 1;
       t.open += 1;
     } else if (s.determinedAfterDays !== null) {
-      if (plusDays(lodged, s.determinedAfterDays) < deadline) t.decidedInTime += 1;
+      if (plusDays(lodged, s.determinedAfterDays) <= lastDay) t.decidedInTime += 1;
       else t.decidedLate += 1;
     } else {
       t.open += 1;
       if (breached) t.breached += 1;
-      else if (Date.parse(`${deadline}T00:00:00Z`) < in4Weeks) t.dueWithin4Weeks += 1;
+      else if (lastDay < in4Weeks) t.dueWithin4Weeks += 1;
       if (breached || escalated) openEscalations += 1;
     }
   }

@@ -8,7 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCaseBody, useStackInOwnNamespace } from './harness.js';
-import { daysAgo } from './dates.js';
+import { daysAgo, longDate, plusDays, summerTime, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';
 
 const stack = useStackInOwnNamespace('web');
@@ -143,5 +143,33 @@ describe('the web service', () => {
     expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ stage: 'tribunal', status: 'listed', dates: { hearingDate: daysAgo(-40) } });
     await checked(tribunal, 'case-tribunal');
     await tribunal.close();
+  });
+
+  it('a caseworker reads each limit by its last day, across a change of the clocks too', { timeout: 120_000 }, async () => {
+    // An appeal window: refused yesterday, 14 days, so the last day is 13 days from today.
+    const refused = await stack.openCase();
+    expect((await stack.call('POST', `/cases/${refused}/events`, { body: { type: 'decision.refused', decidedOn: daysAgo(1) } })).status).toBe(200);
+    // A 24-week clock whose 168 days span a change to or from summer time: lodged k days ago, for the
+    // first k that makes its first and last day fall on different sides of a change.
+    const k = Array.from({ length: 160 }, (_, i) => i + 1).find((i) => summerTime(Date.parse(ukMidnight(daysAgo(i - 1)))) !== summerTime(Date.parse(ukMidnight(plusDays(daysAgo(i), 168)))))!;
+    expect(k).toBeDefined();
+    const appeal = await seedAppeal(0, k);
+    const clockLastDay = plusDays(daysAgo(k), 168);
+
+    // The API says both: the last day and the instant it ends in London.
+    const window = (await stack.call('GET', `/cases/${refused}`)).body.clocks.find((c: any) => c.name === 'appeal-window');
+    expect(window).toMatchObject({ lastDay: daysAgo(-13), deadline: ukEndOfDay(daysAgo(-13)) });
+    const clock = (await stack.call('GET', `/cases/${appeal}`)).body.clocks.find((c: any) => c.name === 'tribunal-24-weeks');
+    expect(clock).toMatchObject({ lastDay: clockLastDay, deadline: ukEndOfDay(clockLastDay) });
+
+    const page = await signIn('Caseworker', 'cleo');
+    await page.goto(`${stack.baseUrl}/app/cases/${refused}`);
+    await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(daysAgo(-13))}`);
+    expect(await page.locator('#clocks').textContent()).toContain('13 days left');
+    await page.goto(`${stack.baseUrl}/app/cases/${appeal}`);
+    await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(clockLastDay)}`);
+    expect(await page.locator('#clocks').textContent()).toContain(`${168 - k} days left`);
+    await checked(page, 'case-last-days');
+    await page.close();
   });
 });

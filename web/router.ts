@@ -11,14 +11,13 @@ import express, { type Request, type Response, type Router } from 'express';
 import { decodeJwt } from 'jose';
 import nunjucks from 'nunjucks';
 import { signDevToken } from '../api/auth.js';
-import { EVENT_TYPES, isRole, ROLES, type EventType, type Role } from '../domain/index.js';
+import { addDays, daysBetween, EVENT_TYPES, isRole, londonDate, ROLES, type EventType, type Role } from '../domain/index.js';
 import { apiFor } from './api-client.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
 const GOVUK = createRequire(import.meta.url).resolve('govuk-frontend/package.json').replace(/package\.json$/, 'dist');
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
-const DAY = 86_400_000;
 
 export interface WebDeps {
   auth: { jwtSecret: string; issuer: string };
@@ -42,11 +41,22 @@ function principalOf(req: Request): Principal | undefined {
   }
 }
 
-const daysLeft = (deadline: string) => Math.ceil((Date.parse(deadline) - Date.now()) / DAY);
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A calendar date as GOV.UK writes it, "Tuesday 15 December 2026" (ICU versions differ on a comma after the weekday). */
+const longDate = (date: string) => (date ? LONG_DATE.formatToParts(new Date(`${date}T12:00:00Z`)).filter((p) => p.type !== 'literal').map((p) => p.value).join(' ') : '');
+/** Today in London, and a day counted from it: the dates people are told are London dates. */
+const today = (plus = 0) => addDays(londonDate(Date.now()), plus);
+/** Days from today to a limit's last day: 0 on the last day itself (it ends today), negative once it has passed. */
+const daysLeft = (lastDay: string) => daysBetween(today(), lastDay);
+const daysLeftText = (lastDay: string) => {
+  const n = daysLeft(lastDay);
+  return n === 0 ? 'ends today' : n > 0 ? `${n} day${n === 1 ? '' : 's'} left` : `ended ${-n} day${n === -1 ? '' : 's'} ago`;
+};
 export function webRouter(deps: WebDeps): Router {
   const env = nunjucks.configure([VIEWS, GOVUK], { autoescape: true, noCache: process.env.NODE_ENV !== 'production' });
   env.addFilter('humanise', humanise);
-  env.addFilter('daysLeft', daysLeft);
+  env.addFilter('daysLeft', daysLeftText);
+  env.addFilter('lastDay', longDate);
   env.addFilter('date', (iso: string) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : ''));
   env.addFilter('datetime', (iso: string) => (iso ? new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }) : ''));
 
@@ -95,7 +105,7 @@ export function webRouter(deps: WebDeps): Router {
     const [summary, unmatched, watch] = await Promise.all([api('GET', '/reports/summary'), api('GET', '/integrations/unmatched'), watchList(api)]);
     const backlog = Object.entries(summary.body.backlogByStage as Record<string, number>);
     const most = Math.max(1, ...backlog.map(([, n]) => n));
-    render(res, 'overview.njk', { summary: summary.body, backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })), unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0, watch, in4Weeks: new Date(Date.now() + 28 * DAY).toISOString().slice(0, 10) });
+    render(res, 'overview.njk', { summary: summary.body, backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })), unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0, watch, in4Weeks: today(28) });
   });
 
   router.get('/app/cases', signedIn(), async (req, res) => {
@@ -179,12 +189,11 @@ function caseContext(view: any, timeline: any, who: Principal) {
  * the same with ten cases or a hundred thousand.
  */
 async function watchList(api: ReturnType<typeof apiFor>) {
-  const day = (d: number) => new Date(Date.now() + d * DAY).toISOString().slice(0, 10);
-  const bands = await Promise.all(['clock=breached', `clock=running&deadlineBefore=${day(8)}`, `clock=running&deadlineBefore=${day(29)}`].map((q) => api('GET', `/cases?${q}&pageSize=100`)));
+  const bands = await Promise.all(['clock=breached', `clock=running&deadlineBefore=${today(7)}`, `clock=running&deadlineBefore=${today(28)}`].map((q) => api('GET', `/cases?${q}&pageSize=100`)));
   const byId = new Map<string, any>();
   for (const band of bands) for (const c of band.body?.cases ?? []) byId.set(c.caseId, c);
   return [...byId.values()]
     .sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)))
     .slice(0, 50)
-    .map((c) => ({ ...c, daysLeft: c.deadline ? daysLeft(c.deadline) : null }));
+    .map((c) => ({ ...c, daysLeft: c.lastDay ? daysLeft(c.lastDay) : null }));
 }

@@ -1,7 +1,7 @@
 /** /reports: counts over Temporal visibility, no second store. */
 import type { Client } from '@temporalio/client';
 import { z } from '../zod.js';
-import { STAGES, type Stage } from '../../domain/index.js';
+import { addDays, deadlinesBefore, londonDate, STAGES, type Stage } from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { route, type Route } from '../route.js';
@@ -42,7 +42,8 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
       responses: { 200: { description: 'The summary now', content: { 'application/json': { schema: summarySchema } } } },
       async handler(_input, _req, res) {
         const now = new Date();
-        const in4Weeks = new Date(now.getTime() + 28 * 86_400_000).toISOString();
+        // Due within 4 weeks: the last day is one of the next 28 London days, today included.
+        const in4Weeks = deadlinesBefore(addDays(londonDate(now.getTime()), 28));
         const clock = (status: string) => `${SA.clock.name} = '${status}'`;
         const [byStage, openCases, syncFailures, absconders, repeatAppeals, openEscalations, running, due, breached, openExceptions, decidedExceptions, inTime, late] = await Promise.all([
           Promise.all(STAGES.map(async (stage) => [stage, await count(`${SA.stage.name} = '${stage}'`)] as const)),

@@ -1,6 +1,7 @@
 /** Runs a case search against Temporal visibility, one page at a time. */
 import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import { lastDayOf } from '../../domain/index.js';
 import { caseIdFromWorkflowId } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, validationProblem } from '../problem.js';
@@ -29,7 +30,7 @@ export async function runSearch(client: Client, tokens: PageTokenSealer, { pageS
         appeals: sa.get(SA.appeals),
         syncFailed: sa.get(SA.syncFailed),
         absconded: sa.get(SA.absconded),
-        deadline: deadline?.toISOString(),
+        ...(deadline ? { lastDay: lastDayOf(deadline.toISOString()), deadline: deadline.toISOString() } : {}),
         escalation: sa.get(SA.escalation),
         openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : undefined,
       },

@@ -1,6 +1,6 @@
 /** The clock rules one by one, as pure functions: cohort, start, warnings, breach, stop. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, dueClockEvents, inTwentyFourWeekCohort, nextClockDue, startTribunalClock, stopClock, decidedInTime, withClock, type Cohort } from '../domain/index.js';
+import { DEFAULT_POLICY, dueClockEvents, inTwentyFourWeekCohort, nextClockDue, startTribunalClock, stopClock, decidedInTime, lastDayOf, withClock, type Cohort } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
 
 const cohort = (c: Partial<Cohort>): Cohort => ({ supportedAccommodation: false, foreignNationalOffender: false, detained: false, ...c });
@@ -28,18 +28,23 @@ describe('the 24-week clock', () => {
 
   it('runs from the day after the appeal starts, warns at weeks 16, 20, 22 and ends after 24 weeks', () => {
     expect(clock.startedOn).toBe('2026-03-02');
-    // 2026-03-02 + 112, 140, 154 and 168 days.
-    expect(clock.warnings).toEqual(['2026-06-22T00:00:00.000Z', '2026-07-20T00:00:00.000Z', '2026-08-03T00:00:00.000Z']);
-    expect(clock.deadline).toBe('2026-08-17T00:00:00.000Z');
+    // 2026-03-02 + 112, 140 and 154 days, at London midnight (summer time: 23:00 UTC the day before);
+    // the last day is day 168 counting 2 March as the first, 16 August, and the limit closes when it ends.
+    expect(clock.warnings).toEqual(['2026-06-21T23:00:00.000Z', '2026-07-19T23:00:00.000Z', '2026-08-02T23:00:00.000Z']);
+    expect(clock.deadline).toBe('2026-08-16T23:00:00.000Z');
+    expect(lastDayOf(clock.deadline)).toBe('2026-08-16');
   });
 
   it('owes one escalation to the highest level passed, then the breach', () => {
     const state = withClock(newCaseState(), clock);
-    expect(dueClockEvents(state, '2026-06-21T23:59:59.000Z')).toEqual([]);
-    expect(dueClockEvents(state, '2026-06-22T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1 }]);
-    expect(dueClockEvents(state, '2026-08-10T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3 }]);
-    expect(dueClockEvents(state, '2026-08-17T00:00:00.000Z')).toEqual([{ type: 'clock.breached', clock: 'tribunal-24-weeks' }]);
-    expect(nextClockDue(state)).toBe('2026-06-22T00:00:00.000Z');
+    const lastDay = '2026-08-16';
+    expect(dueClockEvents(state, '2026-06-21T22:59:59.999Z')).toEqual([]);
+    expect(dueClockEvents(state, '2026-06-21T23:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay }]);
+    expect(dueClockEvents(state, '2026-08-10T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
+    // Not before the last day has ended in London (23:59:59 BST on 16 August is still the last day).
+    expect(dueClockEvents(state, '2026-08-16T22:59:59.999Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
+    expect(dueClockEvents(state, '2026-08-16T23:00:00.000Z')).toEqual([{ type: 'clock.breached', clock: 'tribunal-24-weeks', lastDay }]);
+    expect(nextClockDue(state)).toBe('2026-06-21T23:00:00.000Z');
   });
 
   it('is decided in time on the last day of the 24 weeks, late the day after', () => {
@@ -52,16 +57,17 @@ describe('the 24-week clock', () => {
 
   it('takes its warning points from the policy it starts under', () => {
     const later = startTribunalClock('2026-03-01', { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningWeeks: [18, 23] } });
-    expect(later.warnings).toEqual(['2026-07-06T00:00:00.000Z', '2026-08-10T00:00:00.000Z']);
+    expect(later.warnings).toEqual(['2026-07-05T23:00:00.000Z', '2026-08-09T23:00:00.000Z']);
   });
 
   it('raises its warnings at the policy\'s time of day and keeps the deadline at the end of the last day', () => {
     const policy = { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningTime: '07:30' } };
     const atHalfSeven = startTribunalClock('2026-03-01', policy);
-    expect(atHalfSeven.warnings).toEqual(['2026-06-22T07:30:00.000Z', '2026-07-20T07:30:00.000Z', '2026-08-03T07:30:00.000Z']);
+    // 07:30 in London is 06:30 UTC in summer.
+    expect(atHalfSeven.warnings).toEqual(['2026-06-22T06:30:00.000Z', '2026-07-20T06:30:00.000Z', '2026-08-03T06:30:00.000Z']);
     expect(atHalfSeven.deadline).toBe(startTribunalClock('2026-03-01', DEFAULT_POLICY).deadline);
     const state = withClock(newCaseState(), atHalfSeven);
-    expect(dueClockEvents(state, '2026-06-22T07:29:59.999Z')).toEqual([]);
-    expect(dueClockEvents(state, '2026-06-22T07:30:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1 }]);
+    expect(dueClockEvents(state, '2026-06-22T06:29:59.999Z')).toEqual([]);
+    expect(dueClockEvents(state, '2026-06-22T06:30:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' }]);
   });
 });

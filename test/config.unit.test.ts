@@ -8,7 +8,7 @@ describe('configuration', () => {
     expect(ok.ok && ok.config.policy.tribunal.warningTime).toBe('07:00');
     const bad = loadConfig({ POLICY_WARNING_TIME: '7am' });
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.error).toMatch(/POLICY_WARNING_TIME: a UTC time of day, HH:MM/);
+    expect(!bad.ok && bad.error).toMatch(/POLICY_WARNING_TIME: a London time of day, HH:MM/);
     expect(loadConfig({ POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 

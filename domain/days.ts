@@ -1,0 +1,76 @@
+/**
+ * Days as the tribunal counts them. The First-tier Tribunal sits in England and Wales, so a day is
+ * a Europe/London calendar date, and a time limit ends when its last day ends in London (23:00 UTC
+ * in summer, midnight UTC in winter). Every deadline the tracker shows or sleeps on comes from here.
+ *
+ * Pure and deterministic: London's offset is read from the ECMAScript Intl time-zone data (part of
+ * the language, available inside the workflow sandbox). The UK's rules have been the same since
+ * 1996, so a replay on a newer Node reads the same offsets.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** London's wall clock at an instant, as if it were UTC (milliseconds). */
+function londonWallClock(ms: number): number {
+  const p = Object.fromEntries(LONDON.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+}
+
+/** London's offset from UTC at an instant: 0 in winter, one hour in summer. */
+const offsetAt = (ms: number) => londonWallClock(Math.floor(ms / 1000) * 1000) - Math.floor(ms / 1000) * 1000;
+
+/** The London calendar date of an instant (ISO date-time or milliseconds), YYYY-MM-DD. */
+export function londonDate(instant: string | number): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  return new Date(londonWallClock(ms)).toISOString().slice(0, 10);
+}
+
+/** A calendar date plus `days` (negative for earlier). */
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** Whole days from one calendar date to another (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+/** The instant London's clocks read `hhmm` on `date` (a time that does not exist in spring is read an hour on). */
+export function londonTime(date: string, hhmm = '00:00'): string {
+  const asUtc = Date.parse(`${date}T${hhmm}:00.000Z`);
+  // Changes happen at 01:00 UTC, so one correction settles it.
+  const guess = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(guess)).toISOString();
+}
+
+/** The instant a London day ends: the midnight that starts the next one. */
+export const endOfLondonDay = (date: string) => londonTime(addDays(date, 1));
+
+/** A time limit: the last day on which the thing may still be done, and the instant it closes. */
+export interface DayLimit {
+  lastDay: string;
+  closes: string;
+}
+
+/** The limit on a day counted from a date: it closes when that day ends in London. */
+export const limitOn = (lastDay: string): DayLimit => ({ lastDay, closes: endOfLondonDay(lastDay) });
+
+/** A limit of N days after the day it runs from: its last day is the Nth day after it. */
+export const daysAfter = (from: string, days: number): DayLimit => limitOn(addDays(from, days));
+
+/**
+ * The last day of a stored deadline instant. Deadlines are London midnights; clocks recorded before
+ * deadlines were London dates kept the UTC midnight instead, at most an hour later. Two hours back
+ * lands inside the last day for both, so a running case never shows its old deadline a day late.
+ */
+export const lastDayOf = (deadline: string) => londonDate(Date.parse(deadline) - 2 * 60 * 60 * 1000);
+
+/** The bound on deadline instants whose last day is before `date` (the exact inverse of `lastDayOf`). */
+export const deadlinesBefore = (date: string) => new Date(Date.parse(londonTime(date)) + 2 * 60 * 60 * 1000).toISOString();
