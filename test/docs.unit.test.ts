@@ -1,10 +1,11 @@
 /**
- * The README stays a five-minute read, and every link in it and in docs/ leads somewhere inside the
- * repository.
+ * The README stays a five-minute read, every link in it and in docs/ leads somewhere inside the
+ * repository, and the docs' generated sections match the domain table they are made from.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSection, SECTIONS, type SectionName } from '../scripts/docs-events.js';
 
 const root = resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -80,6 +81,13 @@ describe('docs', () => {
 
   it.each(markdown)('%s: mentions nothing in ../shared', (file) => {
     expect(read(file)).not.toContain('../shared');
+  });
+
+  it.each(Object.keys(SECTIONS) as SectionName[])('the %s section is what `npm run docs` makes from the domain table', (name) => {
+    const { file, generate } = SECTIONS[name];
+    const section = readSection(read(file), name);
+    expect(section, `${file} has <!-- ${name}:start --> and <!-- ${name}:end -->`).not.toBeNull();
+    expect(section, `${file} is out of date with domain/events.ts: run npm run docs`).toBe(generate());
   });
 
   it('finds links, and the ones that leave', () => {
