@@ -1,6 +1,6 @@
 /**
  * All configuration, from environment variables with safe local defaults, parsed in one place.
- * `.env.example` lists the same variables; the README's table explains them.
+ * `.env.example` lists the same variables; docs/configuration.md's table explains them.
  */
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';

@@ -2,7 +2,7 @@
  * The import format: spreadsheet columns, the names people give them, and how a messy cell
  * becomes a clean value. Tolerant where spreadsheets are messy (header names and order, spaces,
  * case, several date formats, yes/no/Y/1), strict where it matters (identifiers, real dates,
- * known stages). The README's column table is this file in prose.
+ * known stages). The column table in docs/imports.md is this file in prose.
  */
 import { format as formatDate, isValid, parse as parseDate } from 'date-fns';
 import { isGwf, isHmctsRef, isHomeOfficeRef, isUan, POSITIONS, type FieldError, type ImportRecord, type Position } from '../domain/index.js';
@@ -171,5 +171,5 @@ export function columnOf(field: string): string {
   return found ? found[0] : field;
 }
 
-/** The header line and one example row, for the README and `npm run import -- --template`. */
+/** The header line and one example row, for `GET /imports/template.csv` and `npm run import -- --template`. */
 export const TEMPLATE = `${Object.keys(COLUMNS).join(',')}\n${Object.values(COLUMNS).map((c) => (c.example.includes(',') ? `"${c.example}"` : c.example)).join(',')}\n`;

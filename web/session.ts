@@ -1,7 +1,7 @@
 /**
  * Sign-in for the pages: the signed token the API takes, kept in an HttpOnly, SameSite=Strict
  * cookie. Locally the sign-in page issues a dev token for the role chosen; in production this is
- * the seam where the department's single sign-on hands over its token (see the README).
+ * the seam where the department's single sign-on hands over its token (see docs/pages.md).
  * SameSite=Strict plus an Origin check on every form post keeps other sites from posting as you.
  */
 import type { NextFunction, Request, Response } from 'express';
