@@ -38,6 +38,10 @@ const schema = z
       .refine((u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u), 'postgres://user[:password]@host:port/database (letters, digits and _ in the name)')
       .default('postgres://postgres@127.0.0.1:5432/case_tracker_temporal'),
     TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
+    // Every process (API or worker) sends at most this many visibility calls a second; all of them
+    // together must stay under the namespace's visibility limit (docs/operations.md). 50: four
+    // processes (start:cluster's two API processes and two workers) fill the cluster's 200 exactly.
+    TEMPORAL_VISIBILITY_RPS: z.coerce.number().positive().max(10_000).default(50),
     API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
@@ -107,6 +111,8 @@ function toConfig(env: z.infer<typeof schema>) {
       },
       apiKey: env.TEMPORAL_API_KEY,
       cluster: { postgresUrl: env.TEMPORAL_POSTGRES_URL, historyShards: env.TEMPORAL_HISTORY_SHARDS },
+      /** Visibility calls a second this process may send (and at once, after a quiet second). */
+      visibilityPerSecond: env.TEMPORAL_VISIBILITY_RPS,
     },
     apiProcesses: env.API_PROCESSES,
     systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL, notifier: env.NOTIFIER_URL },

@@ -1,9 +1,10 @@
 /** One Temporal connection per process, made at start-up from configuration. */
 import { readFileSync } from 'node:fs';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './index.js';
+import { rateBudget, visibilityBudget } from './visibility-budget.js';
 
 /** Reports every gRPC call's method, status code and duration (for the API's metrics). */
 export type CallObserver = (method: string, code: number, seconds: number) => void;
@@ -41,8 +42,14 @@ export function connectionOptions(config: Config, read: (path: string) => Buffer
   return { address, tls: Object.keys(tls).length > 0 ? tls : true, ...(apiKey ? { apiKey } : {}) };
 }
 
+/**
+ * With an observer (the API) a failed call is answered at once (503, or 429 for a rate limit, with
+ * Retry-After: the caller retries); without one (the worker's activities) the SDK's own retries
+ * stay, as Temporal sets them by default. Both pace their visibility calls to the process's budget.
+ */
 export async function connectClient(config: Config, observe?: CallObserver): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ ...connectionOptions(config), ...(observe ? { interceptors: [observing(observe)] } : {}) });
+  const first = observe ? observing(observe) : makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
+  const connection = await Connection.connect({ ...connectionOptions(config), interceptors: [first, visibilityBudget(rateBudget(config.temporal.visibilityPerSecond))] });
   return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
 }
 

@@ -7,13 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../api/app.js';
 import { signDevToken } from '../api/auth.js';
+import { createMetrics } from '../api/metrics.js';
 import { loadConfig, type Config } from '../config/index.js';
+import { connectClient } from '../config/temporal.js';
 import type { Role } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
@@ -65,6 +67,8 @@ export interface StackOptions {
   workerProcess?: boolean;
   /** A namespace of its own, created for this stack, named from this prefix. */
   namespacePrefix?: string;
+  /** The API's logger; silent unless a test reads what the API logs. */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -107,10 +111,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
     }
   }
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The client as api/server.ts makes it (its metrics, its visibility budget, no SDK retries), so
+  // the tests meet Temporal's refusals as the API does in production.
+  const metrics = createMetrics();
+  const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: pino({ level: 'silent' }), policy: config.policy, webhookSecrets: config.webhookSecrets, imports: config.imports, ...config.api });
+  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: options.logger ?? pino({ level: 'silent' }), metrics, policy: config.policy, webhookSecrets: config.webhookSecrets, imports: config.imports, ...config.api });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
