@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { startOwnTemporal } from '../scripts/own-temporal.js';
+import { CLUSTER_PROCESSES } from '../scripts/temporal-cluster.js';
 import { prepareNamespace } from '../scripts/temporal-server.js';
 import { freePort } from '../test/ports.js';
 
@@ -67,7 +68,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
     IMPORT_DIR: join(dir, 'imports'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
-    API_PROCESSES: topology === 'cluster' ? '2' : '1',
+    API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),
     RECONCILIATION_CRON: 'off',
     ...env,
   };
@@ -85,7 +86,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
   const spawnWorker = (n: number) => spawnService(`worker-${n}`, 'worker.ts', { env: shared, onLine: quiet(`worker-${n}`), ...(nodeArgs ? { nodeArgs } : {}) });
   const spawnApi = () => spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
-  const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? 2 : 1) }, (_, i) => spawnWorker(i + 1));
+  const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) }, (_, i) => spawnWorker(i + 1));
   let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
 

@@ -14,7 +14,7 @@ import { connectionOptions } from '../config/temporal.js';
 import { ROLES } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from './temporal-cli.js';
-import { portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from './temporal-cluster.js';
+import { CLUSTER_PROCESSES, portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from './temporal-cluster.js';
 import { prepareNamespace, startDevServer } from './temporal-server.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -74,10 +74,10 @@ try {
   // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.
   // On the cluster: two workers on the one task queue (each with its own metrics port) and the API
   // as two processes on one port.
-  const apiProcesses = onCluster ? Math.max(2, config.apiProcesses) : config.apiProcesses;
+  const apiProcesses = onCluster ? Math.max(CLUSTER_PROCESSES.apiProcesses, config.apiProcesses) : config.apiProcesses;
   const metricsPort = Number(config.workerMetricsAddress.split(':').pop() || 0);
   const workers: Array<[string, string, string[], NodeJS.ProcessEnv?]> = onCluster
-    ? [1, 2].map((n) => [`worker-${n}`, 'worker.ts', [], { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' }])
+    ? Array.from({ length: CLUSTER_PROCESSES.workers }, (_, i) => i + 1).map((n) => [`worker-${n}`, 'worker.ts', [], { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' }])
     : [['worker', 'worker.ts', []]];
   const children: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/home-office/events`]],

@@ -150,6 +150,13 @@ export async function startClusterServer(binaries: Binaries, o: ClusterOptions):
   return { address, ...running };
 }
 
+/**
+ * What runs against the cluster in `npm run start:cluster` and the cluster benchmarks: the
+ * visibility limit in config/temporal-cluster-dynamic.yaml is sized so that these processes at
+ * TEMPORAL_VISIBILITY_RPS each stay under it.
+ */
+export const CLUSTER_PROCESSES = { workers: 2, apiProcesses: 2 } as const;
+
 /** `TEMPORAL_TOPOLOGY=cluster`: tests and benchmarks run on a cluster server of their own instead of a dev server. */
 export const onClusterTopology = (env: NodeJS.ProcessEnv = process.env) => env.TEMPORAL_TOPOLOGY === 'cluster';
 
