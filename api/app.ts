@@ -97,6 +97,6 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   app.use(router);
 
   app.use((req, res) => sendProblem(res, problem(404, 'no-route', `No route for ${req.method} ${req.path}.`)));
-  app.use(errorHandler((err) => deps.logger.error({ err }, 'unhandled error')));
+  app.use(errorHandler(deps.logger));
   return Object.assign(app, { routes });
 }

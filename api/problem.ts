@@ -3,7 +3,9 @@
  * Client mistakes never become 500s; internals never reach the wire.
  */
 import type { ErrorRequestHandler, Response } from 'express';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { FieldError, Rejection } from '../domain/index.js';
 
@@ -24,6 +26,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  429: 'Too many requests',
   503: 'Service unavailable',
   500: 'Internal error',
 };
@@ -50,13 +53,23 @@ export const validationProblem = (errors: FieldError[]) =>
   problem(400, 'validation', `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`, { errors });
 
 const RETRY_AFTER_SECONDS = '5';
+/** A rate limit is a token bucket refilled every second: the next second may well have room. */
+const RATE_LIMITED_RETRY_AFTER_SECONDS = '1';
 /**
  * Temporal failing to answer, not the client asking wrongly: a retry later can succeed. CANCELLED,
  * UNKNOWN, FAILED_PRECONDITION, ABORTED and INTERNAL come from a server restarting or a worker not
  * yet polling (a read right after the whole stack restarts); INVALID_ARGUMENT, permission and
- * UNIMPLEMENTED stay 500: those are our bug or our configuration.
+ * UNIMPLEMENTED stay 500: those are our bug or our configuration. RESOURCE_EXHAUSTED is apart: the
+ * store is there and said "not now" (a rate limit, the server's or this process's own budget).
  */
-const UNAVAILABLE_CODES = new Set([1, 2, 4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 9, 10, 13, 14 /* UNAVAILABLE */]);
+const UNAVAILABLE_CODES = new Set([1, 2, 4 /* DEADLINE_EXCEEDED */, 9, 10, 13, 14 /* UNAVAILABLE */]);
+
+/** The gRPC status behind what the Temporal client threw: raw workflowService calls (search) throw it, the client's own calls wrap it in a ServiceError. */
+export function grpcStatusOf(err: unknown): { code: number; name: string; details: string } | undefined {
+  const raw = isGrpcServiceError(err) ? err : err instanceof ServiceError ? (err.cause as { code?: number; details?: string } | undefined) : undefined;
+  if (typeof raw?.code !== 'number') return undefined;
+  return { code: raw.code, name: grpcStatus[raw.code] ?? String(raw.code), details: raw.details ?? '' };
+}
 
 /** Maps what the Temporal client throws onto the contract; undefined when it is not Temporal's. */
 export function temporalProblem(err: unknown): { problem: Problem; headers?: Record<string, string> } | undefined {
@@ -76,11 +89,12 @@ export function temporalProblem(err: unknown): { problem: Problem; headers?: Rec
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return { problem: problem(503, 'temporal-timeout', 'The change was not confirmed in time; retry with the same Idempotency-Key.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
   }
-  // The client's own calls wrap a gRPC failure in ServiceError; raw workflowService calls (search)
-  // throw the gRPC error itself. Both mean the same to the caller.
   if (err instanceof ServiceError || isGrpcServiceError(err)) {
-    const code = isGrpcServiceError(err) ? err.code : (err.cause as { code?: number } | undefined)?.code;
-    if (code === 5) return { problem: problem(404, 'case-not-found', 'No case with that id.') };
+    const code = grpcStatusOf(err)?.code;
+    if (code === grpcStatus.NOT_FOUND) return { problem: problem(404, 'case-not-found', 'No case with that id.') };
+    if (code === grpcStatus.RESOURCE_EXHAUSTED) {
+      return { problem: problem(429, 'temporal-rate-limited', 'The case store is answering as many searches and counts as it allows; retry after the time given.'), headers: { 'Retry-After': RATE_LIMITED_RETRY_AFTER_SECONDS } };
+    }
     if (code === undefined || UNAVAILABLE_CODES.has(code)) {
       return { problem: problem(503, 'temporal-unavailable', 'The case store is unreachable; retry shortly.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
     }
@@ -89,8 +103,8 @@ export function temporalProblem(err: unknown): { problem: Problem; headers?: Rec
 }
 
 /** The last middleware: everything thrown ends here as problem+json. */
-export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
     if (err instanceof HttpProblem) return sendProblem(res, err.problem, err.headers);
     // body-parser's own errors carry a status and a type.
     const status = (err as { status?: number }).status;
@@ -98,9 +112,19 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
     if (bodyType === 'entity.too.large') return sendProblem(res, problem(413, 'body-too-large', 'The request body is larger than allowed.'));
     if (bodyType === 'entity.parse.failed') return sendProblem(res, validationProblem([{ field: 'body', message: 'is not valid JSON' }]));
     if (status && status >= 400 && status < 500) return sendProblem(res, problem(status, 'bad-request', (err as Error).message));
+    // pino-http's logger for the request carries its id.
+    const log = (req as { log?: Logger }).log ?? logger;
     const mapped = temporalProblem(err);
-    if (mapped) return sendProblem(res, mapped.problem, mapped.headers);
-    log(err);
+    if (mapped) {
+      // Temporal said no or did not answer: the log names what it said, so a rate limit is not taken for an outage.
+      if (mapped.problem.status >= 429) {
+        const grpc = grpcStatusOf(err);
+        const said = grpc ? `Temporal answered ${grpc.name}${grpc.details ? ` (${grpc.details})` : ''}` : (err as Error).message;
+        log.warn({ problem: mapped.problem.type, ...(grpc ? { grpcStatus: grpc.name, grpcCode: grpc.code, grpcDetails: grpc.details } : {}) }, `${mapped.problem.status} ${mapped.problem.title}: ${said}`);
+      }
+      return sendProblem(res, mapped.problem, mapped.headers);
+    }
+    log.error({ err }, 'unhandled error');
     sendProblem(res, problem(500, 'internal', 'Something went wrong on our side; it has been logged.'));
   };
 }

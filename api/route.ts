@@ -60,6 +60,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
 }
 
 const PROBLEM = { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
+/** For routes that search or count: Temporal's visibility rate limit (the server's or the process's budget) was reached. */
+export const rateLimited: ResponseConfig = { ...PROBLEM, description: 'Too many searches and counts at once; retry after `Retry-After` seconds' };
 
 export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void {
   for (const r of routes) {

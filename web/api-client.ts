@@ -8,6 +8,7 @@ import { tokenOf } from './session.js';
 export interface ApiAnswer<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export function apiFor(req: Request) {
@@ -20,6 +21,6 @@ export function apiFor(req: Request) {
       ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : (text as T) };
+    return { status: res.status, headers: res.headers, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : (text as T) };
   };
 }

@@ -103,6 +103,8 @@ export function webRouter(deps: WebDeps): Router {
     if (who.role !== 'supervisor' && who.role !== 'auditor') return res.redirect(303, '/app/cases');
     const api = apiFor(req);
     const [summary, unmatched, watch] = await Promise.all([api('GET', '/reports/summary'), api('GET', '/integrations/unmatched'), watchList(api)]);
+    // The case store said "not now" (429) or did not answer (503): the page says so, with the API's Retry-After.
+    if (summary.status !== 200) return render(res.status(summary.status).set('Retry-After', summary.headers.get('retry-after') ?? '5'), 'busy.njk', { detail: summary.body?.detail });
     const backlog = Object.entries(summary.body.backlogByStage as Record<string, number>);
     const most = Math.max(1, ...backlog.map(([, n]) => n));
     render(res, 'overview.njk', { summary: summary.body, backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })), unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0, watch, in4Weeks: today(28) });

@@ -8,7 +8,7 @@ import { caseView, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
-import { route, type Route } from '../route.js';
+import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { deadlineFor } from '../deadline.js';
@@ -84,7 +84,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       tags: TAGS,
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       query: searchQuery,
-      responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next') },
+      responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next'), 429: rateLimited },
       async handler({ query }, _req, res) {
         res.json(await within(() => runSearch(client, pageTokens, query)));
       },

@@ -13,7 +13,7 @@ import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatched
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
 import { deadlineFor } from '../deadline.js';
-import { route, type Route } from '../route.js';
+import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, fieldErrors } from '../schemas.js';
 
 export interface IntegrationDeps {
@@ -80,7 +80,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
       tags: ['integrations'],
       roles: 'public',
       headers: z.object({ 'x-signature': z.string().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the sender\'s shared secret>' }) }),
-      responses: { 202: { description: 'Applied, duplicate, held or unmatched', content: { 'application/json': { schema: outcomeSchema } } }, 401: { description: 'Bad signature' } },
+      responses: { 202: { description: 'Applied, duplicate, held or unmatched', content: { 'application/json': { schema: outcomeSchema } } }, 401: { description: 'Bad signature' }, 429: rateLimited },
       async handler(_input, req, res) {
         if (!verifySignature(deps.secrets[source], (req as { rawBody?: Buffer }).rawBody, req.get('x-signature'))) {
           throw new HttpProblem(problem(401, 'bad-signature', 'X-Signature does not match the body.'));

@@ -10,7 +10,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem } from '../problem.js';
 import { abscondingPeriod } from '../schemas.js';
 import { deadlineFor } from '../deadline.js';
-import { route, type Route } from '../route.js';
+import { rateLimited, route, type Route } from '../route.js';
 
 const personSchema = z
   .object({
@@ -30,7 +30,7 @@ export function peopleRoutes(client: Client, timeoutMs: number): Route[] {
       tags: ['people'],
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       params: z.object({ ref: z.string().openapi({ example: '1234-5678-9012-3456' }) }),
-      responses: { 200: { description: 'The person\'s cases and totals', content: { 'application/json': { schema: personSchema } } }, 404: { description: 'No case carries that reference' } },
+      responses: { 200: { description: 'The person\'s cases and totals', content: { 'application/json': { schema: personSchema } } }, 404: { description: 'No case carries that reference' }, 429: rateLimited },
       async handler({ params }, _req, res) {
         const ref = params.ref ?? '';
         if (!isUan(ref) && !isGwf(ref) && !isHomeOfficeRef(ref)) throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));

@@ -9,7 +9,7 @@ import { DRIFT_KINDS, RECONCILED_SYSTEMS, type ReconciliationReport } from '../.
 import { requestReconciliation } from '../../schedules/reconciliation.js';
 import { reconciliationProgressQuery, reconciliationScheduleId, RECONCILIATION_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { deadlineFor } from '../deadline.js';
-import { route, type Route } from '../route.js';
+import { rateLimited, route, type Route } from '../route.js';
 import { driftSchema } from '../schemas.js';
 
 const counts = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
@@ -71,7 +71,7 @@ export function reconciliationRoutes(deps: { client: Client; taskQueue: string; 
       summary: 'What the latest reconciliation runs found: drift by kind, changes re-sent, systems unreachable, example cases',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
-      responses: { 200: { description: 'The schedule and the latest runs, newest first', content: { 'application/json': { schema: reconciliationSchema } } } },
+      responses: { 200: { description: 'The schedule and the latest runs, newest first', content: { 'application/json': { schema: reconciliationSchema } } }, 429: rateLimited },
       async handler(_input, _req, res) {
         const body = await within(async () => {
           const described = await client.schedule.getHandle(reconciliationScheduleId(taskQueue)).describe();
