@@ -31,7 +31,7 @@ export interface BenchStack {
   workers: Service[];
   /** API processes behind the one port (API_PROCESSES). */
   apiProcesses: number;
-  token(role: Role): Promise<string>;
+  token(role: Role, sub?: string): Promise<string>;
   /** The bare baseline: a trivial workflow with one update handler, served in this process. */
   baseline: { taskQueue: string };
   stop(): Promise<void>;
@@ -124,7 +124,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
         await temporal.restart(how, downMs);
       }
     },
-    token: (role) => signDevToken({ role, sub: `bench-${role}` }, config.config.auth),
+    token: (role, sub = `bench-${role}`) => signDevToken({ role, sub }, config.config.auth),
     baseline: { taskQueue: baselineQueue },
     async stop() {
       // Guarded, so a stop after a failure reports that failure rather than one of its own.
