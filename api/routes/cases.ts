@@ -12,6 +12,7 @@ import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { deadlineFor } from '../deadline.js';
+import { sharedWhileInFlight } from '../shared-reads.js';
 import { runSearch } from './search.js';
 import { historiesOfCase } from '../../history/read.js';
 import { timelineOf } from '../timeline.js';
@@ -47,6 +48,9 @@ const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | un
 
 export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, policy }: CasesDeps): Route[] {
   const within = deadlineFor(client, updateTimeoutMs);
+  // The same search asked twice at once is one visibility call: every supervisor's overview asks
+  // the same three watch-list searches. The query was validated, so its JSON is its identity.
+  const search = sharedWhileInFlight((query: SearchQuery) => within(() => runSearch(client, pageTokens, query)), (query) => JSON.stringify(query));
   return [
     route<undefined, CreateCaseBody>({
       method: 'post',
@@ -86,7 +90,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       query: searchQuery,
       responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next'), 429: rateLimited },
       async handler({ query }, _req, res) {
-        res.json(await within(() => runSearch(client, pageTokens, query)));
+        res.json(await search(query));
       },
     }),
     route({

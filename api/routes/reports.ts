@@ -34,7 +34,7 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
   const within = deadlineFor(client, timeoutMs);
   // Every count is a visibility call against the namespace's rate limit: summaries asked for at
   // once (supervisors opening the overview together) send each count once between them.
-  const count = sharedWhileInFlight(async (where: string) => (await within(() => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ${where}`))).count);
+  const count = sharedWhileInFlight(async (where: string) => (await within(() => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ${where}`))).count, (where) => where);
   return [
     route({
       method: 'get',
