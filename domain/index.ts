@@ -14,3 +14,4 @@ export * from './inbound.js';
 export * from './reconcile.js';
 export * from './import.js';
 export * from './days.js';
+export * from './fields.js';

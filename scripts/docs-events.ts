@@ -11,7 +11,8 @@ import {
   applyEvent,
   checkEvent,
   DEFAULT_POLICY,
-  EVENT_TABLE,
+  EVENT_ROWS,
+  rolesFor,
   EVENT_TYPES,
   POSITIONS,
   positionOf,
@@ -103,7 +104,7 @@ function explore(): { states: CaseState[]; steps: Step[] } {
   const steps: Step[] = [];
   for (let s = queue.shift(); s; s = queue.shift()) {
     for (const type of EVENT_TYPES) {
-      const role = EVENT_TABLE[type].roles[0];
+      const role = rolesFor(type)[0];
       if (!role) continue;
       for (const event of variants(type)) {
         if (checkEvent(s, event, role, CTX) !== null) continue;
@@ -124,7 +125,7 @@ const exploration = () => (explored ??= explore());
 
 /** Who hears of an event: the table's list, or every answer its function gives for the cases it may apply to. */
 function notifyText(type: EventType): string {
-  const rule = EVENT_TABLE[type];
+  const rule = EVENT_ROWS[type];
   const notify = rule.notify as readonly System[] | ((before: CaseState) => readonly System[]);
   if (typeof notify !== 'function') return systemsText(notify);
   const answers = new Map<string, string>();
@@ -145,8 +146,8 @@ const reportedBy = (type: EventType) =>
 /** The event vocabulary as a table: type, who may send it, from where, who hears of it, who reports it. */
 export function eventsSection(): string {
   const rows = EVENT_TYPES.map((type) => {
-    const rule = EVENT_TABLE[type];
-    return `| ${code(type)} | ${rule.roles.map(code).join(', ')} | ${positionsText(rule.from as readonly Position[])} | ${notifyText(type)} | ${reportedBy(type)} |`;
+    const rule = EVENT_ROWS[type];
+    return `| ${code(type)} | ${rolesFor(type).map(code).join(', ')} | ${positionsText(rule.from as readonly Position[])} | ${notifyText(type)} | ${reportedBy(type)} |`;
   });
   return ['| event | sent by | from | who hears of it | reported by webhook |', '|---|---|---|---|---|', ...rows].join('\n');
 }
