@@ -15,3 +15,4 @@ export * from './reconcile.js';
 export * from './import.js';
 export * from './days.js';
 export * from './fields.js';
+export * from './machine.js';
