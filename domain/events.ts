@@ -4,12 +4,12 @@
  * `allowedEvents`, `checkEvent` and `applyEvent` read only this table; so do the workflow's
  * update validator, the API's 409 answer and the docs.
  */
-import { SYSTEMS, type CaseState, type System } from './case.js';
+import type { CaseState } from './case.js';
+import { SYSTEMS, type Source, type System } from './systems.js';
 import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
 import { londonDate } from './days.js';
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
-import type { Source } from './inbound.js';
 import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';

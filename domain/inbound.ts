@@ -4,12 +4,10 @@
  * sending system as the actor.
  */
 import { eventsReportedBy, type EventType } from './events.js';
-
-export const SOURCES = ['hmcts', 'home-office'] as const;
-export type Source = (typeof SOURCES)[number];
+import { perSource, type Source } from './systems.js';
 
 /** What each system may report: derived from the table's `reportedBy`, never listed here. */
-export const SOURCE_EVENTS: Record<Source, readonly EventType[]> = { hmcts: eventsReportedBy('hmcts'), 'home-office': eventsReportedBy('home-office') };
+export const SOURCE_EVENTS: Record<Source, readonly EventType[]> = perSource((source) => eventsReportedBy(source));
 
 /** How a case stores an inbound event's identity: unique per sending system. */
 export const inboundKey = (source: Source, id: string) => `${source}:${id}`;

@@ -16,3 +16,4 @@ export * from './import.js';
 export * from './days.js';
 export * from './fields.js';
 export * from './machine.js';
+export * from './systems.js';

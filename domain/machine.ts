@@ -3,10 +3,11 @@
  * workflow only wires them to its handlers, delivery loops and timer; everything here is tested
  * without Temporal. A `CaseMachine` is the case's state plus what each system has yet to hear.
  */
-import { SYSTEMS, type CaseState, type System } from './case.js';
+import type { CaseState } from './case.js';
+import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
 import { dueClockEvents, nextClockDue } from './clocks.js';
 import { applyEvent, checkEvent, recipients, rejectionText, type CaseEvent } from './events.js';
-import { inboundKey, SOURCE_EVENTS, type InboundOutcome, type Source } from './inbound.js';
+import { inboundKey, SOURCE_EVENTS, type InboundOutcome } from './inbound.js';
 import { outboundMessages, type OutboundMessage } from './outbound.js';
 import type { Policy } from './policy.js';
 import type { Drift } from './reconcile.js';
@@ -23,7 +24,7 @@ export interface CaseMachine {
   outbox: Outbox;
 }
 
-export const emptyOutbox = (carried?: Partial<Outbox>): Outbox => ({ homeOffice: [], courts: [], notifier: [], ...carried });
+export const emptyOutbox = (carried?: Partial<Outbox>): Outbox => ({ ...perSystem((): OutboundMessage[] => []), ...carried });
 
 export interface ChangeOptions {
   at: string;

@@ -17,6 +17,7 @@ import {
   POSITIONS,
   positionOf,
   SOURCE_EVENTS,
+  perSource,
   SOURCES,
   STATUSES,
   type CaseEvent,
@@ -24,7 +25,6 @@ import {
   type EventContext,
   type EventType,
   type Position,
-  type Source,
   type Stage,
   type System,
 } from '../domain/index.js';
@@ -58,7 +58,7 @@ export function writeSection(doc: string, name: string, body: string): string {
 }
 
 const SYSTEM_NAMES: Record<string, string> = { homeOffice: 'Home Office', courts: 'HMCTS', notifier: 'notifier' };
-const SOURCE_NAMES: Record<Source, string> = { 'home-office': 'Home Office', hmcts: 'HMCTS' };
+const SOURCE_NAMES = perSource((_source, d) => d.name);
 const code = (s: string) => `\`${s}\``;
 /** `a`, `a and b`, `a, b and c`. */
 const list = (items: readonly string[], last = 'and') => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`);
