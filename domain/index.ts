@@ -6,7 +6,7 @@ export * from './stages.js';
 export * from './view.js';
 export * from './outbound.js';
 export * from './policy.js';
-export * from './timers.js';
+export * from './limits.js';
 export * from './sync.js';
 export * from './failures.js';
 export * from './clocks.js';

@@ -5,7 +5,6 @@
  */
 import type { CaseState } from './case.js';
 import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
-import { dueClockEvents, nextClockDue } from './clocks.js';
 import { applyEvent, checkEvent, recipients, rejectionText, type CaseEvent } from './events.js';
 import { inboundKey, SOURCE_EVENTS, type InboundOutcome } from './inbound.js';
 import { outboundMessages, type OutboundMessage } from './outbound.js';
@@ -13,7 +12,6 @@ import type { Policy } from './policy.js';
 import type { Drift } from './reconcile.js';
 import type { Actor } from './roles.js';
 import { recordQueued } from './sync.js';
-import { nextTimer } from './timers.js';
 import { caseView, type CaseView } from './view.js';
 
 export type Outbox = Record<System, OutboundMessage[]>;
@@ -109,20 +107,6 @@ export function requeueForReconcile(m: CaseMachine, { at, drift, resend }: Recon
 
 /** A message acknowledged: off its queue by key (reconciliation may have queued a gap fill ahead meanwhile). */
 export const withoutMessage = (outbox: Outbox, message: OutboundMessage): Outbox => ({ ...outbox, [message.system]: outbox[message.system].filter((q) => q.key !== message.key) });
-
-/** The one moment the workflow sleeps until: the earliest window end, clock warning or deadline. */
-export function nextDue(state: CaseState, policy: Policy, clocks: boolean): string | undefined {
-  const window = nextTimer(state, policy)?.at;
-  const clock = clocks ? nextClockDue(state) : null;
-  return [window, clock].filter((t): t is string => !!t).sort()[0];
-}
-
-/** What the workflow's own clock owes at `now`: a window's expiry, then the clocks' escalations or breaches. */
-export function dueEvents(state: CaseState, now: string, policy: Policy, clocks: boolean): CaseEvent[] {
-  const window = nextTimer(state, policy);
-  const expired: CaseEvent[] = window && window.at <= now ? [{ type: window.type }] : [];
-  return [...expired, ...(clocks ? dueClockEvents(state, now) : [])];
-}
 
 /** The actor the workflow's own events are recorded under. */
 export const WORKFLOW_ACTOR: Actor = { id: 'workflow', role: 'system' };
