@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
+import { perSystem } from './domain/index.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient, connectWorker } from './config/temporal.js';
@@ -37,12 +38,9 @@ export async function createWorker({ connection, client, config, workflowBundle,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       importDir: config.imports.dir,
-      ports: {
-        homeOffice: httpSystemPort('homeOffice', config.systems.homeOffice),
-        courts: httpSystemPort('courts', config.systems.courts),
-        // Escalations go to a webhook; locally the reference notifier stores and lists them.
-        notifier: httpSystemPort('notifier', config.systems.notifier),
-      },
+      // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
+      // notifier stores and lists them).
+      ports: perSystem((system) => httpSystemPort(system, config.systems[system])),
     }),
     ...overrides,
   });

@@ -11,25 +11,28 @@ import {
   isCalendarDate,
   londonDate,
   isHmctsRef,
-  SYSTEMS,
   DRIFT_KINDS,
   RECONCILED_SYSTEMS,
   UAN_PATTERN,
+  EVENT_ROWS,
   EVENT_TYPES,
+  FIELD_MESSAGES,
+  rolesFor,
   ROLES,
   STAGES,
   STATUSES,
   type CaseEvent,
   type CaseView,
+  type FieldSpec,
   type FieldError,
   type OpenCaseInput,
 } from '../domain/index.js';
 
 /** Today in London: the tribunal's day, not UTC's (they differ from midnight to 01:00 in summer). */
 const today = () => londonDate(Date.now());
-const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
-const pastDate = date.refine((d) => d <= today(), 'cannot be in the future');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const date = z.string({ error: FIELD_MESSAGES.date }).refine(isCalendarDate, FIELD_MESSAGES.date);
+const pastDate = date.refine((d) => d <= today(), FIELD_MESSAGES.future);
+const text = (max: number) => z.string({ error: FIELD_MESSAGES.empty }).trim().min(1, FIELD_MESSAGES.empty).max(max, FIELD_MESSAGES.tooLong(max));
 
 export const createCaseBody = z
   .object({
@@ -41,42 +44,47 @@ export const createCaseBody = z
     cohort: z.strictObject({ supportedAccommodation: z.boolean(), foreignNationalOffender: z.boolean(), detained: z.boolean() }),
     assignee: text(100).optional(),
   })
-  .strict();
+  .strict()
+  .openapi('NewCase');
 export type CreateCaseBody = z.infer<typeof createCaseBody>;
-createCaseBody.openapi('NewCase');
 
-const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
+/** One field of an event, as the API takes it: built from the field's declaration in the table. */
+function fieldSchema(spec: FieldSpec): z.ZodType {
+  const base = ((): z.ZodType => {
+    switch (spec.kind) {
+      case 'date':
+        return spec.past ? pastDate : date;
+      case 'text':
+        return text(spec.max);
+      case 'boolean':
+        return z.boolean({ error: FIELD_MESSAGES.boolean });
+      case 'enum':
+        return z.enum(spec.values as [string, ...string[]], { error: FIELD_MESSAGES.oneOf(spec.values) });
+      case 'hmctsRef':
+        return z.string({ error: FIELD_MESSAGES.hmctsRef }).regex(HMCTS_REF_PATTERN, FIELD_MESSAGES.hmctsRef).refine(isHmctsRef, FIELD_MESSAGES.hmctsRef);
+      case 'int':
+        return z.number({ error: FIELD_MESSAGES.int }).int(FIELD_MESSAGES.int).min(spec.min, FIELD_MESSAGES.int);
+      case 'value':
+        throw new Error('a structured field belongs to an event only the workflow sends');
+    }
+  })();
+  return spec.optional ? base.optional() : base;
+}
 
-export const caseEventBody = z.discriminatedUnion('type', [
-  ev('claim.screened', {}),
-  ev('claim.interviewed', {}),
-  ev('claim.withdrawn', {}),
-  ev('decision.granted', { grant: z.enum(['refugee', 'humanitarian-protection']) }),
-  ev('decision.refused', { outOfCountry: z.boolean().optional(), decidedOn: pastDate.optional() }),
-  ev('decision.certified', {}),
-  ev('decision.inadmissible', {}),
-  ev('appeal.lodged', { hmctsRef: z.string().regex(HMCTS_REF_PATTERN).refine(isHmctsRef, 'must look like PA/50001/2026').optional(), lodgedOn: pastDate.optional() }),
-  ev('appeal.decision-withdrawn', { reason: text(2000) }),
-  ev('tribunal.listed', { hearingDate: date }),
-  ev('tribunal.determined', { outcome: z.enum(['allowed', 'dismissed']), determinedOn: pastDate.optional() }),
-  ev('onward-appeal.lodged', {}),
-  ev('onward-appeal.decided', { outcome: z.enum(['refused', 'allowed', 'remitted']) }),
-  ev('exit.leave-granted', {}),
-  ev('exit.removed', {}),
-  ev('exit.departed', {}),
-  ev('person.absconded', {}),
-  ev('person.reported', {}),
-  ev('further-submissions.lodged', { freshClaim: z.boolean() }),
-  ev('case.assigned', { assignee: text(100) }),
-  ev('sync.resent', { system: z.enum(SYSTEMS) }),
-  ev('appeal.evidence-requested', {}),
-  ev('appeal.evidence-served', {}),
-  ev('appeal.review-requested', {}),
-  ev('appeal.review-served', {}),
-  ev('clock.exception', { clock: z.literal('tribunal-24-weeks'), reason: text(2000) }),
-]);
-export type CaseEventBody = z.infer<typeof caseEventBody>;
-caseEventBody.openapi('CaseEvent');
+/** The events a request may carry: every row someone other than the workflow itself may send. */
+export const API_EVENT_TYPES = EVENT_TYPES.filter((t) => rolesFor(t).some((r) => r !== 'system'));
+type ApiEvent = CaseEvent; // narrowed at run time by the union below; the workflow's validator checks roles again
+
+/** Every event body, derived from the table's rows: nothing here names an event. */
+export const caseEventBody = z.discriminatedUnion(
+  'type',
+  API_EVENT_TYPES.map((type) =>
+    z.strictObject({ type: z.literal(type), ...Object.fromEntries(Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => [name, fieldSchema(spec)])) }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+)
+  // A named component, so the document shows one CaseEvent, not a copy inline.
+  .openapi('CaseEvent') as unknown as z.ZodType<ApiEvent>;
+export type CaseEventBody = ApiEvent;
 
 export const problemSchema = z
   .object({
@@ -149,7 +157,6 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 
 // Compile-time ties to the domain: a schema that drifts from its type fails `npm run check`.
 type Assert<T extends true> = T;
-export type _EventsMatchDomain = Assert<CaseEventBody extends CaseEvent ? true : false>;
 export type _ViewMatchesDomain = Assert<CaseView extends z.infer<typeof caseViewSchema> ? true : false>;
 export type _CreateMatchesDomain = Assert<Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false>;
 

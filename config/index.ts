@@ -4,14 +4,26 @@
  */
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
+import { perSource, perSystem, SYSTEM_REGISTRY, SYSTEMS } from '../domain/systems.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** Shared secrets of the reference systems' webhooks, for local runs only. */
-export const DEV_WEBHOOK_SECRETS = { hmcts: 'dev-only-hmcts-webhook-secret', 'home-office': 'dev-only-home-office-webhook-secret' };
+export const DEV_WEBHOOK_SECRETS = perSource((source) => `dev-only-${source}-webhook-secret`);
+
+/** Each system's URL, and the shared secret of each that reports by webhook: named by its descriptor. */
+const systemSettings = Object.fromEntries(
+  SYSTEMS.flatMap((key) => {
+    const d = SYSTEM_REGISTRY[key];
+    const url = [d.urlSetting, z.url().default(d.defaultUrl)] as const;
+    return 'webhookSecretSetting' in d ? [url, [d.webhookSecretSetting, z.string().min(16).default(DEV_WEBHOOK_SECRETS[d.wire])] as const] : [url];
+  }),
+);
 
 /** The fixed dev default: fine on a laptop, refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+const systemsSchema = z.object(systemSettings);
 
 const schema = z
   .object({
@@ -46,9 +58,6 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
     JWKS_URL: z.url().optional(),
-    HOME_OFFICE_URL: z.url().default('http://127.0.0.1:4001'),
-    HMCTS_URL: z.url().default('http://127.0.0.1:4002'),
-    NOTIFIER_URL: z.url().default('http://127.0.0.1:4003'),
     UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
     WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
@@ -68,8 +77,6 @@ const schema = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a London time of day, HH:MM, e.g. 07:00')
       .default(DEFAULT_POLICY.tribunal.warningTime!),
     POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
-    HMCTS_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS.hmcts),
-    HOME_OFFICE_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRETS['home-office']),
     IMPORT_DIR: z.string().default('data/imports'),
     IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     RECONCILIATION_CRON: z
@@ -87,7 +94,8 @@ const schema = z
 
 export type Config = ReturnType<typeof toConfig>;
 
-function toConfig(env: z.infer<typeof schema>) {
+function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSchema>) {
+  const setting = (name: string) => systems[name] as string;
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -115,8 +123,8 @@ function toConfig(env: z.infer<typeof schema>) {
       visibilityPerSecond: env.TEMPORAL_VISIBILITY_RPS,
     },
     apiProcesses: env.API_PROCESSES,
-    systems: { homeOffice: env.HOME_OFFICE_URL, courts: env.HMCTS_URL, notifier: env.NOTIFIER_URL },
-    webhookSecrets: { hmcts: env.HMCTS_WEBHOOK_SECRET, 'home-office': env.HOME_OFFICE_WEBHOOK_SECRET },
+    systems: perSystem((_key, d) => setting(d.urlSetting)),
+    webhookSecrets: perSource((_source, d) => setting(d.webhookSecretSetting!)),
     auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
@@ -137,11 +145,12 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; error: st
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const systems = systemsSchema.safeParse(env);
+  if (!parsed.success || !systems.success) {
+    const lines = [...(parsed.error?.issues ?? []), ...(systems.error?.issues ?? [])].map((i) => `  ${i.path.join('.')}: ${i.message}`);
     return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
   }
-  return { ok: true, config: toConfig(parsed.data) };
+  return { ok: true, config: toConfig(parsed.data, systems.data) };
 }
 
 /** For process entry points: the config, or a clear message and exit 1. */

@@ -7,10 +7,8 @@ import type { ImportedFrom } from './import.js';
 import type { HeldEvent } from './inbound.js';
 import type { Drift } from './reconcile.js';
 import type { Stage, Status } from './stages.js';
+import { perSystem, type System } from './systems.js';
 
-/** Where changes are delivered: the two systems we sync with, and the escalation notifier. */
-export const SYSTEMS = ['homeOffice', 'courts', 'notifier'] as const;
-export type System = (typeof SYSTEMS)[number];
 
 export interface Person {
   name: string;
@@ -115,7 +113,7 @@ const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
  * so continue-as-new across a deployment keeps working.
  */
 export function upgradeState(state: CaseState): CaseState {
-  return { ...state, sync: Object.assign({ notifier: NO_SYNC }, state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [], abscondingPeriods: state.abscondingPeriods ?? [] };
+  return { ...state, sync: Object.assign(perSystem(() => NO_SYNC), state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [], abscondingPeriods: state.abscondingPeriods ?? [] };
 }
 
 /** Pure: the API answers with the same state the workflow starts from. */
@@ -139,7 +137,7 @@ export function openCase(input: OpenCaseInput): CaseState {
     dates: { claimDate: input.claimDate },
     openedAt: input.openedAt,
     version: 0,
-    sync: { homeOffice: NO_SYNC, courts: NO_SYNC, notifier: NO_SYNC },
+    sync: perSystem(() => NO_SYNC),
     clocks: [],
     inbound: [],
     held: [],

@@ -1,8 +1,8 @@
 /**
  * Statutory clocks that run alongside the stages: the 24-week tribunal limit for its cohort, and
  * the Home Office's respondent deadlines. A clock carries its own deadline and warning instants,
- * fixed from the policy in force when it started. Pure; the workflow sleeps until `nextClockDue`
- * and applies what `dueClockEvents` returns.
+ * fixed from the policy in force when it started. Pure; what is due, and when, is read through
+ * `timeLimits` (limits.ts), which treats clocks and appeal windows alike.
  */
 import type { CaseState, Cohort } from './case.js';
 import { addDays, daysAfter, lastDayOf, londonTime } from './days.js';
@@ -75,29 +75,6 @@ export const stopClock = (state: CaseState, name: ClockName, on: string) =>
     if (c.state === 'exception') return { ...c, stoppedOn: on };
     return { ...c, state: 'stopped', stoppedOn: on };
   });
-
-/** Warnings passed by `now` (a back-dated clock starts at its highest one at once). */
-const passed = (clock: Clock, now: string) => clock.warnings.filter((w) => w <= now).length;
-
-/** Each carries the clock's last day, so the notice says the date people are told. */
-export type ClockEvent = { type: 'clock.escalated'; clock: ClockName; level: number; lastDay: string } | { type: 'clock.breached'; clock: ClockName; lastDay: string };
-
-/** What the running clocks owe at `now`: one escalation to the level reached, or the breach. */
-export function dueClockEvents(state: CaseState, now: string): ClockEvent[] {
-  return state.clocks.flatMap((c): ClockEvent[] => {
-    if (c.state !== 'running') return [];
-    const lastDay = lastDayOf(c.deadline);
-    if (c.deadline <= now) return [{ type: 'clock.breached', clock: c.name, lastDay }];
-    const level = passed(c, now);
-    return level > c.level ? [{ type: 'clock.escalated', clock: c.name, level, lastDay }] : [];
-  });
-}
-
-/** The next instant a running clock needs attention, or null. */
-export function nextClockDue(state: CaseState): string | null {
-  const due = state.clocks.flatMap((c) => (c.state === 'running' ? [...c.warnings.slice(c.level), c.deadline] : [])).sort();
-  return due[0] ?? null;
-}
 
 /** Whether a stopped clock stopped in time (the determination on or before the deadline's last day). */
 export const decidedInTime = (c: Clock) => c.state === 'stopped' && c.stoppedOn !== undefined && c.stoppedOn <= lastDayOf(c.deadline);

@@ -4,50 +4,15 @@
  * `allowedEvents`, `checkEvent` and `applyEvent` read only this table; so do the workflow's
  * update validator, the API's 409 answer and the docs.
  */
-import { SYSTEMS, type CaseState, type System } from './case.js';
+import type { CaseState } from './case.js';
+import { SYSTEMS, type Source, type System } from './systems.js';
 import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
 import { londonDate } from './days.js';
-import { isHmctsRef } from './identifiers.js';
+import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
 import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
-
-export type CaseEvent =
-  | { type: 'claim.screened' }
-  | { type: 'claim.interviewed' }
-  | { type: 'claim.withdrawn' }
-  | { type: 'decision.granted'; grant: 'refugee' | 'humanitarian-protection' }
-  | { type: 'decision.refused'; outOfCountry?: boolean; decidedOn?: string }
-  | { type: 'decision.certified' }
-  | { type: 'decision.inadmissible' }
-  | { type: 'appeal.lodged'; hmctsRef?: string; lodgedOn?: string }
-  | { type: 'appeal.decision-withdrawn'; reason: string }
-  | { type: 'tribunal.listed'; hearingDate: string }
-  | { type: 'tribunal.determined'; outcome: 'allowed' | 'dismissed'; determinedOn?: string }
-  | { type: 'onward-appeal.lodged' }
-  | { type: 'onward-appeal.decided'; outcome: 'refused' | 'allowed' | 'remitted' }
-  | { type: 'exit.leave-granted' }
-  | { type: 'exit.removed' }
-  | { type: 'exit.departed' }
-  | { type: 'person.absconded' }
-  | { type: 'person.reported' }
-  | { type: 'further-submissions.lodged'; freshClaim: boolean }
-  | { type: 'case.assigned'; assignee: string }
-  | { type: 'sync.resent'; system: System }
-  | { type: 'appeal.evidence-requested' }
-  | { type: 'appeal.evidence-served' }
-  | { type: 'appeal.review-requested' }
-  | { type: 'appeal.review-served' }
-  | { type: 'clock.exception'; clock: ClockName; reason: string }
-  | { type: 'clock.escalated'; clock: ClockName; level: number; lastDay?: string }
-  | { type: 'clock.breached'; clock: ClockName; lastDay?: string }
-  | { type: 'appeal-window.expired' }
-  | { type: 'onward-appeal-window.expired' }
-  | { type: 'import.corrected'; from: ImportedFrom; fields: string[] };
-
-export type EventType = CaseEvent['type'];
-export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
 
 /** What an event is checked and applied against: the workflow's own clock, never the wall. */
 export interface EventContext {
@@ -57,28 +22,36 @@ export interface EventContext {
   policy: Policy;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
-interface Rule<T extends EventType> {
+/**
+ * One row: the whole definition of an event. Its payload (`fields`), who may send it (people's
+ * roles, and the external systems that report it by webhook, which send as `integration`), where in
+ * the lifecycle it applies, any rule beyond its fields, what it does, and who must hear of it.
+ */
+interface Row<F extends Fields> {
+  fields: F;
   roles: readonly ActorRole[];
+  reportedBy?: readonly Source[];
   from: readonly Position[];
   /** A state condition beyond the position; returns why not, or null. */
   guard?: (state: CaseState) => string | null;
-  check?: (event: EventOf<T>, ctx: EventContext) => FieldError[];
-  apply: (state: CaseState, event: EventOf<T>, ctx: EventContext) => CaseState;
+  apply: (state: CaseState, event: ValuesOf<F>, ctx: EventContext) => CaseState;
+  /** A payload rule beyond each field's own (e.g. a whole imported record). */
+  check?: (event: ValuesOf<F>, ctx: EventContext) => FieldError[];
   /** Which external systems must hear of this change. */
   notify: readonly System[] | ((before: CaseState) => readonly System[]);
 }
 
-type Table = { [T in EventType]: Rule<T> };
+/** Declares a row; the payload type of `apply` and `check` follows from `fields`. */
+const row = <const F extends Fields>(r: Row<F>): Row<F> => r;
 
 const BOTH: readonly System[] = ['homeOffice', 'courts'];
 const HO: readonly System[] = ['homeOffice'];
 const NONE: readonly System[] = [];
 const NOTIFIER: readonly System[] = ['notifier'];
+const HMCTS_REPORTS = ['hmcts'] as const satisfies readonly Source[];
+const HOME_OFFICE_REPORTS = ['home-office'] as const satisfies readonly Source[];
 const runningClock = (name: ClockName) => (s: CaseState) => (s.clocks.some((c) => c.name === name && c.state === 'running') ? null : `no ${name} clock is running`);
 /** Exits are news to the courts only where there has been an appeal. */
 const hoAndCourtsIfAppealed = (s: CaseState) => (s.counts.appeals > 0 ? BOTH : HO);
@@ -94,86 +67,67 @@ const day = londonDate;
 const move = (state: CaseState, to: Position): CaseState => ({ ...state, ...splitPosition(to) });
 const exitTo = (state: CaseState, to: Position, ctx: EventContext): CaseState => ({ ...move(state, to), dates: { ...state.dates, exitedOn: day(ctx.at) } });
 
-/** A calendar date that is real and not after today (events record what already happened). */
-function pastDate(field: string, value: string | undefined, ctx: EventContext, required = false): FieldError[] {
-  if (value === undefined) return required ? [{ field, message: 'is required' }] : [];
-  if (!isCalendarDate(value)) return [{ field, message: 'must be a real date, YYYY-MM-DD' }];
-  if (value > day(ctx.at)) return [{ field, message: 'cannot be in the future' }];
-  return [];
-}
-
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
-}
-
-function oneOf<V extends string>(field: string, value: unknown, allowed: readonly V[]): FieldError[] {
-  return allowed.includes(value as V) ? [] : [{ field, message: `must be one of ${allowed.join(', ')}` }];
-}
-
-function nonEmpty(field: string, value: unknown): FieldError[] {
-  return typeof value === 'string' && value.trim().length > 0 ? [] : [{ field, message: 'must be a non-empty string' }];
-}
-
 /**
  * The Home Office's respondent deadlines work alike: the tribunal asks (the clock starts), the
  * Home Office serves (it stops), while the appeal waits for or awaits its hearing.
  */
 const respondentDeadline = {
-  request: <T extends 'appeal.evidence-requested' | 'appeal.review-requested'>(clock: ClockName, days: (p: Policy) => number): Rule<T> => ({
-    roles: ['tribunal', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    apply: (s, _e, ctx) => withClock(s, startDayClock(clock, day(ctx.at), days(ctx.policy))),
-    notify: BOTH,
-  }),
-  serve: <T extends 'appeal.evidence-served' | 'appeal.review-served'>(clock: ClockName): Rule<T> => ({
-    roles: ['caseworker', 'integration'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    guard: runningClock(clock),
-    apply: (s, _e, ctx) => stopClock(s, clock, day(ctx.at)),
-    notify: BOTH,
-  }),
+  request: (clock: ClockName, days: (p: Policy) => number) =>
+    row({
+      fields: {},
+      roles: ['tribunal'],
+      reportedBy: HMCTS_REPORTS,
+      from: ['appeal:lodged', 'tribunal:listed'],
+      apply: (s, _e, ctx) => withClock(s, startDayClock(clock, day(ctx.at), days(ctx.policy))),
+      notify: BOTH,
+    }),
+  serve: (clock: ClockName) =>
+    row({
+      fields: {},
+      roles: ['caseworker'],
+      reportedBy: HOME_OFFICE_REPORTS,
+      from: ['appeal:lodged', 'tribunal:listed'],
+      guard: runningClock(clock),
+      apply: (s, _e, ctx) => stopClock(s, clock, day(ctx.at)),
+      notify: BOTH,
+    }),
 };
 
 /** Raised by the workflow itself when a running clock reaches a warning or its end; heard by the notifier. */
-const clockTimer = <T extends 'clock.escalated' | 'clock.breached'>(apply: Rule<T>['apply']): Rule<T> => ({
-  roles: ['system'],
-  from: ANYWHERE,
-  check: (e: EventOf<'clock.escalated' | 'clock.breached'>) => oneOf('clock', e.clock, CLOCK_NAMES),
-  guard: (s) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
-  apply,
-  notify: NOTIFIER,
-});
+const clockTimer = { roles: ['system'], from: ANYWHERE, guard: (s: CaseState) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'), notify: NOTIFIER } as const;
+/** Which clock, and its last day (absent on events recorded before notices carried it). */
+const clockTimerFields = { clock: field.oneOf(CLOCK_NAMES), lastDay: optional(field.date()) } as const;
 
-export const EVENT_TABLE: Table = {
-  'claim.screened': { roles: ['caseworker'], from: ['claim:lodged'], apply: (s) => move(s, 'claim:screened'), notify: HO },
-  'claim.interviewed': { roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO },
-  'claim.withdrawn': { roles: ['caseworker'], from: [...anyOf('claim'), 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:withdrawn', ctx), notify: HO },
-  'decision.granted': {
-    roles: ['caseworker', 'integration'],
+const EVENT_TABLE = {
+  'claim.screened': row({ fields: {}, roles: ['caseworker'], from: ['claim:lodged'], apply: (s) => move(s, 'claim:screened'), notify: HO }),
+  'claim.interviewed': row({ fields: {}, roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO }),
+  'claim.withdrawn': row({ fields: {}, roles: ['caseworker'], from: [...anyOf('claim'), 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:withdrawn', ctx), notify: HO }),
+  'decision.granted': row({
+    fields: { grant: field.oneOf(['refugee', 'humanitarian-protection']) },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),
-    check: (e) => oneOf('grant', e.grant, ['refugee', 'humanitarian-protection'] as const),
     apply: (s, _e, ctx) => exitTo(s, 'exit:granted', ctx),
     notify: HO,
-  },
-  'decision.refused': {
-    roles: ['caseworker', 'integration'],
+  }),
+  'decision.refused': row({
+    fields: { outOfCountry: optional(field.boolean()), decidedOn: optional(field.pastDate()) },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),
-    check: (e, ctx) => [...pastDate('decidedOn', e.decidedOn, ctx), ...(e.outOfCountry === undefined || typeof e.outOfCountry === 'boolean' ? [] : [{ field: 'outOfCountry', message: 'must be true or false' }])],
     apply: (s, e, ctx) => ({
       ...move(s, 'decision:refused'),
       dates: { ...s.dates, refusedOn: e.decidedOn ?? day(ctx.at), outOfCountry: e.outOfCountry ?? false, appealWindowDays: e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry },
     }),
     notify: HO,
-  },
-  'decision.certified': { roles: ['caseworker', 'integration'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO },
-  'decision.inadmissible': { roles: ['caseworker', 'integration'], from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx), notify: HO },
-  'appeal.lodged': {
-    roles: ['tribunal', 'integration'],
+  }),
+  'decision.certified': row({ fields: {}, roles: ['caseworker'], reportedBy: HOME_OFFICE_REPORTS, from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO }),
+  'decision.inadmissible': row({ fields: {}, roles: ['caseworker'], reportedBy: HOME_OFFICE_REPORTS, from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx), notify: HO }),
+  'appeal.lodged': row({
+    fields: { hmctsRef: optional(field.hmctsRef()), lodgedOn: optional(field.pastDate()) },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
     from: ['decision:refused'],
-    check: (e, ctx) => [...pastDate('lodgedOn', e.lodgedOn, ctx), ...(e.hmctsRef === undefined || isHmctsRef(e.hmctsRef) ? [] : [{ field: 'hmctsRef', message: 'must look like PA/50001/2026' }])],
     apply: (s, e, ctx) => {
       const lodgedOn = e.lodgedOn ?? day(ctx.at);
       const next: CaseState = {
@@ -182,29 +136,30 @@ export const EVENT_TABLE: Table = {
         counts: { ...s.counts, appeals: s.counts.appeals + 1 },
         dates: { ...s.dates, appealLodgedOn: lodgedOn, hearingDate: undefined, determinedOn: undefined },
       };
-      // The cohort is judged as things stand when the appeal starts.
       return inTwentyFourWeekCohort(s.cohort, lodgedOn, ctx.policy) ? withClock(next, startTribunalClock(lodgedOn, ctx.policy)) : next;
     },
     notify: BOTH,
-  },
-  'appeal.decision-withdrawn': {
+  }),
+  'appeal.decision-withdrawn': row({
+    fields: { reason: field.text(2000) },
     roles: ['caseworker'],
     from: ['appeal:lodged', 'tribunal:listed'],
-    check: (e) => nonEmpty('reason', e.reason),
     apply: (s, _e, ctx) => stopClock(move(s, 'claim:reconsidering'), 'tribunal-24-weeks', day(ctx.at)),
     notify: BOTH,
-  },
-  'tribunal.listed': {
-    roles: ['tribunal', 'integration'],
+  }),
+  'tribunal.listed': row({
+    fields: { hearingDate: field.date() },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
     from: ['appeal:lodged', 'tribunal:remitted'],
-    check: (e) => (typeof e.hearingDate === 'string' && isCalendarDate(e.hearingDate) ? [] : [{ field: 'hearingDate', message: 'must be a real date, YYYY-MM-DD' }]),
     apply: (s, e) => ({ ...move(s, 'tribunal:listed'), dates: { ...s.dates, hearingDate: e.hearingDate } }),
     notify: BOTH,
-  },
-  'tribunal.determined': {
-    roles: ['tribunal', 'integration'],
+  }),
+  'tribunal.determined': row({
+    fields: { outcome: field.oneOf(['allowed', 'dismissed']), determinedOn: optional(field.pastDate()) },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
     from: ['tribunal:listed'],
-    check: (e, ctx) => [...oneOf('outcome', e.outcome, ['allowed', 'dismissed'] as const), ...pastDate('determinedOn', e.determinedOn, ctx)],
     // Determination stops the 24-week clock, on the day it was given.
     apply: (s, e, ctx) =>
       stopClock(
@@ -213,30 +168,41 @@ export const EVENT_TABLE: Table = {
         e.determinedOn ?? day(ctx.at),
       ),
     notify: BOTH,
-  },
-  'onward-appeal.lodged': { roles: ['tribunal', 'integration'], from: ['tribunal:allowed', 'tribunal:dismissed'], apply: (s) => move(s, 'tribunal:onward-appeal-pending'), notify: BOTH },
-  'onward-appeal.decided': {
-    roles: ['tribunal', 'integration'],
+  }),
+  'onward-appeal.lodged': row({ fields: {}, roles: ['tribunal'], reportedBy: HMCTS_REPORTS, from: ['tribunal:allowed', 'tribunal:dismissed'], apply: (s) => move(s, 'tribunal:onward-appeal-pending'), notify: BOTH }),
+  'onward-appeal.decided': row({
+    fields: { outcome: field.oneOf(['refused', 'allowed', 'remitted']) },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
     from: ['tribunal:onward-appeal-pending'],
-    check: (e) => oneOf('outcome', e.outcome, ['refused', 'allowed', 'remitted'] as const),
-    // Refused: the determination stands. Allowed: the Upper Tribunal reverses it. Remitted: heard again.
     apply: (s, e, ctx) => {
       if (e.outcome === 'remitted') return move(s, 'tribunal:remitted');
       const appellantWins = (s.determination === 'allowed') === (e.outcome === 'refused');
       return appellantWins ? { ...move(s, 'tribunal:allowed'), determination: 'allowed' } : { ...exitTo(s, 'exit:appeal-rights-exhausted', ctx), determination: 'dismissed' };
     },
     notify: BOTH,
-  },
-  'exit.leave-granted': { roles: ['caseworker'], from: ['tribunal:allowed', 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx), notify: hoAndCourtsIfAppealed },
-  'exit.removed': { roles: ['caseworker', 'integration'], from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'], apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx), notify: hoAndCourtsIfAppealed },
-  'exit.departed': {
-    roles: ['caseworker', 'integration'],
+  }),
+  'exit.leave-granted': row({ fields: {}, roles: ['caseworker'], from: ['tribunal:allowed', 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx), notify: hoAndCourtsIfAppealed }),
+  'exit.removed': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'],
+    apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx),
+    notify: hoAndCourtsIfAppealed,
+  }),
+  'exit.departed': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: ['decision:refused', 'tribunal:dismissed', 'exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible', 'exit:withdrawn'],
     apply: (s, _e, ctx) => exitTo(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,
-  },
-  'person.absconded': {
-    roles: ['caseworker', 'integration'],
+  }),
+  'person.absconded': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: ANYWHERE.filter((p) => !GONE.includes(p)),
     guard: (s) => (s.flags.absconded ? 'already recorded as absconded' : null),
     apply: (s, _e, ctx) => ({
@@ -246,54 +212,53 @@ export const EVENT_TABLE: Table = {
       abscondingPeriods: [...(s.abscondingPeriods ?? []), { from: day(ctx.at) }],
     }),
     notify: HO,
-  },
-  'person.reported': {
-    roles: ['caseworker', 'integration'],
+  }),
+  'person.reported': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: ANYWHERE,
     guard: (s) => (s.flags.absconded ? null : 'not recorded as absconded'),
-    // Closes the open period; a case carried from before periods were kept may have none to close.
     apply: (s, _e, ctx) => ({ ...s, flags: { ...s.flags, absconded: false }, abscondingPeriods: (s.abscondingPeriods ?? []).map((p) => (p.to ? p : { ...p, to: day(ctx.at) })) }),
     notify: HO,
-  },
-  'further-submissions.lodged': {
-    roles: ['caseworker', 'integration'],
+  }),
+  'further-submissions.lodged': row({
+    fields: { freshClaim: field.boolean() },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
     from: REFUSED_EXITS,
-    check: (e) => (typeof e.freshClaim === 'boolean' ? [] : [{ field: 'freshClaim', message: 'must be true or false' }]),
     // A fresh claim re-enters claim; the dates of the previous round are history, not clocks.
     apply: (s, e, ctx) =>
       e.freshClaim ? { ...move(s, 'claim:lodged'), counts: { ...s.counts, claims: s.counts.claims + 1 }, determination: undefined, dates: { claimDate: day(ctx.at) } } : s,
     notify: HO,
-  },
-  'case.assigned': { roles: ['caseworker', 'supervisor'], from: ANYWHERE, check: (e) => nonEmpty('assignee', e.assignee), apply: (s, e) => ({ ...s, assignee: e.assignee.trim() }), notify: NONE },
-  'sync.resent': {
+  }),
+  'case.assigned': row({ fields: { assignee: field.text(100) }, roles: ['caseworker', 'supervisor'], from: ANYWHERE, apply: (s, e) => ({ ...s, assignee: e.assignee.trim() }), notify: NONE }),
+  'sync.resent': row({
+    fields: { system: field.oneOf(SYSTEMS) },
     roles: ['supervisor'],
     from: ANYWHERE,
-    check: (e) => oneOf('system', e.system, SYSTEMS),
     guard: (s) => (SYSTEMS.some((sys) => s.sync[sys]?.failure) ? null : 'no sync failure to re-send'),
-    // The failure is cleared by the workflow, which re-sends the same message once this is recorded.
     apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
     notify: NONE,
-  },
+  }),
   'appeal.evidence-requested': respondentDeadline.request('respondent-evidence', (p) => p.respondentEvidenceDays),
   'appeal.evidence-served': respondentDeadline.serve('respondent-evidence'),
   'appeal.review-requested': respondentDeadline.request('respondent-review', (p) => p.respondentReviewDays),
   'appeal.review-served': respondentDeadline.serve('respondent-review'),
-  'clock.exception': {
+  'clock.exception': row({
+    fields: { clock: field.oneOf(['tribunal-24-weeks']), reason: field.text(2000) },
     roles: ['tribunal'],
     from: [...anyOf('appeal'), ...anyOf('tribunal')],
-    check: (e) => [...oneOf('clock', e.clock, ['tribunal-24-weeks'] as const), ...nonEmpty('reason', e.reason)],
     guard: (s) => (s.clocks.some((c) => c.name === 'tribunal-24-weeks' && (c.state === 'running' || c.state === 'breached')) ? null : 'no 24-week clock is running or breached'),
-    // "Not reasonably practicable": recorded with its reason; the case stays visible as an exception.
     apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'exception', exception: { reason: e.reason.trim(), at: ctx.at } })),
     notify: BOTH,
-  },
-  'clock.escalated': clockTimer((s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) }))),
-  'clock.breached': clockTimer((s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at }))),
-  'appeal-window.expired': { roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
-  'onward-appeal-window.expired': { roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH },
-  // A re-imported row that differs from the last import: sent by the import, never by a person.
-  // The systems kept their own records of these legacy cases, so nobody else needs telling.
-  'import.corrected': {
+  }),
+  'clock.escalated': row({ ...clockTimer, fields: { ...clockTimerFields, level: field.int(1) }, apply: (s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) })) }),
+  'clock.breached': row({ ...clockTimer, fields: clockTimerFields, apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at })) }),
+  'appeal-window.expired': row({ fields: {}, roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH }),
+  'onward-appeal-window.expired': row({ fields: {}, roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH }),
+  'import.corrected': row({
+    fields: { from: field.value<ImportedFrom>(), fields: field.value<string[]>() },
     roles: ['system'],
     from: ANYWHERE,
     check: (e, ctx) => {
@@ -303,13 +268,35 @@ export const EVENT_TABLE: Table = {
     },
     apply: (s, e, ctx) => correctImport(s, e.from, ctx.at, ctx.policy),
     notify: NONE,
-  },
+  }),
 };
+
+type EventTable = typeof EVENT_TABLE;
+export type EventType = keyof EventTable;
+/** Every event, derived from its row: `{ type }` and the payload its fields declare. */
+export type CaseEvent = { [T in EventType]: { type: T } & ValuesOf<EventTable[T]['fields']> }[EventType];
+export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
+
+/** The rows, for readers that need no payload types (the API's schemas, forms, docs). */
+export const EVENT_ROWS: { readonly [T in EventType]: Readonly<Omit<Row<Fields>, 'apply' | 'check'>> } = EVENT_TABLE;
 
 export const EVENT_TYPES = Object.keys(EVENT_TABLE) as EventType[];
 export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && value in EVENT_TABLE;
 
-const rule = <T extends EventType>(type: T): Rule<T> => EVENT_TABLE[type] as Rule<T>;
+/** The supervisor's re-send after a rejection: the case page shows it per failed system, not as a form. */
+export const RESEND_EVENT = 'sync.resent' satisfies EventType;
+
+/** A row with its payload type erased: what the generic readers below need. */
+const rule = (type: EventType) => EVENT_TABLE[type] as unknown as Row<Fields> & { apply: (s: CaseState, e: unknown, ctx: EventContext) => CaseState; check?: (e: unknown, ctx: EventContext) => FieldError[] };
+
+/** Who may send an event: the people's roles of its row, and `integration` for an event a system reports. */
+export const rolesFor = (type: EventType): readonly ActorRole[] => {
+  const r = EVENT_TABLE[type] as Row<Fields>;
+  return r.reportedBy?.length ? [...r.roles, 'integration'] : r.roles;
+};
+
+/** The events a system reports of its own accord (by signed webhook). */
+export const eventsReportedBy = (source: Source): EventType[] => EVENT_TYPES.filter((t) => (EVENT_TABLE[t] as Row<Fields>).reportedBy?.includes(source));
 
 function placeAllows(state: CaseState, type: EventType): boolean {
   const r = rule(type);
@@ -319,7 +306,7 @@ function placeAllows(state: CaseState, type: EventType): boolean {
 /** Events that may happen now, for this role (all roles when omitted). Timer events are never offered. */
 export function allowedEvents(state: CaseState, role?: Role): EventType[] {
   return EVENT_TYPES.filter((t) => {
-    const roles = rule(t).roles;
+    const roles = rolesFor(t);
     return !roles.includes('system') && (role === undefined || roles.includes(role)) && placeAllows(state, t);
   });
 }
@@ -339,8 +326,10 @@ export const rejectionText = (r: Rejection) => (r.kind === 'invalid' ? fieldErro
 export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, ctx: EventContext): Rejection | null {
   if (!isEventType(event?.type)) return { kind: 'invalid', errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
   const r = rule(event.type);
-  if (!r.roles.includes(role)) return { kind: 'forbidden', message: `role ${role} may not send ${event.type} (only ${r.roles.join(', ')})` };
-  const errors = r.check?.(event as never, ctx) ?? [];
+  const roles = rolesFor(event.type);
+  if (!roles.includes(role)) return { kind: 'forbidden', message: `role ${role} may not send ${event.type} (only ${roles.join(', ')})` };
+  const fieldErrors = checkFields(r.fields, event as unknown as Record<string, unknown>, ctx.at);
+  const errors = fieldErrors.length > 0 ? fieldErrors : (r.check?.(event, ctx) ?? []);
   if (errors.length > 0) return { kind: 'invalid', errors };
   if (!placeAllows(state, event.type)) {
     const why = r.guard?.(state);
@@ -355,7 +344,7 @@ export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, 
 
 /** Apply an event already checked. The version is the caller's (the workflow's sequence). */
 export function applyEvent(state: CaseState, event: CaseEvent, ctx: EventContext): CaseState {
-  return rule(event.type).apply(state, event as never, ctx);
+  return rule(event.type).apply(state, event, ctx);
 }
 
 /** The systems that must hear of this event, judged on the state before it. */
@@ -363,5 +352,3 @@ export function recipients(before: CaseState, event: CaseEvent): readonly System
   const n = rule(event.type).notify;
   return typeof n === 'function' ? n(before) : n;
 }
-
-export const rolesFor = (type: EventType): readonly ActorRole[] => rule(type).roles;

@@ -2,7 +2,8 @@
  * What each external system hears of a change: one message per change per system, keyed so the
  * receiver can apply it exactly once and check it arrives in order.
  */
-import type { CaseState, System } from './case.js';
+import type { CaseState } from './case.js';
+import type { System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
 

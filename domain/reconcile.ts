@@ -3,12 +3,8 @@
  * what it says it holds. Pure; the reconciliation activity gathers both sides and the case
  * workflow re-sends what is missing.
  */
-import type { System } from './case.js';
 import type { OutboundMessage } from './outbound.js';
-
-/** The systems that keep a record of the case (the notifier only passes escalations on). */
-export const RECONCILED_SYSTEMS = ['homeOffice', 'courts'] as const satisfies readonly System[];
-export type ReconciledSystem = (typeof RECONCILED_SYSTEMS)[number];
+import { RECONCILED_SYSTEMS, type ReconciledSystem } from './systems.js';
 
 export const DRIFT_KINDS = ['unknown-case', 'missing', 'stage', 'unexpected'] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
@@ -84,7 +80,7 @@ export const emptyReport = (startedAt: string): ReconciliationReport => ({
   casesWithDrift: 0,
   drift: { 'unknown-case': 0, missing: 0, stage: 0, unexpected: 0 },
   resent: 0,
-  unreachable: { homeOffice: 0, courts: 0 },
+  unreachable: Object.fromEntries(RECONCILED_SYSTEMS.map((s) => [s, 0])) as Record<ReconciledSystem, number>,
   examples: [],
 });
 

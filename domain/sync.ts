@@ -1,5 +1,6 @@
 /** How delivery outcomes change a case's sync status. Pure; the workflow's sync loops call these. */
-import type { CaseState, System } from './case.js';
+import type { CaseState } from './case.js';
+import { RECONCILED_SYSTEMS, type System } from './systems.js';
 import type { Receipt } from './outbound.js';
 
 const withSync = (state: CaseState, system: System, patch: Partial<CaseState['sync'][System]>): CaseState => ({
@@ -24,4 +25,5 @@ export function recordDelivered(state: CaseState, system: System, seq: number, r
 
 export const recordRejected = (state: CaseState, system: System, seq: number, reason: string, at: string) => withSync(state, system, { failure: { seq, reason, at } });
 
-export const hasSyncFailure = (state: CaseState) => state.sync.homeOffice.failure !== null || state.sync.courts.failure !== null;
+/** A rejection by a system of record (the notifier's show on the case, not in this flag). */
+export const hasSyncFailure = (state: CaseState) => RECONCILED_SYSTEMS.some((s) => state.sync[s].failure !== null);

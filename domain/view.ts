@@ -1,9 +1,8 @@
 /** What a client sees of a case: its state plus what it may do next. Pure. */
 import type { CaseState } from './case.js';
 import { decidedInTime, type Clock } from './clocks.js';
-import { lastDayOf } from './days.js';
 import { DEFAULT_POLICY } from './policy.js';
-import { nextTimer } from './timers.js';
+import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
 import type { Role } from './roles.js';
 
@@ -68,27 +67,19 @@ export interface ClockView {
   decidedInTime?: boolean;
 }
 
-/** The statutory clocks of a case: its stored clocks, and the appeal windows open now. */
+/** The time limits of a case as a client sees them: the window open now, and its clocks. */
 export function clockViews(state: CaseState): ClockView[] {
-  const windows: ClockView[] = [];
-  const due = nextTimer(state, DEFAULT_POLICY); // a window's own length is kept on the case; the default only for older cases
-  if (due) {
-    const startedAt = (due.type === 'appeal-window.expired' ? state.dates.refusedOn : state.dates.determinedOn) ?? '';
-    windows.push({ name: due.type === 'appeal-window.expired' ? 'appeal-window' : 'onward-appeal-window', startedAt, lastDay: due.lastDay, deadline: due.at, state: 'running', level: 0, warnings: [] });
-  }
-  return [
-    ...windows,
-    ...state.clocks.map((c) => ({
-      name: c.name,
-      startedAt: c.startedOn,
-      lastDay: lastDayOf(c.deadline),
-      deadline: c.deadline,
-      state: c.state,
-      level: c.level,
-      warnings: c.warnings,
-      ...(c.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
-      ...(c.breachedAt ? { breachedAt: c.breachedAt } : {}),
-      ...(c.exception ? { exception: c.exception } : {}),
-    })),
-  ];
+  // A window's own length is kept on the case; the default policy stands in only for older cases.
+  return timeLimits(state, DEFAULT_POLICY).map(({ name, startedOn, lastDay, closes, state: s, level, warnings, clock: c }) => ({
+    name,
+    startedAt: startedOn,
+    lastDay,
+    deadline: closes,
+    state: s,
+    level,
+    warnings,
+    ...(c?.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
+    ...(c?.breachedAt ? { breachedAt: c.breachedAt } : {}),
+    ...(c?.exception ? { exception: c.exception } : {}),
+  }));
 }

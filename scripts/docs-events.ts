@@ -11,11 +11,13 @@ import {
   applyEvent,
   checkEvent,
   DEFAULT_POLICY,
-  EVENT_TABLE,
+  EVENT_ROWS,
+  rolesFor,
   EVENT_TYPES,
   POSITIONS,
   positionOf,
   SOURCE_EVENTS,
+  perSource,
   SOURCES,
   STATUSES,
   type CaseEvent,
@@ -23,7 +25,6 @@ import {
   type EventContext,
   type EventType,
   type Position,
-  type Source,
   type Stage,
   type System,
 } from '../domain/index.js';
@@ -57,7 +58,7 @@ export function writeSection(doc: string, name: string, body: string): string {
 }
 
 const SYSTEM_NAMES: Record<string, string> = { homeOffice: 'Home Office', courts: 'HMCTS', notifier: 'notifier' };
-const SOURCE_NAMES: Record<Source, string> = { 'home-office': 'Home Office', hmcts: 'HMCTS' };
+const SOURCE_NAMES = perSource((_source, d) => d.name);
 const code = (s: string) => `\`${s}\``;
 /** `a`, `a and b`, `a, b and c`. */
 const list = (items: readonly string[], last = 'and') => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`);
@@ -103,7 +104,7 @@ function explore(): { states: CaseState[]; steps: Step[] } {
   const steps: Step[] = [];
   for (let s = queue.shift(); s; s = queue.shift()) {
     for (const type of EVENT_TYPES) {
-      const role = EVENT_TABLE[type].roles[0];
+      const role = rolesFor(type)[0];
       if (!role) continue;
       for (const event of variants(type)) {
         if (checkEvent(s, event, role, CTX) !== null) continue;
@@ -124,7 +125,7 @@ const exploration = () => (explored ??= explore());
 
 /** Who hears of an event: the table's list, or every answer its function gives for the cases it may apply to. */
 function notifyText(type: EventType): string {
-  const rule = EVENT_TABLE[type];
+  const rule = EVENT_ROWS[type];
   const notify = rule.notify as readonly System[] | ((before: CaseState) => readonly System[]);
   if (typeof notify !== 'function') return systemsText(notify);
   const answers = new Map<string, string>();
@@ -145,8 +146,8 @@ const reportedBy = (type: EventType) =>
 /** The event vocabulary as a table: type, who may send it, from where, who hears of it, who reports it. */
 export function eventsSection(): string {
   const rows = EVENT_TYPES.map((type) => {
-    const rule = EVENT_TABLE[type];
-    return `| ${code(type)} | ${rule.roles.map(code).join(', ')} | ${positionsText(rule.from as readonly Position[])} | ${notifyText(type)} | ${reportedBy(type)} |`;
+    const rule = EVENT_ROWS[type];
+    return `| ${code(type)} | ${rolesFor(type).map(code).join(', ')} | ${positionsText(rule.from as readonly Position[])} | ${notifyText(type)} | ${reportedBy(type)} |`;
   });
   return ['| event | sent by | from | who hears of it | reported by webhook |', '|---|---|---|---|---|', ...rows].join('\n');
 }

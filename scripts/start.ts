@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
-import { ROLES } from '../domain/index.js';
+import { describeSystem, ROLES, SOURCES, systemOfSource, SYSTEMS } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from './temporal-cli.js';
 import { CLUSTER_PROCESSES, portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from './temporal-cluster.js';
@@ -68,7 +68,9 @@ try {
   await prepareNamespace(connection, config.temporal.namespace, config.temporal.retentionDays);
   await connection.close();
 
-  const env = { TEMPORAL_ADDRESS: address, HMCTS_WEBHOOK_SECRET: config.webhookSecrets.hmcts, HOME_OFFICE_WEBHOOK_SECRET: config.webhookSecrets['home-office'] };
+  // Each reporting system's webhook secret, under its own setting, for the reference systems and the API.
+  const secrets = Object.fromEntries(SOURCES.map((s) => [describeSystem(systemOfSource(s)).webhookSecretSetting!, config.webhookSecrets[s]]));
+  const env = { TEMPORAL_ADDRESS: address, ...secrets };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
   const portOf = (url: string) => new URL(url).port;
   // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.
@@ -80,9 +82,12 @@ try {
     ? Array.from({ length: CLUSTER_PROCESSES.workers }, (_, i) => i + 1).map((n) => [`worker-${n}`, 'worker.ts', [], { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' }])
     : [['worker', 'worker.ts', []]];
   const children: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
-    ['home-office', 'systems/server.ts', ['home-office', '--port', portOf(config.systems.homeOffice), '--data', resolve(dataDir, 'home-office.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/home-office/events`]],
-    ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/hmcts/events`]],
-    ['notifier', 'systems/server.ts', ['notifier', '--port', portOf(config.systems.notifier), '--data', resolve(dataDir, 'notifier.jsonl')]],
+    // One reference system per descriptor; those that report events post them to their webhook route.
+    ...SYSTEMS.map((key): [string, string, string[]] => {
+      const { wire } = describeSystem(key);
+      const webhook = (SOURCES as readonly string[]).includes(wire) ? ['--webhook-url', `http://127.0.0.1:${config.port}/integrations/${wire}/events`] : [];
+      return [wire, 'systems/server.ts', [wire, '--port', portOf(config.systems[key]), '--data', resolve(dataDir, `${wire}.jsonl`), ...webhook]];
+    }),
     ...workers,
     ['api', 'api/server.ts', [], { API_PROCESSES: String(apiProcesses) }],
   ];

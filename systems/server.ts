@@ -1,24 +1,25 @@
 /** A reference system as its own process: `tsx systems/server.ts home-office|hmcts`. */
 import { parseArgs } from 'node:util';
+import { describeSystem, SYSTEMS } from '../domain/systems.js';
 import { hmctsBehaviour } from './hmcts.js';
 import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' }, 'webhook-url': { type: 'string' } } });
 const which = positionals[0];
-const DEFAULT_PORTS = { 'home-office': 4001, hmcts: 4002, notifier: 4003 } as const;
-if (which !== 'home-office' && which !== 'hmcts' && which !== 'notifier') {
-  console.error('usage: tsx systems/server.ts <home-office|hmcts|notifier> [--port N] [--data file.jsonl]');
+const descriptor = SYSTEMS.map(describeSystem).find((d) => d.wire === which);
+if (!descriptor) {
+  console.error(`usage: tsx systems/server.ts <${SYSTEMS.map((k) => describeSystem(k).wire).join('|')}> [--port N] [--data file.jsonl]`);
   process.exit(2);
 }
-const port = Number(values.port ?? DEFAULT_PORTS[which]);
+const port = Number(values.port ?? new URL(descriptor.defaultUrl).port);
 const dataFile = values.data ?? `data/${which}.jsonl`;
 
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
 const registered = () => system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
 // The shared secret comes from the environment, never the command line (process lists show it).
-const secret = which === 'hmcts' ? process.env.HMCTS_WEBHOOK_SECRET : which === 'home-office' ? process.env.HOME_OFFICE_WEBHOOK_SECRET : undefined;
+const secret = descriptor.webhookSecretSetting ? process.env[descriptor.webhookSecretSetting] : undefined;
 const webhook = values['webhook-url'] && secret ? { url: values['webhook-url'], secret } : undefined;
-const behaviour: SystemBehaviour = { ...(which === 'hmcts' ? hmctsBehaviour(registered) : { name: which }), ...(webhook ? { webhook } : {}) };
+const behaviour: SystemBehaviour = { ...(which === 'hmcts' ? hmctsBehaviour(registered) : { name: descriptor.wire }), ...(webhook ? { webhook } : {}) };
 const system = createReferenceSystem(behaviour, dataFile);
 
 // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.

@@ -1,6 +1,6 @@
 /** The clock rules one by one, as pure functions: cohort, start, warnings, breach, stop. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, dueClockEvents, inTwentyFourWeekCohort, nextClockDue, startTribunalClock, stopClock, decidedInTime, lastDayOf, withClock, type Cohort } from '../domain/index.js';
+import { DEFAULT_POLICY, dueEvents, inTwentyFourWeekCohort, nextDue, startTribunalClock, stopClock, decidedInTime, lastDayOf, withClock, type Cohort } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
 
 const cohort = (c: Partial<Cohort>): Cohort => ({ supportedAccommodation: false, foreignNationalOffender: false, detained: false, ...c });
@@ -38,13 +38,13 @@ describe('the 24-week clock', () => {
   it('owes one escalation to the highest level passed, then the breach', () => {
     const state = withClock(newCaseState(), clock);
     const lastDay = '2026-08-16';
-    expect(dueClockEvents(state, '2026-06-21T22:59:59.999Z')).toEqual([]);
-    expect(dueClockEvents(state, '2026-06-21T23:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay }]);
-    expect(dueClockEvents(state, '2026-08-10T00:00:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
+    expect(dueEvents(state, '2026-06-21T22:59:59.999Z', DEFAULT_POLICY)).toEqual([]);
+    expect(dueEvents(state, '2026-06-21T23:00:00.000Z', DEFAULT_POLICY)).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay }]);
+    expect(dueEvents(state, '2026-08-10T00:00:00.000Z', DEFAULT_POLICY)).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
     // Not before the last day has ended in London (23:59:59 BST on 16 August is still the last day).
-    expect(dueClockEvents(state, '2026-08-16T22:59:59.999Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
-    expect(dueClockEvents(state, '2026-08-16T23:00:00.000Z')).toEqual([{ type: 'clock.breached', clock: 'tribunal-24-weeks', lastDay }]);
-    expect(nextClockDue(state)).toBe('2026-06-21T23:00:00.000Z');
+    expect(dueEvents(state, '2026-08-16T22:59:59.999Z', DEFAULT_POLICY)).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 3, lastDay }]);
+    expect(dueEvents(state, '2026-08-16T23:00:00.000Z', DEFAULT_POLICY)).toEqual([{ type: 'clock.breached', clock: 'tribunal-24-weeks', lastDay }]);
+    expect(nextDue(state, DEFAULT_POLICY)).toBe('2026-06-21T23:00:00.000Z');
   });
 
   it('is decided in time on the last day of the 24 weeks, late the day after', () => {
@@ -52,7 +52,7 @@ describe('the 24-week clock', () => {
     const dayAfter = stopClock(withClock(newCaseState(), clock), 'tribunal-24-weeks', '2026-08-17').clocks[0]!;
     expect(decidedInTime(onLastDay)).toBe(true);
     expect(decidedInTime(dayAfter)).toBe(false);
-    expect(dueClockEvents(withClock(newCaseState(), onLastDay), '2026-09-01T00:00:00.000Z')).toEqual([]);
+    expect(dueEvents(withClock(newCaseState(), onLastDay), '2026-09-01T00:00:00.000Z', DEFAULT_POLICY)).toEqual([]);
   });
 
   it('takes its warning points from the policy it starts under', () => {
@@ -67,7 +67,7 @@ describe('the 24-week clock', () => {
     expect(atHalfSeven.warnings).toEqual(['2026-06-22T06:30:00.000Z', '2026-07-20T06:30:00.000Z', '2026-08-03T06:30:00.000Z']);
     expect(atHalfSeven.deadline).toBe(startTribunalClock('2026-03-01', DEFAULT_POLICY).deadline);
     const state = withClock(newCaseState(), atHalfSeven);
-    expect(dueClockEvents(state, '2026-06-22T06:29:59.999Z')).toEqual([]);
-    expect(dueClockEvents(state, '2026-06-22T06:30:00.000Z')).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' }]);
+    expect(dueEvents(state, '2026-06-22T06:29:59.999Z', DEFAULT_POLICY)).toEqual([]);
+    expect(dueEvents(state, '2026-06-22T06:30:00.000Z', DEFAULT_POLICY)).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' }]);
   });
 });

@@ -1,10 +1,8 @@
 /**
- * The form for each event, derived from the API's own schema of it (api/schemas.ts), so a page
- * never offers a field the API would not take or misses one it needs.
+ * The form for each event, derived from the event's fields in the transition table (as the API's
+ * schema of it is), so a page never offers a field the API would not take or misses one it needs.
  */
-import { z } from 'zod';
-import type { EventType } from '../domain/index.js';
-import { caseEventBody } from '../api/schemas.js';
+import { EVENT_ROWS, EVENT_TYPES, type EventType, type FieldSpec } from '../domain/index.js';
 
 export interface FormField {
   name: string;
@@ -25,27 +23,24 @@ export const humanise = (s: string) =>
     .replace(/\b(hmcts|uan|gwf|id)\b/g, (w) => w.toUpperCase())
     .replace(/^./, (c) => c.toUpperCase());
 
-function fieldOf(name: string, schema: z.ZodType): FormField {
-  let s = schema;
-  let optional = false;
-  if (s instanceof z.ZodOptional) {
-    optional = true;
-    s = s.unwrap() as z.ZodType;
-  }
+function fieldOf(name: string, spec: FieldSpec): FormField {
   const label = humanise(name);
-  if (s instanceof z.ZodEnum) return { name, label, kind: 'choice', options: s.options.map(String), optional };
-  if (s instanceof z.ZodLiteral) return { name, label, kind: 'text', optional, fixed: String(s.value) };
-  if (s instanceof z.ZodBoolean) return { name, label, kind: 'yes-no', optional };
-  const isDate = /(On|Date)$/.test(name);
-  return { name, label, kind: isDate ? 'date' : 'text', optional };
+  const optional = spec.optional === true;
+  switch (spec.kind) {
+    case 'enum':
+      // One possible value: sent as is, not asked.
+      return spec.values.length === 1 ? { name, label, kind: 'text', optional, fixed: spec.values[0]! } : { name, label, kind: 'choice', options: [...spec.values], optional };
+    case 'boolean':
+      return { name, label, kind: 'yes-no', optional };
+    case 'date':
+      return { name, label, kind: 'date', optional };
+    default:
+      return { name, label, kind: 'text', optional };
+  }
 }
 
-const FORMS = new Map<string, FormField[]>(
-  caseEventBody.options.map((o) => {
-    const { type, ...rest } = o.shape;
-    return [String((type as z.ZodLiteral).value), Object.entries(rest).map(([name, s]) => fieldOf(name, s as z.ZodType))];
-  }),
-);
+/** Each event people send, its form: from the event's fields in the table, as the API's schema is. */
+const FORMS = new Map<string, FormField[]>(EVENT_TYPES.map((type) => [type, Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => fieldOf(name, spec))]));
 
 export const formFor = (type: EventType): FormField[] => FORMS.get(type) ?? [];
 

@@ -11,7 +11,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { decodeJwt } from 'jose';
 import nunjucks from 'nunjucks';
 import { signDevToken } from '../api/auth.js';
-import { addDays, daysBetween, EVENT_TYPES, isRole, londonDate, ROLES, type EventType, type Role } from '../domain/index.js';
+import { addDays, daysBetween, EVENT_TYPES, isRole, londonDate, RESEND_EVENT, ROLES, type EventType, type Role } from '../domain/index.js';
 import { apiFor } from './api-client.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
@@ -173,13 +173,14 @@ export function webRouter(deps: WebDeps): Router {
 
 /** Everything the case page shows, from the API's view of the case and its timeline. */
 function caseContext(view: any, timeline: any, who: Principal) {
-  const actions = (view.allowedEvents as EventType[]).filter((t) => t !== 'sync.resent').map((type) => ({ type, label: humanise(type), fields: formFor(type) }));
+  const actions = (view.allowedEvents as EventType[]).filter((t) => t !== RESEND_EVENT).map((type) => ({ type, label: humanise(type), fields: formFor(type) }));
   const failures = Object.entries(view.sync as Record<string, { failure: unknown }>).filter(([, s]) => s.failure).map(([system]) => system);
   return {
     c: view,
     entries: [...(timeline?.entries ?? [])].reverse(),
     actions,
-    canResend: view.allowedEvents.includes('sync.resent') ? failures : [],
+    canResend: view.allowedEvents.includes(RESEND_EVENT) ? failures : [],
+    resendEvent: RESEND_EVENT,
     formKey: randomBytes(12).toString('hex'),
     who,
   };

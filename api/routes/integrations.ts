@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { z } from '../zod.js';
-import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PATTERN, inboundKey, isCaseId, SOURCES, type CaseEvent, type InboundOutcome, type Policy, type Source } from '../../domain/index.js';
+import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PATTERN, inboundKey, isCaseId, describeSystem, systemOfSource, SOURCES, type CaseEvent, type InboundOutcome, type Policy, type Source } from '../../domain/index.js';
 import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatchedUpdate, inboxWorkflowId, INBOX_WORKFLOW_TYPE, takeUnmatchedUpdate, unmatchedQuery, type UnmatchedEvent } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
@@ -76,7 +76,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
     route({
       method: 'post',
       path: `/integrations/${source}/events`,
-      summary: `An event on the ${source === 'hmcts' ? 'HMCTS' : 'Home Office'} side (signed webhook)`,
+      summary: `An event on the ${describeSystem(systemOfSource(source)).name} side (signed webhook)`,
       tags: ['integrations'],
       roles: 'public',
       headers: z.object({ 'x-signature': z.string().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the sender\'s shared secret>' }) }),

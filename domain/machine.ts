@@ -1,0 +1,128 @@
+/**
+ * Every rule the case workflow applies, as pure functions of (case, input) → (case, answer). The
+ * workflow only wires them to its handlers, delivery loops and timer; everything here is tested
+ * without Temporal. A `CaseMachine` is the case's state plus what each system has yet to hear.
+ */
+import type { CaseState } from './case.js';
+import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
+import { applyEvent, checkEvent, recipients, rejectionText, type CaseEvent } from './events.js';
+import { inboundKey, SOURCE_EVENTS, type InboundOutcome } from './inbound.js';
+import { outboundMessages, type OutboundMessage } from './outbound.js';
+import type { Policy } from './policy.js';
+import type { Drift } from './reconcile.js';
+import type { Actor } from './roles.js';
+import { recordQueued } from './sync.js';
+import { caseView, type CaseView } from './view.js';
+
+export type Outbox = Record<System, OutboundMessage[]>;
+
+export interface CaseMachine {
+  state: CaseState;
+  /** Changes not yet acknowledged by each system, in order. */
+  outbox: Outbox;
+}
+
+export const emptyOutbox = (carried?: Partial<Outbox>): Outbox => ({ ...perSystem((): OutboundMessage[] => []), ...carried });
+
+export interface ChangeOptions {
+  at: string;
+  policy: Policy;
+  /** Runs recorded before the statutory clocks existed replay without them (the workflow's patch). */
+  clocks?: boolean;
+}
+
+/** A checked event applied: the next sequence number, each recipient's message queued, the state replaced. */
+export function applyChange(m: CaseMachine, event: CaseEvent, actor: Actor, { at, policy, clocks = true }: ChangeOptions): CaseMachine {
+  const before = m.state;
+  let after: CaseState = { ...applyEvent(before, event, { at, policy }), version: before.version + 1 };
+  if (!clocks) after = { ...after, clocks: before.clocks };
+  const outbox = { ...m.outbox };
+  for (const message of outboundMessages(recipients(before, event), after, event, actor, at)) {
+    outbox[message.system] = [...outbox[message.system], message];
+    after = recordQueued(after, message.system, outbox[message.system].length);
+  }
+  return { state: after, outbox };
+}
+
+export interface InboundInput {
+  source: Source;
+  id: string;
+  event: CaseEvent;
+}
+
+/**
+ * What a system tells us is applied once per event key, or held with the reason it does not fit
+ * now (e.g. listed before lodged): never forced, never an error to the sender. Applied events are
+ * sent as `integration` with the system as the actor.
+ */
+export function receiveInbound(m: CaseMachine, { source, id, event }: InboundInput, opts: ChangeOptions): { machine: CaseMachine; answer: InboundOutcome } {
+  const key = inboundKey(source, id);
+  if (m.state.inbound.includes(key)) return { machine: m, answer: { status: 'duplicate', caseId: m.state.caseId } };
+  const rejection = !SOURCE_EVENTS[source].includes(event.type) ? `${source} does not report ${event.type}` : inboundRejection(m.state, event, opts);
+  if (rejection) {
+    const state = { ...m.state, inbound: [...m.state.inbound, key], held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at }] };
+    return { machine: { ...m, state }, answer: { status: 'held', caseId: state.caseId, reason: rejection } };
+  }
+  const changed = applyChange(m, event, { id: source, role: 'integration' }, opts);
+  return { machine: { ...changed, state: { ...changed.state, inbound: [...changed.state.inbound, key] } }, answer: { status: 'applied', caseId: m.state.caseId } };
+}
+
+function inboundRejection(state: CaseState, event: CaseEvent, { at, policy }: ChangeOptions): string | null {
+  const r = checkEvent(state, event, 'integration', { at, policy });
+  return r === null ? null : rejectionText(r);
+}
+
+export interface ReconcileInput {
+  at: string;
+  drift: Drift[];
+  /** Changes a system acknowledged but no longer holds, read from the case's history. */
+  resend: OutboundMessage[];
+}
+
+/** Why a re-send cannot be this case's (a change the system never acknowledged here), or null. */
+export function reconcileRejection(state: CaseState, resend: readonly OutboundMessage[]): string | null {
+  const foreign = resend.find((m) => m.caseId !== state.caseId || !(SYSTEMS as readonly string[]).includes(m.system) || m.seq > state.sync[m.system].delivered);
+  return foreign ? `${foreign.key} is not a change ${foreign.system} acknowledged for this case` : null;
+}
+
+/**
+ * Reconciliation hands back changes a system acknowledged but no longer holds: each is queued once,
+ * flagged as a redelivery, in sequence order ahead of newer changes; the drift found is recorded.
+ */
+export function requeueForReconcile(m: CaseMachine, { at, drift, resend }: ReconcileInput): { machine: CaseMachine; answer: { requeued: number } } {
+  let requeued = 0;
+  let state: CaseState = { ...m.state, reconciliation: { at, drift } };
+  const outbox = { ...m.outbox };
+  for (const message of resend) {
+    const queue = outbox[message.system];
+    if (queue.some((q) => q.key === message.key)) continue;
+    const before = queue.findIndex((q) => q.seq > message.seq);
+    const at = before < 0 ? queue.length : before;
+    outbox[message.system] = [...queue.slice(0, at), { ...message, redelivery: true }, ...queue.slice(at)];
+    state = recordQueued(state, message.system, outbox[message.system].length);
+    requeued += 1;
+  }
+  return { machine: { state, outbox }, answer: { requeued } };
+}
+
+/** A message acknowledged: off its queue by key (reconciliation may have queued a gap fill ahead meanwhile). */
+export const withoutMessage = (outbox: Outbox, message: OutboundMessage): Outbox => ({ ...outbox, [message.system]: outbox[message.system].filter((q) => q.key !== message.key) });
+
+/** The actor the workflow's own events are recorded under. */
+export const WORKFLOW_ACTOR: Actor = { id: 'workflow', role: 'system' };
+
+/**
+ * Answers to the latest updates by id, carried across continue-as-new, so a late retry of the same
+ * key gets the same answer and applies nothing. Plain pairs, oldest first (a Map would not survive
+ * the payload converter), at most `keep` of them.
+ */
+export type RecentAnswers = Array<[string, CaseView]>;
+export const answerFor = (recent: RecentAnswers, id: string | undefined) => (id ? recent.find(([k]) => k === id)?.[1] : undefined);
+export const remember = (recent: RecentAnswers, id: string | undefined, view: CaseView, keep: number): RecentAnswers =>
+  id ? [...recent.filter(([k]) => k !== id), [id, view] as [string, CaseView]].slice(-keep) : recent;
+
+/** The answer to a change: the case as it now stands. */
+export const answerOf = (m: CaseMachine): CaseView => caseView(m.state);
+
+/** Whether a change rewrote the case's imported record (the workflow keeps it in a memo for re-imports). */
+export const importedRecordChanged = (before: CaseState, after: CaseState) => after.imported !== before.imported;
