@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two tiers. `unit`: pure domain, configuration and format tests (`*.unit.test.ts`), no Temporal
- * server, seconds. `stack`: everything else, on one real Temporal server the global setup starts.
- * `npm test` runs both; `npm run test:unit` the first alone.
+ * Three tiers. `unit`: pure domain, configuration and format tests (`*.unit.test.ts`), no Temporal
+ * server, seconds. `workflow`: the real workflow code on a real worker with stubbed activities
+ * (`*.workflow.test.ts`), on a dev server the SDK's test environment starts from the project's
+ * Temporal CLI; no API, no reference systems. `stack`: everything else, end to end, on one real
+ * Temporal server the global setup starts. `npm test` runs all three; `npm run test:unit` and
+ * `npm run test:workflow` one each.
  */
 export default defineConfig({
   test: {
@@ -16,7 +19,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
-      { extends: true, test: { name: 'stack', include: ['test/**/*.test.ts'], exclude: ['test/**/*.unit.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      { extends: true, test: { name: 'workflow', include: ['test/**/*.workflow.test.ts'], globalSetup: ['test/workflow-setup.ts'] } },
+      { extends: true, test: { name: 'stack', include: ['test/**/*.test.ts'], exclude: ['test/**/*.unit.test.ts', 'test/**/*.workflow.test.ts'], globalSetup: ['test/global-setup.ts'] } },
     ],
   },
 });

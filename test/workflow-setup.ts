@@ -1,0 +1,62 @@
+/**
+ * The workflow tier's one server: the SDK's test environment (`@temporalio/testing`) running the
+ * Temporal CLI the project builds, not one it downloads (there is no download here), with the
+ * case search attributes registered at launch; the workflow code bundled once. No API, no
+ * reference systems: each test file runs a worker with stubbed activities (test/workflow-harness.ts).
+ * TEMPORAL_ADDRESS set: use that server instead and start none.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { resolveTemporalCli } from '../scripts/temporal-cli.js';
+import { prepareNamespace } from '../scripts/temporal-server.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { WORKFLOWS_PATH } from '../worker.js';
+// The provided keys (temporalAddress, namespace, workflowBundlePath) are declared there, for both tiers.
+import type {} from './global-setup.js';
+
+const NAMESPACE = 'asylum-cases-workflow-test';
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'case-tracker-workflow-test-'));
+  let env: TestWorkflowEnvironment | undefined;
+  const teardown = async () => {
+    await env?.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const cli = await resolveTemporalCli({ log: (line) => console.error(`[temporal] ${line}`) });
+    if (!cli.ok) throw new Error(cli.error);
+    if (cli.value.kind === 'external') {
+      env = await TestWorkflowEnvironment.createFromExistingServer({ address: cli.value.address, namespace: NAMESPACE });
+      await prepareNamespace(env.connection, NAMESPACE, 1);
+    } else {
+      env = await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: cli.value.path },
+          namespace: NAMESPACE,
+          searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+          log: { format: 'pretty', level: 'error' },
+        },
+      });
+    }
+
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    const workflowBundlePath = join(dir, 'workflow-bundle.js');
+    writeFileSync(workflowBundlePath, code);
+
+    project.provide('temporalAddress', env.address);
+    project.provide('namespace', NAMESPACE);
+    project.provide('workflowBundlePath', workflowBundlePath);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  return teardown;
+}
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
