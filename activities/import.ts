@@ -16,7 +16,7 @@ import { changedFields, fieldErrorsText, importedState, STAGE_FIELDS, stageCorre
 import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
-import { searchAttributesOf } from '../workflows/search-attributes.js';
+import { searchAttributesOf } from '../workflows/messages.js';
 import { caseIdFor } from './case-id.js';
 
 export interface ImportDeps {

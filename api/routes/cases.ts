@@ -6,7 +6,7 @@ import { z } from '../zod.js';
 import { caseIdFor } from '../../activities/case-id.js';
 import { caseView, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
-import { searchAttributesOf } from '../../workflows/search-attributes.js';
+import { searchAttributesOf } from '../../workflows/messages.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
 import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
