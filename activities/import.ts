@@ -17,7 +17,7 @@ import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/messages.js';
-import { caseIdFor } from './case-id.js';
+import { caseIdFor } from '../ids/case-id.js';
 
 export interface ImportDeps {
   client: Client;

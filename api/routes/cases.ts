@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from '../zod.js';
-import { caseIdFor } from '../../activities/case-id.js';
+import { caseIdFor } from '../../ids/case-id.js';
 import { caseView, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/messages.js';
