@@ -84,7 +84,7 @@ try {
     ['hmcts', 'systems/server.ts', ['hmcts', '--port', portOf(config.systems.courts), '--data', resolve(dataDir, 'hmcts.jsonl'), '--webhook-url', `http://127.0.0.1:${config.port}/integrations/hmcts/events`]],
     ['notifier', 'systems/server.ts', ['notifier', '--port', portOf(config.systems.notifier), '--data', resolve(dataDir, 'notifier.jsonl')]],
     ...workers,
-    ['api', 'api/server.ts', [], { API_PROCESSES: String(apiProcesses) }],
+    ['api', 'server.ts', [], { API_PROCESSES: String(apiProcesses) }],
   ];
   for (const [name, script, args, own] of children) {
     const service = spawnService(name, script, { args, env: { ...env, ...own }, onLine: prefixed(name) });

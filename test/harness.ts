@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../api/app.js';
+import { createApp } from '../app.js';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
