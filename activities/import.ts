@@ -6,18 +6,18 @@
  * and applies no correction twice (its update ids name the import and the row).
  */
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import pMap from 'p-map';
 import { changedFields, fieldErrorsText, importedState, STAGE_FIELDS, stageCorrectable, type ImportedFrom, type ImportSource, type OpenCaseInput, type Policy } from '../domain/index.js';
+import { acceptedPath, uploadPath } from '../imports/files.js';
 import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
-import { searchAttributesOf } from '../workflows/search-attributes.js';
-import { caseIdFor } from './case-id.js';
+import { searchAttributesOf } from '../workflows/messages.js';
+import { caseIdFor } from '../ids/case-id.js';
 
 export interface ImportDeps {
   client: Client;
@@ -26,9 +26,6 @@ export interface ImportDeps {
   importDir: string;
   concurrency?: number;
 }
-
-export const uploadPath = (importDir: string, importId: string) => join(importDir, `${importId}.csv`);
-const acceptedPath = (importDir: string, importId: string) => join(importDir, `${importId}.accepted.jsonl`);
 
 export interface RowsRequest {
   importId: string;

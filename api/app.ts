@@ -20,7 +20,6 @@ import { integrationRoutes } from './routes/integrations.js';
 import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
-import { webRouter } from '../web/router.js';
 
 export interface AppDeps {
   client: Client;
@@ -33,9 +32,8 @@ export interface AppDeps {
   updateTimeoutMs?: number;
   policy?: Policy;
   webhookSecrets?: Record<Source, string>;
-  /** The pages' local sign-in (choose a role); off where single sign-on fronts the service. */
-  devSignIn?: boolean;
-  secureCookies?: boolean;
+  /** The pages (web/), handed in by the composition root (../app.ts): this folder does not import them. */
+  pages?: express.Handler;
   /** Where uploads go (shared with the worker) and how large one may be. */
   imports?: { dir: string; maxBytes: number };
 }
@@ -91,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   ];
   app.use('/docs', docsAssets());
   // The pages: a client of the routes below, served by the same process.
-  app.use(webRouter({ auth: deps.auth, devSignIn: deps.devSignIn ?? true, secureCookies: deps.secureCookies ?? false }));
+  if (deps.pages) app.use(deps.pages);
   const router = express.Router();
   mount(router, routes, createAuth(deps.auth));
   app.use(router);

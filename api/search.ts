@@ -6,7 +6,7 @@
 import { z } from './zod.js';
 import { deadlinesBefore, isCalendarDate, STAGES } from '../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
-import { CLOCK_STATUSES, SA } from '../workflows/search-attributes.js';
+import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
 
 /** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
 export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;

@@ -6,7 +6,7 @@
  * concurrency, so "rows/s ÷ bare starts/s" shows what the product adds. Prints a table; writes JSON.
  */
 import { parseArgs } from 'node:util';
-import { caseIdFor } from '../activities/case-id.js';
+import { caseIdFor } from '../ids/case-id.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';

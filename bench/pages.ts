@@ -4,7 +4,7 @@
  * and the API call underneath it as the baseline, so the ratio shows what rendering adds.
  */
 import { parseArgs } from 'node:util';
-import { caseIdFor } from '../activities/case-id.js';
+import { caseIdFor } from '../ids/case-id.js';
 import { messySpreadsheet } from '../test/spreadsheet.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
 import { startBenchStack } from './stack.js';

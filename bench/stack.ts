@@ -85,7 +85,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": profile the worker (written when it stops).
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
   const spawnWorker = (n: number) => spawnService(`worker-${n}`, 'worker.ts', { env: shared, onLine: quiet(`worker-${n}`), ...(nodeArgs ? { nodeArgs } : {}) });
-  const spawnApi = () => spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
+  const spawnApi = () => spawnService('api', 'server.ts', { env: shared, onLine: quiet('api') });
   const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) }, (_, i) => spawnWorker(i + 1));
   let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);

@@ -89,7 +89,7 @@ try {
       return [wire, 'systems/server.ts', [wire, '--port', portOf(config.systems[key]), '--data', resolve(dataDir, `${wire}.jsonl`), ...webhook]];
     }),
     ...workers,
-    ['api', 'api/server.ts', [], { API_PROCESSES: String(apiProcesses) }],
+    ['api', 'server.ts', [], { API_PROCESSES: String(apiProcesses) }],
   ];
   for (const [name, script, args, own] of children) {
     const service = spawnService(name, script, { args, env: { ...env, ...own }, onLine: prefixed(name) });

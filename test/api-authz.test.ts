@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { createApp } from '../api/app.js';
+import { createApp } from '../app.js';
 import type { Route } from '../api/route.js';
 import { EVENT_TYPES, ROLES, rolesFor, type Role } from '../domain/index.js';
 import { newCaseBody, useStackWithCase } from './harness.js';

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
+import { createApp } from '../app.js';
 import { toOpenApiPath } from '../api/route.js';
 import { historyLength, settledHistoryLength, testConfig, useStack, useStackInOwnNamespace } from './harness.js';
 import { freePort } from './ports.js';

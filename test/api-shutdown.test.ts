@@ -21,7 +21,7 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight after SIGTERM, then exits 0', { timeout: 90_000 }, async () => {
     const port = await freePort();
     const { temporal, auth } = stack.config;
-    api = spawnService('api', 'api/server.ts', {
+    api = spawnService('api', 'server.ts', {
       env: { PORT: String(port), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: temporal.taskQueue, JWT_SECRET: auth.jwtSecret, LOG_LEVEL: 'warn', UPDATE_TIMEOUT_MS: '30000', SHUTDOWN_GRACE_MS: '30000' },
     });
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, 30_000, api);

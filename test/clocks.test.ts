@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
+import { createApp } from '../app.js';
 import { testConfig, useStack } from './harness.js';
 import { daysAgo, plusDays, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';

@@ -11,7 +11,7 @@ import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../api/app.js';
+import { createApp } from '../app.js';
 import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
 import { loadConfig, type Config } from '../config/index.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnService } from '../scripts/processes.js';
-import { caseIdFor } from '../activities/case-id.js';
+import { caseIdFor } from '../ids/case-id.js';
 import { useStackInOwnNamespace } from './harness.js';
 import { messySpreadsheet, withRenamed } from './spreadsheet.js';
 import { eventually } from './systems.js';

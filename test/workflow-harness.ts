@@ -10,7 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Activities } from '../activities/index.js';
-import { caseIdFor } from '../activities/case-id.js';
+import { caseIdFor } from '../ids/case-id.js';
 import { DEFAULT_POLICY, openCase, SYNC_REJECTED, type Actor, type CaseEvent, type CaseState, type CaseView, type OpenCaseInput, type OutboundMessage, type Policy, type Receipt, type System } from '../domain/index.js';
 import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';

@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import { decodeJwt } from 'jose';
 import nunjucks from 'nunjucks';
-import { signDevToken } from '../api/auth.js';
 import { addDays, daysBetween, EVENT_TYPES, isRole, londonDate, RESEND_EVENT, ROLES, type EventType, type Role } from '../domain/index.js';
 import { apiFor } from './api-client.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
@@ -20,7 +19,8 @@ const GOVUK = createRequire(import.meta.url).resolve('govuk-frontend/package.jso
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
 
 export interface WebDeps {
-  auth: { jwtSecret: string; issuer: string };
+  /** Mints the dev sign-in's token (the composition root hands in the API's dev-token signer). */
+  signDevToken: (principal: Principal) => Promise<string>;
   /** Whether the dev sign-in (choose a role) is offered; off where single sign-on fronts the service. */
   devSignIn: boolean;
   secureCookies: boolean;
@@ -90,7 +90,7 @@ export function webRouter(deps: WebDeps): Router {
     const name = String(req.body.name ?? '').trim();
     const errors = [...(isRole(role) && role !== 'integration' ? [] : [{ text: 'Select your role', href: '#role' }]), ...(/^[\w.@-]{1,60}$/.test(name) ? [] : [{ text: 'Enter your user name: letters, digits and . _ @ - only', href: '#name' }])];
     if (errors.length > 0) return render(res.status(400), 'sign-in.njk', { roles: ROLES, devSignIn: true, errors, values: req.body, next: safeNext(req.body.next) });
-    setToken(res, await signDevToken({ role: role as Role, sub: name }, deps.auth), deps.secureCookies);
+    setToken(res, await deps.signDevToken({ role: role as Role, sub: name }), deps.secureCookies);
     res.redirect(303, safeNext(req.body.next));
   });
   router.post('/app/sign-out', (_req, res) => {

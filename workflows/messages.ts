@@ -91,6 +91,13 @@ export const reconciliationScheduleId = (taskQueue: string) => `reconciliation-$
 /** Failure types an update can end with: the domain's rejection kinds, named once. */
 export type { Rejection } from '../domain/index.js';
 
+/**
+ * The search attributes a case carries, and how its state maps to them: part of the contract, since
+ * the API searches by them and the import starts cases with them. Their module is plain data and
+ * domain functions, so importing them here still loads no workflow body.
+ */
+export { CLOCK_STATUSES, SA, SEARCH_ATTRIBUTE_KEYS, searchAttributesOf, type ClockStatus } from './search-attributes.js';
+
 const PREFIX = 'case-';
 export const caseWorkflowId = (caseId: string) => `${PREFIX}${caseId}`;
 export const caseIdFromWorkflowId = (workflowId: string): string | undefined => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : undefined);

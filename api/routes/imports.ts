@@ -14,7 +14,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from '../zod.js';
 import type { Policy } from '../../domain/index.js';
-import { uploadPath } from '../../activities/import.js';
+import { uploadPath } from '../../imports/files.js';
 import { TEMPLATE } from '../../imports/format.js';
 import type { ImportReport } from '../../imports/report.js';
 import { importProgressQuery, importWorkflowId, IMPORT_WORKFLOW_TYPE, type ImportInput } from '../../workflows/messages.js';

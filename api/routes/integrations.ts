@@ -10,7 +10,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { z } from '../zod.js';
 import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PATTERN, inboundKey, isCaseId, describeSystem, systemOfSource, SOURCES, type CaseEvent, type InboundOutcome, type Policy, type Source } from '../../domain/index.js';
 import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatchedUpdate, inboxWorkflowId, INBOX_WORKFLOW_TYPE, takeUnmatchedUpdate, unmatchedQuery, type UnmatchedEvent } from '../../workflows/messages.js';
-import { SA } from '../../workflows/search-attributes.js';
+import { SA } from '../../workflows/messages.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
 import { deadlineFor } from '../deadline.js';
 import { rateLimited, route, type Route } from '../route.js';

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { z } from '../zod.js';
 import { isGwf, isHomeOfficeRef, isUan, type CaseState } from '../../domain/index.js';
 import { caseIdFromWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages.js';
-import { SA } from '../../workflows/search-attributes.js';
+import { SA } from '../../workflows/messages.js';
 import { HttpProblem, problem } from '../problem.js';
 import { abscondingPeriod } from '../schemas.js';
 import { deadlineFor } from '../deadline.js';

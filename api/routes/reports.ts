@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from '../zod.js';
 import { addDays, deadlinesBefore, londonDate, STAGES, type Stage } from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
-import { SA } from '../../workflows/search-attributes.js';
+import { SA } from '../../workflows/messages.js';
 import { rateLimited, route, type Route } from '../route.js';
 import { deadlineFor } from '../deadline.js';
 import { sharedWhileInFlight } from '../shared-reads.js';

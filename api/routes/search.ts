@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { lastDayOf } from '../../domain/index.js';
 import { caseIdFromWorkflowId } from '../../workflows/messages.js';
-import { SA } from '../../workflows/search-attributes.js';
+import { SA } from '../../workflows/messages.js';
 import { HttpProblem, validationProblem } from '../problem.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { visibilityQuery, type SearchQuery, type SearchResult } from '../search.js';

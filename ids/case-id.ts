@@ -1,3 +1,8 @@
+/**
+ * The case id, shared by the API (which opens cases) and the import activity (which brings them
+ * in). Here rather than in domain/ because it hashes with node:crypto, which the workflow sandbox
+ * does not have.
+ */
 import { createHash } from 'node:crypto';
 import { formatCaseId } from '../domain/index.js';
 

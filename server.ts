@@ -1,16 +1,17 @@
 /**
- * The API process: config, one Temporal client, the app, graceful shutdown. With API_PROCESSES > 1
- * it forks that many with Node's cluster module, all serving one port (the primary hands out
- * connections), and starts a new one when one dies; each keeps its own Temporal client.
+ * The API process (a composition root, like worker.ts): config, one Temporal client, the app
+ * (app.ts: the API with the pages), graceful shutdown. With API_PROCESSES > 1 it forks that many
+ * with Node's cluster module, all serving one port (the primary hands out connections), and starts
+ * a new one when one dies; each keeps its own Temporal client.
  */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
-import { configOrExit, type Config } from '../config/index.js';
-import { createLogger } from '../config/logger.js';
-import { connectClient } from '../config/temporal.js';
+import { configOrExit, type Config } from './config/index.js';
+import { createLogger } from './config/logger.js';
+import { connectClient } from './config/temporal.js';
 import { createApp } from './app.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics } from './api/metrics.js';
 
 async function main() {
   const config = configOrExit();

@@ -1,0 +1,21 @@
+/**
+ * The HTTP app every API process serves: the API (api/) with the pages (web/) mounted in it. A
+ * composition root, like worker.ts: api/ and web/ do not import each other, so they meet here.
+ * Nothing here opens a connection or a port; server.ts does.
+ */
+import type express from 'express';
+import { createApp as createApiApp, type AppDeps as ApiDeps } from './api/app.js';
+import { signDevToken } from './api/auth.js';
+import type { Route } from './api/route.js';
+import { webRouter } from './web/router.js';
+
+export interface AppDeps extends Omit<ApiDeps, 'pages'> {
+  /** The pages' local sign-in (choose a role); off where single sign-on fronts the service. */
+  devSignIn?: boolean;
+  secureCookies?: boolean;
+}
+
+export function createApp({ devSignIn = true, secureCookies = false, ...deps }: AppDeps): express.Express & { routes: Route[] } {
+  const pages = webRouter({ signDevToken: (principal) => signDevToken(principal, deps.auth), devSignIn, secureCookies });
+  return createApiApp({ ...deps, pages });
+}
