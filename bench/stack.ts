@@ -13,8 +13,8 @@ import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
-import { startOwnTemporal } from '../scripts/own-temporal.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
+import { startOwnTemporal } from '../temporal/own.js';
+import { prepareNamespace } from '../temporal/server.js';
 import { freePort } from '../test/ports.js';
 
 export interface BenchStack {

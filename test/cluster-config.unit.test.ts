@@ -3,7 +3,7 @@
  * PostgreSQL URL it is read from. The cluster itself runs under `npm run test:cluster`.
  */
 import { describe, expect, it } from 'vitest';
-import { portsFrom, postgresOf, serverConfig, visibilityDatabase } from '../scripts/temporal-cluster.js';
+import { portsFrom, postgresOf, serverConfig, visibilityDatabase } from '../temporal/cluster.js';
 
 describe('the cluster configuration', () => {
   const postgres = postgresOf('postgres://temporal:s%40cret@db.internal:6543/case_tracker_temporal');

@@ -17,7 +17,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
+import { prepareNamespace } from '../temporal/server.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { startSystem, type RunningSystem } from './systems.js';
 
