@@ -7,8 +7,8 @@
  * must find every acknowledged change in its case's history once and at each system once, in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChaos, summary } from '../bench/chaos.js';
-import { startBenchStack, type BenchStack } from '../bench/stack.js';
+import { runChaos, summary } from './chaos-scenario.js';
+import { startBenchStack, type BenchStack } from './stack.js';
 
 let stack: BenchStack;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { startOwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
-import { freePort } from '../test/ports.js';
+import { freePort } from './ports.js';
 
 export interface BenchStack {
   apiUrl: string;
@@ -91,7 +91,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
 
   // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
   const nativeConnection = await NativeConnection.connect({ address });
-  const { code } = await bundleWorkflowCode({ workflowsPath: new URL('./baseline-workflows.ts', import.meta.url).pathname, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never });
+  const { code } = await bundleWorkflowCode({ workflowsPath: new URL('../bench/baseline-workflows.ts', import.meta.url).pathname, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never });
   const baselineQueue = 'bare-baseline';
   const bare = await Worker.create({ connection: nativeConnection, namespace, taskQueue: baselineQueue, workflowBundle: { code } });
   const bareRunning = bare.run();

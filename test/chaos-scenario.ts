@@ -7,10 +7,10 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { newCaseBody } from '../test/case-body.js';
-import { requestFor, sendFuzzed } from '../test/fuzz-corpus.js';
+import { newCaseBody } from './case-body.js';
+import { requestFor, sendFuzzed } from './fuzz-corpus.js';
 import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
-import { LIFECYCLE, type LifecycleRole as Role } from './lifecycle.js';
+import { LIFECYCLE, type LifecycleRole as Role } from './lifecycle-changes.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
 export interface Fault {
