@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
 import { newCaseBody } from '../test/case-body.js';
+import { LIFECYCLE } from '../test/lifecycle-changes.js';
 import { bumpUpdate } from './baseline-workflows.js';
 import { machine, writeResults } from './common.js';
-import { LIFECYCLE } from '../test/lifecycle-changes.js';
-import { percentiles, startBenchStack, type BenchStack } from '../test/stack.js';
+import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, workers: { type: 'string' } } });
 const CASES = Number(values.cases);

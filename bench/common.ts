@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pMap from 'p-map';
 import { TEMPORAL_SERVER_VERSION } from '../temporal/cluster.js';
-import { percentiles, type BenchStack } from '../test/stack.js';
+import { percentiles, type BenchStack } from './stack.js';
 
 export const machine = (stack?: Pick<BenchStack, 'topology' | 'workers' | 'apiProcesses'>) =>
   `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${

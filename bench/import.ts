@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { caseIdFor } from '../activities/case-id.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
-import { percentiles, startBenchStack, type BenchStack } from '../test/stack.js';
+import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '5000,50000' }, baseline: { type: 'string', default: '3000' } } });
 const sizes = values.rows.split(',').map(Number);

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { caseIdFor } from '../activities/case-id.js';
 import { messySpreadsheet } from '../test/spreadsheet.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
-import { startBenchStack } from '../test/stack.js';
+import { startBenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, samples: { type: 'string', default: '40' } } });
 const stack = await startBenchStack();

@@ -14,7 +14,7 @@ import { visibilityQuery, type SearchQuery } from '../api/search.js';
 import { freePort } from '../test/ports.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
-import { startBenchStack, type BenchStack } from '../test/stack.js';
+import { startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000,100000' }, samples: { type: 'string', default: '40' }, chunk: { type: 'string', default: '10000' } } });
 const MARKS = values.cases.split(',').map(Number).sort((a, b) => a - b);

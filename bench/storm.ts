@@ -13,7 +13,7 @@ import { homeOfficeRef } from '../domain/index.js';
 import { addDays, londonDate } from '../domain/days.js';
 import type { StoredMessage } from '../systems/reference-system.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
-import { percentiles, startBenchStack } from '../test/stack.js';
+import { percentiles, startBenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, 'lead-minutes': { type: 'string' }, concurrency: { type: 'string', default: '32' } } });
 const N = Number(values.cases);

@@ -1,25 +1,24 @@
 /**
  * The reliability suite: a steady load of stage changes (and inbound webhooks) while parts of the
  * system are killed, cut and slowed; then an auditor checks every acknowledged change against
- * each case's history and each external system's store. `npm run chaos` runs the long version;
- * test/chaos.test.ts runs a short one in `npm test` and fails on any loss, duplicate or reorder.
+ * each case's history and each external system's store. `npm run chaos` (bench/chaos.ts) runs the
+ * long version; test/chaos.test.ts runs a short one in `npm test` and fails on any loss, duplicate
+ * or reorder. Either runs it on a stack of its own (test/stack.ts).
  */
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
 import { newCaseBody } from './case-body.js';
 import { requestFor, sendFuzzed } from './fuzz-corpus.js';
-import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
 import { LIFECYCLE, type LifecycleRole as Role } from './lifecycle-changes.js';
-import { startBenchStack, type BenchStack } from './stack.js';
+import type { ProcessStack } from './stack.js';
 
 export interface Fault {
   at: number; // ms after the load starts
   name: string;
-  run(stack: BenchStack): Promise<void>;
+  run(stack: ProcessStack): Promise<void>;
 }
 
-const faults = (stack: BenchStack) => ({
+const faults = (stack: ProcessStack) => ({
   put: (url: string, body: unknown) => fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   stack,
 });
@@ -28,7 +27,7 @@ const faults = (stack: BenchStack) => ({
  * The fault plan, scaled to the run's length (`span` ms). On the cluster one of the two workers
  * stays down for a tenth of the run, so the other must carry the load alone meanwhile.
  */
-export function faultPlan(span: number, topology: BenchStack['topology'] = 'dev'): Fault[] {
+export function faultPlan(span: number, topology: ProcessStack['topology'] = 'dev'): Fault[] {
   const at = (share: number) => Math.round(span * share);
   const workerDown = topology === 'cluster' ? at(0.1) : 2_000;
   return [
@@ -71,7 +70,7 @@ export interface Audit {
 }
 
 /** Drives `cases` cases through their lifecycle, `concurrency` at a time, for about `durationMs`. */
-export async function runChaos(stack: BenchStack, { durationMs, cases, concurrency, log = console.error }: { durationMs: number; cases: number; concurrency: number; log?: (line: string) => void }): Promise<Audit> {
+export async function runChaos(stack: ProcessStack, { durationMs, cases, concurrency, log = console.error }: { durationMs: number; cases: number; concurrency: number; log?: (line: string) => void }): Promise<Audit> {
   const tokens = { caseworker: await stack.token('caseworker'), tribunal: await stack.token('tribunal') };
   const acknowledged = new Map<string, number>(); // caseId → highest version the API confirmed
   let retries = 0;
@@ -215,7 +214,7 @@ export async function runChaos(stack: BenchStack, { durationMs, cases, concurren
 }
 
 /** The auditor: history against acknowledgements, and each system's store against the history. */
-async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
+async function audit(stack: ProcessStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
   const token = await stack.token('auditor');
   const get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
@@ -265,21 +264,3 @@ async function audit(stack: BenchStack, ids: string[], acknowledged: Map<string,
 }
 
 export const summary = (a: Audit) => `accepted ${a.accepted}, delivered ${a.delivered}, lost ${a.lost}, duplicated ${a.duplicated}, out of order ${a.outOfOrder}`;
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '4' }, cases: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '8' } } });
-  const stack = await startBenchStack();
-  let failed = true;
-  try {
-    const result = await runChaos(stack, { durationMs: Number(values.minutes) * 60_000, cases: Number(values.cases), concurrency: Number(values.concurrency) });
-    console.log(`\nFaults: ${result.faults.join('; ')}`);
-    console.log(`Client retries after a 5xx or a dropped connection: ${result.retriesAfter5xxOrDrop}; client mistakes answered 5xx: ${result.clientMistakesAnswered5xx}`);
-    console.log(`Fuzz corpus: ${result.fuzz.sent} requests, ${result.fuzz.unavailable} answered 503 while Temporal was down, ${result.fuzz.acceptedAsChange} accepted as a change, target case ${result.fuzz.targetChanged ? 'CHANGED' : 'unchanged'}`);
-    console.log(summary(result));
-    for (const p of result.problems.slice(0, 20)) console.log(`  ${p}`);
-    failed = result.lost + result.duplicated + result.outOfOrder + result.clientMistakesAnswered5xx + result.fuzz.acceptedAsChange > 0 || result.fuzz.targetChanged;
-  } finally {
-    await stack.stop();
-  }
-  process.exit(failed ? 1 : 0);
-}

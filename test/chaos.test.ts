@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChaos, summary } from './chaos-scenario.js';
-import { startBenchStack, type BenchStack } from './stack.js';
+import { startProcessStack, type ProcessStack } from './stack.js';
 
-let stack: BenchStack;
+let stack: ProcessStack;
 beforeAll(async () => {
-  stack = await startBenchStack();
+  stack = await startProcessStack({ name: 'chaos' });
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();

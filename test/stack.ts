@@ -1,14 +1,14 @@
 /**
- * A benchmark's own stack, as production runs it: the Temporal dev server on a fresh database, the
- * reference systems, the worker and the API, each its own process on free ports. Also an
- * in-process bare worker on a task queue of its own for the baseline: trivial workflows on the
- * same server, so every ratio compares like with like.
+ * A stack of its own, as production runs it: a Temporal server of its own (temporal/own.ts: a dev
+ * server on a fresh database, or with TEMPORAL_TOPOLOGY=cluster a server on PostgreSQL), the
+ * reference systems, the worker and the API, each its own process on free ports, each restartable.
+ * The chaos test runs on it; the benchmarks build on it (bench/stack.ts adds a bare baseline).
+ * test/harness.ts is the lighter stack most test files use, on the run's one shared server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Role } from '../domain/index.js';
@@ -16,13 +16,15 @@ import { spawnService, waitForHttp, type Service } from '../scripts/processes.js
 import { startOwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { freePort } from './ports.js';
+import { startSystem } from './systems.js';
 
-export interface BenchStack {
+export interface ProcessStack {
   apiUrl: string;
   /** 'dev': the dev server, one worker, one API process. 'cluster' (TEMPORAL_TOPOLOGY=cluster): the Temporal server on PostgreSQL, two workers, two API processes. */
   topology: 'dev' | 'cluster';
   /** Kills (SIGKILL) or stops (SIGTERM) a part and starts it again: the chaos suite's hands. 'worker' is the first worker; on the cluster the others carry on meanwhile. */
   restart(part: 'worker' | 'api' | 'server', how: 'kill' | 'stop', downMs?: number): Promise<void>;
+  /** The parts' configuration: its `temporal` names the server, namespace and task queue. */
   config: Config;
   client: Client;
   systems: { homeOffice: string; courts: string; notifier: string };
@@ -31,70 +33,64 @@ export interface BenchStack {
   /** API processes behind the one port (API_PROCESSES). */
   apiProcesses: number;
   token(role: Role): Promise<string>;
-  /** The bare baseline: a trivial workflow with one update handler, served in this process. */
-  baseline: { taskQueue: string };
   stop(): Promise<void>;
 }
 
-const say = (line: string) => console.error(`[bench] ${line}`);
-
-export interface BenchStackOptions {
+export interface ProcessStackOptions {
+  /** Names the namespace and task queue (asylum-cases-<name>), the cluster's databases, the log prefix and the token subjects. */
+  name: string;
+  /** Configuration for the worker and the API over the stack's own. */
+  env?: Record<string, string>;
   /** Worker processes on the task queue; default 2 on the cluster topology, 1 on the dev server. */
   workers?: number;
+  /** Dev server dynamic config (`key=value`), e.g. to profile a setting. */
+  dynamicConfig?: string[];
+  /** Node's flags for the worker processes, e.g. --cpu-prof. */
+  workerNodeArgs?: string[];
+  /** Print the parts' own logs (by default dropped: under injected faults they are expected to complain). */
+  verbose?: boolean;
 }
 
-export async function startBenchStack(env: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(join(tmpdir(), 'case-tracker-bench-'));
-  const namespace = 'asylum-cases-bench';
-  // BENCH_DYNAMIC_CONFIG="key=value;key=value": run the dev server with other dynamic config, to profile a setting.
-  const temporal = await startOwnTemporal({ dir, namespace, tag: 'bench', freePort, log: say, ...(process.env.BENCH_DYNAMIC_CONFIG ? { dynamicConfig: process.env.BENCH_DYNAMIC_CONFIG.split(';') } : {}) });
+export async function startProcessStack(options: ProcessStackOptions): Promise<ProcessStack> {
+  const { name } = options;
+  const say = (line: string) => console.error(`[${name}] ${line}`);
+  const dir = mkdtempSync(join(tmpdir(), `case-tracker-${name}-`));
+  const namespace = `asylum-cases-${name}`;
+  const temporal = await startOwnTemporal({ dir, namespace, tag: name, freePort, log: say, ...(options.dynamicConfig ? { dynamicConfig: options.dynamicConfig } : {}) });
   const { address } = temporal;
   const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
   const connection = await Connection.connect({ address });
   await prepareNamespace(connection, namespace, 1);
   const client = new Client({ connection, namespace });
 
-  const [ho, hmcts, notifier, api] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
+  const homeOffice = await startSystem('home-office', { dir, onLine: quiet('home-office') });
+  const courts = await startSystem('hmcts', { dir, onLine: quiet('hmcts') });
+  const notifier = await startSystem('notifier', { dir, onLine: quiet('notifier') });
+  const api = await freePort();
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_TASK_QUEUE: 'asylum-cases-bench',
-    HOME_OFFICE_URL: `http://127.0.0.1:${ho}`,
-    HMCTS_URL: `http://127.0.0.1:${hmcts}`,
-    NOTIFIER_URL: `http://127.0.0.1:${notifier}`,
+    TEMPORAL_TASK_QUEUE: namespace,
+    HOME_OFFICE_URL: homeOffice.url,
+    HMCTS_URL: courts.url,
+    NOTIFIER_URL: notifier.url,
     PORT: String(api),
     IMPORT_DIR: join(dir, 'imports'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
     API_PROCESSES: topology === 'cluster' ? '2' : '1',
     RECONCILIATION_CRON: 'off',
-    ...env,
+    ...options.env,
   };
   const config = loadConfig(shared);
   if (!config.ok) throw new Error(config.error);
-  const services: Service[] = [];
-  // The parts' own logs only on request: under injected faults they are expected to complain.
-  const quiet = (name: string) => (line: string) => (process.env.BENCH_VERBOSE ? say(`${name}: ${line}`) : undefined);
-  for (const [name, port] of [['home-office', ho], ['hmcts', hmcts], ['notifier', notifier]] as const) {
-    const s = spawnService(name, 'systems/server.ts', { args: [name, '--port', String(port), '--data', join(dir, `${name}.jsonl`)], onLine: quiet(name) });
-    services.push(s);
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, s);
-  }
-  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": profile the worker (written when it stops).
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  const nodeArgs = options.workerNodeArgs;
   const spawnWorker = (n: number) => spawnService(`worker-${n}`, 'worker.ts', { env: shared, onLine: quiet(`worker-${n}`), ...(nodeArgs ? { nodeArgs } : {}) });
   const spawnApi = () => spawnService('api', 'api/server.ts', { env: shared, onLine: quiet('api') });
   const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? 2 : 1) }, (_, i) => spawnWorker(i + 1));
   let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
-
-  // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
-  const nativeConnection = await NativeConnection.connect({ address });
-  const { code } = await bundleWorkflowCode({ workflowsPath: new URL('../bench/baseline-workflows.ts', import.meta.url).pathname, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never });
-  const baselineQueue = 'bare-baseline';
-  const bare = await Worker.create({ connection: nativeConnection, namespace, taskQueue: baselineQueue, workflowBundle: { code } });
-  const bareRunning = bare.run();
   say(`stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`);
 
   return {
@@ -102,7 +98,7 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
     topology,
     config: config.config,
     client,
-    systems: { homeOffice: shared.HOME_OFFICE_URL, courts: shared.HMCTS_URL, notifier: shared.NOTIFIER_URL },
+    systems: { homeOffice: homeOffice.url, courts: courts.url, notifier: notifier.url },
     get worker() {
       return workers[0]!;
     },
@@ -123,24 +119,13 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
         await temporal.restart(how, downMs);
       }
     },
-    token: (role) => signDevToken({ role, sub: `bench-${role}` }, config.config.auth),
-    baseline: { taskQueue: baselineQueue },
+    token: (role) => signDevToken({ role, sub: `${name}-${role}` }, config.config.auth),
     async stop() {
-      // Guarded, so a stop after a failure reports that failure rather than one of its own.
-      if (bare.getState() === 'RUNNING') bare.shutdown();
-      await bareRunning.catch((err: unknown) => say(`the bare worker had stopped: ${String(err)}`));
-      await nativeConnection.close();
-      for (const s of [apiService, ...workers, ...services.reverse()]) await s.stop(5_000);
+      for (const s of [apiService, ...workers]) await s.stop(5_000);
+      for (const s of [notifier, courts, homeOffice]) await s.stop(5_000);
       await connection.close();
       await temporal.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Percentiles of a sample, in the sample's unit. */
-export function percentiles(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s.at(-1) ?? NaN };
 }
