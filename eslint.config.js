@@ -95,6 +95,13 @@ export default tseslint.config(
   // The layers: what each folder may import (docs/architecture.md, "The folders", says the same).
   ...layers,
   {
+    // A bench may reuse a test helper, never the reverse: what tests and benches share lives in test/.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/bench', '**/bench/**'], message: 'test/ must not import bench/: move what both need to test/ (a bench may import it from there).' }] }],
+    },
+  },
+  {
     // Domain code takes time as an argument; in workflows/ Date is the deterministic workflow clock.
     files: ['domain/**/*.ts'],
     rules: { 'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Take the time as an argument.' }] },

@@ -8,9 +8,9 @@
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
 import { newCaseBody } from '../test/case-body.js';
+import { LIFECYCLE } from '../test/lifecycle-changes.js';
 import { bumpUpdate } from './baseline-workflows.js';
 import { machine, writeResults } from './common.js';
-import { LIFECYCLE } from './lifecycle.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, workers: { type: 'string' } } });

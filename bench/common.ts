@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pMap from 'p-map';
-import { TEMPORAL_SERVER_VERSION } from '../scripts/temporal-cluster.js';
+import { TEMPORAL_SERVER_VERSION } from '../temporal/cluster.js';
 import { percentiles, type BenchStack } from './stack.js';
 
 export const machine = (stack?: Pick<BenchStack, 'topology' | 'workers' | 'apiProcesses'>) =>

@@ -13,9 +13,9 @@ import { configOrExit } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
 import { describeSystem, ROLES, SOURCES, systemOfSource, SYSTEMS } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
-import { resolveTemporalCli } from './temporal-cli.js';
-import { CLUSTER_PROCESSES, portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from './temporal-cluster.js';
-import { prepareNamespace, startDevServer } from './temporal-server.js';
+import { resolveTemporalCli } from '../temporal/cli.js';
+import { CLUSTER_PROCESSES, portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from '../temporal/cluster.js';
+import { prepareNamespace, startDevServer } from '../temporal/server.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const config = configOrExit();

@@ -7,12 +7,12 @@
  * must find every acknowledged change in its case's history once and at each system once, in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChaos, summary } from '../bench/chaos.js';
-import { startBenchStack, type BenchStack } from '../bench/stack.js';
+import { runChaos, summary } from './chaos-scenario.js';
+import { startProcessStack, type ProcessStack } from './stack.js';
 
-let stack: BenchStack;
+let stack: ProcessStack;
 beforeAll(async () => {
-  stack = await startBenchStack();
+  stack = await startProcessStack({ name: 'chaos' });
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();

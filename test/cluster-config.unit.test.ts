@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { ROOT } from '../scripts/processes.js';
-import { CLUSTER_PROCESSES, portsFrom, postgresOf, serverConfig, visibilityDatabase } from '../scripts/temporal-cluster.js';
+import { CLUSTER_PROCESSES, portsFrom, postgresOf, serverConfig, visibilityDatabase } from '../temporal/cluster.js';
 
 describe('the cluster configuration', () => {
   const postgres = postgresOf('postgres://temporal:s%40cret@db.internal:6543/case_tracker_temporal');

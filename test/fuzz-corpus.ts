@@ -1,7 +1,7 @@
 /**
  * The API's fuzz corpus: random and malformed requests to every route (bodies, headers, query
  * strings, tokens), none of them a valid change. Used by test/api-fuzz.test.ts on its own and by
- * the reliability suite (bench/chaos.ts) while it kills and cuts things.
+ * the reliability suite (test/chaos-scenario.ts) while it kills and cuts things.
  */
 import fc from 'fast-check';
 import { SignJWT } from 'jose';

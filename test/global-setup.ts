@@ -12,8 +12,8 @@ import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startOwnTemporal, type OwnTemporal } from '../scripts/own-temporal.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
+import { startOwnTemporal, type OwnTemporal } from '../temporal/own.js';
+import { prepareNamespace } from '../temporal/server.js';
 import { WORKFLOWS_PATH } from '../worker.js';
 import { freePort } from './ports.js';
 

@@ -19,7 +19,7 @@ import { connectClient } from '../config/temporal.js';
 import type { Role } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
+import { prepareNamespace } from '../temporal/server.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { startSystem, type RunningSystem } from './systems.js';
 
@@ -111,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
     }
   }
-  // The client as api/server.ts makes it (its metrics, its visibility budget, no SDK retries), so
+  // The client as server.ts makes it (its metrics, its visibility budget, no SDK retries), so
   // the tests meet Temporal's refusals as the API does in production.
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);

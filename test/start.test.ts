@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnService, type Service } from '../scripts/processes.js';
-import { dropDatabases, onClusterTopology, postgresOf, resolveServerBinaries } from '../scripts/temporal-cluster.js';
+import { dropDatabases, onClusterTopology, postgresOf, resolveServerBinaries } from '../temporal/cluster.js';
 import { newCaseBody } from './harness.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';

@@ -1,6 +1,7 @@
 /**
- * The reference Home Office and HMCTS systems as separate processes for tests: their own ports
- * and stores, restartable, with faults switchable over HTTP.
+ * The reference Home Office and HMCTS systems as separate processes for tests and for the
+ * process stack (test/stack.ts): their own ports and stores, restartable, with faults switchable
+ * over HTTP.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,25 +24,37 @@ export interface RunningSystem {
   data: string;
   start(): Promise<void>;
   kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
   faults(f: Partial<Faults>): Promise<void>;
   stats(): Promise<{ received: number; duplicates: number; injectedErrors: number; rejected: number; outOfOrder: number; gapFills: number; stored: number }>;
   view(caseId: string): Promise<CaseSeenBySystem | undefined>;
 }
 
-export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier'): Promise<RunningSystem> {
+export interface SystemOptions {
+  /** Keep the store in this folder (as `<which>.jsonl`); default a temporary folder of its own. */
+  dir?: string;
+  /** Each line the system prints; default none. */
+  onLine?: (line: string) => void;
+}
+
+export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier', options: SystemOptions = {}): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const data = join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');
+  const data = options.dir ? join(options.dir, `${which}.jsonl`) : join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');
   let service: Service | undefined;
   const system: RunningSystem = {
     url,
     data,
     async start() {
-      service = spawnService(which, 'systems/server.ts', { args: [which, '--port', String(port), '--data', data] });
+      service = spawnService(which, 'systems/server.ts', { args: [which, '--port', String(port), '--data', data], onLine: options.onLine });
       await waitForHttp(`${url}/healthz`, 30_000, service);
     },
     async kill() {
       await service?.kill();
+    },
+    async stop(graceMs) {
+      await service?.stop(graceMs);
     },
     async faults(f) {
       const res = await fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheDir, resolveTemporalCli, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION } from '../scripts/temporal-cli.js';
+import { cacheDir, resolveTemporalCli, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION } from '../temporal/cli.js';
 import { ROOT } from '../scripts/processes.js';
 
 let dir: string;
@@ -91,7 +91,7 @@ describe('resolveTemporalCli', () => {
 
 describe('npm run temporal:cli with PATH stripped', () => {
   it('exits 1 with the clear message and no stack trace', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/temporal-cli.ts'], { cwd: ROOT, env: bareEnv(), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'temporal/cli.ts'], { cwd: ROOT, env: bareEnv(), encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('No Temporal CLI was found and there is no Go toolchain');
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -10,8 +10,8 @@ import { Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGET_REFUSAL } from '../config/visibility-budget.js';
-import { resolveTemporalCli } from '../scripts/temporal-cli.js';
-import { prepareNamespace, startDevServer, type DevServer } from '../scripts/temporal-server.js';
+import { resolveTemporalCli } from '../temporal/cli.js';
+import { prepareNamespace, startDevServer, type DevServer } from '../temporal/server.js';
 import { startStack, useStack, type Stack } from './harness.js';
 import { freePort } from './ports.js';
 

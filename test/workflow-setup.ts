@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { resolveTemporalCli } from '../scripts/temporal-cli.js';
-import { prepareNamespace } from '../scripts/temporal-server.js';
+import { resolveTemporalCli } from '../temporal/cli.js';
+import { prepareNamespace } from '../temporal/server.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
 import { WORKFLOWS_PATH } from '../worker.js';
 // The provided keys (temporalAddress, namespace, workflowBundlePath) are declared there, for both tiers.

@@ -1,6 +1,6 @@
 /** One case's realistic life through the API, shared by the benchmark and the reliability suite. */
 export type LifecycleRole = 'caseworker' | 'tribunal';
-import { daysAgo } from '../test/dates.js';
+import { daysAgo } from './dates.js';
 
 /** Seven changes; each reaches the Home Office, those from the appeal on HMCTS as well. */
 export const LIFECYCLE: Array<[LifecycleRole, Record<string, unknown>]> = [

@@ -6,10 +6,10 @@
  * disagree about which server they run on.
  */
 import { join } from 'node:path';
-import { resolveTemporalCli } from './temporal-cli.js';
+import { resolveTemporalCli } from './cli.js';
 import type { ChildProcess } from 'node:child_process';
-import { onClusterTopology, throwAwayCluster } from './temporal-cluster.js';
-import { startDevServer } from './temporal-server.js';
+import { onClusterTopology, throwAwayCluster } from './cluster.js';
+import { startDevServer } from './server.js';
 
 export interface OwnTemporal {
   address: string;

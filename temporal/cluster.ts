@@ -8,11 +8,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/index.js';
 import { goInstall, productCacheDir } from './go-build.js';
-import { ROOT } from './processes.js';
-import { findOnPath, isExecutable } from './temporal-cli.js';
-import { runServer } from './temporal-server.js';
+import { findOnPath, isExecutable } from './cli.js';
+import { runServer } from './server.js';
+
+/** The project's config/ folder, where the server's configuration templates are. */
+const CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
 
 /** One pinned release of the 1.29 line, for the server and its schema tool alike. */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -128,7 +131,7 @@ export function serverConfig(o: ClusterOptions, dynamicConfigPath: string): stri
     WORKER_MEMBERSHIP_PORT: ports.workerMembership,
     DYNAMIC_CONFIG: dynamicConfigPath,
   };
-  const template = readFileSync(join(ROOT, 'config', 'temporal-cluster.yaml'), 'utf8');
+  const template = readFileSync(join(CONFIG_DIR, 'temporal-cluster.yaml'), 'utf8');
   return template.replace(/\$\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`config/temporal-cluster.yaml names \${${name}}, which nothing fills in`);
     return String(values[name]);
@@ -141,7 +144,7 @@ export async function startClusterServer(binaries: Binaries, o: ClusterOptions):
   mkdirSync(join(dir, 'config'), { recursive: true });
   await prepareDatabases(binaries, o.postgres);
   const dynamicConfig = join(dir, 'config', 'dynamic.yaml');
-  writeFileSync(dynamicConfig, readFileSync(join(ROOT, 'config', 'temporal-cluster-dynamic.yaml')));
+  writeFileSync(dynamicConfig, readFileSync(join(CONFIG_DIR, 'temporal-cluster-dynamic.yaml')));
   writeFileSync(join(dir, 'config', 'cluster.yaml'), serverConfig(o, dynamicConfig));
   const logFile = join(dir, 'temporal-server.log');
   const address = `${o.ip ?? '127.0.0.1'}:${o.ports.frontend}`;
@@ -169,7 +172,7 @@ export interface ThrowAwayCluster {
 
 /**
  * A cluster for one test run or benchmark: databases of its own (dropped at the end), its ports
- * chosen free. `freePort` comes from the caller so scripts/ keeps no test helpers.
+ * chosen free. `freePort` comes from the caller so temporal/ keeps no test helpers.
  */
 export async function throwAwayCluster(o: { dir: string; tag: string; freePort: () => Promise<number>; log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<ThrowAwayCluster> {
   const env = o.env ?? process.env;
