@@ -15,7 +15,15 @@ export interface AppDeps extends Omit<ApiDeps, 'pages'> {
   secureCookies?: boolean;
 }
 
-export function createApp({ devSignIn = true, secureCookies = false, ...deps }: AppDeps): express.Express & { routes: Route[] } {
-  const pages = webRouter({ signDevToken: (principal) => signDevToken(principal, deps.auth), devSignIn, secureCookies });
+export function createApp({
+  devSignIn = true,
+  secureCookies = false,
+  ...deps
+}: AppDeps): express.Express & { routes: Route[] } {
+  const pages = webRouter({
+    signDevToken: (principal) => signDevToken(principal, deps.auth),
+    devSignIn,
+    secureCookies,
+  });
   return createApiApp({ ...deps, pages });
 }

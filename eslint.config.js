@@ -22,7 +22,9 @@ const NOT_CODE = new Set(['node_modules', 'data', 'docs']);
 const ROOT = import.meta.dirname;
 const top = readdirSync(ROOT, { withFileTypes: true }).filter((e) => !e.name.startsWith('.') && !NOT_CODE.has(e.name));
 const FOLDERS = top.filter((e) => e.isDirectory()).map((e) => e.name);
-const TOP_FILES = top.filter((e) => e.isFile() && /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts')).map((e) => e.name.replace(/\.ts$/, '.js'));
+const TOP_FILES = top
+  .filter((e) => e.isFile() && /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts'))
+  .map((e) => e.name.replace(/\.ts$/, '.js'));
 const esc = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED = ['history', 'schedules', 'imports', 'ids'];
 const DETERMINISTIC = [
@@ -35,26 +37,46 @@ function layer(folder, { may = [], typesFrom = [], paths = [], packages = [] }) 
   const whole = may.filter((m) => !m.includes('/'));
   const onlyFiles = {}; // folder → the files of it that may be imported
   for (const m of may.filter((m) => m.includes('/'))) (onlyFiles[m.split('/')[0]] ??= []).push(m);
-  const refused = FOLDERS.filter((f) => f !== folder && !whole.includes(f) && !typesFrom.includes(f) && !(f in onlyFiles));
+  const refused = FOLDERS.filter(
+    (f) => f !== folder && !whole.includes(f) && !typesFrom.includes(f) && !(f in onlyFiles),
+  );
   const message = `${folder}/ may import ${[...may.map((m) => `${m.replace(/\.js$/, '.ts')}`), ...typesFrom.map((t) => `types from ${t}/`)].join(', ') || 'nothing outside it'} (docs/architecture.md, The folders).`;
-  const depths = readdirSync(join(ROOT, folder), { recursive: true }).filter((f) => String(f).endsWith('.ts')).map((f) => String(f).split(sep).length - 1);
+  const depths = readdirSync(join(ROOT, folder), { recursive: true })
+    .filter((f) => String(f).endsWith('.ts'))
+    .map((f) => String(f).split(sep).length - 1);
   return Array.from({ length: Math.max(0, ...depths) + 1 }, (_, depth) => {
     const up = `^(?:\\.\\./){${depth + 1}}`;
     const patterns = [
       { regex: `${up}(?:(?:${refused.map(esc).join('|')})(?:/|$)|(?:${TOP_FILES.map(esc).join('|')})$)`, message },
-      ...Object.entries(onlyFiles).map(([dir, files]) => ({ regex: `${up}${esc(dir)}/(?!(?:${files.map((f) => esc(f.slice(dir.length + 1))).join('|')})$)`, message })),
-      ...(typesFrom.length > 0 ? [{ regex: `${up}(?:${typesFrom.map(esc).join('|')})/`, allowTypeImports: true, message }] : []),
+      ...Object.entries(onlyFiles).map(([dir, files]) => ({
+        regex: `${up}${esc(dir)}/(?!(?:${files.map((f) => esc(f.slice(dir.length + 1))).join('|')})$)`,
+        message,
+      })),
+      ...(typesFrom.length > 0
+        ? [{ regex: `${up}(?:${typesFrom.map(esc).join('|')})/`, allowTypeImports: true, message }]
+        : []),
       ...(packages.length > 0 ? [{ group: packages, message: `${folder}/ does not use ${packages.join(', ')}.` }] : []),
     ];
-    return { files: [`${folder}/${'*/'.repeat(depth)}*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+    return {
+      files: [`${folder}/${'*/'.repeat(depth)}*.ts`],
+      rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+    };
   });
 }
 
 const layers = [
   ...layer('domain', { paths: DETERMINISTIC }),
-  ...layer('workflows', { may: ['domain'], typesFrom: ['activities', 'imports'], paths: DETERMINISTIC, packages: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'] }),
+  ...layer('workflows', {
+    may: ['domain'],
+    typesFrom: ['activities', 'imports'],
+    paths: DETERMINISTIC,
+    packages: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+  }),
   ...layer('activities', { may: ['domain', 'workflows/messages.js', ...SHARED] }),
-  ...layer('api', { may: ['domain', 'workflows/messages.js', 'config', ...SHARED], packages: ['@temporalio/worker', '@temporalio/activity'] }),
+  ...layer('api', {
+    may: ['domain', 'workflows/messages.js', 'config', ...SHARED],
+    packages: ['@temporalio/worker', '@temporalio/activity'],
+  }),
   ...SHARED.flatMap((folder) => layer(folder, { may: ['domain', 'workflows/messages.js'] })),
   ...layer('web', { may: ['domain'], packages: ['@temporalio/*'] }),
   ...layer('systems', { may: ['domain/identifiers.js', 'domain/systems.js'] }),
@@ -89,7 +111,11 @@ export default tseslint.config(
     // domain/ and workflows/ run inside Temporal's deterministic sandbox (or must be able to).
     files: ['domain/**/*.ts', 'workflows/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'No I/O in deterministic code.' }, { name: 'process', message: 'No process in deterministic code.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'No I/O in deterministic code.' },
+        { name: 'process', message: 'No process in deterministic code.' },
+      ],
     },
   },
   // The layers: what each folder may import (docs/architecture.md, "The folders", says the same).
@@ -98,12 +124,27 @@ export default tseslint.config(
     // A bench may reuse a test helper, never the reverse: what tests and benches share lives in test/.
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/bench', '**/bench/**'], message: 'test/ must not import bench/: move what both need to test/ (a bench may import it from there).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/bench', '**/bench/**'],
+              message: 'test/ must not import bench/: move what both need to test/ (a bench may import it from there).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Domain code takes time as an argument; in workflows/ Date is the deterministic workflow clock.
     files: ['domain/**/*.ts'],
-    rules: { 'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Take the time as an argument.' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Take the time as an argument.' },
+      ],
+    },
   },
 );

@@ -18,7 +18,20 @@ async function main() {
   const logger = createLogger(config, 'api');
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger, metrics, policy: config.policy, webhookSecrets: config.webhookSecrets, imports: config.imports, devSignIn: config.env !== "production", secureCookies: config.env === "production", ...config.api });
+  const app = createApp({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    auth: config.auth,
+    logger,
+    metrics,
+    policy: config.policy,
+    webhookSecrets: config.webhookSecrets,
+    imports: config.imports,
+    devSignIn: config.env !== 'production',
+    secureCookies: config.env === 'production',
+    ...config.api,
+  });
   // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
   const server: Server = app.listen(config.port, (err?: Error) => {
     if (err) {
@@ -74,8 +87,9 @@ function supervise(config: Config) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const config = cluster.isPrimary ? configOrExit() : undefined;
   if (config && config.apiProcesses > 1) supervise(config);
-  else main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  else
+    main().catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -19,8 +19,19 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
-      { extends: true, test: { name: 'workflow', include: ['test/**/*.workflow.test.ts'], globalSetup: ['test/workflow-setup.ts'] } },
-      { extends: true, test: { name: 'stack', include: ['test/**/*.test.ts'], exclude: ['test/**/*.unit.test.ts', 'test/**/*.workflow.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'workflow', include: ['test/**/*.workflow.test.ts'], globalSetup: ['test/workflow-setup.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'stack',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.unit.test.ts', 'test/**/*.workflow.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
     ],
   },
 });

@@ -26,7 +26,13 @@ export interface WorkerWiring {
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createWorker({ connection, client, config, workflowBundle, overrides }: WorkerWiring): Promise<Worker> {
+export async function createWorker({
+  connection,
+  client,
+  config,
+  workflowBundle,
+  overrides,
+}: WorkerWiring): Promise<Worker> {
   await ensureReconciliationSchedule(client, { taskQueue: config.temporal.taskQueue, ...config.reconciliation });
   return Worker.create({
     connection,
@@ -51,11 +57,17 @@ async function main() {
   const log = createLogger(config, 'worker');
   // The SDK's own metrics (task latencies, slots, polls, activity outcomes) in Prometheus format.
   // Empty WORKER_METRICS_ADDRESS: none (tests run several workers on one machine).
-  if (config.workerMetricsAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
+  if (config.workerMetricsAddress)
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
   const connection = await connectWorker(config);
   const { connection: clientConnection, client } = await connectClient(config);
   const bundlePath = process.env.WORKFLOW_BUNDLE;
-  const worker = await createWorker({ connection, client, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
+  const worker = await createWorker({
+    connection,
+    client,
+    config,
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  });
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();

@@ -11,11 +11,28 @@ import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import pMap from 'p-map';
-import { changedFields, fieldErrorsText, importedState, STAGE_FIELDS, stageCorrectable, type ImportedFrom, type ImportSource, type OpenCaseInput, type Policy } from '../domain/index.js';
+import {
+  changedFields,
+  fieldErrorsText,
+  importedState,
+  STAGE_FIELDS,
+  stageCorrectable,
+  type ImportedFrom,
+  type ImportSource,
+  type OpenCaseInput,
+  type Policy,
+} from '../domain/index.js';
 import { acceptedPath, uploadPath } from '../imports/files.js';
 import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
-import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, IMPORTED_MEMO, type CaseWorkflowInput } from '../workflows/messages.js';
+import {
+  applyEventUpdate,
+  caseStateQuery,
+  caseWorkflowId,
+  CASE_WORKFLOW_TYPE,
+  IMPORTED_MEMO,
+  type CaseWorkflowInput,
+} from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/messages.js';
 import { caseIdFor } from '../ids/case-id.js';
 
@@ -53,7 +70,10 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
   async function importedMemos(caseIds: string[]): Promise<Map<string, ImportedFrom>> {
     const memos = new Map<string, ImportedFrom>();
     for (let i = 0; i < caseIds.length; i += 100) {
-      const ids = caseIds.slice(i, i + 100).map((id) => `'${caseWorkflowId(id)}'`).join(', ');
+      const ids = caseIds
+        .slice(i, i + 100)
+        .map((id) => `'${caseWorkflowId(id)}'`)
+        .join(', ');
       for await (const w of client.workflow.list({ query: `WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'` })) {
         const memo = w.memo?.[IMPORTED_MEMO] as ImportedFrom | undefined;
         if (memo) memos.set(w.workflowId, memo);
@@ -62,18 +82,38 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
     return memos;
   }
 
-  async function importRow(importId: string, file: string, by: string, policy: Policy, { row, record }: AcceptedRow, known: ImportedFrom | undefined): Promise<RowOutcome> {
-    if (known && known.source.importId !== importId && changedFields(known.record, record).length === 0) return { row, outcome: 'unchanged' };
+  async function importRow(
+    importId: string,
+    file: string,
+    by: string,
+    policy: Policy,
+    { row, record }: AcceptedRow,
+    known: ImportedFrom | undefined,
+  ): Promise<RowOutcome> {
+    if (known && known.source.importId !== importId && changedFields(known.record, record).length === 0)
+      return { row, outcome: 'unchanged' };
     const caseId = caseIdFor(record.homeOfficeRef);
     const openedAt = new Date().toISOString();
     const source: ImportSource = { importId, file, row, by, kind: 'opened' };
     const built = importedState(record, caseId, openedAt, policy);
     if (!built.ok) return { row, outcome: 'conflict', reason: fieldErrorsText(built.errors) };
-    const open: OpenCaseInput = { caseId, homeOfficeRef: record.homeOfficeRef, ...(record.uan ? { uan: record.uan } : {}), ...(record.gwf ? { gwf: record.gwf } : {}), person: record.person, claimDate: record.claimDate, cohort: record.cohort, ...(record.assignee ? { assignee: record.assignee } : {}), openedAt };
+    const open: OpenCaseInput = {
+      caseId,
+      homeOfficeRef: record.homeOfficeRef,
+      ...(record.uan ? { uan: record.uan } : {}),
+      ...(record.gwf ? { gwf: record.gwf } : {}),
+      person: record.person,
+      claimDate: record.claimDate,
+      cohort: record.cohort,
+      ...(record.assignee ? { assignee: record.assignee } : {}),
+      openedAt,
+    };
     const handle = client.workflow.getHandle(caseWorkflowId(caseId));
     // A read first: on a re-import nearly every case exists, and a refused start costs the server
     // a write where a describe is a read (re-imports ran at half the speed of first imports).
-    const described = await handle.describe().catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)));
+    const described = await handle
+      .describe()
+      .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)));
     if (!described) {
       try {
         await client.workflow.start(CASE_WORKFLOW_TYPE, {
@@ -90,32 +130,59 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // started since the describe: compare below
       }
     }
-    const memo = ((described ?? (await handle.describe())).memo?.[IMPORTED_MEMO]) as ImportedFrom | undefined;
-    if (memo && memo.source.importId !== importId && changedFields(memo.record, record).length === 0) return { row, outcome: 'unchanged' };
+    const memo = (described ?? (await handle.describe())).memo?.[IMPORTED_MEMO] as ImportedFrom | undefined;
+    if (memo && memo.source.importId !== importId && changedFields(memo.record, record).length === 0)
+      return { row, outcome: 'unchanged' };
     // Something to do, or to check: ask the case itself.
     const state = await handle.query(caseStateQuery);
-    if (!state.imported) return { row, outcome: 'conflict', reason: `case ${caseId} for ${record.homeOfficeRef} was opened in the tracker; a spreadsheet does not overwrite it` };
+    if (!state.imported)
+      return {
+        row,
+        outcome: 'conflict',
+        reason: `case ${caseId} for ${record.homeOfficeRef} was opened in the tracker; a spreadsheet does not overwrite it`,
+      };
     // This import already handled the row (a chunk retried after a crash): the same answer again.
-    if (state.imported.source.importId === importId && state.imported.source.row === row) return { row, outcome: state.imported.source.kind === 'opened' ? 'created' : 'updated' };
+    if (state.imported.source.importId === importId && state.imported.source.row === row)
+      return { row, outcome: state.imported.source.kind === 'opened' ? 'created' : 'updated' };
     const fields = changedFields(state.imported.record, record);
     if (fields.length === 0) return { row, outcome: 'unchanged' };
     await handle.executeUpdate(applyEventUpdate, {
-      args: [{ event: { type: 'import.corrected', from: { record, source: { ...source, kind: 'corrected' } }, fields }, actor: { id: `import:${importId}`, role: 'system' }, policy }],
+      args: [
+        {
+          event: { type: 'import.corrected', from: { record, source: { ...source, kind: 'corrected' } }, fields },
+          actor: { id: `import:${importId}`, role: 'system' },
+          policy,
+        },
+      ],
       updateId: `import-${importId}-${row}`,
     });
     const stageKept = fields.some((f) => STAGE_FIELDS.includes(f)) && !stageCorrectable(state);
-    return { row, outcome: 'updated', ...(stageKept ? { note: `${fields.join(', ')} changed; stage and dates kept: the case has moved on since it was imported` } : {}) };
+    return {
+      row,
+      outcome: 'updated',
+      ...(stageKept
+        ? { note: `${fields.join(', ')} changed; stage and dates kept: the case has moved on since it was imported` }
+        : {}),
+    };
   }
 
   return {
     async validateImport({ importId, policy }: { importId: string; policy: Policy }): Promise<Validation> {
-      return validateFile(uploadPath(importDir, importId), acceptedPath(importDir, importId), new Date().toISOString(), policy);
+      return validateFile(
+        uploadPath(importDir, importId),
+        acceptedPath(importDir, importId),
+        new Date().toISOString(),
+        policy,
+      );
     },
 
     async importRows({ importId, file, by, policy, from, count }: RowsRequest): Promise<RowOutcome[]> {
       const rows: AcceptedRow[] = [];
       let index = 0;
-      const lines = createInterface({ input: createReadStream(acceptedPath(importDir, importId)), crlfDelay: Infinity });
+      const lines = createInterface({
+        input: createReadStream(acceptedPath(importDir, importId)),
+        crlfDelay: Infinity,
+      });
       for await (const line of lines) {
         if (index >= from + count) break;
         if (index++ >= from && line.trim()) rows.push(JSON.parse(line) as AcceptedRow);
@@ -126,7 +193,14 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
       return pMap(
         rows,
         async (r) => {
-          const outcome = await importRow(importId, file, by, policy, r, known.get(caseWorkflowId(caseIdFor(r.record.homeOfficeRef))));
+          const outcome = await importRow(
+            importId,
+            file,
+            by,
+            policy,
+            r,
+            known.get(caseWorkflowId(caseIdFor(r.record.homeOfficeRef))),
+          );
           heartbeat(++done);
           return outcome;
         },
@@ -135,4 +209,3 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
     },
   };
 }
-

@@ -32,12 +32,18 @@ export function httpSystemPort(system: System, baseUrl: string, timeoutMs = 10_0
       const text = await res.text();
       if (res.ok) return JSON.parse(text) as Receipt;
       if (res.status >= 400 && res.status < 500 && !TRANSIENT_4XX.has(res.status)) {
-        throw ApplicationFailure.create({ type: SYNC_REJECTED, message: `${system} rejected ${message.key} (${res.status}): ${text.slice(0, 500)}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: SYNC_REJECTED,
+          message: `${system} rejected ${message.key} (${res.status}): ${text.slice(0, 500)}`,
+          nonRetryable: true,
+        });
       }
       throw new Error(`${system} answered ${res.status}: ${text.slice(0, 200)}`);
     },
     async view(caseId) {
-      const res = await fetch(new URL(`/cases/${encodeURIComponent(caseId)}`, baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(new URL(`/cases/${encodeURIComponent(caseId)}`, baseUrl), {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (res.status === 404) return null;
       if (!res.ok) throw new Error(`${system} answered ${res.status} for case ${caseId}`);
       const body = (await res.json()) as { stage: string; status: string; messages: Array<{ key: string }> };

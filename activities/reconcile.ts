@@ -7,9 +7,23 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import pMap from 'p-map';
-import { compareWithSystem, RECONCILED_SYSTEMS, type CaseReconciliation, type Drift, type OutboundMessage, type ReconciledSystem, type SystemView } from '../domain/index.js';
+import {
+  compareWithSystem,
+  RECONCILED_SYSTEMS,
+  type CaseReconciliation,
+  type Drift,
+  type OutboundMessage,
+  type ReconciledSystem,
+  type SystemView,
+} from '../domain/index.js';
 import { acknowledgedMessages, historiesOfCase } from '../history/read.js';
-import { CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, caseStateQuery, caseWorkflowId, reconcileUpdate } from '../workflows/messages.js';
+import {
+  CASE_WORKFLOW_TYPE,
+  caseIdFromWorkflowId,
+  caseStateQuery,
+  caseWorkflowId,
+  reconcileUpdate,
+} from '../workflows/messages.js';
 import type { SystemPort } from './ports.js';
 
 export interface ReconcileDeps {
@@ -28,7 +42,14 @@ export interface CasesPage {
   nextPageToken?: string;
 }
 
-export function createReconcileActivities({ client, namespace, taskQueue, ports, concurrency = 8, pageSize = 100 }: ReconcileDeps) {
+export function createReconcileActivities({
+  client,
+  namespace,
+  taskQueue,
+  ports,
+  concurrency = 8,
+  pageSize = 100,
+}: ReconcileDeps) {
   async function reconcileCase(caseId: string, runKey: string): Promise<CaseReconciliation> {
     const handle = client.workflow.getHandle(caseWorkflowId(caseId));
     // Order matters: what the case counts as delivered is read first, then each system's view,
@@ -60,7 +81,10 @@ export function createReconcileActivities({ client, namespace, taskQueue, ports,
     let resent = 0;
     // A case with nothing wrong, now or last time, gets no update: reconciliation adds no history to it.
     if (drift.length > 0 || (state.reconciliation?.drift.length ?? 0) > 0) {
-      const answer = await handle.executeUpdate(reconcileUpdate, { args: [{ at: new Date().toISOString(), drift, resend }], updateId: `reconcile-${runKey}` });
+      const answer = await handle.executeUpdate(reconcileUpdate, {
+        args: [{ at: new Date().toISOString(), drift, resend }],
+        updateId: `reconcile-${runKey}`,
+      });
       resent = answer.requeued;
     }
     return { caseId, drift, resent, unreachable };

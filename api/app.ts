@@ -48,7 +48,13 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     res.locals.cspNonce = randomBytes(16).toString('base64');
     next();
   });
-  app.use(helmet({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`] } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`] },
+      },
+    }),
+  );
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -79,13 +85,41 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
 
   let document: unknown;
   const routes: Route[] = [
-    ...opsRoutes({ client: deps.client, namespace: deps.namespace, metrics, document: () => (document ??= openApiDocument(routes)) }),
-    ...caseRoutes({ client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs: deps.updateTimeoutMs ?? 10_000, pageTokens: pageTokenSealer(deps.auth.jwtSecret), policy: deps.policy ?? DEFAULT_POLICY }),
+    ...opsRoutes({
+      client: deps.client,
+      namespace: deps.namespace,
+      metrics,
+      document: () => (document ??= openApiDocument(routes)),
+    }),
+    ...caseRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      updateTimeoutMs: deps.updateTimeoutMs ?? 10_000,
+      pageTokens: pageTokenSealer(deps.auth.jwtSecret),
+      policy: deps.policy ?? DEFAULT_POLICY,
+    }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
-    ...importRoutes({ client: deps.client, taskQueue: deps.taskQueue, importDir: deps.imports?.dir ?? 'data/imports', maxBytes: deps.imports?.maxBytes ?? 100 * 1024 * 1024, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
-    ...reconciliationRoutes({ client: deps.client, taskQueue: deps.taskQueue, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
+    ...importRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      importDir: deps.imports?.dir ?? 'data/imports',
+      maxBytes: deps.imports?.maxBytes ?? 100 * 1024 * 1024,
+      policy: deps.policy ?? DEFAULT_POLICY,
+      timeoutMs: deps.updateTimeoutMs ?? 10_000,
+    }),
+    ...reconciliationRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      timeoutMs: deps.updateTimeoutMs ?? 10_000,
+    }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
-    ...integrationRoutes({ client: deps.client, taskQueue: deps.taskQueue, secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS, policy: deps.policy ?? DEFAULT_POLICY, timeoutMs: deps.updateTimeoutMs ?? 10_000 }),
+    ...integrationRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      secrets: deps.webhookSecrets ?? DEV_WEBHOOK_SECRETS,
+      policy: deps.policy ?? DEFAULT_POLICY,
+      timeoutMs: deps.updateTimeoutMs ?? 10_000,
+    }),
   ];
   app.use('/docs', docsAssets());
   // The pages: a client of the routes below, served by the same process.

@@ -25,11 +25,16 @@ declare module 'express-serve-static-core' {
 }
 
 export function createAuth(config: AuthConfig) {
-  const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : new TextEncoder().encode(config.jwtSecret);
+  const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwksUrl))
+    : new TextEncoder().encode(config.jwtSecret);
 
   async function verify(token: string): Promise<Principal | string> {
     try {
-      const { payload } = await jwtVerify(token, key as Uint8Array, { issuer: config.issuer, algorithms: config.jwksUrl ? undefined : ['HS256'] });
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        issuer: config.issuer,
+        algorithms: config.jwksUrl ? undefined : ['HS256'],
+      });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) return 'the token has no sub';
       if (!isRole(payload.role)) return 'the token has no valid role';
       return { sub: payload.sub, role: payload.role };
@@ -43,11 +48,19 @@ export function createAuth(config: AuthConfig) {
     return async (req, _res, next) => {
       const header = req.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw new HttpProblem(problem(401, 'unauthenticated', 'Send Authorization: Bearer <token>.'), { 'WWW-Authenticate': 'Bearer' });
+      if (!match?.[1])
+        throw new HttpProblem(problem(401, 'unauthenticated', 'Send Authorization: Bearer <token>.'), {
+          'WWW-Authenticate': 'Bearer',
+        });
       const principal = await verify(match[1]);
-      if (typeof principal === 'string') throw new HttpProblem(problem(401, 'unauthenticated', principal), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      if (typeof principal === 'string')
+        throw new HttpProblem(problem(401, 'unauthenticated', principal), {
+          'WWW-Authenticate': 'Bearer error="invalid_token"',
+        });
       if (roles.length > 0 && !roles.includes(principal.role)) {
-        throw new HttpProblem(problem(403, 'role-not-allowed', `role ${principal.role} may not do this (only ${roles.join(', ')})`));
+        throw new HttpProblem(
+          problem(403, 'role-not-allowed', `role ${principal.role} may not do this (only ${roles.join(', ')})`),
+        );
       }
       req.principal = principal;
       next();
@@ -58,7 +71,11 @@ export function createAuth(config: AuthConfig) {
 }
 
 /** A dev token, signed with the local secret. Production tokens come from the department's identity provider. */
-export async function signDevToken(principal: Principal, config: Pick<AuthConfig, 'jwtSecret' | 'issuer'>, ttl = '12h'): Promise<string> {
+export async function signDevToken(
+  principal: Principal,
+  config: Pick<AuthConfig, 'jwtSecret' | 'issuer'>,
+  ttl = '12h',
+): Promise<string> {
   return new SignJWT({ role: principal.role })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(principal.sub)

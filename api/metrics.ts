@@ -34,7 +34,12 @@ export function createMetrics() {
     next();
   };
 
-  return { registry, middleware, observeTemporal: (method: string, code: number, seconds: number) => temporal.observe({ method, code: String(code) }, seconds) };
+  return {
+    registry,
+    middleware,
+    observeTemporal: (method: string, code: number, seconds: number) =>
+      temporal.observe({ method, code: String(code) }, seconds),
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -7,7 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export function pageTokenSealer(secret: string) {
   const key = createHmac('sha256', secret).update('page-token/v1').digest();
-  const mac = (query: string, token: Buffer) => createHmac('sha256', key).update(query).update('\0').update(token).digest().subarray(0, 16);
+  const mac = (query: string, token: Buffer) =>
+    createHmac('sha256', key).update(query).update('\0').update(token).digest().subarray(0, 16);
   return {
     seal(token: Uint8Array, query: string): string {
       const raw = Buffer.from(token);

@@ -4,7 +4,12 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { FieldError, Rejection } from '../domain/index.js';
@@ -32,7 +37,13 @@ const TITLES: Record<number, string> = {
 };
 
 export function problem(status: number, slug: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `urn:asylum-case-tracker:problem:${slug}`, title: TITLES[status] ?? 'Error', status, detail, ...extra };
+  return {
+    type: `urn:asylum-case-tracker:problem:${slug}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...extra,
+  };
 }
 
 export function sendProblem(res: Response, p: Problem, headers: Record<string, string> = {}): void {
@@ -50,7 +61,12 @@ export class HttpProblem extends Error {
 }
 
 export const validationProblem = (errors: FieldError[]) =>
-  problem(400, 'validation', `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`, { errors });
+  problem(
+    400,
+    'validation',
+    `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`,
+    { errors },
+  );
 
 const RETRY_AFTER_SECONDS = '5';
 /** A rate limit is a token bucket refilled every second: the next second may well have room. */
@@ -66,7 +82,11 @@ const UNAVAILABLE_CODES = new Set([1, 2, 4 /* DEADLINE_EXCEEDED */, 9, 10, 13, 1
 
 /** The gRPC status behind what the Temporal client threw: raw workflowService calls (search) throw it, the client's own calls wrap it in a ServiceError. */
 export function grpcStatusOf(err: unknown): { code: number; name: string; details: string } | undefined {
-  const raw = isGrpcServiceError(err) ? err : err instanceof ServiceError ? (err.cause as { code?: number; details?: string } | undefined) : undefined;
+  const raw = isGrpcServiceError(err)
+    ? err
+    : err instanceof ServiceError
+      ? (err.cause as { code?: number; details?: string } | undefined)
+      : undefined;
   if (typeof raw?.code !== 'number') return undefined;
   return { code: raw.code, name: grpcStatus[raw.code] ?? String(raw.code), details: raw.details ?? '' };
 }
@@ -74,29 +94,55 @@ export function grpcStatusOf(err: unknown): { code: number; name: string; detail
 /** Maps what the Temporal client throws onto the contract; undefined when it is not Temporal's. */
 export function temporalProblem(err: unknown): { problem: Problem; headers?: Record<string, string> } | undefined {
   if (err instanceof WorkflowNotFoundError) return { problem: problem(404, 'case-not-found', 'No case with that id.') };
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return { problem: problem(409, 'case-exists', 'A case with that id already exists.') };
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return { problem: problem(409, 'case-exists', 'A case with that id already exists.') };
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const rejection = err.cause.details?.[0] as Rejection | undefined;
     switch (err.cause.type) {
       case 'invalid':
-        return { problem: validationProblem(rejection?.kind === 'invalid' ? rejection.errors : [{ field: 'event', message: err.cause.message }]) };
+        return {
+          problem: validationProblem(
+            rejection?.kind === 'invalid' ? rejection.errors : [{ field: 'event', message: err.cause.message }],
+          ),
+        };
       case 'forbidden':
         return { problem: problem(403, 'role-not-allowed', err.cause.message) };
       case 'not-allowed':
-        return { problem: problem(409, 'event-not-allowed', err.cause.message, { allowedEvents: rejection?.kind === 'not-allowed' ? rejection.allowedEvents : [] }) };
+        return {
+          problem: problem(409, 'event-not-allowed', err.cause.message, {
+            allowedEvents: rejection?.kind === 'not-allowed' ? rejection.allowedEvents : [],
+          }),
+        };
     }
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return { problem: problem(503, 'temporal-timeout', 'The change was not confirmed in time; retry with the same Idempotency-Key.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
+    return {
+      problem: problem(
+        503,
+        'temporal-timeout',
+        'The change was not confirmed in time; retry with the same Idempotency-Key.',
+      ),
+      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+    };
   }
   if (err instanceof ServiceError || isGrpcServiceError(err)) {
     const code = grpcStatusOf(err)?.code;
     if (code === grpcStatus.NOT_FOUND) return { problem: problem(404, 'case-not-found', 'No case with that id.') };
     if (code === grpcStatus.RESOURCE_EXHAUSTED) {
-      return { problem: problem(429, 'temporal-rate-limited', 'The case store is answering as many searches and counts as it allows; retry after the time given.'), headers: { 'Retry-After': RATE_LIMITED_RETRY_AFTER_SECONDS } };
+      return {
+        problem: problem(
+          429,
+          'temporal-rate-limited',
+          'The case store is answering as many searches and counts as it allows; retry after the time given.',
+        ),
+        headers: { 'Retry-After': RATE_LIMITED_RETRY_AFTER_SECONDS },
+      };
     }
     if (code === undefined || UNAVAILABLE_CODES.has(code)) {
-      return { problem: problem(503, 'temporal-unavailable', 'The case store is unreachable; retry shortly.'), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
+      return {
+        problem: problem(503, 'temporal-unavailable', 'The case store is unreachable; retry shortly.'),
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+      };
     }
   }
   return undefined;
@@ -109,9 +155,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser's own errors carry a status and a type.
     const status = (err as { status?: number }).status;
     const bodyType = (err as { type?: string }).type;
-    if (bodyType === 'entity.too.large') return sendProblem(res, problem(413, 'body-too-large', 'The request body is larger than allowed.'));
-    if (bodyType === 'entity.parse.failed') return sendProblem(res, validationProblem([{ field: 'body', message: 'is not valid JSON' }]));
-    if (status && status >= 400 && status < 500) return sendProblem(res, problem(status, 'bad-request', (err as Error).message));
+    if (bodyType === 'entity.too.large')
+      return sendProblem(res, problem(413, 'body-too-large', 'The request body is larger than allowed.'));
+    if (bodyType === 'entity.parse.failed')
+      return sendProblem(res, validationProblem([{ field: 'body', message: 'is not valid JSON' }]));
+    if (status && status >= 400 && status < 500)
+      return sendProblem(res, problem(status, 'bad-request', (err as Error).message));
     // pino-http's logger for the request carries its id.
     const log = (req as { log?: Logger }).log ?? logger;
     const mapped = temporalProblem(err);
@@ -119,8 +168,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Temporal said no or did not answer: the log names what it said, so a rate limit is not taken for an outage.
       if (mapped.problem.status >= 429) {
         const grpc = grpcStatusOf(err);
-        const said = grpc ? `Temporal answered ${grpc.name}${grpc.details ? ` (${grpc.details})` : ''}` : (err as Error).message;
-        log.warn({ problem: mapped.problem.type, ...(grpc ? { grpcStatus: grpc.name, grpcCode: grpc.code, grpcDetails: grpc.details } : {}) }, `${mapped.problem.status} ${mapped.problem.title}: ${said}`);
+        const said = grpc
+          ? `Temporal answered ${grpc.name}${grpc.details ? ` (${grpc.details})` : ''}`
+          : (err as Error).message;
+        log.warn(
+          {
+            problem: mapped.problem.type,
+            ...(grpc ? { grpcStatus: grpc.name, grpcCode: grpc.code, grpcDetails: grpc.details } : {}),
+          },
+          `${mapped.problem.status} ${mapped.problem.title}: ${said}`,
+        );
       }
       return sendProblem(res, mapped.problem, mapped.headers);
     }

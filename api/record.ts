@@ -13,14 +13,24 @@ export interface CaseRecord {
 }
 
 const escape = (v: unknown) =>
-  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 export function recordHtml(r: CaseRecord): string {
   const c = r.case;
-  const ids = Object.entries(c.identifiers).map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('');
+  const ids = Object.entries(c.identifiers)
+    .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`)
+    .join('');
   const rows = r.timeline
     .map((e) => {
-      const sync = Object.entries(e.sync).map(([system, d]) => `${escape(system)}: ${escape(d?.status)}${d?.receipt ? ` (${escape(d.receipt)})` : ''}${d?.failure ? ` (${escape(d.failure)})` : ''}`).join('<br>');
+      const sync = Object.entries(e.sync)
+        .map(
+          ([system, d]) =>
+            `${escape(system)}: ${escape(d?.status)}${d?.receipt ? ` (${escape(d.receipt)})` : ''}${d?.failure ? ` (${escape(d.failure)})` : ''}`,
+        )
+        .join('<br>');
       return `<tr><td>${e.seq}</td><td>${escape(e.at)}</td><td>${escape(e.type)}</td><td>${escape(e.actor.id)} (${escape(e.actor.role)})</td><td>${escape(e.from)} → ${escape(e.to)}</td><td>${sync}</td></tr>`;
     })
     .join('');

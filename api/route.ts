@@ -47,7 +47,11 @@ export function mount(router: Router, routes: Route[], auth: ReturnType<typeof c
     router[r.method](r.path, ...guards, async (req, res) => {
       const query = parse(r.query, req.query);
       const body = parse(r.body, req.body ?? {});
-      await r.handler({ params: req.params as Record<string, string>, query, body, principal: req.principal }, req, res);
+      await r.handler(
+        { params: req.params as Record<string, string>, query, body, principal: req.principal },
+        req,
+        res,
+      );
     });
   }
 }
@@ -59,9 +63,15 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
   return parsed.data;
 }
 
-const PROBLEM = { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
+const PROBLEM = {
+  description: 'Problem (RFC 9457)',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
 /** For routes that search or count: Temporal's visibility rate limit (the server's or the process's budget) was reached. */
-export const rateLimited: ResponseConfig = { ...PROBLEM, description: 'Too many searches and counts at once; retry after `Retry-After` seconds' };
+export const rateLimited: ResponseConfig = {
+  ...PROBLEM,
+  description: 'Too many searches and counts at once; retry after `Retry-After` seconds',
+};
 
 export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void {
   for (const r of routes) {
@@ -71,13 +81,16 @@ export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void 
       responses[401] ??= { ...PROBLEM, description: 'Missing or invalid token' };
       responses[403] ??= { ...PROBLEM, description: 'Valid token, role not allowed' };
     }
-    if (r.query || r.body || r.headers) responses[400] ??= { ...PROBLEM, description: 'Invalid request; `errors` names each bad field' };
+    if (r.query || r.body || r.headers)
+      responses[400] ??= { ...PROBLEM, description: 'Invalid request; `errors` names each bad field' };
     registry.registerPath({
       method: r.method,
       path: toOpenApiPath(r.path),
       summary: r.summary,
       tags: r.tags,
-      description: authed ? `Roles: ${Array.isArray(r.roles) && r.roles.length > 0 ? r.roles.join(', ') : 'any'}.` : 'No token needed.',
+      description: authed
+        ? `Roles: ${Array.isArray(r.roles) && r.roles.length > 0 ? r.roles.join(', ') : 'any'}.`
+        : 'No token needed.',
       ...(authed ? { security: [{ bearer: [] }] } : {}),
       request: {
         ...(r.params ? { params: r.params } : {}),

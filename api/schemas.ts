@@ -32,7 +32,8 @@ import {
 const today = () => londonDate(Date.now());
 const date = z.string({ error: FIELD_MESSAGES.date }).refine(isCalendarDate, FIELD_MESSAGES.date);
 const pastDate = date.refine((d) => d <= today(), FIELD_MESSAGES.future);
-const text = (max: number) => z.string({ error: FIELD_MESSAGES.empty }).trim().min(1, FIELD_MESSAGES.empty).max(max, FIELD_MESSAGES.tooLong(max));
+const text = (max: number) =>
+  z.string({ error: FIELD_MESSAGES.empty }).trim().min(1, FIELD_MESSAGES.empty).max(max, FIELD_MESSAGES.tooLong(max));
 
 export const createCaseBody = z
   .object({
@@ -41,7 +42,11 @@ export const createCaseBody = z
     gwf: z.string().regex(GWF_PATTERN, 'must be GWF and 9 digits').optional(),
     person: z.strictObject({ name: text(200), dateOfBirth: pastDate, nationality: text(100) }),
     claimDate: pastDate,
-    cohort: z.strictObject({ supportedAccommodation: z.boolean(), foreignNationalOffender: z.boolean(), detained: z.boolean() }),
+    cohort: z.strictObject({
+      supportedAccommodation: z.boolean(),
+      foreignNationalOffender: z.boolean(),
+      detained: z.boolean(),
+    }),
     assignee: text(100).optional(),
   })
   .strict()
@@ -61,7 +66,10 @@ function fieldSchema(spec: FieldSpec): z.ZodType {
       case 'enum':
         return z.enum(spec.values as [string, ...string[]], { error: FIELD_MESSAGES.oneOf(spec.values) });
       case 'hmctsRef':
-        return z.string({ error: FIELD_MESSAGES.hmctsRef }).regex(HMCTS_REF_PATTERN, FIELD_MESSAGES.hmctsRef).refine(isHmctsRef, FIELD_MESSAGES.hmctsRef);
+        return z
+          .string({ error: FIELD_MESSAGES.hmctsRef })
+          .regex(HMCTS_REF_PATTERN, FIELD_MESSAGES.hmctsRef)
+          .refine(isHmctsRef, FIELD_MESSAGES.hmctsRef);
       case 'int':
         return z.number({ error: FIELD_MESSAGES.int }).int(FIELD_MESSAGES.int).min(spec.min, FIELD_MESSAGES.int);
       case 'value':
@@ -76,12 +84,16 @@ export const API_EVENT_TYPES = EVENT_TYPES.filter((t) => rolesFor(t).some((r) =>
 type ApiEvent = CaseEvent; // narrowed at run time by the union below; the workflow's validator checks roles again
 
 /** Every event body, derived from the table's rows: nothing here names an event. */
-export const caseEventBody = z.discriminatedUnion(
-  'type',
-  API_EVENT_TYPES.map((type) =>
-    z.strictObject({ type: z.literal(type), ...Object.fromEntries(Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => [name, fieldSchema(spec)])) }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-)
+export const caseEventBody = z
+  .discriminatedUnion(
+    'type',
+    API_EVENT_TYPES.map((type) =>
+      z.strictObject({
+        type: z.literal(type),
+        ...Object.fromEntries(Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => [name, fieldSchema(spec)])),
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
   // A named component, so the document shows one CaseEvent, not a copy inline.
   .openapi('CaseEvent') as unknown as z.ZodType<ApiEvent>;
 export type CaseEventBody = ApiEvent;
@@ -106,7 +118,14 @@ const syncStatus = z.object({
   lastReceipt: z.string().optional(),
 });
 
-export const driftSchema = z.object({ system: z.enum(RECONCILED_SYSTEMS), kind: z.enum(DRIFT_KINDS), detail: z.string(), seq: z.number().int().optional() }).openapi('Drift');
+export const driftSchema = z
+  .object({
+    system: z.enum(RECONCILED_SYSTEMS),
+    kind: z.enum(DRIFT_KINDS),
+    detail: z.string(),
+    seq: z.number().int().optional(),
+  })
+  .openapi('Drift');
 
 export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
 
@@ -116,9 +135,20 @@ export const caseViewSchema = z
     caseId: z.string(),
     stage: z.enum(STAGES),
     status: z.enum(statusValues as [string, ...string[]]),
-    identifiers: z.object({ caseId: z.string(), homeOfficeRef: z.string(), uan: z.string().optional(), gwf: z.string().optional(), hmctsRef: z.string().optional(), courtCaseNumber: z.string().optional() }),
+    identifiers: z.object({
+      caseId: z.string(),
+      homeOfficeRef: z.string(),
+      uan: z.string().optional(),
+      gwf: z.string().optional(),
+      hmctsRef: z.string().optional(),
+      courtCaseNumber: z.string().optional(),
+    }),
     person: z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() }),
-    cohort: z.object({ supportedAccommodation: z.boolean(), foreignNationalOffender: z.boolean(), detained: z.boolean() }),
+    cohort: z.object({
+      supportedAccommodation: z.boolean(),
+      foreignNationalOffender: z.boolean(),
+      detained: z.boolean(),
+    }),
     assignee: z.string().nullable(),
     flags: z.object({ absconded: z.boolean() }),
     counts: z.object({ claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int() }),
@@ -128,8 +158,14 @@ export const caseViewSchema = z
       z.object({
         name: z.string(),
         startedAt: z.string(),
-        lastDay: z.string().openapi({ description: 'The last day on which the thing may still be done (a Europe/London date)', example: '2026-12-15' }),
-        deadline: z.string().openapi({ description: 'The instant the limit closes: the end of lastDay in Europe/London', example: '2026-12-16T00:00:00.000Z' }),
+        lastDay: z.string().openapi({
+          description: 'The last day on which the thing may still be done (a Europe/London date)',
+          example: '2026-12-15',
+        }),
+        deadline: z.string().openapi({
+          description: 'The instant the limit closes: the end of lastDay in Europe/London',
+          example: '2026-12-16T00:00:00.000Z',
+        }),
         state: z.enum(['running', 'stopped', 'breached', 'exception', 'expired']),
         level: z.number().int(),
         warnings: z.array(z.string()),
@@ -158,7 +194,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 // Compile-time ties to the domain: a schema that drifts from its type fails `npm run check`.
 type Assert<T extends true> = T;
 export type _ViewMatchesDomain = Assert<CaseView extends z.infer<typeof caseViewSchema> ? true : false>;
-export type _CreateMatchesDomain = Assert<Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false>;
+export type _CreateMatchesDomain = Assert<
+  Omit<CreateCaseBody, never> extends Omit<OpenCaseInput, 'caseId' | 'openedAt'> ? true : false
+>;
 
 const delivery = z.object({
   status: z.enum(['delivered', 'failed', 'pending']),

@@ -17,16 +17,25 @@ export const searchQuery = z
   .strictObject({
     stage: z.enum(STAGES).optional(),
     cohort: z.enum(COHORT_TAGS).optional(),
-    assignee: z.string().regex(/^[\w.@-]{1,100}$/, 'letters, digits and . _ @ - only').optional(),
+    assignee: z
+      .string()
+      .regex(/^[\w.@-]{1,100}$/, 'letters, digits and . _ @ - only')
+      .optional(),
     escalation: z.coerce.number().int().min(0).max(10).optional(),
     deadlineBefore: date.optional(),
-    ref: z.string().regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -').optional(),
+    ref: z
+      .string()
+      .regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -')
+      .optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
     absconded: z.enum(['true', 'false']).optional(),
     appealsAtLeast: z.coerce.number().int().min(0).max(100).optional(),
     clock: z.enum(CLOCK_STATUSES).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
-    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{22}$/, 'must be a token from a previous page').optional(),
+    pageToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{22}$/, 'must be a token from a previous page')
+      .optional(),
   })
   .openapi('CaseSearch');
 export type SearchQuery = z.infer<typeof searchQuery>;
@@ -64,7 +73,10 @@ export const searchResult = z
         syncFailed: z.boolean().optional(),
         absconded: z.boolean().optional(),
         lastDay: z.string().optional().openapi({ description: "The 24-week limit's last day (a Europe/London date)" }),
-        deadline: z.string().optional().openapi({ description: 'The instant the 24-week limit closes: the end of lastDay in Europe/London' }),
+        deadline: z
+          .string()
+          .optional()
+          .openapi({ description: 'The instant the 24-week limit closes: the end of lastDay in Europe/London' }),
         escalation: z.number().int().optional(),
         openedAt: z.string().optional(),
       }),

@@ -4,7 +4,10 @@
  * Nothing is kept once the call has answered, so a caller who joins gets an answer read at most one
  * call's time before it asked.
  */
-export function sharedWhileInFlight<A, T>(read: (arg: A) => Promise<T>, keyOf: (arg: A) => string): (arg: A) => Promise<T> {
+export function sharedWhileInFlight<A, T>(
+  read: (arg: A) => Promise<T>,
+  keyOf: (arg: A) => string,
+): (arg: A) => Promise<T> {
   const inFlight = new Map<string, Promise<T>>();
   return (arg) => {
     const key = keyOf(arg);

@@ -37,7 +37,15 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
   const input = decode<CaseWorkflowInput>(first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
   if (first && input?.imported) {
     const { record, source } = input.imported;
-    bySeq.set(0, { seq: 0, at: time(first), type: 'case.imported', actor: { id: source.by, role: 'supervisor' }, to: record.position, sync: {}, note: `imported from ${source.file}, row ${source.row}` });
+    bySeq.set(0, {
+      seq: 0,
+      at: time(first),
+      type: 'case.imported',
+      actor: { id: source.by, role: 'supervisor' },
+      to: record.position,
+      sync: {},
+      note: `imported from ${source.file}, row ${source.row}`,
+    });
   }
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
@@ -54,15 +62,36 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
         const view = decode<CaseView>(completed.outcome?.success?.payloads?.[0]);
         const request = requests.get(completed.meta?.updateId ?? '');
         // A retried key after continue-as-new answers again with the same version: keep the first.
-        if (view && request && !bySeq.has(view.version)) bySeq.set(view.version, { seq: view.version, at: request.at, type: request.event.type, actor: request.actor, to: `${view.stage}:${view.status}`, sync: {} });
+        if (view && request && !bySeq.has(view.version))
+          bySeq.set(view.version, {
+            seq: view.version,
+            at: request.at,
+            type: request.event.type,
+            actor: request.actor,
+            to: `${view.stage}:${view.status}`,
+            sync: {},
+          });
       }
       const activity = e.activityTaskScheduledEventAttributes;
       if (activity) {
         const message = decode<OutboundMessage>(activity.input?.payloads?.[0]);
         if (message) {
           scheduled.set(String(e.eventId), message);
-          if (!bySeq.has(message.seq)) bySeq.set(message.seq, { seq: message.seq, at: message.at, type: message.type, actor: message.actor, to: `${message.after.stage}:${message.after.status}`, sync: {} });
-          deliveries.set(message.key, { ...deliveries.get(message.key), system: message.system, seq: message.seq, status: deliveries.get(message.key)?.status ?? 'pending' });
+          if (!bySeq.has(message.seq))
+            bySeq.set(message.seq, {
+              seq: message.seq,
+              at: message.at,
+              type: message.type,
+              actor: message.actor,
+              to: `${message.after.stage}:${message.after.status}`,
+              sync: {},
+            });
+          deliveries.set(message.key, {
+            ...deliveries.get(message.key),
+            system: message.system,
+            seq: message.seq,
+            status: deliveries.get(message.key)?.status ?? 'pending',
+          });
         }
       }
       const started = e.activityTaskStartedEventAttributes;
@@ -77,7 +106,10 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
           d.receipt = decode<Receipt>(e.activityTaskCompletedEventAttributes.result?.payloads?.[0])?.receiptId;
         } else {
           d.status = 'failed';
-          d.failure = e.activityTaskFailedEventAttributes?.failure?.cause?.message ?? e.activityTaskFailedEventAttributes?.failure?.message ?? 'failed';
+          d.failure =
+            e.activityTaskFailedEventAttributes?.failure?.cause?.message ??
+            e.activityTaskFailedEventAttributes?.failure?.message ??
+            'failed';
         }
         d.at = time(e);
       }
@@ -85,7 +117,14 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
   }
   for (const d of deliveries.values()) {
     const entry = bySeq.get(d.seq);
-    if (entry) entry.sync[d.system] = { status: d.status, ...(d.receipt ? { receipt: d.receipt } : {}), ...(d.failure ? { failure: d.failure } : {}), ...(d.attempts ? { attempts: d.attempts } : {}), ...(d.at ? { at: d.at } : {}) };
+    if (entry)
+      entry.sync[d.system] = {
+        status: d.status,
+        ...(d.receipt ? { receipt: d.receipt } : {}),
+        ...(d.failure ? { failure: d.failure } : {}),
+        ...(d.attempts ? { attempts: d.attempts } : {}),
+        ...(d.at ? { at: d.at } : {}),
+      };
   }
   let from = opening;
   return [...bySeq.values()]

@@ -10,7 +10,9 @@ import { percentiles, type BenchStack } from './stack.js';
 
 export const machine = (stack?: Pick<BenchStack, 'topology' | 'workers' | 'apiProcesses'>) =>
   `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${
-    stack?.topology === 'cluster' ? `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${stack.workers.length} worker(s), ${stack.apiProcesses} API processes` : 'Temporal dev server (SQLite, WAL)'
+    stack?.topology === 'cluster'
+      ? `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${stack.workers.length} worker(s), ${stack.apiProcesses} API processes`
+      : 'Temporal dev server (SQLite, WAL)'
   }`;
 
 /** Writes bench/results/<name>-<time>.json and returns its path. */
@@ -22,11 +24,21 @@ export function writeResults(name: string, out: { at: string } & Record<string, 
 }
 
 /** Starts `n` bare workflows at `concurrency`; answers starts per second. */
-export async function bareStarts(stack: BenchStack, n: number, concurrency: number, opts: { type?: string; idPrefix?: string; args?: (i: number) => unknown[] } = {}): Promise<number> {
+export async function bareStarts(
+  stack: BenchStack,
+  n: number,
+  concurrency: number,
+  opts: { type?: string; idPrefix?: string; args?: (i: number) => unknown[] } = {},
+): Promise<number> {
   const t0 = performance.now();
   await pMap(
     Array.from({ length: n }, (_, i) => i),
-    (i) => stack.client.workflow.start(opts.type ?? 'bareWorkflow', { workflowId: `${opts.idPrefix ?? 'bare-start'}-${i}`, taskQueue: stack.baseline.taskQueue, args: opts.args?.(i) ?? [] }),
+    (i) =>
+      stack.client.workflow.start(opts.type ?? 'bareWorkflow', {
+        workflowId: `${opts.idPrefix ?? 'bare-start'}-${i}`,
+        taskQueue: stack.baseline.taskQueue,
+        args: opts.args?.(i) ?? [],
+      }),
     { concurrency },
   );
   return n / ((performance.now() - t0) / 1000);
@@ -35,21 +47,39 @@ export async function bareStarts(stack: BenchStack, n: number, concurrency: numb
 export interface ImportRun {
   seconds: number;
   validationSeconds: number;
-  report: { phase: string; accepted: number; rejected: number; outcomes: Record<string, number> } & Record<string, unknown>;
+  report: { phase: string; accepted: number; rejected: number; outcomes: Record<string, number> } & Record<
+    string,
+    unknown
+  >;
 }
 
 /** Uploads a CSV through `POST /imports` and polls its report until done. */
-export async function importCsv(stack: BenchStack, token: string, csv: string, fileName: string, pollMs = 1000): Promise<ImportRun> {
+export async function importCsv(
+  stack: BenchStack,
+  token: string,
+  csv: string,
+  fileName: string,
+  pollMs = 1000,
+): Promise<ImportRun> {
   const auth = { authorization: `Bearer ${token}` };
   const t0 = performance.now();
-  const res = await fetch(`${stack.apiUrl}/imports?fileName=${encodeURIComponent(fileName)}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+  const res = await fetch(`${stack.apiUrl}/imports?fileName=${encodeURIComponent(fileName)}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/csv' },
+    body: csv,
+  });
   if (res.status !== 202) throw new Error(`upload of ${fileName}: ${res.status} ${await res.text()}`);
   const { location } = (await res.json()) as { location: string };
   let validatedAt: number | undefined;
   for (;;) {
     const report = (await (await fetch(`${stack.apiUrl}${location}`, { headers: auth })).json()) as ImportRun['report'];
     if (report.phase !== 'validating') validatedAt ??= performance.now();
-    if (report.phase === 'done') return { seconds: (performance.now() - t0) / 1000, validationSeconds: ((validatedAt ?? performance.now()) - t0) / 1000, report };
+    if (report.phase === 'done')
+      return {
+        seconds: (performance.now() - t0) / 1000,
+        validationSeconds: ((validatedAt ?? performance.now()) - t0) / 1000,
+        report,
+      };
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

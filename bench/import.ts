@@ -11,7 +11,9 @@ import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '5000,50000' }, baseline: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '5000,50000' }, baseline: { type: 'string', default: '3000' } },
+});
 const sizes = values.rows.split(',').map(Number);
 const CONCURRENCY = 32; // what the import activity uses
 
@@ -24,7 +26,9 @@ function probe(stack: BenchStack, token: string, caseId: string) {
   const loop = (async () => {
     for (let i = 0; running; i++) {
       const t0 = performance.now();
-      const res = await fetch(`${stack.apiUrl}${paths[i % paths.length]}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      const res = await fetch(`${stack.apiUrl}${paths[i % paths.length]}`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).catch(() => undefined);
       // A 404 is an answer (the probed case may not be imported yet); a 5xx or no answer is not.
       if (!res || res.status >= 500) errors += 1;
       await res?.arrayBuffer();
@@ -41,7 +45,10 @@ function probe(stack: BenchStack, token: string, caseId: string) {
 
 async function runImport(stack: BenchStack, token: string, sheet: Sheet, name: string) {
   const run = await importCsv(stack, token, sheet.csv, name);
-  if (run.report.rejected !== sheet.rejections.length || run.report.accepted !== sheet.accepted) throw new Error(`expected ${sheet.accepted} accepted / ${sheet.rejections.length} rejected, got ${run.report.accepted} / ${run.report.rejected}`);
+  if (run.report.rejected !== sheet.rejections.length || run.report.accepted !== sheet.accepted)
+    throw new Error(
+      `expected ${sheet.accepted} accepted / ${sheet.rejections.length} rejected, got ${run.report.accepted} / ${run.report.rejected}`,
+    );
   return { ...run, rowsPerSecond: sheet.rows / run.seconds };
 }
 
@@ -63,23 +70,52 @@ try {
     const busyStop = probe(stack, token, someCase);
     const first = await runImport(stack, token, sheet, `bench-${size}.csv`);
     const busy = await busyStop();
-    if (first.report.outcomes.created !== sheet.accepted) throw new Error(`created ${first.report.outcomes.created} of ${sheet.accepted}`);
-    rows.push({ rows: size, what: 'import', seconds: first.seconds, validationSeconds: first.validationSeconds, rowsPerSecond: first.rowsPerSecond, casesPerSecond: sheet.accepted / first.seconds, ratioToBareStarts: sheet.accepted / first.seconds / bare, apiIdle: idle, apiDuringImport: busy });
+    if (first.report.outcomes.created !== sheet.accepted)
+      throw new Error(`created ${first.report.outcomes.created} of ${sheet.accepted}`);
+    rows.push({
+      rows: size,
+      what: 'import',
+      seconds: first.seconds,
+      validationSeconds: first.validationSeconds,
+      rowsPerSecond: first.rowsPerSecond,
+      casesPerSecond: sheet.accepted / first.seconds,
+      ratioToBareStarts: sheet.accepted / first.seconds / bare,
+      apiIdle: idle,
+      apiDuringImport: busy,
+    });
     console.error(`[bench] ${size} rows: ${first.seconds.toFixed(1)} s`);
     if (i === 0) {
       const again = await runImport(stack, token, sheet, `bench-${size}.csv`);
-      if (again.report.outcomes.unchanged !== sheet.accepted) throw new Error(`re-import: ${JSON.stringify(again.report.outcomes)}`);
-      rows.push({ rows: size, what: 're-import (all unchanged)', seconds: again.seconds, rowsPerSecond: again.rowsPerSecond });
+      if (again.report.outcomes.unchanged !== sheet.accepted)
+        throw new Error(`re-import: ${JSON.stringify(again.report.outcomes)}`);
+      rows.push({
+        rows: size,
+        what: 're-import (all unchanged)',
+        seconds: again.seconds,
+        rowsPerSecond: again.rowsPerSecond,
+      });
     }
   }
-  const out = { at: new Date().toISOString(), machine: machine(stack), bareStartsPerSecond: bare, concurrency: CONCURRENCY, results: rows };
+  const out = {
+    at: new Date().toISOString(),
+    machine: machine(stack),
+    bareStartsPerSecond: bare,
+    concurrency: CONCURRENCY,
+    results: rows,
+  };
   const file = writeResults('import', out);
   const ms = (v: number) => `${v.toFixed(0)} ms`;
-  console.log(`\nImport benchmark — ${out.machine}\nBaseline: bare workflow starts ${bare.toFixed(0)}/s at concurrency ${CONCURRENCY}\n`);
-  console.log('| rows | run | time | rows/s | cases/s ÷ bare starts/s | API p50 idle → import | API p99 idle → import | API errors |');
+  console.log(
+    `\nImport benchmark — ${out.machine}\nBaseline: bare workflow starts ${bare.toFixed(0)}/s at concurrency ${CONCURRENCY}\n`,
+  );
+  console.log(
+    '| rows | run | time | rows/s | cases/s ÷ bare starts/s | API p50 idle → import | API p99 idle → import | API errors |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows as any[]) {
-    console.log(`| ${r.rows} | ${r.what} | ${r.seconds.toFixed(1)} s${r.validationSeconds ? ` (validation ${r.validationSeconds.toFixed(1)} s)` : ''} | ${r.rowsPerSecond.toFixed(0)} | ${r.ratioToBareStarts ? r.ratioToBareStarts.toFixed(2) : '–'} | ${r.apiIdle ? `${ms(r.apiIdle.p50)} → ${ms(r.apiDuringImport.p50)}` : '–'} | ${r.apiIdle ? `${ms(r.apiIdle.p99)} → ${ms(r.apiDuringImport.p99)}` : '–'} | ${r.apiDuringImport ? r.apiDuringImport.errors : '–'} |`);
+    console.log(
+      `| ${r.rows} | ${r.what} | ${r.seconds.toFixed(1)} s${r.validationSeconds ? ` (validation ${r.validationSeconds.toFixed(1)} s)` : ''} | ${r.rowsPerSecond.toFixed(0)} | ${r.ratioToBareStarts ? r.ratioToBareStarts.toFixed(2) : '–'} | ${r.apiIdle ? `${ms(r.apiIdle.p50)} → ${ms(r.apiDuringImport.p50)}` : '–'} | ${r.apiIdle ? `${ms(r.apiIdle.p99)} → ${ms(r.apiDuringImport.p99)}` : '–'} | ${r.apiDuringImport ? r.apiDuringImport.errors : '–'} |`,
+    );
   }
   console.log(`\nWritten: ${file}`);
 } finally {

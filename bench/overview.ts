@@ -10,7 +10,14 @@ import { messySpreadsheet } from '../test/spreadsheet.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
 import { percentiles, startBenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { supervisors: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' }, cases: { type: 'string', default: '1000' }, samples: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    supervisors: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '60' },
+    cases: { type: 'string', default: '1000' },
+    samples: { type: 'string', default: '20' },
+  },
+});
 const SUPERVISORS = Number(values.supervisors);
 const say = (line: string) => console.error(`[overview] ${line}`);
 
@@ -22,7 +29,9 @@ try {
   await importCsv(stack, token, sheet.csv, 'seed.csv', 2000);
   const auth = { authorization: `Bearer ${token}` };
   for (;;) {
-    const summary = (await (await fetch(`${stack.apiUrl}/reports/summary`, { headers: auth })).json()) as { openCases?: number };
+    const summary = (await (await fetch(`${stack.apiUrl}/reports/summary`, { headers: auth })).json()) as {
+      openCases?: number;
+    };
     if (summary.openCases === sheet.accepted) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -48,7 +57,9 @@ try {
   });
 
   // Together: every supervisor loads both at once, again as soon as both have answered.
-  const tokens = await Promise.all(Array.from({ length: SUPERVISORS }, (_, i) => stack.token('supervisor', `supervisor-${i}`)));
+  const tokens = await Promise.all(
+    Array.from({ length: SUPERVISORS }, (_, i) => stack.token('supervisor', `supervisor-${i}`)),
+  );
   const loaded = { overview: [] as number[], summary: [] as number[] };
   const statuses: Record<string, number> = {};
   const until = performance.now() + Number(values.seconds) * 1000;
@@ -57,7 +68,10 @@ try {
     tokens.map(async (t) => {
       while (performance.now() < until) {
         const [o, s] = await Promise.all([overview(t), summary(t)]);
-        for (const [kind, r] of [['overview', o], ['summary', s]] as const) {
+        for (const [kind, r] of [
+          ['overview', o],
+          ['summary', s],
+        ] as const) {
           loaded[kind].push(r.ms);
           statuses[`${kind} ${r.status}`] = (statuses[`${kind} ${r.status}`] ?? 0) + 1;
         }
@@ -65,18 +79,39 @@ try {
       }
     }),
   );
-  const errors = Object.entries(statuses).filter(([k]) => !k.endsWith(' 200')).reduce((n, [, v]) => n + v, 0);
+  const errors = Object.entries(statuses)
+    .filter(([k]) => !k.endsWith(' 200'))
+    .reduce((n, [, v]) => n + v, 0);
   const rows = [
     { name: 'overview page', alone: percentiles(aloneOverview), together: percentiles(loaded.overview) },
     { name: 'GET /reports/summary', alone: percentiles(aloneSummary), together: percentiles(loaded.summary) },
   ];
-  const out = { at: new Date().toISOString(), machine: machine(stack), cases: sheet.accepted, supervisors: SUPERVISORS, seconds: Number(values.seconds), visibilityPerSecondPerProcess: stack.config.temporal.visibilityPerSecond, rounds, statuses, errors, aloneBoth: aloneAll, rows };
+  const out = {
+    at: new Date().toISOString(),
+    machine: machine(stack),
+    cases: sheet.accepted,
+    supervisors: SUPERVISORS,
+    seconds: Number(values.seconds),
+    visibilityPerSecondPerProcess: stack.config.temporal.visibilityPerSecond,
+    rounds,
+    statuses,
+    errors,
+    aloneBoth: aloneAll,
+    rows,
+  };
   const file = writeResults('overview', out);
-  console.log(`\nOverview and summary, ${SUPERVISORS} supervisors at once for ${values.seconds} s, ${sheet.accepted} cases — ${machine(stack)}; visibility budget ${out.visibilityPerSecondPerProcess}/s per process\n`);
-  console.log(`${rounds} rounds (overview + summary each), ${rounds * 2} requests, errors: ${errors} (${JSON.stringify(statuses)})\n`);
+  console.log(
+    `\nOverview and summary, ${SUPERVISORS} supervisors at once for ${values.seconds} s, ${sheet.accepted} cases — ${machine(stack)}; visibility budget ${out.visibilityPerSecondPerProcess}/s per process\n`,
+  );
+  console.log(
+    `${rounds} rounds (overview + summary each), ${rounds * 2} requests, errors: ${errors} (${JSON.stringify(statuses)})\n`,
+  );
   console.log('| request | alone p50 / p95 | 20 at once p50 / p95 / p99 / max |');
   console.log('|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.alone.p50.toFixed(0)} / ${r.alone.p95.toFixed(0)} ms | ${r.together.p50.toFixed(0)} / ${r.together.p95.toFixed(0)} / ${r.together.p99.toFixed(0)} / ${r.together.max.toFixed(0)} ms |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.alone.p50.toFixed(0)} / ${r.alone.p95.toFixed(0)} ms | ${r.together.p50.toFixed(0)} / ${r.together.p95.toFixed(0)} / ${r.together.p99.toFixed(0)} / ${r.together.max.toFixed(0)} ms |`,
+    );
   console.log(`\nWritten: ${file}`);
   if (errors > 0) process.exitCode = 1;
 } finally {

@@ -9,7 +9,9 @@ import { messySpreadsheet } from '../test/spreadsheet.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
 import { startBenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, samples: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: { cases: { type: 'string', default: '10000' }, samples: { type: 'string', default: '40' } },
+});
 const stack = await startBenchStack();
 try {
   const token = await stack.token('supervisor');
@@ -41,11 +43,19 @@ try {
     const a = await time(api, { authorization: `Bearer ${token}` });
     rows.push({ name, page: p, api: a, ratioP50: p.p50 / a.p50 });
   }
-  const file = writeResults('pages', { at: new Date().toISOString(), machine: machine(stack), cases: sheet.accepted, rows });
+  const file = writeResults('pages', {
+    at: new Date().toISOString(),
+    machine: machine(stack),
+    cases: sheet.accepted,
+    rows,
+  });
   console.log(`\nPages with ${sheet.accepted} cases — ${machine(stack)}\n`);
   console.log('| page | page p50 / p95 | API call underneath p50 / p95 | page ÷ API (p50) |');
   console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.page.p50.toFixed(0)} / ${r.page.p95.toFixed(0)} ms | ${r.api.p50.toFixed(0)} / ${r.api.p95.toFixed(0)} ms | ${r.ratioP50.toFixed(2)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.page.p50.toFixed(0)} / ${r.page.p95.toFixed(0)} ms | ${r.api.p50.toFixed(0)} / ${r.api.p95.toFixed(0)} ms | ${r.ratioP50.toFixed(2)} |`,
+    );
   console.log(`\nWritten: ${file}`);
 } finally {
   await stack.stop();

@@ -16,8 +16,17 @@ import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000,100000' }, samples: { type: 'string', default: '40' }, chunk: { type: 'string', default: '10000' } } });
-const MARKS = values.cases.split(',').map(Number).sort((a, b) => a - b);
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '10000,100000' },
+    samples: { type: 'string', default: '40' },
+    chunk: { type: 'string', default: '10000' },
+  },
+});
+const MARKS = values.cases
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const SAMPLES = Number(values.samples);
 const CHUNK = Number(values.chunk);
 const say = (line: string) => console.error(`[scale] ${line}`);
@@ -26,23 +35,36 @@ const ASSIGNEES = Array.from({ length: 200 }, (_, i) => `caseworker.${i}`);
 
 /** Open cases spread over the stages a backlog holds, every row valid. */
 function backlogSheet(from: number, n: number): string {
-  const lines = ['ho_ref,name,date_of_birth,nationality,supported_accommodation,foreign_national_offender,stage,status,claim_date,decision_date,appeal_lodged_date,hearing_date,assignee'];
+  const lines = [
+    'ho_ref,name,date_of_birth,nationality,supported_accommodation,foreign_national_offender,stage,status,claim_date,decision_date,appeal_lodged_date,hearing_date,assignee',
+  ];
   for (let i = from; i < from + n; i++) {
     const weeks = 2 + (i % 19);
     const lodged = addDays(today, -weeks * 7);
     const base = `${homeOfficeRef('C', i)},Backlog Person ${i},1985-03-0${1 + (i % 9)},${['ERI', 'SDN', 'AFG', 'IRN', 'SYR'][i % 5]},${i % 3 === 0 ? 'yes' : 'no'},${i % 11 === 0 ? 'yes' : 'no'}`;
     const kind = i % 4;
-    if (kind === 0) lines.push(`${base},claim,,${addDays(today, -30 - (i % 300))},,,,${ASSIGNEES[i % ASSIGNEES.length]}`);
-    if (kind === 1) lines.push(`${base},decision,refused,${addDays(today, -200)},${addDays(today, -3)},,,${ASSIGNEES[i % ASSIGNEES.length]}`);
-    if (kind === 2) lines.push(`${base},appeal,,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},,${ASSIGNEES[i % ASSIGNEES.length]}`);
-    if (kind === 3) lines.push(`${base},tribunal,listed,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},${addDays(lodged, 7)},${ASSIGNEES[i % ASSIGNEES.length]}`);
+    if (kind === 0)
+      lines.push(`${base},claim,,${addDays(today, -30 - (i % 300))},,,,${ASSIGNEES[i % ASSIGNEES.length]}`);
+    if (kind === 1)
+      lines.push(
+        `${base},decision,refused,${addDays(today, -200)},${addDays(today, -3)},,,${ASSIGNEES[i % ASSIGNEES.length]}`,
+      );
+    if (kind === 2)
+      lines.push(
+        `${base},appeal,,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},,${ASSIGNEES[i % ASSIGNEES.length]}`,
+      );
+    if (kind === 3)
+      lines.push(
+        `${base},tribunal,listed,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},${addDays(lodged, 7)},${ASSIGNEES[i % ASSIGNEES.length]}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** RSS of a process and its descendants (the worker runs under tsx's wrapper). */
 function treeRssBytes(pid: number): number {
-  const rss = (p: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  const rss = (p: number) =>
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   const children = (p: number): number[] => {
     try {
       return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -78,7 +100,10 @@ async function measure(stack: BenchStack, token: string, metricsUrl: string, ope
   };
   const searches = [];
   for (const [name, q] of SEARCHES) {
-    const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])), pageSize: '25' });
+    const params = new URLSearchParams({
+      ...Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])),
+      pageSize: '25',
+    });
     const ours = await timed(SAMPLES, () => get(`/cases?${params}`));
     const bare = await timed(SAMPLES, async () => {
       for await (const _ of stack.client.workflow.list({ query: visibilityQuery(q), pageSize: 25 })) break;
@@ -86,7 +111,13 @@ async function measure(stack: BenchStack, token: string, metricsUrl: string, ope
     searches.push({ name, ours, bare });
   }
   const summary = await timed(Math.max(5, SAMPLES / 4), () => get('/reports/summary'));
-  return { open, searches, summary, workerRssMiB: treeRssBytes(stack.worker.process.pid!) / 2 ** 20, cachedWorkflows: await cacheSize(metricsUrl) };
+  return {
+    open,
+    searches,
+    summary,
+    workerRssMiB: treeRssBytes(stack.worker.process.pid!) / 2 ** 20,
+    cachedWorkflows: await cacheSize(metricsUrl),
+  };
 }
 
 const metricsPort = await freePort();
@@ -103,31 +134,55 @@ try {
     while (imported < mark) {
       const n = Math.min(CHUNK, mark - imported);
       const run = await importCsv(stack, token, backlogSheet(imported, n), `backlog-${imported}.csv`, 5000);
-      if (run.report.outcomes.created !== n) throw new Error(`import created ${run.report.outcomes.created} of ${n}: ${JSON.stringify(run.report.outcomes)}`);
+      if (run.report.outcomes.created !== n)
+        throw new Error(
+          `import created ${run.report.outcomes.created} of ${n}: ${JSON.stringify(run.report.outcomes)}`,
+        );
       imported += n;
-      say(`${imported} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s (${(n / run.seconds).toFixed(0)}/s this file)`);
+      say(
+        `${imported} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s (${(n / run.seconds).toFixed(0)}/s this file)`,
+      );
     }
     // Let back-dated escalations and visibility settle before timing reads.
     await new Promise((r) => setTimeout(r, 30_000));
-    const open = (await stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`)).count;
+    const open = (
+      await stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`)
+    ).count;
     const m = await measure(stack, token, metricsUrl, open);
     marks.push(m);
     // Said as soon as measured: a run stopped before the next mark keeps what it found.
-    say(`measured at ${open} open cases: ${JSON.stringify({ searchesP95: Object.fromEntries(m.searches.map((x) => [x.name, [Math.round(x.ours.p95), Math.round(x.bare.p95)]])), summaryP95: Math.round(m.summary.p95), workerRssMiB: Math.round(m.workerRssMiB), cachedWorkflows: m.cachedWorkflows })}`);
+    say(
+      `measured at ${open} open cases: ${JSON.stringify({ searchesP95: Object.fromEntries(m.searches.map((x) => [x.name, [Math.round(x.ours.p95), Math.round(x.bare.p95)]])), summaryP95: Math.round(m.summary.p95), workerRssMiB: Math.round(m.workerRssMiB), cachedWorkflows: m.cachedWorkflows })}`,
+    );
   }
-  const out = { at: new Date().toISOString(), machine: machine(stack), samples: SAMPLES, idleRssMiB, importSeconds: (performance.now() - t0) / 1000, marks };
+  const out = {
+    at: new Date().toISOString(),
+    machine: machine(stack),
+    samples: SAMPLES,
+    idleRssMiB,
+    importSeconds: (performance.now() - t0) / 1000,
+    marks,
+  };
   const file = writeResults('scale', out);
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   console.log(`\nScale — ${out.machine}\n`);
-  console.log('| open cases | request | ours p50 / p95 | bare visibility list p50 / p95 | ours ÷ bare (p95) | target |');
+  console.log(
+    '| open cases | request | ours p50 / p95 | bare visibility list p50 / p95 | ours ÷ bare (p95) | target |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const m of marks) {
-    for (const s of m.searches) console.log(`| ${m.open} | GET /cases: ${s.name} | ${ms(s.ours.p50)} / ${ms(s.ours.p95)} | ${ms(s.bare.p50)} / ${ms(s.bare.p95)} | ${(s.ours.p95 / s.bare.p95).toFixed(2)} | p95 < 300 ms at 100k |`);
+    for (const s of m.searches)
+      console.log(
+        `| ${m.open} | GET /cases: ${s.name} | ${ms(s.ours.p50)} / ${ms(s.ours.p95)} | ${ms(s.bare.p50)} / ${ms(s.bare.p95)} | ${(s.ours.p95 / s.bare.p95).toFixed(2)} | p95 < 300 ms at 100k |`,
+      );
     console.log(`| ${m.open} | GET /reports/summary | ${ms(m.summary.p50)} / ${ms(m.summary.p95)} | – | – | |`);
   }
   console.log('\n| open cases | worker RSS | cached workflows | RSS growth per cached case |');
   console.log('|---|---|---|---|');
-  for (const m of marks) console.log(`| ${m.open} | ${m.workerRssMiB.toFixed(0)} MiB (idle ${idleRssMiB.toFixed(0)}) | ${m.cachedWorkflows ?? '?'} | ${m.cachedWorkflows ? `${(((m.workerRssMiB - idleRssMiB) * 1024) / m.cachedWorkflows).toFixed(0)} KiB` : '?'} |`);
+  for (const m of marks)
+    console.log(
+      `| ${m.open} | ${m.workerRssMiB.toFixed(0)} MiB (idle ${idleRssMiB.toFixed(0)}) | ${m.cachedWorkflows ?? '?'} | ${m.cachedWorkflows ? `${(((m.workerRssMiB - idleRssMiB) * 1024) / m.cachedWorkflows).toFixed(0)} KiB` : '?'} |`,
+    );
   console.log(`\nWritten: ${file}`);
 } finally {
   await stack.stop();

@@ -19,7 +19,10 @@ export interface BenchStackOptions {
   workers?: number;
 }
 
-export async function startBenchStack(env: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  env: Record<string, string> = {},
+  options: BenchStackOptions = {},
+): Promise<BenchStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await startProcessStack({
     name: 'bench',
@@ -28,7 +31,9 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
     // BENCH_DYNAMIC_CONFIG="key=value;key=value": run the dev server with other dynamic config, to profile a setting.
     ...(process.env.BENCH_DYNAMIC_CONFIG ? { dynamicConfig: process.env.BENCH_DYNAMIC_CONFIG.split(';') } : {}),
     // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": profile the worker (written when it stops).
-    ...(process.env.BENCH_WORKER_NODE_ARGS ? { workerNodeArgs: process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) } : {}),
+    ...(process.env.BENCH_WORKER_NODE_ARGS
+      ? { workerNodeArgs: process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) }
+      : {}),
     // The parts' own logs only on request: under injected faults they are expected to complain.
     verbose: Boolean(process.env.BENCH_VERBOSE),
   });
@@ -36,9 +41,17 @@ export async function startBenchStack(env: Record<string, string> = {}, options:
   // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
   const { address, namespace } = stack.config.temporal;
   const nativeConnection = await NativeConnection.connect({ address });
-  const { code } = await bundleWorkflowCode({ workflowsPath: new URL('./baseline-workflows.ts', import.meta.url).pathname, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: new URL('./baseline-workflows.ts', import.meta.url).pathname,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never,
+  });
   const baselineQueue = 'bare-baseline';
-  const bare = await Worker.create({ connection: nativeConnection, namespace, taskQueue: baselineQueue, workflowBundle: { code } });
+  const bare = await Worker.create({
+    connection: nativeConnection,
+    namespace,
+    taskQueue: baselineQueue,
+    workflowBundle: { code },
+  });
   const bareRunning = bare.run();
 
   // Onto the stack itself, not a copy: its `worker` is a getter that follows restarts.

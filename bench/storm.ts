@@ -15,7 +15,13 @@ import type { StoredMessage } from '../systems/reference-system.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack } from './stack.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, 'lead-minutes': { type: 'string' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '10000' },
+    'lead-minutes': { type: 'string' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
 const N = Number(values.cases);
 const CONCURRENCY = Number(values.concurrency);
 const MINUTE = 60_000;
@@ -28,15 +34,28 @@ const leadMinutes = values['lead-minutes'] ? Number(values['lead-minutes']) : Ma
 const due = ceilMinute(Date.now() + leadMinutes * MINUTE);
 const dueIso = new Date(due).toISOString();
 // The policy places warnings at a London time of day on a London date.
-const dueLondon = { date: londonDate(due), time: new Date(due).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
+const dueLondon = {
+  date: londonDate(due),
+  time: new Date(due).toLocaleTimeString('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }),
+};
 const WARNING_WEEKS = 16;
 
 /** Appeals lodged the day before the clock starts, 16 weeks before the due day. */
 function stormSheet(n: number): string {
   const startedOn = addDays(dueLondon.date, -WARNING_WEEKS * 7);
   const lodged = addDays(startedOn, -1);
-  const lines = ['ho_ref,name,date_of_birth,nationality,supported_accommodation,stage,claim_date,decision_date,appeal_lodged_date'];
-  for (let i = 0; i < n; i++) lines.push(`${homeOfficeRef('S', 1_000_000 + i)},Storm Appellant ${i},1990-01-01,ERI,yes,appeal,${addDays(lodged, -150)},${addDays(lodged, -7)},${lodged}`);
+  const lines = [
+    'ho_ref,name,date_of_birth,nationality,supported_accommodation,stage,claim_date,decision_date,appeal_lodged_date',
+  ];
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `${homeOfficeRef('S', 1_000_000 + i)},Storm Appellant ${i},1990-01-01,ERI,yes,appeal,${addDays(lodged, -150)},${addDays(lodged, -7)},${lodged}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -50,10 +69,14 @@ try {
   say(`${N} warnings due at ${dueIso} (lead ${leadMinutes} min)`);
   const token = await stack.token('supervisor');
   const run = await importCsv(stack, token, stormSheet(N), 'storm.csv', 2000);
-  if (run.report.outcomes.created !== N) throw new Error(`import created ${run.report.outcomes.created} of ${N}: ${JSON.stringify(run.report.outcomes)}`);
+  if (run.report.outcomes.created !== N)
+    throw new Error(`import created ${run.report.outcomes.created} of ${N}: ${JSON.stringify(run.report.outcomes)}`);
   const spare = (due - Date.now()) / 1000;
   say(`imported ${N} cases in ${run.seconds.toFixed(0)} s; ${spare.toFixed(0)} s before the storm`);
-  if (spare < 10) throw new Error(`the import ended ${spare.toFixed(0)} s before the due minute: too close to measure a storm. Rerun with --lead-minutes ${leadMinutes + Math.ceil((10 - spare) / 60) + 1}`);
+  if (spare < 10)
+    throw new Error(
+      `the import ended ${spare.toFixed(0)} s before the due minute: too close to measure a storm. Rerun with --lead-minutes ${leadMinutes + Math.ceil((10 - spare) / 60) + 1}`,
+    );
   const early = await escalations(stack.systems.notifier);
   if (early.length > 0) throw new Error(`${early.length} escalations before their due minute`);
 
@@ -74,11 +97,20 @@ try {
 
   // Bare: as many trivial workflows sleeping until one minute, started after ours settled.
   const bareDue = ceilMinute(Date.now() + (N / 80) * 1000 + 30_000);
-  const startsPerSecond = await bareStarts(stack, N, CONCURRENCY, { type: 'bareTimer', idPrefix: 'bare-timer', args: () => [bareDue] });
+  const startsPerSecond = await bareStarts(stack, N, CONCURRENCY, {
+    type: 'bareTimer',
+    idPrefix: 'bare-timer',
+    args: () => [bareDue],
+  });
   const bareSpare = (bareDue - Date.now()) / 1000;
-  if (bareSpare < 5) throw new Error(`bare timers started ${bareSpare.toFixed(0)} s before their due minute: too close`);
+  if (bareSpare < 5)
+    throw new Error(`bare timers started ${bareSpare.toFixed(0)} s before their due minute: too close`);
   await sleep(bareDue - Date.now());
-  const bareLags = await pMap(Array.from({ length: N }, (_, i) => i), (i) => stack.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>, { concurrency: CONCURRENCY });
+  const bareLags = await pMap(
+    Array.from({ length: N }, (_, i) => i),
+    (i) => stack.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>,
+    { concurrency: CONCURRENCY },
+  );
   const bare = percentiles(bareLags.map((ms) => ms / 1000));
 
   const out = {
@@ -96,11 +128,19 @@ try {
   console.log(`\nTimer storm — ${out.machine}\n${N} 16-week warnings due at ${dueIso}\n`);
   console.log('| measure | ours (escalation recorded) | bare timer woke | ours ÷ bare | target |');
   console.log('|---|---|---|---|---|');
-  for (const [name, q] of [['lag p50', 'p50'], ['lag p99', 'p99'], ['lag max', 'max']] as const) {
-    console.log(`| ${name} | ${s(recorded[q])} | ${s(bare[q])} | ${(recorded[q] / bare[q]).toFixed(2)} | ${q === 'p99' ? '< 10 s' : ''} |`);
+  for (const [name, q] of [
+    ['lag p50', 'p50'],
+    ['lag p99', 'p99'],
+    ['lag max', 'max'],
+  ] as const) {
+    console.log(
+      `| ${name} | ${s(recorded[q])} | ${s(bare[q])} | ${(recorded[q] / bare[q]).toFixed(2)} | ${q === 'p99' ? '< 10 s' : ''} |`,
+    );
   }
   console.log(`| escalation at the notifier, p50 / p99 | ${s(received.p50)} / ${s(received.p99)} | – | – | |`);
-  console.log(`\nEscalations recorded ${seen.length} of ${N}, duplicated ${duplicated}, searchable at level 1: ${searchable.count}`);
+  console.log(
+    `\nEscalations recorded ${seen.length} of ${N}, duplicated ${duplicated}, searchable at level 1: ${searchable.count}`,
+  );
   console.log(`Written: ${file}`);
   if (seen.length !== N || duplicated !== 0) process.exitCode = 1;
 } finally {

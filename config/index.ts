@@ -16,7 +16,9 @@ const systemSettings = Object.fromEntries(
   SYSTEMS.flatMap((key) => {
     const d = SYSTEM_REGISTRY[key];
     const url = [d.urlSetting, z.url().default(d.defaultUrl)] as const;
-    return 'webhookSecretSetting' in d ? [url, [d.webhookSecretSetting, z.string().min(16).default(DEV_WEBHOOK_SECRETS[d.wire])] as const] : [url];
+    return 'webhookSecretSetting' in d
+      ? [url, [d.webhookSecretSetting, z.string().min(16).default(DEV_WEBHOOK_SECRETS[d.wire])] as const]
+      : [url];
   }),
 );
 
@@ -47,7 +49,10 @@ const schema = z
     // The cluster topology (`npm run start:cluster`): the Temporal server's own PostgreSQL and shards.
     TEMPORAL_POSTGRES_URL: z
       .url()
-      .refine((u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u), 'postgres://user[:password]@host:port/database (letters, digits and _ in the name)')
+      .refine(
+        (u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u),
+        'postgres://user[:password]@host:port/database (letters, digits and _ in the name)',
+      )
       .default('postgres://postgres@127.0.0.1:5432/case_tracker_temporal'),
     TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
     // Every process (API or worker) sends at most this many visibility calls a second; all of them
@@ -59,10 +64,17 @@ const schema = z
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
     JWKS_URL: z.url().optional(),
     UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/)
+      .default('100kb'),
     WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
     POLICY_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.inCountry),
-    POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.outOfCountry),
+    POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_POLICY.appealWindowDays.outOfCountry),
     POLICY_ONWARD_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.onwardAppealWindowDays),
     POLICY_RESPONDENT_EVIDENCE_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.respondentEvidenceDays),
     POLICY_RESPONDENT_REVIEW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.respondentReviewDays),
@@ -71,22 +83,43 @@ const schema = z
       .string()
       .regex(/^\d+(,\d+)*$/, 'comma-separated whole weeks, e.g. 16,20,22')
       .default(DEFAULT_POLICY.tribunal.warningWeeks.join(','))
-      .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
+      .transform((v) =>
+        v
+          .split(',')
+          .map(Number)
+          .sort((a, b) => a - b),
+      ),
     POLICY_WARNING_TIME: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a London time of day, HH:MM, e.g. 07:00')
       .default(DEFAULT_POLICY.tribunal.warningTime!),
-    POLICY_COMMENCEMENT_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default(DEFAULT_POLICY.tribunal.commencementDate),
+    POLICY_COMMENCEMENT_DATE: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .default(DEFAULT_POLICY.tribunal.commencementDate),
     IMPORT_DIR: z.string().default('data/imports'),
-    IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 * 1024),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
       .default('0 2 * * *'),
-    RECONCILIATION_TIMEZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'an IANA time zone, e.g. Europe/London').default('Europe/London'),
+    RECONCILIATION_TIMEZONE: z
+      .string()
+      .refine(
+        (tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC',
+        'an IANA time zone, e.g. Europe/London',
+      )
+      .default('Europe/London'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   })
-  .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, { message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)', path: ['TEMPORAL_TLS_KEY'] })
+  .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
+    message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
+    path: ['TEMPORAL_TLS_KEY'],
+  })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
     message: 'In production set JWKS_URL or a JWT_SECRET of your own; the dev default is public.',
     path: ['JWT_SECRET'],
@@ -111,7 +144,9 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       retentionDays: env.TEMPORAL_RETENTION_DAYS,
       /** Paths, read when connecting; TLS is on when any of them (or TEMPORAL_TLS=true, or an API key) is set. */
       tls: {
-        enabled: env.TEMPORAL_TLS ? env.TEMPORAL_TLS === 'true' : Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY),
+        enabled: env.TEMPORAL_TLS
+          ? env.TEMPORAL_TLS === 'true'
+          : Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY),
         certPath: env.TEMPORAL_TLS_CERT,
         keyPath: env.TEMPORAL_TLS_KEY,
         caPath: env.TEMPORAL_TLS_CA,
@@ -132,11 +167,19 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     policy: {
-      appealWindowDays: { inCountry: env.POLICY_APPEAL_WINDOW_DAYS, outOfCountry: env.POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS },
+      appealWindowDays: {
+        inCountry: env.POLICY_APPEAL_WINDOW_DAYS,
+        outOfCountry: env.POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS,
+      },
       onwardAppealWindowDays: env.POLICY_ONWARD_APPEAL_WINDOW_DAYS,
       respondentEvidenceDays: env.POLICY_RESPONDENT_EVIDENCE_DAYS,
       respondentReviewDays: env.POLICY_RESPONDENT_REVIEW_DAYS,
-      tribunal: { limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS, warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS, warningTime: env.POLICY_WARNING_TIME, commencementDate: env.POLICY_COMMENCEMENT_DATE },
+      tribunal: {
+        limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS,
+        warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS,
+        warningTime: env.POLICY_WARNING_TIME,
+        commencementDate: env.POLICY_COMMENCEMENT_DATE,
+      },
     } satisfies Policy,
   };
 }
@@ -147,7 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const parsed = schema.safeParse(env);
   const systems = systemsSchema.safeParse(env);
   if (!parsed.success || !systems.success) {
-    const lines = [...(parsed.error?.issues ?? []), ...(systems.error?.issues ?? [])].map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = [...(parsed.error?.issues ?? []), ...(systems.error?.issues ?? [])].map(
+      (i) => `  ${i.path.join('.')}: ${i.message}`,
+    );
     return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
   }
   return { ok: true, config: toConfig(parsed.data, systems.data) };

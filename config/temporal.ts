@@ -1,7 +1,13 @@
 /** One Temporal connection per process, made at start-up from configuration. */
 import { readFileSync } from 'node:fs';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type TLSConfig } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type TLSConfig,
+} from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './index.js';
 import { rateBudget, visibilityBudget } from './visibility-budget.js';
@@ -31,7 +37,10 @@ function observing(observe: CallObserver): Interceptor {
  * a self-hosted cluster with mTLS, or Temporal Cloud (mTLS certificates or an API key). The same
  * options serve the client (API) and the worker's native connection.
  */
-export function connectionOptions(config: Config, read: (path: string) => Buffer = readFileSync): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
+export function connectionOptions(
+  config: Config,
+  read: (path: string) => Buffer = readFileSync,
+): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
   const { tls: t, apiKey, address } = config.temporal;
   if (!t.enabled) return { address };
   const tls: TLSConfig = {
@@ -47,9 +56,15 @@ export function connectionOptions(config: Config, read: (path: string) => Buffer
  * Retry-After: the caller retries); without one (the worker's activities) the SDK's own retries
  * stay, as Temporal sets them by default. Both pace their visibility calls to the process's budget.
  */
-export async function connectClient(config: Config, observe?: CallObserver): Promise<{ connection: Connection; client: Client }> {
+export async function connectClient(
+  config: Config,
+  observe?: CallObserver,
+): Promise<{ connection: Connection; client: Client }> {
   const first = observe ? observing(observe) : makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
-  const connection = await Connection.connect({ ...connectionOptions(config), interceptors: [first, visibilityBudget(rateBudget(config.temporal.visibilityPerSecond))] });
+  const connection = await Connection.connect({
+    ...connectionOptions(config),
+    interceptors: [first, visibilityBudget(rateBudget(config.temporal.visibilityPerSecond))],
+  });
   return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
 }
 

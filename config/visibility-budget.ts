@@ -67,11 +67,20 @@ export function visibilityBudget(budget: RateBudget): Interceptor {
     return new InterceptingCall(call, {
       start(metadata, listener, next) {
         // The deadline is the request's (withDeadline in the API): time spent queued here counts against it.
-        const deadline = options.deadline === undefined ? Infinity : typeof options.deadline === 'number' ? options.deadline : options.deadline.getTime();
+        const deadline =
+          options.deadline === undefined
+            ? Infinity
+            : typeof options.deadline === 'number'
+              ? options.deadline
+              : options.deadline.getTime();
         const wait = budget.reserve(deadline - START_MARGIN_MS);
         if (wait === undefined) {
           // Never sent: the caller hears RESOURCE_EXHAUSTED, as from the server's own limiter.
-          listener.onReceiveStatus({ code: status.RESOURCE_EXHAUSTED, details: BUDGET_REFUSAL, metadata: new Metadata() });
+          listener.onReceiveStatus({
+            code: status.RESOURCE_EXHAUSTED,
+            details: BUDGET_REFUSAL,
+            metadata: new Metadata(),
+          });
           return;
         }
         if (wait <= 0) return next(metadata, listener);

@@ -9,7 +9,6 @@ import type { Drift } from './reconcile.js';
 import type { Stage, Status } from './stages.js';
 import { perSystem, type System } from './systems.js';
 
-
 export interface Person {
   name: string;
   /** ISO date, YYYY-MM-DD. */
@@ -113,7 +112,17 @@ const NO_SYNC: SyncStatus = { delivered: 0, pending: 0, failure: null };
  * so continue-as-new across a deployment keeps working.
  */
 export function upgradeState(state: CaseState): CaseState {
-  return { ...state, sync: Object.assign(perSystem(() => NO_SYNC), state.sync), clocks: state.clocks ?? [], inbound: state.inbound ?? [], held: state.held ?? [], abscondingPeriods: state.abscondingPeriods ?? [] };
+  return {
+    ...state,
+    sync: Object.assign(
+      perSystem(() => NO_SYNC),
+      state.sync,
+    ),
+    clocks: state.clocks ?? [],
+    inbound: state.inbound ?? [],
+    held: state.held ?? [],
+    abscondingPeriods: state.abscondingPeriods ?? [],
+  };
 }
 
 /** Pure: the API answers with the same state the workflow starts from. */

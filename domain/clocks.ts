@@ -46,7 +46,9 @@ export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
     name: 'tribunal-24-weeks',
     startedOn,
     deadline: closes,
-    warnings: policy.tribunal.warningWeeks.filter((w) => w < policy.tribunal.limitWeeks).map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)),
+    warnings: policy.tribunal.warningWeeks
+      .filter((w) => w < policy.tribunal.limitWeeks)
+      .map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)),
     level: 0,
     state: 'running',
   };
@@ -77,4 +79,5 @@ export const stopClock = (state: CaseState, name: ClockName, on: string) =>
   });
 
 /** Whether a stopped clock stopped in time (the determination on or before the deadline's last day). */
-export const decidedInTime = (c: Clock) => c.state === 'stopped' && c.stoppedOn !== undefined && c.stoppedOn <= lastDayOf(c.deadline);
+export const decidedInTime = (c: Clock) =>
+  c.state === 'stopped' && c.stoppedOn !== undefined && c.stoppedOn <= lastDayOf(c.deadline);

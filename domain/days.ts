@@ -37,10 +37,12 @@ export function londonDate(instant: string | number): string {
 }
 
 /** A calendar date plus `days` (negative for earlier). */
-export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** Whole days from one calendar date to another (negative when `to` is earlier). */
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+export const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** The instant London's clocks read `hhmm` on `date` (a time that does not exist in spring is read an hour on). */
 export function londonTime(date: string, hhmm = '00:00'): string {
@@ -73,4 +75,5 @@ export const daysAfter = (from: string, days: number): DayLimit => limitOn(addDa
 export const lastDayOf = (deadline: string) => londonDate(Date.parse(deadline) - 2 * 60 * 60 * 1000);
 
 /** The bound on deadline instants whose last day is before `date` (the exact inverse of `lastDayOf`). */
-export const deadlinesBefore = (date: string) => new Date(Date.parse(londonTime(date)) + 2 * 60 * 60 * 1000).toISOString();
+export const deadlinesBefore = (date: string) =>
+  new Date(Date.parse(londonTime(date)) + 2 * 60 * 60 * 1000).toISOString();

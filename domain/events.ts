@@ -6,7 +6,16 @@
  */
 import type { CaseState } from './case.js';
 import { SYSTEMS, type Source, type System } from './systems.js';
-import { CLOCK_NAMES, inTwentyFourWeekCohort, startDayClock, startTribunalClock, stopClock, updateClock, withClock, type ClockName } from './clocks.js';
+import {
+  CLOCK_NAMES,
+  inTwentyFourWeekCohort,
+  startDayClock,
+  startTribunalClock,
+  stopClock,
+  updateClock,
+  withClock,
+  type ClockName,
+} from './clocks.js';
 import { londonDate } from './days.js';
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
@@ -52,20 +61,35 @@ const NONE: readonly System[] = [];
 const NOTIFIER: readonly System[] = ['notifier'];
 const HMCTS_REPORTS = ['hmcts'] as const satisfies readonly Source[];
 const HOME_OFFICE_REPORTS = ['home-office'] as const satisfies readonly Source[];
-const runningClock = (name: ClockName) => (s: CaseState) => (s.clocks.some((c) => c.name === name && c.state === 'running') ? null : `no ${name} clock is running`);
+const runningClock = (name: ClockName) => (s: CaseState) =>
+  s.clocks.some((c) => c.name === name && c.state === 'running') ? null : `no ${name} clock is running`;
 /** Exits are news to the courts only where there has been an appeal. */
 const hoAndCourtsIfAppealed = (s: CaseState) => (s.counts.appeals > 0 ? BOTH : HO);
 
-const ANYWHERE: readonly Position[] = [...anyOf('claim'), ...anyOf('decision'), ...anyOf('appeal'), ...anyOf('tribunal'), ...anyOf('exit')];
+const ANYWHERE: readonly Position[] = [
+  ...anyOf('claim'),
+  ...anyOf('decision'),
+  ...anyOf('appeal'),
+  ...anyOf('tribunal'),
+  ...anyOf('exit'),
+];
 /** Exits after which further submissions can be made (a refusal that stands). */
-const REFUSED_EXITS: readonly Position[] = ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible', 'exit:withdrawn'];
+const REFUSED_EXITS: readonly Position[] = [
+  'exit:appeal-rights-exhausted',
+  'exit:certified',
+  'exit:inadmissible',
+  'exit:withdrawn',
+];
 /** A person who has left the country cannot abscond or be removed again. */
 const GONE: readonly Position[] = ['exit:removed', 'exit:departed'];
 
 /** The London date of a change: the day it happened, as the tribunal counts days. */
 const day = londonDate;
 const move = (state: CaseState, to: Position): CaseState => ({ ...state, ...splitPosition(to) });
-const exitTo = (state: CaseState, to: Position, ctx: EventContext): CaseState => ({ ...move(state, to), dates: { ...state.dates, exitedOn: day(ctx.at) } });
+const exitTo = (state: CaseState, to: Position, ctx: EventContext): CaseState => ({
+  ...move(state, to),
+  dates: { ...state.dates, exitedOn: day(ctx.at) },
+});
 
 /**
  * The Home Office's respondent deadlines work alike: the tribunal asks (the clock starts), the
@@ -94,14 +118,37 @@ const respondentDeadline = {
 };
 
 /** Raised by the workflow itself when a running clock reaches a warning or its end; heard by the notifier. */
-const clockTimer = { roles: ['system'], from: ANYWHERE, guard: (s: CaseState) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'), notify: NOTIFIER } as const;
+const clockTimer = {
+  roles: ['system'],
+  from: ANYWHERE,
+  guard: (s: CaseState) => (s.clocks.some((c) => c.state === 'running') ? null : 'no clock is running'),
+  notify: NOTIFIER,
+} as const;
 /** Which clock, and its last day (absent on events recorded before notices carried it). */
 const clockTimerFields = { clock: field.oneOf(CLOCK_NAMES), lastDay: optional(field.date()) } as const;
 
 const EVENT_TABLE = {
-  'claim.screened': row({ fields: {}, roles: ['caseworker'], from: ['claim:lodged'], apply: (s) => move(s, 'claim:screened'), notify: HO }),
-  'claim.interviewed': row({ fields: {}, roles: ['caseworker'], from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'], apply: (s) => move(s, 'claim:interviewed'), notify: HO }),
-  'claim.withdrawn': row({ fields: {}, roles: ['caseworker'], from: [...anyOf('claim'), 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:withdrawn', ctx), notify: HO }),
+  'claim.screened': row({
+    fields: {},
+    roles: ['caseworker'],
+    from: ['claim:lodged'],
+    apply: (s) => move(s, 'claim:screened'),
+    notify: HO,
+  }),
+  'claim.interviewed': row({
+    fields: {},
+    roles: ['caseworker'],
+    from: ['claim:lodged', 'claim:screened', 'claim:reconsidering'],
+    apply: (s) => move(s, 'claim:interviewed'),
+    notify: HO,
+  }),
+  'claim.withdrawn': row({
+    fields: {},
+    roles: ['caseworker'],
+    from: [...anyOf('claim'), 'decision:refused'],
+    apply: (s, _e, ctx) => exitTo(s, 'exit:withdrawn', ctx),
+    notify: HO,
+  }),
   'decision.granted': row({
     fields: { grant: field.oneOf(['refugee', 'humanitarian-protection']) },
     roles: ['caseworker'],
@@ -117,12 +164,33 @@ const EVENT_TABLE = {
     from: anyOf('claim'),
     apply: (s, e, ctx) => ({
       ...move(s, 'decision:refused'),
-      dates: { ...s.dates, refusedOn: e.decidedOn ?? day(ctx.at), outOfCountry: e.outOfCountry ?? false, appealWindowDays: e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry },
+      dates: {
+        ...s.dates,
+        refusedOn: e.decidedOn ?? day(ctx.at),
+        outOfCountry: e.outOfCountry ?? false,
+        appealWindowDays: e.outOfCountry
+          ? ctx.policy.appealWindowDays.outOfCountry
+          : ctx.policy.appealWindowDays.inCountry,
+      },
     }),
     notify: HO,
   }),
-  'decision.certified': row({ fields: {}, roles: ['caseworker'], reportedBy: HOME_OFFICE_REPORTS, from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx), notify: HO }),
-  'decision.inadmissible': row({ fields: {}, roles: ['caseworker'], reportedBy: HOME_OFFICE_REPORTS, from: anyOf('claim'), apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx), notify: HO }),
+  'decision.certified': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: anyOf('claim'),
+    apply: (s, _e, ctx) => exitTo(s, 'exit:certified', ctx),
+    notify: HO,
+  }),
+  'decision.inadmissible': row({
+    fields: {},
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: anyOf('claim'),
+    apply: (s, _e, ctx) => exitTo(s, 'exit:inadmissible', ctx),
+    notify: HO,
+  }),
   'appeal.lodged': row({
     fields: { hmctsRef: optional(field.hmctsRef()), lodgedOn: optional(field.pastDate()) },
     roles: ['tribunal'],
@@ -136,7 +204,9 @@ const EVENT_TABLE = {
         counts: { ...s.counts, appeals: s.counts.appeals + 1 },
         dates: { ...s.dates, appealLodgedOn: lodgedOn, hearingDate: undefined, determinedOn: undefined },
       };
-      return inTwentyFourWeekCohort(s.cohort, lodgedOn, ctx.policy) ? withClock(next, startTribunalClock(lodgedOn, ctx.policy)) : next;
+      return inTwentyFourWeekCohort(s.cohort, lodgedOn, ctx.policy)
+        ? withClock(next, startTribunalClock(lodgedOn, ctx.policy))
+        : next;
     },
     notify: BOTH,
   }),
@@ -163,13 +233,28 @@ const EVENT_TABLE = {
     // Determination stops the 24-week clock, on the day it was given.
     apply: (s, e, ctx) =>
       stopClock(
-        { ...move(s, e.outcome === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'), determination: e.outcome, dates: { ...s.dates, determinedOn: e.determinedOn ?? day(ctx.at), onwardWindowDays: ctx.policy.onwardAppealWindowDays } },
+        {
+          ...move(s, e.outcome === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'),
+          determination: e.outcome,
+          dates: {
+            ...s.dates,
+            determinedOn: e.determinedOn ?? day(ctx.at),
+            onwardWindowDays: ctx.policy.onwardAppealWindowDays,
+          },
+        },
         'tribunal-24-weeks',
         e.determinedOn ?? day(ctx.at),
       ),
     notify: BOTH,
   }),
-  'onward-appeal.lodged': row({ fields: {}, roles: ['tribunal'], reportedBy: HMCTS_REPORTS, from: ['tribunal:allowed', 'tribunal:dismissed'], apply: (s) => move(s, 'tribunal:onward-appeal-pending'), notify: BOTH }),
+  'onward-appeal.lodged': row({
+    fields: {},
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
+    from: ['tribunal:allowed', 'tribunal:dismissed'],
+    apply: (s) => move(s, 'tribunal:onward-appeal-pending'),
+    notify: BOTH,
+  }),
   'onward-appeal.decided': row({
     fields: { outcome: field.oneOf(['refused', 'allowed', 'remitted']) },
     roles: ['tribunal'],
@@ -178,11 +263,19 @@ const EVENT_TABLE = {
     apply: (s, e, ctx) => {
       if (e.outcome === 'remitted') return move(s, 'tribunal:remitted');
       const appellantWins = (s.determination === 'allowed') === (e.outcome === 'refused');
-      return appellantWins ? { ...move(s, 'tribunal:allowed'), determination: 'allowed' } : { ...exitTo(s, 'exit:appeal-rights-exhausted', ctx), determination: 'dismissed' };
+      return appellantWins
+        ? { ...move(s, 'tribunal:allowed'), determination: 'allowed' }
+        : { ...exitTo(s, 'exit:appeal-rights-exhausted', ctx), determination: 'dismissed' };
     },
     notify: BOTH,
   }),
-  'exit.leave-granted': row({ fields: {}, roles: ['caseworker'], from: ['tribunal:allowed', 'decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx), notify: hoAndCourtsIfAppealed }),
+  'exit.leave-granted': row({
+    fields: {},
+    roles: ['caseworker'],
+    from: ['tribunal:allowed', 'decision:refused'],
+    apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx),
+    notify: hoAndCourtsIfAppealed,
+  }),
   'exit.removed': row({
     fields: {},
     roles: ['caseworker'],
@@ -195,7 +288,14 @@ const EVENT_TABLE = {
     fields: {},
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
-    from: ['decision:refused', 'tribunal:dismissed', 'exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible', 'exit:withdrawn'],
+    from: [
+      'decision:refused',
+      'tribunal:dismissed',
+      'exit:appeal-rights-exhausted',
+      'exit:certified',
+      'exit:inadmissible',
+      'exit:withdrawn',
+    ],
     apply: (s, _e, ctx) => exitTo(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,
   }),
@@ -219,7 +319,11 @@ const EVENT_TABLE = {
     reportedBy: HOME_OFFICE_REPORTS,
     from: ANYWHERE,
     guard: (s) => (s.flags.absconded ? null : 'not recorded as absconded'),
-    apply: (s, _e, ctx) => ({ ...s, flags: { ...s.flags, absconded: false }, abscondingPeriods: (s.abscondingPeriods ?? []).map((p) => (p.to ? p : { ...p, to: day(ctx.at) })) }),
+    apply: (s, _e, ctx) => ({
+      ...s,
+      flags: { ...s.flags, absconded: false },
+      abscondingPeriods: (s.abscondingPeriods ?? []).map((p) => (p.to ? p : { ...p, to: day(ctx.at) })),
+    }),
     notify: HO,
   }),
   'further-submissions.lodged': row({
@@ -229,10 +333,23 @@ const EVENT_TABLE = {
     from: REFUSED_EXITS,
     // A fresh claim re-enters claim; the dates of the previous round are history, not clocks.
     apply: (s, e, ctx) =>
-      e.freshClaim ? { ...move(s, 'claim:lodged'), counts: { ...s.counts, claims: s.counts.claims + 1 }, determination: undefined, dates: { claimDate: day(ctx.at) } } : s,
+      e.freshClaim
+        ? {
+            ...move(s, 'claim:lodged'),
+            counts: { ...s.counts, claims: s.counts.claims + 1 },
+            determination: undefined,
+            dates: { claimDate: day(ctx.at) },
+          }
+        : s,
     notify: HO,
   }),
-  'case.assigned': row({ fields: { assignee: field.text(100) }, roles: ['caseworker', 'supervisor'], from: ANYWHERE, apply: (s, e) => ({ ...s, assignee: e.assignee.trim() }), notify: NONE }),
+  'case.assigned': row({
+    fields: { assignee: field.text(100) },
+    roles: ['caseworker', 'supervisor'],
+    from: ANYWHERE,
+    apply: (s, e) => ({ ...s, assignee: e.assignee.trim() }),
+    notify: NONE,
+  }),
   'sync.resent': row({
     fields: { system: field.oneOf(SYSTEMS) },
     roles: ['supervisor'],
@@ -249,14 +366,42 @@ const EVENT_TABLE = {
     fields: { clock: field.oneOf(['tribunal-24-weeks']), reason: field.text(2000) },
     roles: ['tribunal'],
     from: [...anyOf('appeal'), ...anyOf('tribunal')],
-    guard: (s) => (s.clocks.some((c) => c.name === 'tribunal-24-weeks' && (c.state === 'running' || c.state === 'breached')) ? null : 'no 24-week clock is running or breached'),
-    apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'exception', exception: { reason: e.reason.trim(), at: ctx.at } })),
+    guard: (s) =>
+      s.clocks.some((c) => c.name === 'tribunal-24-weeks' && (c.state === 'running' || c.state === 'breached'))
+        ? null
+        : 'no 24-week clock is running or breached',
+    apply: (s, e, ctx) =>
+      updateClock(s, e.clock, (c) => ({
+        ...c,
+        state: 'exception',
+        exception: { reason: e.reason.trim(), at: ctx.at },
+      })),
     notify: BOTH,
   }),
-  'clock.escalated': row({ ...clockTimer, fields: { ...clockTimerFields, level: field.int(1) }, apply: (s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) })) }),
-  'clock.breached': row({ ...clockTimer, fields: clockTimerFields, apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at })) }),
-  'appeal-window.expired': row({ fields: {}, roles: ['system'], from: ['decision:refused'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH }),
-  'onward-appeal-window.expired': row({ fields: {}, roles: ['system'], from: ['tribunal:dismissed'], apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx), notify: BOTH }),
+  'clock.escalated': row({
+    ...clockTimer,
+    fields: { ...clockTimerFields, level: field.int(1) },
+    apply: (s, e) => updateClock(s, e.clock, (c) => ({ ...c, level: Math.max(c.level, e.level) })),
+  }),
+  'clock.breached': row({
+    ...clockTimer,
+    fields: clockTimerFields,
+    apply: (s, e, ctx) => updateClock(s, e.clock, (c) => ({ ...c, state: 'breached', breachedAt: ctx.at })),
+  }),
+  'appeal-window.expired': row({
+    fields: {},
+    roles: ['system'],
+    from: ['decision:refused'],
+    apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx),
+    notify: BOTH,
+  }),
+  'onward-appeal-window.expired': row({
+    fields: {},
+    roles: ['system'],
+    from: ['tribunal:dismissed'],
+    apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx),
+    notify: BOTH,
+  }),
   'import.corrected': row({
     fields: { from: field.value<ImportedFrom>(), fields: field.value<string[]>() },
     roles: ['system'],
@@ -287,7 +432,11 @@ export const isEventType = (value: unknown): value is EventType => typeof value 
 export const RESEND_EVENT = 'sync.resent' satisfies EventType;
 
 /** A row with its payload type erased: what the generic readers below need. */
-const rule = (type: EventType) => EVENT_TABLE[type] as unknown as Row<Fields> & { apply: (s: CaseState, e: unknown, ctx: EventContext) => CaseState; check?: (e: unknown, ctx: EventContext) => FieldError[] };
+const rule = (type: EventType) =>
+  EVENT_TABLE[type] as unknown as Row<Fields> & {
+    apply: (s: CaseState, e: unknown, ctx: EventContext) => CaseState;
+    check?: (e: unknown, ctx: EventContext) => FieldError[];
+  };
 
 /** Who may send an event: the people's roles of its row, and `integration` for an event a system reports. */
 export const rolesFor = (type: EventType): readonly ActorRole[] => {
@@ -296,7 +445,8 @@ export const rolesFor = (type: EventType): readonly ActorRole[] => {
 };
 
 /** The events a system reports of its own accord (by signed webhook). */
-export const eventsReportedBy = (source: Source): EventType[] => EVENT_TYPES.filter((t) => (EVENT_TABLE[t] as Row<Fields>).reportedBy?.includes(source));
+export const eventsReportedBy = (source: Source): EventType[] =>
+  EVENT_TYPES.filter((t) => (EVENT_TABLE[t] as Row<Fields>).reportedBy?.includes(source));
 
 function placeAllows(state: CaseState, type: EventType): boolean {
   const r = rule(type);
@@ -317,17 +467,20 @@ export type Rejection =
   | { kind: 'not-allowed'; message: string; allowedEvents: EventType[] };
 
 /** Field errors as one line, each named by its field. */
-export const fieldErrorsText = (errors: readonly FieldError[]) => errors.map((e) => `${e.field} ${e.message}`).join('; ');
+export const fieldErrorsText = (errors: readonly FieldError[]) =>
+  errors.map((e) => `${e.field} ${e.message}`).join('; ');
 
 /** A rejection as one line: its field errors, or its message. */
 export const rejectionText = (r: Rejection) => (r.kind === 'invalid' ? fieldErrorsText(r.errors) : r.message);
 
 /** Why this event cannot be applied now, or null. Pure: the update validator calls it. */
 export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, ctx: EventContext): Rejection | null {
-  if (!isEventType(event?.type)) return { kind: 'invalid', errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
+  if (!isEventType(event?.type))
+    return { kind: 'invalid', errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }] };
   const r = rule(event.type);
   const roles = rolesFor(event.type);
-  if (!roles.includes(role)) return { kind: 'forbidden', message: `role ${role} may not send ${event.type} (only ${roles.join(', ')})` };
+  if (!roles.includes(role))
+    return { kind: 'forbidden', message: `role ${role} may not send ${event.type} (only ${roles.join(', ')})` };
   const fieldErrors = checkFields(r.fields, event as unknown as Record<string, unknown>, ctx.at);
   const errors = fieldErrors.length > 0 ? fieldErrors : (r.check?.(event, ctx) ?? []);
   if (errors.length > 0) return { kind: 'invalid', errors };

@@ -52,7 +52,8 @@ export function courtCaseNumber(first15: string): string {
 }
 
 export function hmctsRef(type: HmctsAppealType, sequence: number, year: number): string {
-  if (sequence < HMCTS_SEQUENCE_START || sequence > 99999) throw new RangeError(`HMCTS sequence ${sequence} outside ${HMCTS_SEQUENCE_START}..99999`);
+  if (sequence < HMCTS_SEQUENCE_START || sequence > 99999)
+    throw new RangeError(`HMCTS sequence ${sequence} outside ${HMCTS_SEQUENCE_START}..99999`);
   return `${type}/${sequence}/${year}`;
 }
 

@@ -52,8 +52,26 @@ export interface ImportSource {
 
 /** The fields a record sets on a case, in the order a report names them. */
 export const IMPORT_FIELDS = [
-  'homeOfficeRef', 'uan', 'gwf', 'hmctsRef', 'person', 'cohort', 'assignee', 'position', 'claimDate', 'decisionDate', 'outOfCountry',
-  'appealLodgedDate', 'hearingDate', 'determinedDate', 'exitDate', 'claims', 'appeals', 'abscondedFrom', 'abscondedTo', 'abscondings',
+  'homeOfficeRef',
+  'uan',
+  'gwf',
+  'hmctsRef',
+  'person',
+  'cohort',
+  'assignee',
+  'position',
+  'claimDate',
+  'decisionDate',
+  'outOfCountry',
+  'appealLodgedDate',
+  'hearingDate',
+  'determinedDate',
+  'exitDate',
+  'claims',
+  'appeals',
+  'abscondedFrom',
+  'abscondedTo',
+  'abscondings',
 ] as const satisfies ReadonlyArray<keyof ImportRecord>;
 
 type Step = { event: CaseEvent; on: string; field: keyof ImportRecord };
@@ -73,20 +91,36 @@ const ENDS_AT_EXIT_DATE: Partial<Record<Position, CaseEvent['type']>> = {
 /** The events the record's dates imply, in order, each on its own date. */
 function stepsOf(r: ImportRecord): Step[] {
   const steps: Step[] = [];
-  const at = (event: CaseEvent, on: string | undefined, field: keyof ImportRecord) => on && steps.push({ event, on, field });
-  if (r.position === 'claim:screened' || r.position === 'claim:interviewed') at({ type: 'claim.screened' }, r.claimDate, 'claimDate');
+  const at = (event: CaseEvent, on: string | undefined, field: keyof ImportRecord) =>
+    on && steps.push({ event, on, field });
+  if (r.position === 'claim:screened' || r.position === 'claim:interviewed')
+    at({ type: 'claim.screened' }, r.claimDate, 'claimDate');
   if (r.position === 'claim:interviewed') at({ type: 'claim.interviewed' }, r.claimDate, 'claimDate');
   const decisionExit = DECISION_EXITS[r.position];
   if (decisionExit) at(decisionExit, r.decisionDate, 'decisionDate');
-  else at({ type: 'decision.refused', decidedOn: r.decisionDate!, outOfCountry: r.outOfCountry ?? false }, r.decisionDate, 'decisionDate');
-  at({ type: 'appeal.lodged', lodgedOn: r.appealLodgedDate!, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) }, r.appealLodgedDate, 'appealLodgedDate');
-  if (r.hearingDate) at({ type: 'tribunal.listed', hearingDate: r.hearingDate }, r.appealLodgedDate ?? r.hearingDate, 'hearingDate');
+  else
+    at(
+      { type: 'decision.refused', decidedOn: r.decisionDate!, outOfCountry: r.outOfCountry ?? false },
+      r.decisionDate,
+      'decisionDate',
+    );
+  at(
+    { type: 'appeal.lodged', lodgedOn: r.appealLodgedDate!, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
+    r.appealLodgedDate,
+    'appealLodgedDate',
+  );
+  if (r.hearingDate)
+    at({ type: 'tribunal.listed', hearingDate: r.hearingDate }, r.appealLodgedDate ?? r.hearingDate, 'hearingDate');
   const outcome = r.position === 'tribunal:allowed' || r.position === 'exit:leave-granted' ? 'allowed' : 'dismissed';
   at({ type: 'tribunal.determined', outcome, determinedOn: r.determinedDate! }, r.determinedDate, 'determinedDate');
-  if (r.position === 'tribunal:onward-appeal-pending') at({ type: 'onward-appeal.lodged' }, r.determinedDate, 'determinedDate');
+  if (r.position === 'tribunal:onward-appeal-pending')
+    at({ type: 'onward-appeal.lodged' }, r.determinedDate, 'determinedDate');
   // Rights exhausted by a window that closed; removal and departure follow from there.
-  const exhausted = r.position === 'exit:appeal-rights-exhausted' || ((r.position === 'exit:removed' || r.position === 'exit:departed') && !decisionExit);
-  if (exhausted && r.position !== 'exit:departed') at({ type: r.determinedDate ? 'onward-appeal-window.expired' : 'appeal-window.expired' }, r.exitDate, 'exitDate');
+  const exhausted =
+    r.position === 'exit:appeal-rights-exhausted' ||
+    ((r.position === 'exit:removed' || r.position === 'exit:departed') && !decisionExit);
+  if (exhausted && r.position !== 'exit:departed')
+    at({ type: r.determinedDate ? 'onward-appeal-window.expired' : 'appeal-window.expired' }, r.exitDate, 'exitDate');
   const last = ENDS_AT_EXIT_DATE[r.position];
   if (last) at({ type: last } as CaseEvent, r.exitDate, 'exitDate');
   return steps;
@@ -95,13 +129,24 @@ function stepsOf(r: ImportRecord): Step[] {
 const noon = (date: string) => `${date}T12:00:00.000Z`;
 
 /** Dates in the order the process makes them, each not before the one it follows. */
-const DATE_ORDER: Array<keyof ImportRecord> = ['claimDate', 'decisionDate', 'appealLodgedDate', 'determinedDate', 'exitDate'];
+const DATE_ORDER: Array<keyof ImportRecord> = [
+  'claimDate',
+  'decisionDate',
+  'appealLodgedDate',
+  'determinedDate',
+  'exitDate',
+];
 
 /**
  * The case a record describes, as of `today`, or why the record cannot stand: each error names
  * the field at fault.
  */
-export function importedState(r: ImportRecord, caseId: string, openedAt: string, policy: Policy): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
+export function importedState(
+  r: ImportRecord,
+  caseId: string,
+  openedAt: string,
+  policy: Policy,
+): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
   const today = londonDate(openedAt);
   const errors: FieldError[] = [];
   for (const field of [...DATE_ORDER, 'abscondedFrom', 'abscondedTo'] as const) {
@@ -112,11 +157,13 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
   for (const field of DATE_ORDER) {
     const value = r[field] as string | undefined;
     if (!value) continue;
-    if (previous && value < previous.value) errors.push({ field, message: `${value} is before ${previous.field} ${previous.value}` });
+    if (previous && value < previous.value)
+      errors.push({ field, message: `${value} is before ${previous.field} ${previous.value}` });
     previous = { field, value };
   }
   if (r.abscondedTo && !r.abscondedFrom) errors.push({ field: 'abscondedTo', message: 'needs abscondedFrom' });
-  if (r.abscondedFrom && r.abscondedTo && r.abscondedTo < r.abscondedFrom) errors.push({ field: 'abscondedTo', message: 'is before abscondedFrom' });
+  if (r.abscondedFrom && r.abscondedTo && r.abscondedTo < r.abscondedFrom)
+    errors.push({ field: 'abscondedTo', message: 'is before abscondedFrom' });
   if (errors.length > 0) return { ok: false, errors };
 
   let state = openCase({
@@ -134,13 +181,24 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
     const ctx = { at: noon(step.on), policy };
     const rejection = checkEvent(state, step.event, rolesFor(step.event.type)[0]!, ctx);
     if (rejection) {
-      return { ok: false, errors: [{ field: step.field, message: `cannot lead to ${r.position}: ${rejectionText(rejection)}` }] };
+      return {
+        ok: false,
+        errors: [{ field: step.field, message: `cannot lead to ${r.position}: ${rejectionText(rejection)}` }],
+      };
     }
     state = applyEvent(state, step.event, ctx);
   }
   if (positionOf(state) !== r.position) {
     const missing = missingDateFor(r);
-    return { ok: false, errors: [{ field: missing ?? 'status', message: `the dates lead to ${positionOf(state)}, not ${r.position}${missing ? `: ${missing} is needed` : ''}` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          field: missing ?? 'status',
+          message: `the dates lead to ${positionOf(state)}, not ${r.position}${missing ? `: ${missing} is needed` : ''}`,
+        },
+      ],
+    };
   }
   const periods = abscondingOf(r);
   state = {
@@ -156,7 +214,8 @@ export function importedState(r: ImportRecord, caseId: string, openedAt: string,
 }
 
 /** The record's absconding period, as the case keeps periods. */
-const abscondingOf = (r: ImportRecord) => (r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : []);
+const abscondingOf = (r: ImportRecord) =>
+  r.abscondedFrom ? [{ from: r.abscondedFrom, ...(r.abscondedTo ? { to: r.abscondedTo } : {}) }] : [];
 
 /** Totals: at least what the lifecycle implies, and what the record says if more. */
 const countsOf = (s: CaseState, r: ImportRecord): CaseState['counts'] => ({
@@ -184,8 +243,15 @@ export function changedFields(before: ImportRecord, after: ImportRecord): Array<
 
 /** Same person under another reference? Name, date of birth and nationality, or a shared UAN/GWF. */
 export function personKeys(r: ImportRecord): string[] {
-  const name = r.person.name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  return [`person:${name}|${r.person.dateOfBirth}|${r.person.nationality.toUpperCase()}`, ...(r.uan ? [`uan:${r.uan}`] : []), ...(r.gwf ? [`gwf:${r.gwf}`] : [])];
+  const name = r.person.name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return [
+    `person:${name}|${r.person.dateOfBirth}|${r.person.nationality.toUpperCase()}`,
+    ...(r.uan ? [`uan:${r.uan}`] : []),
+    ...(r.gwf ? [`gwf:${r.gwf}`] : []),
+  ];
 }
 
 /** What a case keeps of its import: the record as last imported, to tell a correction from a repeat. */
@@ -195,7 +261,16 @@ export interface ImportedFrom {
 }
 
 /** Fields that decide where the case stands: changing them rebuilds the stage and clocks. */
-export const STAGE_FIELDS: ReadonlyArray<(typeof IMPORT_FIELDS)[number]> = ['position', 'claimDate', 'decisionDate', 'outOfCountry', 'appealLodgedDate', 'hearingDate', 'determinedDate', 'exitDate'];
+export const STAGE_FIELDS: ReadonlyArray<(typeof IMPORT_FIELDS)[number]> = [
+  'position',
+  'claimDate',
+  'decisionDate',
+  'outOfCountry',
+  'appealLodgedDate',
+  'hearingDate',
+  'determinedDate',
+  'exitDate',
+];
 
 /**
  * Whether a corrected record may still move the case: only while it stands where its last import
@@ -220,9 +295,25 @@ export function correctImport(s: CaseState, from: ImportedFrom, at: string, poli
       const raised = new Map(s.clocks.map((c) => [`${c.name}|${c.startedOn}`, c]));
       const clocks = rebuilt.state.clocks.map((c) => {
         const earlier = raised.get(`${c.name}|${c.startedOn}`);
-        return earlier ? { ...c, level: earlier.level, state: earlier.state === 'breached' && c.state === 'running' ? earlier.state : c.state, ...(earlier.breachedAt ? { breachedAt: earlier.breachedAt } : {}) } : c;
+        return earlier
+          ? {
+              ...c,
+              level: earlier.level,
+              state: earlier.state === 'breached' && c.state === 'running' ? earlier.state : c.state,
+              ...(earlier.breachedAt ? { breachedAt: earlier.breachedAt } : {}),
+            }
+          : c;
       });
-      next = { ...rebuilt.state, version: s.version, openedAt: s.openedAt, sync: s.sync, inbound: s.inbound, held: s.held, clocks, ...(s.reconciliation ? { reconciliation: s.reconciliation } : {}) };
+      next = {
+        ...rebuilt.state,
+        version: s.version,
+        openedAt: s.openedAt,
+        sync: s.sync,
+        inbound: s.inbound,
+        held: s.held,
+        clocks,
+        ...(s.reconciliation ? { reconciliation: s.reconciliation } : {}),
+      };
     }
   }
   const periods = abscondingOf(r);
@@ -231,9 +322,16 @@ export function correctImport(s: CaseState, from: ImportedFrom, at: string, poli
     person: r.person,
     cohort: r.cohort,
     assignee: r.assignee ?? next.assignee,
-    identifiers: { ...next.identifiers, ...(r.uan ? { uan: r.uan } : {}), ...(r.gwf ? { gwf: r.gwf } : {}), ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
+    identifiers: {
+      ...next.identifiers,
+      ...(r.uan ? { uan: r.uan } : {}),
+      ...(r.gwf ? { gwf: r.gwf } : {}),
+      ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}),
+    },
     counts: countsOf(next, r),
-    ...(fields.includes('abscondedFrom') || fields.includes('abscondedTo') ? { abscondingPeriods: periods, flags: { ...next.flags, absconded: periods.some((p) => !p.to) } } : {}),
+    ...(fields.includes('abscondedFrom') || fields.includes('abscondedTo')
+      ? { abscondingPeriods: periods, flags: { ...next.flags, absconded: periods.some((p) => !p.to) } }
+      : {}),
   };
   return { ...next, imported: from };
 }

@@ -12,7 +12,11 @@ export const SOURCE_EVENTS: Record<Source, readonly EventType[]> = perSource((so
 /** How a case stores an inbound event's identity: unique per sending system. */
 export const inboundKey = (source: Source, id: string) => `${source}:${id}`;
 
-export type InboundOutcome = { status: 'applied'; caseId: string } | { status: 'duplicate'; caseId?: string } | { status: 'held'; caseId: string; reason: string } | { status: 'unmatched' };
+export type InboundOutcome =
+  | { status: 'applied'; caseId: string }
+  | { status: 'duplicate'; caseId?: string }
+  | { status: 'held'; caseId: string; reason: string }
+  | { status: 'unmatched' };
 
 export interface HeldEvent {
   key: string;

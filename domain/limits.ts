@@ -15,7 +15,9 @@ import type { Policy } from './policy.js';
 export type LimitName = 'appeal-window' | 'onward-appeal-window' | ClockName;
 
 /** What the workflow records when a running limit reaches a warning or closes. */
-export type LimitEvent = EventOf<'appeal-window.expired' | 'onward-appeal-window.expired' | 'clock.escalated' | 'clock.breached'>;
+export type LimitEvent = EventOf<
+  'appeal-window.expired' | 'onward-appeal-window.expired' | 'clock.escalated' | 'clock.breached'
+>;
 
 export interface TimeLimit {
   name: LimitName;
@@ -41,14 +43,29 @@ export interface TimeLimit {
 function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
   const window = (name: 'appeal-window' | 'onward-appeal-window', from: string, days: number): TimeLimit => {
     const { lastDay, closes } = daysAfter(from, days);
-    return { name, startedOn: from, lastDay, closes, warnings: [], level: 0, state: 'running', atEnd: { type: `${name}.expired` } };
+    return {
+      name,
+      startedOn: from,
+      lastDay,
+      closes,
+      warnings: [],
+      level: 0,
+      state: 'running',
+      atEnd: { type: `${name}.expired` },
+    };
   };
   if (state.stage === 'decision' && state.status === 'refused' && state.dates.refusedOn) {
-    const days = state.dates.appealWindowDays ?? (state.dates.outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
+    const days =
+      state.dates.appealWindowDays ??
+      (state.dates.outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
     return window('appeal-window', state.dates.refusedOn, days);
   }
   if (state.stage === 'tribunal' && state.status === 'dismissed' && state.dates.determinedOn) {
-    return window('onward-appeal-window', state.dates.determinedOn, state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays);
+    return window(
+      'onward-appeal-window',
+      state.dates.determinedOn,
+      state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays,
+    );
   }
   return null;
 }

@@ -22,7 +22,10 @@ export interface CaseMachine {
   outbox: Outbox;
 }
 
-export const emptyOutbox = (carried?: Partial<Outbox>): Outbox => ({ ...perSystem((): OutboundMessage[] => []), ...carried });
+export const emptyOutbox = (carried?: Partial<Outbox>): Outbox => ({
+  ...perSystem((): OutboundMessage[] => []),
+  ...carried,
+});
 
 export interface ChangeOptions {
   at: string;
@@ -32,7 +35,12 @@ export interface ChangeOptions {
 }
 
 /** A checked event applied: the next sequence number, each recipient's message queued, the state replaced. */
-export function applyChange(m: CaseMachine, event: CaseEvent, actor: Actor, { at, policy, clocks = true }: ChangeOptions): CaseMachine {
+export function applyChange(
+  m: CaseMachine,
+  event: CaseEvent,
+  actor: Actor,
+  { at, policy, clocks = true }: ChangeOptions,
+): CaseMachine {
   const before = m.state;
   let after: CaseState = { ...applyEvent(before, event, { at, policy }), version: before.version + 1 };
   if (!clocks) after = { ...after, clocks: before.clocks };
@@ -55,16 +63,29 @@ export interface InboundInput {
  * now (e.g. listed before lodged): never forced, never an error to the sender. Applied events are
  * sent as `integration` with the system as the actor.
  */
-export function receiveInbound(m: CaseMachine, { source, id, event }: InboundInput, opts: ChangeOptions): { machine: CaseMachine; answer: InboundOutcome } {
+export function receiveInbound(
+  m: CaseMachine,
+  { source, id, event }: InboundInput,
+  opts: ChangeOptions,
+): { machine: CaseMachine; answer: InboundOutcome } {
   const key = inboundKey(source, id);
   if (m.state.inbound.includes(key)) return { machine: m, answer: { status: 'duplicate', caseId: m.state.caseId } };
-  const rejection = !SOURCE_EVENTS[source].includes(event.type) ? `${source} does not report ${event.type}` : inboundRejection(m.state, event, opts);
+  const rejection = !SOURCE_EVENTS[source].includes(event.type)
+    ? `${source} does not report ${event.type}`
+    : inboundRejection(m.state, event, opts);
   if (rejection) {
-    const state = { ...m.state, inbound: [...m.state.inbound, key], held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at }] };
+    const state = {
+      ...m.state,
+      inbound: [...m.state.inbound, key],
+      held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at }],
+    };
     return { machine: { ...m, state }, answer: { status: 'held', caseId: state.caseId, reason: rejection } };
   }
   const changed = applyChange(m, event, { id: source, role: 'integration' }, opts);
-  return { machine: { ...changed, state: { ...changed.state, inbound: [...changed.state.inbound, key] } }, answer: { status: 'applied', caseId: m.state.caseId } };
+  return {
+    machine: { ...changed, state: { ...changed.state, inbound: [...changed.state.inbound, key] } },
+    answer: { status: 'applied', caseId: m.state.caseId },
+  };
 }
 
 function inboundRejection(state: CaseState, event: CaseEvent, { at, policy }: ChangeOptions): string | null {
@@ -81,7 +102,12 @@ export interface ReconcileInput {
 
 /** Why a re-send cannot be this case's (a change the system never acknowledged here), or null. */
 export function reconcileRejection(state: CaseState, resend: readonly OutboundMessage[]): string | null {
-  const foreign = resend.find((m) => m.caseId !== state.caseId || !(SYSTEMS as readonly string[]).includes(m.system) || m.seq > state.sync[m.system].delivered);
+  const foreign = resend.find(
+    (m) =>
+      m.caseId !== state.caseId ||
+      !(SYSTEMS as readonly string[]).includes(m.system) ||
+      m.seq > state.sync[m.system].delivered,
+  );
   return foreign ? `${foreign.key} is not a change ${foreign.system} acknowledged for this case` : null;
 }
 
@@ -89,7 +115,10 @@ export function reconcileRejection(state: CaseState, resend: readonly OutboundMe
  * Reconciliation hands back changes a system acknowledged but no longer holds: each is queued once,
  * flagged as a redelivery, in sequence order ahead of newer changes; the drift found is recorded.
  */
-export function requeueForReconcile(m: CaseMachine, { at, drift, resend }: ReconcileInput): { machine: CaseMachine; answer: { requeued: number } } {
+export function requeueForReconcile(
+  m: CaseMachine,
+  { at, drift, resend }: ReconcileInput,
+): { machine: CaseMachine; answer: { requeued: number } } {
   let requeued = 0;
   let state: CaseState = { ...m.state, reconciliation: { at, drift } };
   const outbox = { ...m.outbox };
@@ -106,7 +135,10 @@ export function requeueForReconcile(m: CaseMachine, { at, drift, resend }: Recon
 }
 
 /** A message acknowledged: off its queue by key (reconciliation may have queued a gap fill ahead meanwhile). */
-export const withoutMessage = (outbox: Outbox, message: OutboundMessage): Outbox => ({ ...outbox, [message.system]: outbox[message.system].filter((q) => q.key !== message.key) });
+export const withoutMessage = (outbox: Outbox, message: OutboundMessage): Outbox => ({
+  ...outbox,
+  [message.system]: outbox[message.system].filter((q) => q.key !== message.key),
+});
 
 /** The actor the workflow's own events are recorded under. */
 export const WORKFLOW_ACTOR: Actor = { id: 'workflow', role: 'system' };
@@ -117,7 +149,8 @@ export const WORKFLOW_ACTOR: Actor = { id: 'workflow', role: 'system' };
  * the payload converter), at most `keep` of them.
  */
 export type RecentAnswers = Array<[string, CaseView]>;
-export const answerFor = (recent: RecentAnswers, id: string | undefined) => (id ? recent.find(([k]) => k === id)?.[1] : undefined);
+export const answerFor = (recent: RecentAnswers, id: string | undefined) =>
+  id ? recent.find(([k]) => k === id)?.[1] : undefined;
 export const remember = (recent: RecentAnswers, id: string | undefined, view: CaseView, keep: number): RecentAnswers =>
   id ? [...recent.filter(([k]) => k !== id), [id, view] as [string, CaseView]].slice(-keep) : recent;
 

@@ -35,7 +35,13 @@ export interface Receipt {
 
 export const messageKey = (caseId: string, seq: number, system: System) => `${caseId}:${seq}:${system}`;
 
-export function outboundMessages(systems: readonly System[], after: CaseState, event: CaseEvent, actor: Actor, at: string): OutboundMessage[] {
+export function outboundMessages(
+  systems: readonly System[],
+  after: CaseState,
+  event: CaseEvent,
+  actor: Actor,
+  at: string,
+): OutboundMessage[] {
   return systems.map((system) => ({
     key: messageKey(after.caseId, after.version, system),
     system,
@@ -45,6 +51,12 @@ export function outboundMessages(systems: readonly System[], after: CaseState, e
     at,
     actor,
     event,
-    after: { stage: after.stage, status: after.status, identifiers: after.identifiers, dates: after.dates, cohort: after.cohort },
+    after: {
+      stage: after.stage,
+      status: after.status,
+      identifiers: after.identifiers,
+      dates: after.dates,
+      cohort: after.cohort,
+    },
   }));
 }

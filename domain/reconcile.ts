@@ -39,21 +39,46 @@ export interface Findings {
  * acknowledged before the view was read may be passed in, or a delivery racing the read would
  * look missing.
  */
-export function compareWithSystem(system: ReconciledSystem, acknowledged: readonly OutboundMessage[], view: SystemView | null): Findings {
+export function compareWithSystem(
+  system: ReconciledSystem,
+  acknowledged: readonly OutboundMessage[],
+  view: SystemView | null,
+): Findings {
   const sent = [...new Map(acknowledged.map((m) => [m.key, m])).values()].sort((a, b) => a.seq - b.seq);
   if (sent.length === 0) return { drift: [], resend: [] };
   if (view === null) {
-    return { drift: [{ system, kind: 'unknown-case', detail: `${system} has no record of the case; ${sent.length} change(s) to send again` }], resend: sent };
+    return {
+      drift: [
+        {
+          system,
+          kind: 'unknown-case',
+          detail: `${system} has no record of the case; ${sent.length} change(s) to send again`,
+        },
+      ],
+      resend: sent,
+    };
   }
   const held = new Set(view.keys);
   const missing = sent.filter((m) => !held.has(m.key));
   const ours = new Set(sent.map((m) => m.key));
-  const drift: Drift[] = missing.map((m) => ({ system, kind: 'missing', seq: m.seq, detail: `change ${m.seq} (${m.type}) is not held by ${system}` }));
-  for (const key of view.keys.filter((k) => !ours.has(k))) drift.push({ system, kind: 'unexpected', detail: `${system} holds ${key}, which it never acknowledged to us` });
+  const drift: Drift[] = missing.map((m) => ({
+    system,
+    kind: 'missing',
+    seq: m.seq,
+    detail: `change ${m.seq} (${m.type}) is not held by ${system}`,
+  }));
+  for (const key of view.keys.filter((k) => !ours.has(k)))
+    drift.push({ system, kind: 'unexpected', detail: `${system} holds ${key}, which it never acknowledged to us` });
   const last = sent.at(-1)!;
   const expected = `${last.after.stage}:${last.after.status}`;
   const seen = `${view.stage}:${view.status}`;
-  if (seen !== expected) drift.push({ system, kind: 'stage', seq: last.seq, detail: `${system} shows ${seen}; the case was ${expected} when it last heard` });
+  if (seen !== expected)
+    drift.push({
+      system,
+      kind: 'stage',
+      seq: last.seq,
+      detail: `${system} shows ${seen}; the case was ${expected} when it last heard`,
+    });
   return { drift, resend: missing };
 }
 
@@ -104,6 +129,9 @@ export function addToReport(report: ReconciliationReport, result: CaseReconcilia
     drift,
     resent: report.resent + result.resent,
     unreachable,
-    examples: room > 0 ? [...report.examples, ...result.drift.slice(0, room).map((d) => ({ ...d, caseId: result.caseId }))] : report.examples,
+    examples:
+      room > 0
+        ? [...report.examples, ...result.drift.slice(0, room).map((d) => ({ ...d, caseId: result.caseId }))]
+        : report.examples,
   };
 }

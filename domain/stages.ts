@@ -7,7 +7,16 @@ export const STATUSES = {
   decision: ['refused'],
   appeal: ['lodged'],
   tribunal: ['listed', 'allowed', 'dismissed', 'onward-appeal-pending', 'remitted'],
-  exit: ['granted', 'certified', 'inadmissible', 'withdrawn', 'appeal-rights-exhausted', 'leave-granted', 'removed', 'departed'],
+  exit: [
+    'granted',
+    'certified',
+    'inadmissible',
+    'withdrawn',
+    'appeal-rights-exhausted',
+    'leave-granted',
+    'removed',
+    'departed',
+  ],
 } as const;
 
 export type Stage = keyof typeof STATUSES;
@@ -19,7 +28,8 @@ export type Position = { [S in Stage]: `${S}:${StatusOf<S>}` }[Stage];
 export const STAGES = Object.keys(STATUSES) as Stage[];
 export const POSITIONS = STAGES.flatMap((stage) => STATUSES[stage].map((status) => `${stage}:${status}` as Position));
 
-export const positionOf = (state: { stage: Stage; status: Status }): Position => `${state.stage}:${state.status}` as Position;
+export const positionOf = (state: { stage: Stage; status: Status }): Position =>
+  `${state.stage}:${state.status}` as Position;
 
 export function splitPosition(position: Position): { stage: Stage; status: Status } {
   const [stage, status] = position.split(':') as [Stage, Status];

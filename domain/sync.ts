@@ -14,8 +14,18 @@ export const recordQueued = (state: CaseState, system: System, pending: number) 
  * A delivery acknowledged; references the system assigned fill gaps in ours, never overwrite them.
  * A gap-filling redelivery of an older change does not move `delivered` back.
  */
-export function recordDelivered(state: CaseState, system: System, seq: number, receipt: Receipt, pending: number): CaseState {
-  const next = withSync(state, system, { delivered: Math.max(state.sync[system].delivered, seq), pending, lastReceipt: receipt.receiptId });
+export function recordDelivered(
+  state: CaseState,
+  system: System,
+  seq: number,
+  receipt: Receipt,
+  pending: number,
+): CaseState {
+  const next = withSync(state, system, {
+    delivered: Math.max(state.sync[system].delivered, seq),
+    pending,
+    lastReceipt: receipt.receiptId,
+  });
   const refs = receipt.references ?? {};
   const identifiers = { ...next.identifiers };
   if (refs.hmctsRef && !identifiers.hmctsRef) identifiers.hmctsRef = refs.hmctsRef;
@@ -23,7 +33,8 @@ export function recordDelivered(state: CaseState, system: System, seq: number, r
   return { ...next, identifiers };
 }
 
-export const recordRejected = (state: CaseState, system: System, seq: number, reason: string, at: string) => withSync(state, system, { failure: { seq, reason, at } });
+export const recordRejected = (state: CaseState, system: System, seq: number, reason: string, at: string) =>
+  withSync(state, system, { failure: { seq, reason, at } });
 
 /** A rejection by a system of record (the notifier's show on the case, not in this flag). */
 export const hasSyncFailure = (state: CaseState) => RECONCILED_SYSTEMS.some((s) => state.sync[s].failure !== null);

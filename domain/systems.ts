@@ -22,10 +22,30 @@ export interface SystemDescriptor {
 }
 
 export const SYSTEM_REGISTRY = {
-  homeOffice: { name: 'Home Office', wire: 'home-office', urlSetting: 'HOME_OFFICE_URL', defaultUrl: 'http://127.0.0.1:4001', webhookSecretSetting: 'HOME_OFFICE_WEBHOOK_SECRET', reconciled: true },
-  courts: { name: 'HMCTS', wire: 'hmcts', urlSetting: 'HMCTS_URL', defaultUrl: 'http://127.0.0.1:4002', webhookSecretSetting: 'HMCTS_WEBHOOK_SECRET', reconciled: true },
+  homeOffice: {
+    name: 'Home Office',
+    wire: 'home-office',
+    urlSetting: 'HOME_OFFICE_URL',
+    defaultUrl: 'http://127.0.0.1:4001',
+    webhookSecretSetting: 'HOME_OFFICE_WEBHOOK_SECRET',
+    reconciled: true,
+  },
+  courts: {
+    name: 'HMCTS',
+    wire: 'hmcts',
+    urlSetting: 'HMCTS_URL',
+    defaultUrl: 'http://127.0.0.1:4002',
+    webhookSecretSetting: 'HMCTS_WEBHOOK_SECRET',
+    reconciled: true,
+  },
   // Passes escalation notices on; keeps no record of cases and reports nothing.
-  notifier: { name: 'Notifier', wire: 'notifier', urlSetting: 'NOTIFIER_URL', defaultUrl: 'http://127.0.0.1:4003', reconciled: false },
+  notifier: {
+    name: 'Notifier',
+    wire: 'notifier',
+    urlSetting: 'NOTIFIER_URL',
+    defaultUrl: 'http://127.0.0.1:4003',
+    reconciled: false,
+  },
 } as const satisfies Record<string, SystemDescriptor>;
 
 type Registry = typeof SYSTEM_REGISTRY;
@@ -33,8 +53,12 @@ export type System = keyof Registry;
 export const SYSTEMS = Object.keys(SYSTEM_REGISTRY) as System[];
 
 /** Systems that report events by webhook, by their wire names (the `source` of an inbound event). */
-export type Source = { [K in System]: Registry[K] extends { webhookSecretSetting: string } ? Registry[K]['wire'] : never }[System];
-export const SOURCES = SYSTEMS.flatMap((k) => ('webhookSecretSetting' in SYSTEM_REGISTRY[k] ? [SYSTEM_REGISTRY[k].wire as Source] : []));
+export type Source = {
+  [K in System]: Registry[K] extends { webhookSecretSetting: string } ? Registry[K]['wire'] : never;
+}[System];
+export const SOURCES = SYSTEMS.flatMap((k) =>
+  'webhookSecretSetting' in SYSTEM_REGISTRY[k] ? [SYSTEM_REGISTRY[k].wire as Source] : [],
+);
 
 export type ReconciledSystem = { [K in System]: Registry[K]['reconciled'] extends true ? K : never }[System];
 export const RECONCILED_SYSTEMS = SYSTEMS.filter((k): k is ReconciledSystem => SYSTEM_REGISTRY[k].reconciled);

@@ -70,16 +70,18 @@ export interface ClockView {
 /** The time limits of a case as a client sees them: the window open now, and its clocks. */
 export function clockViews(state: CaseState): ClockView[] {
   // A window's own length is kept on the case; the default policy stands in only for older cases.
-  return timeLimits(state, DEFAULT_POLICY).map(({ name, startedOn, lastDay, closes, state: s, level, warnings, clock: c }) => ({
-    name,
-    startedAt: startedOn,
-    lastDay,
-    deadline: closes,
-    state: s,
-    level,
-    warnings,
-    ...(c?.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
-    ...(c?.breachedAt ? { breachedAt: c.breachedAt } : {}),
-    ...(c?.exception ? { exception: c.exception } : {}),
-  }));
+  return timeLimits(state, DEFAULT_POLICY).map(
+    ({ name, startedOn, lastDay, closes, state: s, level, warnings, clock: c }) => ({
+      name,
+      startedAt: startedOn,
+      lastDay,
+      deadline: closes,
+      state: s,
+      level,
+      warnings,
+      ...(c?.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
+      ...(c?.breachedAt ? { breachedAt: c.breachedAt } : {}),
+      ...(c?.exception ? { exception: c.exception } : {}),
+    }),
+  );
 }

@@ -10,10 +10,14 @@ import type { OutboundMessage } from '../domain/index.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-export const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined => (payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined);
+export const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined =>
+  payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined;
 
 /** An event's time as ISO text ('' when the event carries none). */
-export const eventTime = (e: HistoryEvent) => (e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : '');
+export const eventTime = (e: HistoryEvent) =>
+  e.eventTime?.seconds
+    ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString()
+    : '';
 
 /** Every run's events, oldest run first. */
 export async function historiesOfCase(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
@@ -34,7 +38,9 @@ export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] 
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     for (const e of events) {
-      const message = e.activityTaskScheduledEventAttributes ? decode<OutboundMessage>(e.activityTaskScheduledEventAttributes.input?.payloads?.[0]) : undefined;
+      const message = e.activityTaskScheduledEventAttributes
+        ? decode<OutboundMessage>(e.activityTaskScheduledEventAttributes.input?.payloads?.[0])
+        : undefined;
       if (message) scheduled.set(String(e.eventId), message);
       const completed = e.activityTaskCompletedEventAttributes;
       const of = completed ? scheduled.get(String(completed.scheduledEventId)) : undefined;

@@ -5,7 +5,16 @@
  * known stages). The column table in docs/imports.md is this file in prose.
  */
 import { format as formatDate, isValid, parse as parseDate } from 'date-fns';
-import { isGwf, isHmctsRef, isHomeOfficeRef, isUan, POSITIONS, type FieldError, type ImportRecord, type Position } from '../domain/index.js';
+import {
+  isGwf,
+  isHmctsRef,
+  isHomeOfficeRef,
+  isUan,
+  POSITIONS,
+  type FieldError,
+  type ImportRecord,
+  type Position,
+} from '../domain/index.js';
 
 type Column = {
   /** Other headers that mean this column, after lower-casing and squeezing to `a_b`. */
@@ -18,40 +27,159 @@ type Column = {
 };
 
 export const COLUMNS = {
-  ho_ref: { aliases: ['home_office_ref', 'home_office_reference', 'ho_reference', 'horef'], required: true, field: 'homeOfficeRef', help: 'Home Office reference: a letter and 7 digits', example: 'K1234567' },
-  uan: { aliases: ['unique_application_number'], field: 'uan', help: 'UAN, NNNN-NNNN-NNNN-NNNN', example: '1234-5678-9012-3456' },
+  ho_ref: {
+    aliases: ['home_office_ref', 'home_office_reference', 'ho_reference', 'horef'],
+    required: true,
+    field: 'homeOfficeRef',
+    help: 'Home Office reference: a letter and 7 digits',
+    example: 'K1234567',
+  },
+  uan: {
+    aliases: ['unique_application_number'],
+    field: 'uan',
+    help: 'UAN, NNNN-NNNN-NNNN-NNNN',
+    example: '1234-5678-9012-3456',
+  },
   gwf: { aliases: ['gwf_ref', 'gwf_reference'], field: 'gwf', help: 'GWF and 9 digits', example: 'GWF012345678' },
-  hmcts_ref: { aliases: ['hmcts_reference', 'appeal_ref', 'appeal_reference', 'tribunal_ref'], field: 'hmctsRef', help: 'HMCTS appeal reference', example: 'PA/50001/2026' },
-  name: { aliases: ['full_name', 'person', 'person_name', 'appellant', 'claimant'], required: true, help: 'Full name', example: 'Amina Yusuf' },
-  date_of_birth: { aliases: ['dob', 'd_o_b', 'birth_date'], required: true, help: 'Date of birth', example: '12/06/1994' },
-  nationality: { aliases: ['country', 'nationality_code'], required: true, help: 'Nationality (ISO code or name)', example: 'SDN' },
-  supported_accommodation: { aliases: ['supported', 'asylum_support', 'in_supported_accommodation'], help: 'yes/no', example: 'yes' },
+  hmcts_ref: {
+    aliases: ['hmcts_reference', 'appeal_ref', 'appeal_reference', 'tribunal_ref'],
+    field: 'hmctsRef',
+    help: 'HMCTS appeal reference',
+    example: 'PA/50001/2026',
+  },
+  name: {
+    aliases: ['full_name', 'person', 'person_name', 'appellant', 'claimant'],
+    required: true,
+    help: 'Full name',
+    example: 'Amina Yusuf',
+  },
+  date_of_birth: {
+    aliases: ['dob', 'd_o_b', 'birth_date'],
+    required: true,
+    help: 'Date of birth',
+    example: '12/06/1994',
+  },
+  nationality: {
+    aliases: ['country', 'nationality_code'],
+    required: true,
+    help: 'Nationality (ISO code or name)',
+    example: 'SDN',
+  },
+  supported_accommodation: {
+    aliases: ['supported', 'asylum_support', 'in_supported_accommodation'],
+    help: 'yes/no',
+    example: 'yes',
+  },
   foreign_national_offender: { aliases: ['fno'], help: 'yes/no', example: 'no' },
   detained: { aliases: ['in_detention'], help: 'yes/no', example: 'no' },
-  stage: { aliases: ['current_stage'], required: true, field: 'position', help: 'claim, decision, appeal, tribunal or exit (or stage:status)', example: 'tribunal' },
-  status: { aliases: ['current_status'], field: 'position', help: 'status within the stage, e.g. listed', example: 'listed' },
-  claim_date: { aliases: ['claim_lodged', 'claimed_on', 'date_of_claim'], required: true, field: 'claimDate', help: 'Date the claim was lodged', example: '03/02/2025' },
-  decision_date: { aliases: ['decided_on', 'refusal_date', 'date_of_decision'], field: 'decisionDate', help: 'Date of the Home Office decision', example: '2025-09-10' },
-  out_of_country: { aliases: ['ooc'], field: 'outOfCountry', help: 'yes/no: appeal from outside the UK', example: 'no' },
-  appeal_lodged_date: { aliases: ['appeal_lodged', 'appeal_date', 'lodged_on'], field: 'appealLodgedDate', help: 'Date the appeal was lodged', example: '20 Sep 2025' },
-  hearing_date: { aliases: ['hearing', 'listed_for'], field: 'hearingDate', help: 'Hearing date', example: '2026-01-14' },
-  determined_date: { aliases: ['determination_date', 'determined_on', 'decision_promulgated'], field: 'determinedDate', help: 'Date the tribunal determined the appeal', example: '' },
-  exit_date: { aliases: ['exited_on', 'closed_on', 'date_closed'], field: 'exitDate', help: 'Date the case left the process', example: '' },
-  claims: { aliases: ['number_of_claims', 'claim_count'], field: 'claims', help: 'How many claims (1 + fresh claims)', example: '1' },
-  appeals: { aliases: ['number_of_appeals', 'appeal_count'], field: 'appeals', help: 'How many appeals, this one included', example: '1' },
-  absconded_from: { aliases: ['absconded', 'absconded_on'], field: 'abscondedFrom', help: 'Start of the current or latest absconding', example: '' },
-  absconded_to: { aliases: ['reported_on', 'recontacted_on'], field: 'abscondedTo', help: 'End of it (blank while still absconded)', example: '' },
-  abscondings: { aliases: ['times_absconded', 'absconding_count'], field: 'abscondings', help: 'How many times absconded in all', example: '0' },
+  stage: {
+    aliases: ['current_stage'],
+    required: true,
+    field: 'position',
+    help: 'claim, decision, appeal, tribunal or exit (or stage:status)',
+    example: 'tribunal',
+  },
+  status: {
+    aliases: ['current_status'],
+    field: 'position',
+    help: 'status within the stage, e.g. listed',
+    example: 'listed',
+  },
+  claim_date: {
+    aliases: ['claim_lodged', 'claimed_on', 'date_of_claim'],
+    required: true,
+    field: 'claimDate',
+    help: 'Date the claim was lodged',
+    example: '03/02/2025',
+  },
+  decision_date: {
+    aliases: ['decided_on', 'refusal_date', 'date_of_decision'],
+    field: 'decisionDate',
+    help: 'Date of the Home Office decision',
+    example: '2025-09-10',
+  },
+  out_of_country: {
+    aliases: ['ooc'],
+    field: 'outOfCountry',
+    help: 'yes/no: appeal from outside the UK',
+    example: 'no',
+  },
+  appeal_lodged_date: {
+    aliases: ['appeal_lodged', 'appeal_date', 'lodged_on'],
+    field: 'appealLodgedDate',
+    help: 'Date the appeal was lodged',
+    example: '20 Sep 2025',
+  },
+  hearing_date: {
+    aliases: ['hearing', 'listed_for'],
+    field: 'hearingDate',
+    help: 'Hearing date',
+    example: '2026-01-14',
+  },
+  determined_date: {
+    aliases: ['determination_date', 'determined_on', 'decision_promulgated'],
+    field: 'determinedDate',
+    help: 'Date the tribunal determined the appeal',
+    example: '',
+  },
+  exit_date: {
+    aliases: ['exited_on', 'closed_on', 'date_closed'],
+    field: 'exitDate',
+    help: 'Date the case left the process',
+    example: '',
+  },
+  claims: {
+    aliases: ['number_of_claims', 'claim_count'],
+    field: 'claims',
+    help: 'How many claims (1 + fresh claims)',
+    example: '1',
+  },
+  appeals: {
+    aliases: ['number_of_appeals', 'appeal_count'],
+    field: 'appeals',
+    help: 'How many appeals, this one included',
+    example: '1',
+  },
+  absconded_from: {
+    aliases: ['absconded', 'absconded_on'],
+    field: 'abscondedFrom',
+    help: 'Start of the current or latest absconding',
+    example: '',
+  },
+  absconded_to: {
+    aliases: ['reported_on', 'recontacted_on'],
+    field: 'abscondedTo',
+    help: 'End of it (blank while still absconded)',
+    example: '',
+  },
+  abscondings: {
+    aliases: ['times_absconded', 'absconding_count'],
+    field: 'abscondings',
+    help: 'How many times absconded in all',
+    example: '0',
+  },
   assignee: { aliases: ['caseworker', 'owner', 'assigned_to'], help: 'Who holds the case', example: 'j.smith' },
 } satisfies Record<string, Column>;
 
 export type ColumnName = keyof typeof COLUMNS;
 
-const squeeze = (header: string) => header.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
-const BY_ALIAS = new Map<string, ColumnName>(Object.entries(COLUMNS).flatMap(([name, c]) => [[name, name as ColumnName], ...c.aliases.map((a) => [a, name as ColumnName] as [string, ColumnName])]));
+const squeeze = (header: string) =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+const BY_ALIAS = new Map<string, ColumnName>(
+  Object.entries(COLUMNS).flatMap(([name, c]) => [
+    [name, name as ColumnName],
+    ...c.aliases.map((a) => [a, name as ColumnName] as [string, ColumnName]),
+  ]),
+);
 
 /** Maps each header cell to its column; unknown headers are reported, duplicates refused. */
-export function readHeader(cells: string[]): { ok: true; columns: Array<ColumnName | undefined>; ignored: string[] } | { ok: false; errors: FieldError[] } {
+export function readHeader(
+  cells: string[],
+): { ok: true; columns: Array<ColumnName | undefined>; ignored: string[] } | { ok: false; errors: FieldError[] } {
   const columns = cells.map((c) => BY_ALIAS.get(squeeze(c)));
   const errors: FieldError[] = [];
   const seen = new Set<ColumnName>();
@@ -59,22 +187,49 @@ export function readHeader(cells: string[]): { ok: true; columns: Array<ColumnNa
     if (c && seen.has(c)) errors.push({ field: c, message: 'appears twice in the header' });
     if (c) seen.add(c);
   }
-  for (const [name, c] of Object.entries(COLUMNS)) if ('required' in c && c.required && !seen.has(name as ColumnName)) errors.push({ field: name, message: 'column is missing from the header' });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, columns, ignored: cells.filter((_, i) => !columns[i]) };
+  for (const [name, c] of Object.entries(COLUMNS))
+    if ('required' in c && c.required && !seen.has(name as ColumnName))
+      errors.push({ field: name, message: 'column is missing from the header' });
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, columns, ignored: cells.filter((_, i) => !columns[i]) };
 }
 
 // UK spreadsheets: day before month. Two-digit years are refused rather than guessed.
-const DATE_FORMATS = ['yyyy-MM-dd', 'dd/MM/yyyy', 'd/M/yyyy', 'dd-MM-yyyy', 'd-M-yyyy', 'dd.MM.yyyy', 'd.M.yyyy', 'yyyy/MM/dd', 'd MMM yyyy', 'd MMMM yyyy', 'dd-MMM-yyyy', 'd-MMM-yyyy', 'MMM d, yyyy', 'MMMM d, yyyy'];
+const DATE_FORMATS = [
+  'yyyy-MM-dd',
+  'dd/MM/yyyy',
+  'd/M/yyyy',
+  'dd-MM-yyyy',
+  'd-M-yyyy',
+  'dd.MM.yyyy',
+  'd.M.yyyy',
+  'yyyy/MM/dd',
+  'd MMM yyyy',
+  'd MMMM yyyy',
+  'dd-MMM-yyyy',
+  'd-MMM-yyyy',
+  'MMM d, yyyy',
+  'MMMM d, yyyy',
+];
 const REFERENCE_DAY = new Date(2000, 0, 1);
 
 export function cleanDate(value: string): string | { error: string } {
   // "Sept" is how en-GB writes September short; date-fns expects "Sep".
-  const v = value.trim().replace(/\s+/g, ' ').replace(/T00:00(:00(\.000)?)?Z?$/, '').replace(/\bSept\b/i, 'Sep');
+  const v = value
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/T00:00(:00(\.000)?)?Z?$/, '')
+    .replace(/\bSept\b/i, 'Sep');
   for (const f of DATE_FORMATS) {
     const d = parseDate(v, f, REFERENCE_DAY);
     if (isValid(d) && d.getFullYear() >= 1900) return formatDate(d, 'yyyy-MM-dd');
   }
-  return { error: /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(v) ? `"${value}" has a two-digit year; write the year in full` : `"${value}" is not a real date (use e.g. 2026-01-31 or 31/01/2026)` };
+  return {
+    error: /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(v)
+      ? `"${value}" has a two-digit year; write the year in full`
+      : `"${value}" is not a real date (use e.g. 2026-01-31 or 31/01/2026)`,
+  };
 }
 
 const YES = new Set(['y', 'yes', 'true', '1', 'x']);
@@ -92,14 +247,20 @@ function cleanCount(value: string): number | { error: string } {
 }
 
 function cleanPosition(stage: string, status: string): Position | { error: string } {
-  const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const norm = (s: string) =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-');
   const s = norm(stage);
   const position = s.includes(':') ? s : `${s}:${norm(status)}`;
   if ((POSITIONS as readonly string[]).includes(position)) return position as Position;
   // A blank status is where a case enters its stage (claim: lodged, tribunal: listed); an exit must say which.
   const entry = POSITIONS.find((p) => p.startsWith(`${s}:`));
   if (!status.trim() && entry && s !== 'exit') return entry;
-  return { error: `"${[stage, status].filter(Boolean).join(' / ')}" is not a known stage and status (${POSITIONS.join(', ')})` };
+  return {
+    error: `"${[stage, status].filter(Boolean).join(' / ')}" is not a known stage and status (${POSITIONS.join(', ')})`,
+  };
 }
 
 const IDENTIFIERS: Array<[ColumnName, (v: string) => boolean, string]> = [
@@ -129,7 +290,8 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
     if (valid(v)) ids[c] = v;
     else errors.push({ field: c, message: `"${cell(c)}" is not valid: ${shape}` });
   }
-  for (const c of ['ho_ref', 'name', 'date_of_birth', 'nationality', 'stage', 'claim_date'] as const) if (!cell(c)) errors.push({ field: c, message: 'is required' });
+  for (const c of ['ho_ref', 'name', 'date_of_birth', 'nationality', 'stage', 'claim_date'] as const)
+    if (!cell(c)) errors.push({ field: c, message: 'is required' });
   const date = (c: ColumnName) => (cell(c) ? take<string>(c, cleanDate(cell(c))) : undefined);
   const flag = (c: ColumnName) => take<boolean>(c, cleanFlag(cell(c))) ?? false;
   const count = (c: ColumnName) => (cell(c) ? take<number>(c, cleanCount(cell(c))) : undefined);
@@ -141,8 +303,16 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
     ...(ids.uan ? { uan: ids.uan } : {}),
     ...(ids.gwf ? { gwf: ids.gwf } : {}),
     ...(ids.hmcts_ref ? { hmctsRef: ids.hmcts_ref } : {}),
-    person: { name: cell('name').replace(/\s+/g, ' '), dateOfBirth: dateOfBirth!, nationality: cell('nationality').toUpperCase() },
-    cohort: { supportedAccommodation: flag('supported_accommodation'), foreignNationalOffender: flag('foreign_national_offender'), detained: flag('detained') },
+    person: {
+      name: cell('name').replace(/\s+/g, ' '),
+      dateOfBirth: dateOfBirth!,
+      nationality: cell('nationality').toUpperCase(),
+    },
+    cohort: {
+      supportedAccommodation: flag('supported_accommodation'),
+      foreignNationalOffender: flag('foreign_national_offender'),
+      detained: flag('detained'),
+    },
     ...(cell('assignee') ? { assignee: cell('assignee') } : {}),
     position: position!,
     claimDate: claimDate!,
@@ -161,7 +331,8 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
     ['abscondings', 'abscondings', count('abscondings')],
   ];
   for (const [, field, value] of optional) if (value !== undefined) (record as Record<string, unknown>)[field] = value;
-  if (dateOfBirth && claimDate && dateOfBirth >= claimDate) errors.push({ field: 'date_of_birth', message: `${dateOfBirth} is not before the claim date ${claimDate}` });
+  if (dateOfBirth && claimDate && dateOfBirth >= claimDate)
+    errors.push({ field: 'date_of_birth', message: `${dateOfBirth} is not before the claim date ${claimDate}` });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, record: record as ImportRecord };
 }
 
@@ -172,4 +343,6 @@ export function columnOf(field: string): string {
 }
 
 /** The header line and one example row, for `GET /imports/template.csv` and `npm run import -- --template`. */
-export const TEMPLATE = `${Object.keys(COLUMNS).join(',')}\n${Object.values(COLUMNS).map((c) => (c.example.includes(',') ? `"${c.example}"` : c.example)).join(',')}\n`;
+export const TEMPLATE = `${Object.keys(COLUMNS).join(',')}\n${Object.values(COLUMNS)
+  .map((c) => (c.example.includes(',') ? `"${c.example}"` : c.example))
+  .join(',')}\n`;

@@ -43,20 +43,36 @@ export interface AcceptedRow {
 /** Enough to fix any real spreadsheet; past it the counts stay exact and the list says it was cut. */
 export const REJECTIONS_KEPT = 5_000;
 
-export async function validateFile(file: string, acceptedFile: string, at: string, policy: Policy): Promise<Validation> {
+export async function validateFile(
+  file: string,
+  acceptedFile: string,
+  at: string,
+  policy: Policy,
+): Promise<Validation> {
   const out = createWriteStream(acceptedFile);
-  const result: Validation = { rows: 0, accepted: 0, rejectedRows: 0, rejections: [], truncated: false, possibleDuplicates: [], ignoredColumns: [] };
+  const result: Validation = {
+    rows: 0,
+    accepted: 0,
+    rejectedRows: 0,
+    rejections: [],
+    truncated: false,
+    possibleDuplicates: [],
+    ignoredColumns: [],
+  };
   const reject = (row: number, errors: FieldError[]) => {
     result.rejectedRows += 1;
     for (const e of errors) {
-      if (result.rejections.length < REJECTIONS_KEPT) result.rejections.push({ row, field: e.field, reason: e.message });
+      if (result.rejections.length < REJECTIONS_KEPT)
+        result.rejections.push({ row, field: e.field, reason: e.message });
       else result.truncated = true;
     }
   };
   const byRef = new Map<string, number>();
   const byPerson = new Map<string, { row: number; ref: string }>();
   let columns: Array<ColumnName | undefined> | undefined;
-  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
+  );
   for await (const { record: cells, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const row = info.lines;
     if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells is a blank row
@@ -81,7 +97,10 @@ export async function validateFile(file: string, acceptedFile: string, at: strin
     const r = cleaned.record;
     const built = importedState(r, 'check', at, policy);
     if (!built.ok) {
-      reject(row, built.errors.map((e) => ({ field: columnOf(e.field), message: e.message })));
+      reject(
+        row,
+        built.errors.map((e) => ({ field: columnOf(e.field), message: e.message })),
+      );
       continue;
     }
     const earlier = byRef.get(r.homeOfficeRef);
@@ -94,7 +113,13 @@ export async function validateFile(file: string, acceptedFile: string, at: strin
     for (const key of personKeys(r)) {
       const seen = byPerson.get(key);
       if (seen && seen.ref !== r.homeOfficeRef) {
-        result.possibleDuplicates.push({ row, sameAs: seen.row, reason: key.startsWith('person:') ? 'same name, date of birth and nationality' : `same ${key.split(':')[0]!.toUpperCase()}` });
+        result.possibleDuplicates.push({
+          row,
+          sameAs: seen.row,
+          reason: key.startsWith('person:')
+            ? 'same name, date of birth and nationality'
+            : `same ${key.split(':')[0]!.toUpperCase()}`,
+        });
         break;
       }
       if (!seen) byPerson.set(key, { row, ref: r.homeOfficeRef });
@@ -102,7 +127,8 @@ export async function validateFile(file: string, acceptedFile: string, at: strin
     result.accepted += 1;
     if (!out.write(`${JSON.stringify({ row, record: r } satisfies AcceptedRow)}\n`)) await once(out, 'drain');
   }
-  if (!columns && result.rejections.length === 0) reject(1, [{ field: 'file', message: 'is empty: a header row and at least one row are needed' }]);
+  if (!columns && result.rejections.length === 0)
+    reject(1, [{ field: 'file', message: 'is empty: a header row and at least one row are needed' }]);
   out.end();
   await once(out, 'finish');
   return result;

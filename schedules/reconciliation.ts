@@ -4,7 +4,11 @@
  * each time a worker starts, so changing the cron needs no migration step.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { RECONCILIATION_WORKFLOW_TYPE, reconciliationScheduleId, type ReconciliationInput } from '../workflows/messages.js';
+import {
+  RECONCILIATION_WORKFLOW_TYPE,
+  reconciliationScheduleId,
+  type ReconciliationInput,
+} from '../workflows/messages.js';
 
 export interface ReconciliationScheduleConfig {
   taskQueue: string;
@@ -16,19 +20,36 @@ export interface ReconciliationScheduleConfig {
 
 const NIGHTLY = '0 2 * * *';
 
-export async function ensureReconciliationSchedule(client: Client, { taskQueue, cron, timezone }: ReconciliationScheduleConfig): Promise<void> {
+export async function ensureReconciliationSchedule(
+  client: Client,
+  { taskQueue, cron, timezone }: ReconciliationScheduleConfig,
+): Promise<void> {
   const scheduleId = reconciliationScheduleId(taskQueue);
   const paused = cron === 'off';
   const spec = { cronExpressions: [paused ? NIGHTLY : cron], timezone };
   const args: [ReconciliationInput] = [{}];
   // Runs are named after the schedule (Temporal appends the time), so their ids say where they came from.
-  const action = { type: 'startWorkflow' as const, workflowType: RECONCILIATION_WORKFLOW_TYPE, taskQueue, workflowId: scheduleId, args };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: RECONCILIATION_WORKFLOW_TYPE,
+    taskQueue,
+    workflowId: scheduleId,
+    args,
+  };
   const note = paused ? 'RECONCILIATION_CRON=off: on demand only' : `cron ${cron} (${timezone})`;
   try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' }, state: { paused, note } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      state: { paused, note },
+    });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused, note } }));
+    await client.schedule
+      .getHandle(scheduleId)
+      .update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused, note } }));
   }
 }
 

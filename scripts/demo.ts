@@ -28,11 +28,21 @@ export interface DemoOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runDemo({ apiUrl, homeOfficeUrl, hmctsUrl, auth, say = console.log }: DemoTargets): Promise<DemoOutcome> {
+export async function runDemo({
+  apiUrl,
+  homeOfficeUrl,
+  hmctsUrl,
+  auth,
+  say = console.log,
+}: DemoTargets): Promise<DemoOutcome> {
   const tokens = new Map<Role, string>();
   async function api(role: Role, method: string, path: string, body?: unknown) {
     if (!tokens.has(role)) tokens.set(role, await signDevToken({ role, sub: `demo-${role}` }, auth));
-    const res = await fetch(`${apiUrl}${path}`, { method, headers: { authorization: `Bearer ${tokens.get(role)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens.get(role)}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each step reads the fields it names from the API's JSON
     const answer = (await res.json()) as any;
     if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(answer)}`);
@@ -40,7 +50,11 @@ export async function runDemo({ apiUrl, homeOfficeUrl, hmctsUrl, auth, say = con
   }
   /** Something happens in a system's own world; it tells the tracker by signed webhook. */
   async function happensAt(systemUrl: string, event: Record<string, unknown>) {
-    const res = await fetch(`${systemUrl}/admin/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const res = await fetch(`${systemUrl}/admin/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     const answer = (await res.json()) as { status?: number; answer?: { status: string; reason?: string } };
     if (answer.answer?.status !== 'applied') throw new Error(`the tracker answered ${JSON.stringify(answer)}`);
   }
@@ -62,14 +76,18 @@ export async function runDemo({ apiUrl, homeOfficeUrl, hmctsUrl, auth, say = con
   });
   const caseId: string = opened.caseId;
   say(`1. A caseworker opened case ${caseId} for Home Office reference ${ref}.`);
-  await until('the case to be searchable', async () => ((await api('supervisor', 'GET', `/cases?ref=${ref}`)).cases.length === 1 ? true : undefined));
+  await until('the case to be searchable', async () =>
+    (await api('supervisor', 'GET', `/cases?ref=${ref}`)).cases.length === 1 ? true : undefined,
+  );
 
   await happensAt(homeOfficeUrl, { type: 'decision.refused', references: { homeOfficeRef: ref } });
   say('2. The Home Office served a refusal in its own system; it told the tracker by signed webhook.');
 
   await happensAt(hmctsUrl, { type: 'appeal.lodged', references: { homeOfficeRef: ref } });
   const appealed = await api('supervisor', 'GET', `/cases/${caseId}`);
-  say(`3. HMCTS registered the appeal${appealed.identifiers.hmctsRef ? ` as ${appealed.identifiers.hmctsRef}` : ''}; the case is now ${appealed.stage}:${appealed.status}.`);
+  say(
+    `3. HMCTS registered the appeal${appealed.identifiers.hmctsRef ? ` as ${appealed.identifiers.hmctsRef}` : ''}; the case is now ${appealed.stage}:${appealed.status}.`,
+  );
 
   const hearingDate = new Date(Date.now() + 42 * 86_400_000).toISOString().slice(0, 10);
   await happensAt(hmctsUrl, { type: 'tribunal.listed', hearingDate, references: { homeOfficeRef: ref } });
@@ -81,18 +99,35 @@ export async function runDemo({ apiUrl, homeOfficeUrl, hmctsUrl, auth, say = con
     const types = view?.messages.map((m) => m.type) ?? [];
     return types.includes('tribunal.listed') ? types : undefined;
   });
-  say(`5. The Home Office system now holds: ${atHomeOffice.join(', ')} (the appeal reached it from the tracker, not from a person).`);
+  say(
+    `5. The Home Office system now holds: ${atHomeOffice.join(', ')} (the appeal reached it from the tracker, not from a person).`,
+  );
 
   const { entries } = await api('auditor', 'GET', `/cases/${caseId}/timeline`);
   say('6. The timeline, read from the workflow history:');
-  for (const e of entries as Array<{ seq: number; at: string; type: string; actor: { id: string; role: string }; from: string; to: string }>) say(`     #${e.seq} ${e.at}  ${e.type.padEnd(20)} by ${e.actor.id} (${e.actor.role})  ${e.from} → ${e.to}`);
+  for (const e of entries as Array<{
+    seq: number;
+    at: string;
+    type: string;
+    actor: { id: string; role: string };
+    from: string;
+    to: string;
+  }>)
+    say(`     #${e.seq} ${e.at}  ${e.type.padEnd(20)} by ${e.actor.id} (${e.actor.role})  ${e.from} → ${e.to}`);
 
   const asked = await api('supervisor', 'POST', '/reconciliations');
   const run = await until('a reconciliation run', async () => {
     const report = await api('supervisor', 'GET', '/reports/reconciliation');
-    return (report.runs as Array<{ status: string; report?: { startedAt: string; cases: number; casesWithDrift: number; resent: number } }>).find((r) => r.status === 'completed' && r.report && r.report.startedAt >= asked.requestedAt)?.report;
+    return (
+      report.runs as Array<{
+        status: string;
+        report?: { startedAt: string; cases: number; casesWithDrift: number; resent: number };
+      }>
+    ).find((r) => r.status === 'completed' && r.report && r.report.startedAt >= asked.requestedAt)?.report;
   });
-  say(`7. A supervisor ran reconciliation: ${run.cases} open case(s) checked against both systems, ${run.casesWithDrift} with drift, ${run.resent} change(s) re-sent.`);
+  say(
+    `7. A supervisor ran reconciliation: ${run.cases} open case(s) checked against both systems, ${run.casesWithDrift} with drift, ${run.resent} change(s) re-sent.`,
+  );
   say(`   Open ${apiUrl}/cases/${caseId}/record?format=html with a supervisor token for the printable record.`);
   const final = await api('supervisor', 'GET', `/cases/${caseId}`);
   return { caseId, stage: final.stage, status: final.status, timeline: entries, atHomeOffice };
@@ -101,13 +136,23 @@ export async function runDemo({ apiUrl, homeOfficeUrl, hmctsUrl, auth, say = con
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const config = configOrExit();
   const apiUrl = `http://127.0.0.1:${config.port}`;
-  const up = await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false);
+  const up = await fetch(`${apiUrl}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) {
-    console.error(`No tracker answering at ${apiUrl}. Start it first with \`npm start\` (in another terminal), then run \`npm run demo\`.`);
+    console.error(
+      `No tracker answering at ${apiUrl}. Start it first with \`npm start\` (in another terminal), then run \`npm run demo\`.`,
+    );
     process.exit(1);
   }
   try {
-    await runDemo({ apiUrl, homeOfficeUrl: config.systems.homeOffice, hmctsUrl: config.systems.courts, auth: config.auth });
+    await runDemo({
+      apiUrl,
+      homeOfficeUrl: config.systems.homeOffice,
+      hmctsUrl: config.systems.courts,
+      auth: config.auth,
+    });
   } catch (err) {
     console.error(`demo failed: ${(err as Error).message}`);
     process.exit(1);

@@ -45,7 +45,10 @@ export function readSection(doc: string, name: string): string | null {
   const from = doc.indexOf(start);
   const to = doc.indexOf(end, from);
   if (from < 0 || to < 0) return null;
-  return doc.slice(from + start.length, to).replace(/^\n/, '').replace(/\n$/, '');
+  return doc
+    .slice(from + start.length, to)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
 }
 
 /** The doc with a section's text replaced; throws when the marks are missing. */
@@ -61,8 +64,10 @@ const SYSTEM_NAMES: Record<string, string> = { homeOffice: 'Home Office', courts
 const SOURCE_NAMES = perSource((_source, d) => d.name);
 const code = (s: string) => `\`${s}\``;
 /** `a`, `a and b`, `a, b and c`. */
-const list = (items: readonly string[], last = 'and') => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`);
-const systemsText = (systems: readonly System[]) => (systems.length === 0 ? 'nobody' : list(systems.map((s) => SYSTEM_NAMES[s] ?? s)));
+const list = (items: readonly string[], last = 'and') =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
+const systemsText = (systems: readonly System[]) =>
+  systems.length === 0 ? 'nobody' : list(systems.map((s) => SYSTEM_NAMES[s] ?? s));
 
 /** Positions as a reader takes them in: a whole stage as `stage:*`, nearly everywhere as "anywhere except". */
 function positionsText(from: readonly Position[]): string {
@@ -97,7 +102,16 @@ interface Step {
  */
 function explore(): { states: CaseState[]; steps: Step[] } {
   const kind = (s: CaseState) =>
-    JSON.stringify([positionOf(s), s.determination ?? null, s.counts.appeals > 0, s.flags.absconded, s.clocks.filter((c) => c.state === 'running').map((c) => c.name).sort()]);
+    JSON.stringify([
+      positionOf(s),
+      s.determination ?? null,
+      s.counts.appeals > 0,
+      s.flags.absconded,
+      s.clocks
+        .filter((c) => c.state === 'running')
+        .map((c) => c.name)
+        .sort(),
+    ]);
   const start = newCaseState();
   const seen = new Map<string, CaseState>([[kind(start), start]]);
   const queue = [start];
@@ -134,7 +148,9 @@ function notifyText(type: EventType): string {
     const systems = notify(s);
     answers.set([...systems].sort().join(), systemsText(systems));
   }
-  const texts = [...answers.entries()].sort(([a], [b]) => a.split(',').length - b.split(',').length || a.localeCompare(b)).map(([, t]) => t);
+  const texts = [...answers.entries()]
+    .sort(([a], [b]) => a.split(',').length - b.split(',').length || a.localeCompare(b))
+    .map(([, t]) => t);
   return texts.length === 0 ? 'depends on the case' : `depends on the case: ${texts.join(', or ')}`;
 }
 
@@ -149,7 +165,9 @@ export function eventsSection(): string {
     const rule = EVENT_ROWS[type];
     return `| ${code(type)} | ${rolesFor(type).map(code).join(', ')} | ${positionsText(rule.from as readonly Position[])} | ${notifyText(type)} | ${reportedBy(type)} |`;
   });
-  return ['| event | sent by | from | who hears of it | reported by webhook |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| event | sent by | from | who hears of it | reported by webhook |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 const stateId = (p: Position) => p.replace(/[^A-Za-z0-9]/g, '_');
@@ -196,6 +214,11 @@ export function lifecycleSection(): string {
     '```',
     '',
     `Events that keep a case where it is (not drawn): ${list(onlyStay.map(code)) || 'none'}.`,
-    ...(never.length > 0 ? ['', `Not drawn, as no case built from a new one by events alone allows them (their rows in [the events](api.md#events) say where they may be sent): ${never.map(code).join(', ')}.`] : []),
+    ...(never.length > 0
+      ? [
+          '',
+          `Not drawn, as no case built from a new one by events alone allows them (their rows in [the events](api.md#events) say where they may be sent): ${never.map(code).join(', ')}.`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -9,11 +9,17 @@ if (existsSync(path)) process.exit(0);
 const apt = existsSync('/usr/bin/apt-get');
 const root = process.getuid?.() === 0;
 if (!apt || !root) {
-  console.error(`The browser tests need Chromium at ${path}. Install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+  console.error(
+    `The browser tests need Chromium at ${path}. Install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
+  );
   process.exit(1);
 }
-console.error('[chromium] installing Debian\'s chromium for the browser tests (once)…');
-const run = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+console.error("[chromium] installing Debian's chromium for the browser tests (once)…");
+const run = (args) =>
+  execFileSync('apt-get', args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 try {
   run(['install', '-y', '--no-install-recommends', 'chromium']);
 } catch {

@@ -10,13 +10,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const stampFile = 'node_modules/.asylum-case-tracker-deps';
-const stamp = () => createHash('sha256').update(readFileSync('package.json')).update(existsSync('package-lock.json') ? readFileSync('package-lock.json') : '').digest('hex');
+const stamp = () =>
+  createHash('sha256')
+    .update(readFileSync('package.json'))
+    .update(existsSync('package-lock.json') ? readFileSync('package-lock.json') : '')
+    .digest('hex');
 
 if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp()) {
   console.error('installing npm dependencies…');
   const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(result.error ? `could not run npm: ${result.error.message}` : `npm install failed with exit code ${result.status}`);
+    console.error(
+      result.error
+        ? `could not run npm: ${result.error.message}`
+        : `npm install failed with exit code ${result.status}`,
+    );
     process.exit(result.status || 1);
   }
   writeFileSync(stampFile, stamp());

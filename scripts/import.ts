@@ -13,14 +13,23 @@ import { configOrExit } from '../config/index.js';
 import { TEMPLATE } from '../imports/format.js';
 import type { ImportReport } from '../imports/report.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false }, template: { type: 'boolean', default: false }, url: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'dry-run': { type: 'boolean', default: false },
+    template: { type: 'boolean', default: false },
+    url: { type: 'string' },
+  },
+});
 if (values.template) {
   process.stdout.write(TEMPLATE);
   process.exit(0);
 }
 const file = positionals[0];
 if (!file) {
-  console.error('usage: npm run import -- <file.csv> [--dry-run] [--url http://localhost:3000]   |   npm run import -- --template');
+  console.error(
+    'usage: npm run import -- <file.csv> [--dry-run] [--url http://localhost:3000]   |   npm run import -- --template',
+  );
   process.exit(2);
 }
 const config = configOrExit();
@@ -29,12 +38,15 @@ const token = await signDevToken({ role: 'supervisor', sub: process.env.USER ?? 
 const auth = { authorization: `Bearer ${token}` };
 
 const size = statSync(file).size;
-const started = await fetch(`${api}/imports?dryRun=${values['dry-run']}&fileName=${encodeURIComponent(basename(file))}`, {
-  method: 'POST',
-  headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(size) },
-  body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-  duplex: 'half',
-} as RequestInit).catch((err: Error) => {
+const started = await fetch(
+  `${api}/imports?dryRun=${values['dry-run']}&fileName=${encodeURIComponent(basename(file))}`,
+  {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(size) },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit,
+).catch((err: Error) => {
   console.error(`No tracker answering at ${api} (${err.message}). Start it with \`npm start\`.`);
   process.exit(1);
 });
@@ -44,7 +56,10 @@ if (started.status !== 202) {
   process.exit(1);
 }
 
-const bar = new SingleBar({ format: ' {phase} |{bar}| {value}/{total} rows  {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+const bar = new SingleBar(
+  { format: ' {phase} |{bar}| {value}/{total} rows  {eta_formatted} left', hideCursor: true },
+  Presets.shades_classic,
+);
 let report: ImportReport;
 let barStarted = false;
 for (;;) {
@@ -66,9 +81,17 @@ if (barStarted) bar.stop();
 const out = `${file}.report.json`;
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 const o = report.outcomes;
-console.log(`\n${report.dryRun ? 'Dry run' : 'Import'} ${report.importId} of ${report.file}: ${report.rows} rows, ${report.accepted} accepted, ${report.rejected} rejected.`);
-if (!report.dryRun) console.log(`Cases: ${o.created} created, ${o.updated} updated, ${o.unchanged} unchanged, ${o.conflict} not applied.`);
-if (report.possibleDuplicates.length > 0) console.log(`${report.possibleDuplicates.length} row(s) may describe a person already in the file under another reference (see the report).`);
+console.log(
+  `\n${report.dryRun ? 'Dry run' : 'Import'} ${report.importId} of ${report.file}: ${report.rows} rows, ${report.accepted} accepted, ${report.rejected} rejected.`,
+);
+if (!report.dryRun)
+  console.log(
+    `Cases: ${o.created} created, ${o.updated} updated, ${o.unchanged} unchanged, ${o.conflict} not applied.`,
+  );
+if (report.possibleDuplicates.length > 0)
+  console.log(
+    `${report.possibleDuplicates.length} row(s) may describe a person already in the file under another reference (see the report).`,
+  );
 for (const r of report.rejections.slice(0, 50)) console.log(`  row ${r.row}  ${r.field}: ${r.reason}`);
 if (report.rejections.length > 50) console.log(`  … and ${report.rejections.length - 50} more`);
 for (const c of report.conflicts.slice(0, 20)) console.log(`  row ${c.row} not applied: ${c.reason}`);

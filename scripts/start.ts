@@ -14,7 +14,13 @@ import { connectionOptions } from '../config/temporal.js';
 import { describeSystem, ROLES, SOURCES, systemOfSource, SYSTEMS } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from '../temporal/cli.js';
-import { CLUSTER_PROCESSES, portsFrom, postgresOf, resolveServerBinaries, startClusterServer } from '../temporal/cluster.js';
+import {
+  CLUSTER_PROCESSES,
+  portsFrom,
+  postgresOf,
+  resolveServerBinaries,
+  startClusterServer,
+} from '../temporal/cluster.js';
 import { prepareNamespace, startDevServer } from '../temporal/server.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -43,7 +49,13 @@ try {
   if (onCluster && !process.env.TEMPORAL_ADDRESS) {
     const binaries = await resolveServerBinaries(process.env, say);
     if (!binaries.ok) throw new Error(binaries.error);
-    const server = await startClusterServer(binaries.value, { dir: resolve(dataDir, 'temporal-cluster'), postgres: postgresOf(config.temporal.cluster.postgresUrl), ports: portsFrom(config.temporal.devPort), historyShards: config.temporal.cluster.historyShards, log: say });
+    const server = await startClusterServer(binaries.value, {
+      dir: resolve(dataDir, 'temporal-cluster'),
+      postgres: postgresOf(config.temporal.cluster.postgresUrl),
+      ports: portsFrom(config.temporal.devPort),
+      historyShards: config.temporal.cluster.historyShards,
+      log: say,
+    });
     temporalServer = server;
     address = server.address;
   } else {
@@ -57,7 +69,14 @@ try {
       address = cli.value.address;
     } else {
       const dbFile = resolve(ROOT, config.temporal.dbFile);
-      const server = await startDevServer({ cli: cli.value.path, dbFile, port: config.temporal.devPort, uiPort: config.temporal.uiPort, logFile: resolve(dataDir, 'temporal.log'), namespaces: [config.temporal.namespace] });
+      const server = await startDevServer({
+        cli: cli.value.path,
+        dbFile,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        logFile: resolve(dataDir, 'temporal.log'),
+        namespaces: [config.temporal.namespace],
+      });
       temporalServer = server;
       address = server.address;
       say(`Temporal dev server on ${address}, state in ${dbFile}`);
@@ -69,7 +88,9 @@ try {
   await connection.close();
 
   // Each reporting system's webhook secret, under its own setting, for the reference systems and the API.
-  const secrets = Object.fromEntries(SOURCES.map((s) => [describeSystem(systemOfSource(s)).webhookSecretSetting!, config.webhookSecrets[s]]));
+  const secrets = Object.fromEntries(
+    SOURCES.map((s) => [describeSystem(systemOfSource(s)).webhookSecretSetting!, config.webhookSecrets[s]]),
+  );
   const env = { TEMPORAL_ADDRESS: address, ...secrets };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
   const portOf = (url: string) => new URL(url).port;
@@ -79,14 +100,25 @@ try {
   const apiProcesses = onCluster ? Math.max(CLUSTER_PROCESSES.apiProcesses, config.apiProcesses) : config.apiProcesses;
   const metricsPort = Number(config.workerMetricsAddress.split(':').pop() || 0);
   const workers: Array<[string, string, string[], NodeJS.ProcessEnv?]> = onCluster
-    ? Array.from({ length: CLUSTER_PROCESSES.workers }, (_, i) => i + 1).map((n) => [`worker-${n}`, 'worker.ts', [], { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' }])
+    ? Array.from({ length: CLUSTER_PROCESSES.workers }, (_, i) => i + 1).map((n) => [
+        `worker-${n}`,
+        'worker.ts',
+        [],
+        { WORKER_METRICS_ADDRESS: metricsPort ? `127.0.0.1:${metricsPort + n - 1}` : '' },
+      ])
     : [['worker', 'worker.ts', []]];
   const children: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     // One reference system per descriptor; those that report events post them to their webhook route.
     ...SYSTEMS.map((key): [string, string, string[]] => {
       const { wire } = describeSystem(key);
-      const webhook = (SOURCES as readonly string[]).includes(wire) ? ['--webhook-url', `http://127.0.0.1:${config.port}/integrations/${wire}/events`] : [];
-      return [wire, 'systems/server.ts', [wire, '--port', portOf(config.systems[key]), '--data', resolve(dataDir, `${wire}.jsonl`), ...webhook]];
+      const webhook = (SOURCES as readonly string[]).includes(wire)
+        ? ['--webhook-url', `http://127.0.0.1:${config.port}/integrations/${wire}/events`]
+        : [];
+      return [
+        wire,
+        'systems/server.ts',
+        [wire, '--port', portOf(config.systems[key]), '--data', resolve(dataDir, `${wire}.jsonl`), ...webhook],
+      ];
     }),
     ...workers,
     ['api', 'server.ts', [], { API_PROCESSES: String(apiProcesses) }],
@@ -104,7 +136,9 @@ try {
   const apiUrl = `http://localhost:${config.port}`;
   await waitForHttp(`${apiUrl}/readyz`, 60_000, services.at(-1));
 
-  const tokens = await Promise.all(ROLES.map(async (role) => `  ${role.padEnd(12)} ${await signDevToken({ role, sub: `dev-${role}` }, config.auth)}`));
+  const tokens = await Promise.all(
+    ROLES.map(async (role) => `  ${role.padEnd(12)} ${await signDevToken({ role, sub: `dev-${role}` }, config.auth)}`),
+  );
   console.log(
     [
       '',
@@ -116,7 +150,11 @@ try {
       `  HMCTS          ${config.systems.courts}/admin/stats`,
       `  Escalations    ${config.systems.notifier}/messages   (reference notifier)`,
       `  Temporal UI    ${temporalServer?.uiUrl ? `${temporalServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(none started: the server at ${address}; \`temporal workflow list --address ${address} -n ${config.temporal.namespace}\`)`}`,
-      ...(onCluster ? [`  Topology       Temporal server on PostgreSQL, workers ${workers.map((w) => w[0]).join(' + ')}, API × ${apiProcesses} on port ${config.port}`] : []),
+      ...(onCluster
+        ? [
+            `  Topology       Temporal server on PostgreSQL, workers ${workers.map((w) => w[0]).join(' + ')}, API × ${apiProcesses} on port ${config.port}`,
+          ]
+        : []),
       '',
       '  Dev tokens (12 h; another any time: npm run token -- --role supervisor --sub alice):',
       ...tokens,

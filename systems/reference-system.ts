@@ -79,7 +79,8 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
   let webhook: { url: string; secret: string } | undefined = behaviour.webhook;
   app.put('/admin/webhook', (req, res) => {
     const { url, secret } = (req.body ?? {}) as { url?: unknown; secret?: unknown };
-    if (typeof url !== 'string' || typeof secret !== 'string') return res.status(400).json({ error: 'url and secret are required' });
+    if (typeof url !== 'string' || typeof secret !== 'string')
+      return res.status(400).json({ error: 'url and secret are required' });
     webhook = { url, secret };
     res.json({ url });
   });
@@ -96,9 +97,15 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     const signature = `sha256=${createHmac('sha256', webhook.secret).update(raw).digest('hex')}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await fetch(webhook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw, signal: AbortSignal.timeout(15_000) });
+        const answer = await fetch(webhook.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-signature': signature },
+          body: raw,
+          signal: AbortSignal.timeout(15_000),
+        });
         const body: unknown = await answer.json().catch(() => undefined);
-        if (answer.status < 500 || attempt >= 8) return res.status(answer.status < 500 ? 200 : 502).json({ event, status: answer.status, answer: body });
+        if (answer.status < 500 || attempt >= 8)
+          return res.status(answer.status < 500 ? 200 : 502).json({ event, status: answer.status, answer: body });
       } catch (err) {
         if (attempt >= 8) return res.status(502).json({ event, error: (err as Error).message });
       }
@@ -175,7 +182,13 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     if (messages.length === 0) return res.status(404).json({ error: 'unknown case' });
     const references = Object.assign({}, ...messages.map((m) => m.receipt.references ?? {}));
     const last = messages.at(-1)!;
-    res.json({ caseId: req.params.caseId, stage: last.stage, status: last.status, references, messages: messages.map(({ key, seq, type, receivedAt }) => ({ key, seq, type, receivedAt })) });
+    res.json({
+      caseId: req.params.caseId,
+      stage: last.stage,
+      status: last.status,
+      references,
+      messages: messages.map(({ key, seq, type, receivedAt }) => ({ key, seq, type, receivedAt })),
+    });
   });
 
   return { app, store, stats };

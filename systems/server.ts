@@ -4,22 +4,31 @@ import { describeSystem, SYSTEMS } from '../domain/systems.js';
 import { hmctsBehaviour } from './hmcts.js';
 import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, data: { type: 'string' }, 'webhook-url': { type: 'string' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string' }, data: { type: 'string' }, 'webhook-url': { type: 'string' } },
+});
 const which = positionals[0];
 const descriptor = SYSTEMS.map(describeSystem).find((d) => d.wire === which);
 if (!descriptor) {
-  console.error(`usage: tsx systems/server.ts <${SYSTEMS.map((k) => describeSystem(k).wire).join('|')}> [--port N] [--data file.jsonl]`);
+  console.error(
+    `usage: tsx systems/server.ts <${SYSTEMS.map((k) => describeSystem(k).wire).join('|')}> [--port N] [--data file.jsonl]`,
+  );
   process.exit(2);
 }
 const port = Number(values.port ?? new URL(descriptor.defaultUrl).port);
 const dataFile = values.data ?? `data/${which}.jsonl`;
 
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
-const registered = () => system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
+const registered = () =>
+  system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
 // The shared secret comes from the environment, never the command line (process lists show it).
 const secret = descriptor.webhookSecretSetting ? process.env[descriptor.webhookSecretSetting] : undefined;
 const webhook = values['webhook-url'] && secret ? { url: values['webhook-url'], secret } : undefined;
-const behaviour: SystemBehaviour = { ...(which === 'hmcts' ? hmctsBehaviour(registered) : { name: descriptor.wire }), ...(webhook ? { webhook } : {}) };
+const behaviour: SystemBehaviour = {
+  ...(which === 'hmcts' ? hmctsBehaviour(registered) : { name: descriptor.wire }),
+  ...(webhook ? { webhook } : {}),
+};
 const system = createReferenceSystem(behaviour, dataFile);
 
 // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.

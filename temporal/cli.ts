@@ -35,7 +35,8 @@ export interface ResolveOptions {
   build?: boolean;
 }
 
-export const cacheDir = (env: NodeJS.ProcessEnv = process.env): string => productCacheDir(`temporal-cli-${TEMPORAL_CLI_VERSION}`, env);
+export const cacheDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  productCacheDir(`temporal-cli-${TEMPORAL_CLI_VERSION}`, env);
 
 export function isExecutable(path: string): boolean {
   try {
@@ -61,10 +62,17 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   const log = options.log ?? (() => {});
 
   if (env.TEMPORAL_ADDRESS) {
-    return ok({ kind: 'external', address: env.TEMPORAL_ADDRESS, description: `TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (using that server, starting none)` });
+    return ok({
+      kind: 'external',
+      address: env.TEMPORAL_ADDRESS,
+      description: `TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (using that server, starting none)`,
+    });
   }
   if (env.TEMPORAL_CLI) {
-    if (!isExecutable(env.TEMPORAL_CLI)) return fail(`TEMPORAL_CLI=${env.TEMPORAL_CLI} is not an executable file. Point it at a temporal binary, or unset it.`);
+    if (!isExecutable(env.TEMPORAL_CLI))
+      return fail(
+        `TEMPORAL_CLI=${env.TEMPORAL_CLI} is not an executable file. Point it at a temporal binary, or unset it.`,
+      );
     return ok(binary(env.TEMPORAL_CLI, 'TEMPORAL_CLI'));
   }
   const onPath = findOnPath('temporal', env);
@@ -85,9 +93,17 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
       ].join('\n'),
     );
   }
-  if (options.build === false) return fail(`would build the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${dir}`);
+  if (options.build === false)
+    return fail(`would build the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${dir}`);
 
-  const built = await goInstall({ go, packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], dir, what: 'the Temporal CLI', env, log });
+  const built = await goInstall({
+    go,
+    packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+    dir,
+    what: 'the Temporal CLI',
+    env,
+    log,
+  });
   return built.ok ? ok(binary(built.value[0]!, 'built')) : built;
 }
 
@@ -106,7 +122,10 @@ const fail = (error: string): CliResult => ({ ok: false, error });
 
 // `npm run temporal:cli` — resolve (building if needed) and say which one.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await resolveTemporalCli({ log: (line) => console.error(line), build: !process.argv.includes('--dry-run') });
+  const result = await resolveTemporalCli({
+    log: (line) => console.error(line),
+    build: !process.argv.includes('--dry-run'),
+  });
   if (!result.ok) {
     console.error(result.error);
     process.exit(1);

@@ -40,7 +40,12 @@ export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTempor
     return { address: external, topology: 'external', restart: async () => {}, destroy: async () => {} };
   }
   if (onClusterTopology()) {
-    const cluster = await throwAwayCluster({ dir: join(o.dir, 'cluster'), tag: o.tag, freePort: o.freePort, log: o.log });
+    const cluster = await throwAwayCluster({
+      dir: join(o.dir, 'cluster'),
+      tag: o.tag,
+      freePort: o.freePort,
+      log: o.log,
+    });
     return restartable('cluster', cluster.start, cluster.drop);
   }
   const cli = await resolveTemporalCli({ log: o.log });
@@ -50,11 +55,26 @@ export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTempor
   const cliPath = cli.value.path;
   const port = await o.freePort();
   // The same database file and port every time, so a restarted server is the same server.
-  return restartable('dev', () => startDevServer({ cli: cliPath, dbFile: join(o.dir, 'temporal.sqlite'), port, uiPort: 0, headless: true, logFile: join(o.dir, 'temporal.log'), namespaces: [o.namespace], ...(o.dynamicConfig ? { dynamicConfig: o.dynamicConfig } : {}) }));
+  return restartable('dev', () =>
+    startDevServer({
+      cli: cliPath,
+      dbFile: join(o.dir, 'temporal.sqlite'),
+      port,
+      uiPort: 0,
+      headless: true,
+      logFile: join(o.dir, 'temporal.log'),
+      namespaces: [o.namespace],
+      ...(o.dynamicConfig ? { dynamicConfig: o.dynamicConfig } : {}),
+    }),
+  );
 }
 
 /** One way to restart either server: `start` again on the same data and ports, after a stop or a SIGKILL. */
-async function restartable(topology: OwnTemporal['topology'], start: () => Promise<{ address: string; process: ChildProcess; stop(): Promise<void> }>, afterStop: () => Promise<void> = async () => {}): Promise<OwnTemporal> {
+async function restartable(
+  topology: OwnTemporal['topology'],
+  start: () => Promise<{ address: string; process: ChildProcess; stop(): Promise<void> }>,
+  afterStop: () => Promise<void> = async () => {},
+): Promise<OwnTemporal> {
   let server = await start();
   return {
     address: server.address,

@@ -57,14 +57,29 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const ip = options.ip ?? '127.0.0.1';
   mkdirSync(dirname(options.dbFile), { recursive: true });
   mkdirSync(dirname(options.logFile), { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', options.dbFile, '--ip', ip, '--port', String(options.port), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.dbFile,
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+  ];
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
   for (const pragma of options.sqlitePragmas ?? DEV_SERVER_PRAGMAS) args.push('--sqlite-pragma', pragma);
   for (const value of options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   const address = `${ip}:${options.port}`;
-  const running = await runServer(options.cli, args, { address, logFile: options.logFile, what: 'the Temporal dev server' });
+  const running = await runServer(options.cli, args, {
+    address,
+    logFile: options.logFile,
+    what: 'the Temporal dev server',
+  });
   return { ...running, address, uiUrl: options.headless ? undefined : `http://${ip}:${options.uiPort}` };
 }
 
@@ -73,13 +88,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
  * answers at `address`; a server that exits first is an error naming the log. Shared by the dev
  * server and the cluster's server.
  */
-export async function runServer(binary: string, args: string[], o: { address: string; logFile: string; what: string; stopGraceMs?: number }): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+export async function runServer(
+  binary: string,
+  args: string[],
+  o: { address: string; logFile: string; what: string; stopGraceMs?: number },
+): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const log = createWriteStream(o.logFile, { flags: 'a' });
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await Promise.race([waitForServer(o.address, 60_000), exited.then((code) => new Error(`${o.what} exited with code ${code}; see ${o.logFile}`))]);
+  const ready = await Promise.race([
+    waitForServer(o.address, 60_000),
+    exited.then((code) => new Error(`${o.what} exited with code ${code}; see ${o.logFile}`)),
+  ]);
   if (ready instanceof Error) {
     child.kill('SIGKILL');
     throw ready;
@@ -135,21 +157,34 @@ const INDEXED: Record<SearchAttributeType, number> = {
  * Creates the namespace if missing (or stretches its retention), and registers any case search
  * attribute it lacks. Safe to run on every start.
  */
-export async function prepareNamespace(connection: Connection, namespace: string, retentionDays: number): Promise<void> {
+export async function prepareNamespace(
+  connection: Connection,
+  namespace: string,
+  retentionDays: number,
+): Promise<void> {
   const retention = msToTs(retentionDays * 24 * 60 * 60 * 1000);
   try {
     await connection.workflowService.describeNamespace({ namespace });
-    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: retention } });
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: retention },
+    });
   } catch (err) {
     if ((err as { code?: number }).code !== 5 /* NOT_FOUND */) throw err;
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: retention });
     // A new namespace reaches the server's namespace cache a few seconds later.
     await until(() => connection.workflowService.describeNamespace({ namespace }), 30_000);
   }
-  const { customAttributes } = await until(() => connection.operatorService.listSearchAttributes({ namespace }), 30_000);
+  const { customAttributes } = await until(
+    () => connection.operatorService.listSearchAttributes({ namespace }),
+    30_000,
+  );
   const missing = SEARCH_ATTRIBUTE_KEYS.filter((k) => !(k.name in (customAttributes ?? {})));
   if (missing.length > 0) {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type]])) });
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type]])),
+    });
   }
 }
 

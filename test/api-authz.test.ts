@@ -15,7 +15,13 @@ const ctx = useStackWithCase();
 describe('authorisation matrix', () => {
   it('every role × every route answers 403 exactly where the route does not allow the role', async () => {
     const { stack, caseId } = ctx;
-    const routes = createApp({ client: stack.client, taskQueue: 'x', namespace: 'x', auth: stack.config.auth, logger: pino({ level: 'silent' }) }).routes.filter((r: Route) => r.roles !== 'public');
+    const routes = createApp({
+      client: stack.client,
+      taskQueue: 'x',
+      namespace: 'x',
+      auth: stack.config.auth,
+      logger: pino({ level: 'silent' }),
+    }).routes.filter((r: Route) => r.roles !== 'public');
     expect(routes.length).toBeGreaterThanOrEqual(5);
     const rows: string[] = [];
     for (const route of routes) {
@@ -25,9 +31,18 @@ describe('authorisation matrix', () => {
         // (an auditor has none, so the domain's answer for it is 403 there too).
         const sendable = EVENT_TYPES.find((t) => !rolesFor(t).includes('system') && rolesFor(t).includes(role));
         const isEvents = route.path.endsWith('/events');
-        const body = route.method !== 'post' ? undefined : isEvents ? (sendable ? variants(sendable)[0] : { type: 'claim.screened' }) : newCaseBody();
+        const body =
+          route.method !== 'post'
+            ? undefined
+            : isEvents
+              ? sendable
+                ? variants(sendable)[0]
+                : { type: 'claim.screened' }
+              : newCaseBody();
         const res = await stack.call(route.method.toUpperCase(), path, { role, body });
-        const allowed = ((route.roles as Role[]).length === 0 || (route.roles as Role[]).includes(role)) && (!isEvents || sendable !== undefined);
+        const allowed =
+          ((route.roles as Role[]).length === 0 || (route.roles as Role[]).includes(role)) &&
+          (!isEvents || sendable !== undefined);
         expect([401, 500]).not.toContain(res.status);
         rows.push(`${route.method} ${route.path} ${role}: ${res.status === 403 ? 'forbidden' : 'allowed'}`);
         expect(res.status === 403, `${route.method} ${route.path} as ${role} answered ${res.status}`).toBe(!allowed);

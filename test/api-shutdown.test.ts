@@ -22,7 +22,16 @@ describe('graceful shutdown', () => {
     const port = await freePort();
     const { temporal, auth } = stack.config;
     api = spawnService('api', 'server.ts', {
-      env: { PORT: String(port), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: temporal.taskQueue, JWT_SECRET: auth.jwtSecret, LOG_LEVEL: 'warn', UPDATE_TIMEOUT_MS: '30000', SHUTDOWN_GRACE_MS: '30000' },
+      env: {
+        PORT: String(port),
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_TASK_QUEUE: temporal.taskQueue,
+        JWT_SECRET: auth.jwtSecret,
+        LOG_LEVEL: 'warn',
+        UPDATE_TIMEOUT_MS: '30000',
+        SHUTDOWN_GRACE_MS: '30000',
+      },
     });
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, 30_000, api);
     const caseId = await stack.openCase();
@@ -32,7 +41,11 @@ describe('graceful shutdown', () => {
     const token = await stack.token('caseworker');
     const inFlight = fetch(`http://127.0.0.1:${port}/cases/${caseId}/events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `shutdown-${caseId}` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `shutdown-${caseId}`,
+      },
       body: JSON.stringify({ type: 'claim.screened' }),
     });
     await new Promise((r) => setTimeout(r, 1_000));

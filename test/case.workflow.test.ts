@@ -19,12 +19,17 @@ const types = (caseId: string, system: System) => tier.stub.delivered(caseId, sy
 
 /** The case once `ready` holds for its state. */
 const stateWhen = (caseId: string, ready: (s: CaseState) => boolean, what: string) =>
-  eventually(async () => {
-    const s = await tier.state(caseId);
-    return ready(s) ? s : undefined;
-  }, 15_000, what);
+  eventually(
+    async () => {
+      const s = await tier.state(caseId);
+      return ready(s) ? s : undefined;
+    },
+    15_000,
+    what,
+  );
 
-const synced = (s: CaseState) => s.sync.homeOffice.pending === 0 && s.sync.courts.pending === 0 && s.sync.notifier.pending === 0;
+const synced = (s: CaseState) =>
+  s.sync.homeOffice.pending === 0 && s.sync.courts.pending === 0 && s.sync.notifier.pending === 0;
 
 describe('changes by update, delivered in order', () => {
   it('applies each change and delivers it to each of its systems in sequence order', async () => {
@@ -42,8 +47,17 @@ describe('changes by update, delivered in order', () => {
     expect(seqs(caseId, 'courts')).toEqual([2, 3, 4]);
     expect(seqs(caseId, 'notifier')).toEqual([]);
     expect(types(caseId, 'courts')).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined']);
-    expect(tier.stub.delivered(caseId, 'homeOffice')[0]).toMatchObject({ key: `${caseId}:1:homeOffice`, actor: CASEWORKER, after: { stage: 'decision', status: 'refused' } });
-    expect(state.sync.homeOffice).toMatchObject({ delivered: 4, pending: 0, failure: null, lastReceipt: `homeOffice-${caseId}:4:homeOffice` });
+    expect(tier.stub.delivered(caseId, 'homeOffice')[0]).toMatchObject({
+      key: `${caseId}:1:homeOffice`,
+      actor: CASEWORKER,
+      after: { stage: 'decision', status: 'refused' },
+    });
+    expect(state.sync.homeOffice).toMatchObject({
+      delivered: 4,
+      pending: 0,
+      failure: null,
+      lastReceipt: `homeOffice-${caseId}:4:homeOffice`,
+    });
     expect(state.sync.courts).toMatchObject({ delivered: 4, pending: 0, failure: null });
     // References in a receipt reach the case, and its search attributes.
     expect(state.identifiers).toMatchObject(STUB_HMCTS_REFS);
@@ -59,7 +73,9 @@ describe('changes by update, delivered in order', () => {
     expect(again).toEqual(first);
     expect(first.version).toBe(1);
     // A new id is a new change (and a screened claim may not be screened twice).
-    await expect(tier.apply(caseId, { type: 'claim.screened' }, CASEWORKER, { updateId: `${caseId}-screened-2` })).rejects.toThrow();
+    await expect(
+      tier.apply(caseId, { type: 'claim.screened' }, CASEWORKER, { updateId: `${caseId}-screened-2` }),
+    ).rejects.toThrow();
     await tier.apply(caseId, { type: 'claim.interviewed' }, CASEWORKER, { updateId: `${caseId}-interviewed` });
     await stateWhen(caseId, synced, 'delivery');
     expect(types(caseId, 'homeOffice')).toEqual(['claim.screened', 'claim.interviewed']);
@@ -72,7 +88,9 @@ describe('changes by update, delivered in order', () => {
     await tier.apply(caseId, { type: 'claim.screened' });
     await tier.apply(caseId, { type: 'claim.interviewed' });
     const state = await stateWhen(caseId, synced, 'delivery after the retry');
-    expect(tier.stub.attempts.filter((a) => a.message.caseId === caseId).map((a) => [a.message.seq, a.outcome])).toEqual([
+    expect(
+      tier.stub.attempts.filter((a) => a.message.caseId === caseId).map((a) => [a.message.seq, a.outcome]),
+    ).toEqual([
       [1, 'failed'],
       [1, 'delivered'],
       [2, 'delivered'],
@@ -89,22 +107,38 @@ describe('a rejected delivery', () => {
     await tier.apply(caseId, { type: 'appeal.lodged' }, TRIBUNAL);
     await tier.apply(caseId, { type: 'tribunal.listed', hearingDate: plusDays(daysAgo(0), 30) }, TRIBUNAL);
 
-    const failed = await stateWhen(caseId, (s) => s.sync.homeOffice.failure !== null && s.sync.courts.pending === 0, 'the rejection');
-    expect(failed.sync.homeOffice).toMatchObject({ delivered: 1, pending: 2, failure: { seq: 2, reason: expect.stringContaining('rejected') } });
+    const failed = await stateWhen(
+      caseId,
+      (s) => s.sync.homeOffice.failure !== null && s.sync.courts.pending === 0,
+      'the rejection',
+    );
+    expect(failed.sync.homeOffice).toMatchObject({
+      delivered: 1,
+      pending: 2,
+      failure: { seq: 2, reason: expect.stringContaining('rejected') },
+    });
     // HMCTS is not held up by the Home Office's rejection.
     expect(seqs(caseId, 'courts')).toEqual([2, 3]);
     expect((await tier.handle(caseId).describe()).typedSearchAttributes.get(SA.syncFailed)).toBe(true);
     // Later changes wait behind the rejected one: the Home Office is not sent seq 3.
     await tier.apply(caseId, { type: 'case.assigned', assignee: 'alice' });
     await new Promise((r) => setTimeout(r, 500));
-    expect(tier.stub.attempts.filter((a) => a.message.caseId === caseId && a.message.system === 'homeOffice').map((a) => [a.message.seq, a.outcome])).toEqual([
+    expect(
+      tier.stub.attempts
+        .filter((a) => a.message.caseId === caseId && a.message.system === 'homeOffice')
+        .map((a) => [a.message.seq, a.outcome]),
+    ).toEqual([
       [1, 'delivered'],
       [2, 'rejected'],
     ]);
 
     // A supervisor's re-send clears the failure: the rejected change goes again, then the rest.
     await tier.apply(caseId, { type: 'sync.resent', system: 'homeOffice' }, SUPERVISOR);
-    const released = await stateWhen(caseId, (s) => s.sync.homeOffice.failure === null && s.sync.homeOffice.pending === 0, 'the re-send');
+    const released = await stateWhen(
+      caseId,
+      (s) => s.sync.homeOffice.failure === null && s.sync.homeOffice.pending === 0,
+      'the re-send',
+    );
     expect(seqs(caseId, 'homeOffice')).toEqual([1, 2, 3]);
     expect(released.sync.homeOffice.delivered).toBe(3);
     expect((await tier.handle(caseId).describe()).typedSearchAttributes.get(SA.syncFailed)).toBe(false);
@@ -114,18 +148,35 @@ describe('a rejected delivery', () => {
 describe('an inbound event', () => {
   it('is applied once by its key; a repeat is a duplicate and one that does not fit now is held', async () => {
     const { caseId } = await tier.startCase();
-    const inbound = (source: 'home-office' | 'hmcts', id: string, event: Parameters<typeof tier.apply>[1]) => tier.handle(caseId).executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: DEFAULT_POLICY }] });
+    const inbound = (source: 'home-office' | 'hmcts', id: string, event: Parameters<typeof tier.apply>[1]) =>
+      tier.handle(caseId).executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: DEFAULT_POLICY }] });
 
-    expect(await inbound('home-office', 'ho-evt-1', { type: 'decision.refused' })).toEqual({ status: 'applied', caseId });
-    expect(await inbound('home-office', 'ho-evt-1', { type: 'decision.refused' })).toEqual({ status: 'duplicate', caseId });
-    const held = await inbound('hmcts', 'hmcts-evt-1', { type: 'tribunal.listed', hearingDate: plusDays(daysAgo(0), 30) });
+    expect(await inbound('home-office', 'ho-evt-1', { type: 'decision.refused' })).toEqual({
+      status: 'applied',
+      caseId,
+    });
+    expect(await inbound('home-office', 'ho-evt-1', { type: 'decision.refused' })).toEqual({
+      status: 'duplicate',
+      caseId,
+    });
+    const held = await inbound('hmcts', 'hmcts-evt-1', {
+      type: 'tribunal.listed',
+      hearingDate: plusDays(daysAgo(0), 30),
+    });
     expect(held).toMatchObject({ status: 'held', caseId, reason: expect.any(String) });
 
     const state = await stateWhen(caseId, synced, 'delivery');
-    expect(state).toMatchObject({ stage: 'decision', status: 'refused', version: 1, inbound: ['home-office:ho-evt-1', 'hmcts:hmcts-evt-1'] });
+    expect(state).toMatchObject({
+      stage: 'decision',
+      status: 'refused',
+      version: 1,
+      inbound: ['home-office:ho-evt-1', 'hmcts:hmcts-evt-1'],
+    });
     expect(state.held).toEqual([expect.objectContaining({ key: 'hmcts:hmcts-evt-1', type: 'tribunal.listed' })]);
     // Applied as the system that reported it, and sent on once.
-    expect(tier.stub.delivered(caseId, 'homeOffice').map((m) => [m.type, m.actor])).toEqual([['decision.refused', { id: 'home-office', role: 'integration' }]]);
+    expect(tier.stub.delivered(caseId, 'homeOffice').map((m) => [m.type, m.actor])).toEqual([
+      ['decision.refused', { id: 'home-office', role: 'integration' }],
+    ]);
   });
 });
 
@@ -139,16 +190,26 @@ describe('continue-as-new', () => {
     await stateWhen(caseId, (s) => s.sync.homeOffice.failure !== null, 'the rejection');
     await tier.apply(caseId, { type: 'claim.interviewed' }, CASEWORKER, { updateId: `${caseId}-2` });
     for (let i = 0; i < 8 && (await tier.handle(caseId).describe()).runId === firstRun; i++) {
-      await tier.apply(caseId, { type: 'case.assigned', assignee: `officer-${i}` }, CASEWORKER, { updateId: `${caseId}-assign-${i}` });
+      await tier.apply(caseId, { type: 'case.assigned', assignee: `officer-${i}` }, CASEWORKER, {
+        updateId: `${caseId}-assign-${i}`,
+      });
     }
 
-    const next = await eventually(async () => {
-      const d = await tier.handle(caseId).describe();
-      return d.runId !== firstRun ? d : undefined;
-    }, 15_000, 'continue-as-new');
+    const next = await eventually(
+      async () => {
+        const d = await tier.handle(caseId).describe();
+        return d.runId !== firstRun ? d : undefined;
+      },
+      15_000,
+      'continue-as-new',
+    );
     expect(next.status.name).toBe('RUNNING');
     const carried = await tier.state(caseId);
-    expect(carried).toMatchObject({ stage: 'claim', status: 'interviewed', assignee: expect.stringMatching(/^officer-/) });
+    expect(carried).toMatchObject({
+      stage: 'claim',
+      status: 'interviewed',
+      assignee: expect.stringMatching(/^officer-/),
+    });
     expect(carried.version).toBeGreaterThanOrEqual(3);
     expect(carried.sync.homeOffice).toMatchObject({ delivered: 0, pending: 2, failure: { seq: 1 } });
 
@@ -159,7 +220,11 @@ describe('continue-as-new', () => {
 
     // The carried outbox is delivered by the new run, in order, once the failure is cleared.
     await tier.apply(caseId, { type: 'sync.resent', system: 'homeOffice' }, SUPERVISOR);
-    await stateWhen(caseId, (s) => s.sync.homeOffice.pending === 0 && s.sync.homeOffice.failure === null, 'the carried deliveries');
+    await stateWhen(
+      caseId,
+      (s) => s.sync.homeOffice.pending === 0 && s.sync.homeOffice.failure === null,
+      'the carried deliveries',
+    );
     expect(seqs(caseId, 'homeOffice')).toEqual([1, 2]);
   });
 });
@@ -172,15 +237,21 @@ describe("the workflow's timer", () => {
     const exited = await stateWhen(caseId, (s) => s.stage === 'exit' && synced(s), 'the window to expire');
     expect(exited.status).toBe('appeal-rights-exhausted');
     expect(types(caseId, 'homeOffice')).toEqual(['decision.refused', 'appeal-window.expired']);
-    expect(tier.stub.delivered(caseId, 'courts').map((m) => [m.type, m.actor])).toEqual([['appeal-window.expired', { id: 'workflow', role: 'system' }]]);
+    expect(tier.stub.delivered(caseId, 'courts').map((m) => [m.type, m.actor])).toEqual([
+      ['appeal-window.expired', { id: 'workflow', role: 'system' }],
+    ]);
   });
 
   it("keeps the case's policy: a 3-day window closes where the default 14-day one stays open", async () => {
-    const short = await tier.startCase({ policy: { ...DEFAULT_POLICY, appealWindowDays: { inCountry: 3, outOfCountry: 28 } } });
+    const short = await tier.startCase({
+      policy: { ...DEFAULT_POLICY, appealWindowDays: { inCountry: 3, outOfCountry: 28 } },
+    });
     const usual = await tier.startCase();
     await tier.apply(usual.caseId, { type: 'decision.refused', decidedOn: daysAgo(4) });
     await tier.apply(short.caseId, { type: 'decision.refused', decidedOn: daysAgo(4) });
-    expect((await stateWhen(short.caseId, (s) => s.stage === 'exit', 'the short window to expire')).status).toBe('appeal-rights-exhausted');
+    expect((await stateWhen(short.caseId, (s) => s.stage === 'exit', 'the short window to expire')).status).toBe(
+      'appeal-rights-exhausted',
+    );
     expect(await tier.state(usual.caseId)).toMatchObject({ stage: 'decision', status: 'refused' });
   });
 });

@@ -19,7 +19,12 @@ export interface Fault {
 }
 
 const faults = (stack: ProcessStack) => ({
-  put: (url: string, body: unknown) => fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  put: (url: string, body: unknown) =>
+    fetch(`${url}/admin/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
   stack,
 });
 
@@ -33,14 +38,29 @@ export function faultPlan(span: number, topology: ProcessStack['topology'] = 'de
   return [
     {
       at: at(0.08),
-      name: topology === 'cluster' ? `SIGKILL worker 1 of 2, restart it ${Math.round(workerDown / 1000)} s later` : 'SIGKILL the worker, restart it 2 s later',
+      name:
+        topology === 'cluster'
+          ? `SIGKILL worker 1 of 2, restart it ${Math.round(workerDown / 1000)} s later`
+          : 'SIGKILL the worker, restart it 2 s later',
       run: (s) => s.restart('worker', 'kill', workerDown),
     },
-    { at: at(0.2), name: 'Home Office down', run: async (s) => void (await faults(s).put(s.systems.homeOffice, { down: true })) },
+    {
+      at: at(0.2),
+      name: 'Home Office down',
+      run: async (s) => void (await faults(s).put(s.systems.homeOffice, { down: true })),
+    },
     { at: at(0.32), name: 'Home Office back', run: async (s) => void (await faults(s).put(s.systems.homeOffice, {})) },
     { at: at(0.36), name: 'SIGKILL the API mid-request, restart it', run: (s) => s.restart('api', 'kill', 500) },
-    { at: at(0.45), name: 'HMCTS slow (1.5 s a call) and flaky (30% errors)', run: async (s) => void (await faults(s).put(s.systems.courts, { latencyMs: 1_500, errorRate: 0.3 })) },
-    { at: at(0.55), name: 'Temporal server stopped, restarted on its database 3 s later', run: (s) => s.restart('server', 'stop', 3_000) },
+    {
+      at: at(0.45),
+      name: 'HMCTS slow (1.5 s a call) and flaky (30% errors)',
+      run: async (s) => void (await faults(s).put(s.systems.courts, { latencyMs: 1_500, errorRate: 0.3 })),
+    },
+    {
+      at: at(0.55),
+      name: 'Temporal server stopped, restarted on its database 3 s later',
+      run: (s) => s.restart('server', 'stop', 3_000),
+    },
     { at: at(0.7), name: 'HMCTS down', run: async (s) => void (await faults(s).put(s.systems.courts, { down: true })) },
     { at: at(0.82), name: 'HMCTS back, healthy', run: async (s) => void (await faults(s).put(s.systems.courts, {})) },
   ];
@@ -70,7 +90,15 @@ export interface Audit {
 }
 
 /** Drives `cases` cases through their lifecycle, `concurrency` at a time, for about `durationMs`. */
-export async function runChaos(stack: ProcessStack, { durationMs, cases, concurrency, log = console.error }: { durationMs: number; cases: number; concurrency: number; log?: (line: string) => void }): Promise<Audit> {
+export async function runChaos(
+  stack: ProcessStack,
+  {
+    durationMs,
+    cases,
+    concurrency,
+    log = console.error,
+  }: { durationMs: number; cases: number; concurrency: number; log?: (line: string) => void },
+): Promise<Audit> {
   const tokens = { caseworker: await stack.token('caseworker'), tribunal: await stack.token('tribunal') };
   const acknowledged = new Map<string, number>(); // caseId → highest version the API confirmed
   let retries = 0;
@@ -85,7 +113,16 @@ export async function runChaos(stack: ProcessStack, { durationMs, cases, concurr
   async function send(path: string, role: Role, body: unknown, key: string): Promise<any> {
     for (;;) {
       try {
-        const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(`${stack.apiUrl}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tokens[role]}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
+        });
         const answer = await res.json().catch(() => undefined);
         if (res.status < 500) return { status: res.status, body: answer };
       } catch {
@@ -111,18 +148,24 @@ export async function runChaos(stack: ProcessStack, { durationMs, cases, concurr
         if (Date.now() > deadline) break;
         const key = `${caseId}-${i}`;
         const answer = await send(`/cases/${caseId}/events`, role, event, key);
-        if (answer.status !== 200) throw new Error(`${caseId} ${String(event.type)}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        if (answer.status !== 200)
+          throw new Error(`${caseId} ${String(event.type)}: ${answer.status} ${JSON.stringify(answer.body)}`);
         acknowledged.set(caseId, answer.body.version);
         acks += 1;
         // Now and then the same request again, as a client that lost the answer would: one change.
         if ((i + w) % 3 === 0) {
           const again = await send(`/cases/${caseId}/events`, role, event, key);
-          if (again.body?.version !== answer.body.version) throw new Error(`a repeat of ${key} answered version ${again.body?.version}, not ${answer.body.version}`);
+          if (again.body?.version !== answer.body.version)
+            throw new Error(`a repeat of ${key} answered version ${again.body?.version}, not ${answer.body.version}`);
         }
         // And a client mistake, which must be a 4xx whatever else is going on.
         if (i === 2 && w === 0) {
           try {
-            const bad = await fetch(`${stack.apiUrl}/cases/${caseId}/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'tribunal.listed', hearingDate: 'soon' }) });
+            const bad = await fetch(`${stack.apiUrl}/cases/${caseId}/events`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ type: 'tribunal.listed', hearingDate: 'soon' }),
+            });
             if (bad.status >= 500) mistake(`a listing without its date → ${bad.status}`);
           } catch {
             // the API may be down this moment; not an answer
@@ -133,7 +176,10 @@ export async function runChaos(stack: ProcessStack, { durationMs, cases, concurr
   });
 
   // The fuzz corpus aims at a case of its own, which must come out of the run as it went in.
-  const fuzzTarget = (await send('/cases', 'caseworker', newCaseBody(), 'fuzz-target')).body as { caseId: string; version: number };
+  const fuzzTarget = (await send('/cases', 'caseworker', newCaseBody(), 'fuzz-target')).body as {
+    caseId: string;
+    version: number;
+  };
   const fuzz = { sent: 0, unavailable: 0, acceptedAsChange: 0, targetChanged: false };
   const signer = { auth: stack.config.auth, token: stack.token };
 
@@ -143,10 +189,30 @@ export async function runChaos(stack: ProcessStack, { durationMs, cases, concurr
     const cases = `${stack.apiUrl}/cases`;
     const auth = { authorization: `Bearer ${tokens.caseworker}` };
     const bad: Array<() => Promise<Response>> = [
-      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(300_000) }) }), // oversized
-      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: `${'['.repeat(20_000)}${']'.repeat(20_000)}` }), // deep JSON
-      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'homeOfficeRef=K1234567' }), // wrong content type
-      () => fetch(cases, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"homeOfficeRef": ' }), // truncated
+      () =>
+        fetch(cases, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ pad: 'x'.repeat(300_000) }),
+        }), // oversized
+      () =>
+        fetch(cases, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+        }), // deep JSON
+      () =>
+        fetch(cases, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'text/plain' },
+          body: 'homeOfficeRef=K1234567',
+        }), // wrong content type
+      () =>
+        fetch(cases, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"homeOfficeRef": ',
+        }), // truncated
       () => fetch(`${stack.apiUrl}/cases?stage=nowhere&pageSize=9999`, { headers: auth }), // bad query
     ];
     // A bounded slow-loris: connections that trickle their headers and never finish.
@@ -202,23 +268,41 @@ export async function runChaos(stack: ProcessStack, { durationMs, cases, concurr
   })();
   await Promise.all([load, chaos, abuse]);
   // Everything healthy again; then the systems must catch up with every acknowledged change.
-  await fetch(`${stack.systems.homeOffice}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
-  await fetch(`${stack.systems.courts}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${stack.systems.homeOffice}/admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  await fetch(`${stack.systems.courts}/admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   log(`[chaos] load done: ${ids.length} cases; waiting for the systems to catch up`);
   const audited = await audit(stack, ids, acknowledged, { retries, mistakes5xx: mistakes.length, faults: applied });
   audited.problems.push(...mistakes);
   const target = await stack.client.workflow.getHandle(caseWorkflowId(fuzzTarget.caseId)).query(caseStateQuery);
   fuzz.targetChanged = target.version !== fuzzTarget.version;
-  if (fuzz.targetChanged) audited.problems.push(`the fuzz target ${fuzzTarget.caseId} went from version ${fuzzTarget.version} to ${target.version}`);
+  if (fuzz.targetChanged)
+    audited.problems.push(
+      `the fuzz target ${fuzzTarget.caseId} went from version ${fuzzTarget.version} to ${target.version}`,
+    );
   return { ...audited, fuzz, acceptedDuringFault, lastFaultAt, loadEndedAt };
 }
 
 /** The auditor: history against acknowledgements, and each system's store against the history. */
-async function audit(stack: ProcessStack, ids: string[], acknowledged: Map<string, number>, extra: { retries: number; mistakes5xx: number; faults: string[] }): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
+async function audit(
+  stack: ProcessStack,
+  ids: string[],
+  acknowledged: Map<string, number>,
+  extra: { retries: number; mistakes5xx: number; faults: string[] },
+): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
   const token = await stack.token('auditor');
   const get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      const res = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(
+        () => undefined,
+      );
       if (res?.ok) return (await res.json()) as any;
       if (attempt > 60) throw new Error(`${path}: ${res?.status}`);
       await new Promise((r) => setTimeout(r, 1_000));
@@ -228,7 +312,17 @@ async function audit(stack: ProcessStack, ids: string[], acknowledged: Map<strin
     result[kind] += 1;
     result.problems.push(problem);
   };
-  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'> = { accepted: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: extra.mistakes5xx, retriesAfter5xxOrDrop: extra.retries, faults: extra.faults, problems: [] };
+  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'> = {
+    accepted: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    clientMistakesAnswered5xx: extra.mistakes5xx,
+    retriesAfter5xxOrDrop: extra.retries,
+    faults: extra.faults,
+    problems: [],
+  };
   const caughtUpBy = Date.now() + 240_000;
   for (const caseId of ids) {
     // Wait until the case has nothing left to deliver (outages delay, never drop).
@@ -247,9 +341,14 @@ async function audit(stack: ProcessStack, ids: string[], acknowledged: Map<strin
       if (n === 0) flag('lost', `${caseId}: change ${seq} acknowledged but not in its history`);
       if (n > 1) flag('duplicated', `${caseId}: change ${seq} ${n} times in its history`);
     }
-    for (const [system, url] of [['homeOffice', stack.systems.homeOffice], ['courts', stack.systems.courts]] as const) {
+    for (const [system, url] of [
+      ['homeOffice', stack.systems.homeOffice],
+      ['courts', stack.systems.courts],
+    ] as const) {
       const expected = entries.filter((e: any) => e.sync[system]).map((e: any) => e.seq as number);
-      const { messages } = (await (await fetch(`${url}/messages?caseId=${caseId}`)).json()) as { messages: Array<{ seq: number }> };
+      const { messages } = (await (await fetch(`${url}/messages?caseId=${caseId}`)).json()) as {
+        messages: Array<{ seq: number }>;
+      };
       const held = messages.map((m) => m.seq); // in the order the system stored them
       for (const seq of expected) {
         const n = held.filter((s) => s === seq).length;
@@ -257,10 +356,12 @@ async function audit(stack: ProcessStack, ids: string[], acknowledged: Map<strin
         if (n > 1) flag('duplicated', `${caseId}: ${system} holds change ${seq} ${n} times`);
         if (n >= 1) result.delivered += 1;
       }
-      for (let i = 1; i < held.length; i++) if (held[i]! <= held[i - 1]!) flag('outOfOrder', `${caseId}: ${system} stored ${held[i]} after ${held[i - 1]}`);
+      for (let i = 1; i < held.length; i++)
+        if (held[i]! <= held[i - 1]!) flag('outOfOrder', `${caseId}: ${system} stored ${held[i]} after ${held[i - 1]}`);
     }
   }
   return result;
 }
 
-export const summary = (a: Audit) => `accepted ${a.accepted}, delivered ${a.delivered}, lost ${a.lost}, duplicated ${a.duplicated}, out of order ${a.outOfOrder}`;
+export const summary = (a: Audit) =>
+  `accepted ${a.accepted}, delivered ${a.delivered}, lost ${a.lost}, duplicated ${a.duplicated}, out of order ${a.outOfOrder}`;

@@ -19,24 +19,35 @@ afterAll(async () => {
 });
 
 describe('reliability under faults', () => {
-  it('loses nothing, duplicates nothing, reorders nothing, and answers no client mistake with a 5xx', { timeout: 600_000 }, async () => {
-    const lines: string[] = [];
-    const result = await runChaos(stack, { durationMs: 75_000, cases: 10_000, concurrency: 4, log: (l) => lines.push(l) });
-    console.log(`${summary(result)} (retries ${result.retriesAfter5xxOrDrop}; faults: ${result.faults.length}; fuzz ${result.fuzz.sent} sent, ${result.fuzz.unavailable} 503)`);
-    expect(result.problems).toEqual([]);
-    expect(result).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: 0 });
-    expect(result.faults).toHaveLength(8);
-    expect(result.loadEndedAt).toBeGreaterThan(result.lastFaultAt); // every fault happened under load
-    expect(result.accepted).toBeGreaterThan(50);
-    // The fuzz corpus ran all along and changed nothing.
-    expect(result.fuzz.sent).toBeGreaterThan(200);
-    expect(result.fuzz).toMatchObject({ acceptedAsChange: 0, targetChanged: false });
-    // On the cluster, worker 1 of 2 stays down a while: worker 2 alone must keep changes flowing.
-    if (stack.topology === 'cluster') {
-      const [workerFault, accepted] = Object.entries(result.acceptedDuringFault)[0]!;
-      expect(workerFault).toMatch(/worker 1 of 2/);
-      expect(accepted, 'changes acknowledged while one of the two workers was down').toBeGreaterThan(0);
-    }
-    expect(result.delivered).toBeGreaterThanOrEqual(result.accepted); // each change reaches the HO, appeal ones HMCTS too
-  });
+  it(
+    'loses nothing, duplicates nothing, reorders nothing, and answers no client mistake with a 5xx',
+    { timeout: 600_000 },
+    async () => {
+      const lines: string[] = [];
+      const result = await runChaos(stack, {
+        durationMs: 75_000,
+        cases: 10_000,
+        concurrency: 4,
+        log: (l) => lines.push(l),
+      });
+      console.log(
+        `${summary(result)} (retries ${result.retriesAfter5xxOrDrop}; faults: ${result.faults.length}; fuzz ${result.fuzz.sent} sent, ${result.fuzz.unavailable} 503)`,
+      );
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: 0 });
+      expect(result.faults).toHaveLength(8);
+      expect(result.loadEndedAt).toBeGreaterThan(result.lastFaultAt); // every fault happened under load
+      expect(result.accepted).toBeGreaterThan(50);
+      // The fuzz corpus ran all along and changed nothing.
+      expect(result.fuzz.sent).toBeGreaterThan(200);
+      expect(result.fuzz).toMatchObject({ acceptedAsChange: 0, targetChanged: false });
+      // On the cluster, worker 1 of 2 stays down a while: worker 2 alone must keep changes flowing.
+      if (stack.topology === 'cluster') {
+        const [workerFault, accepted] = Object.entries(result.acceptedDuringFault)[0]!;
+        expect(workerFault).toMatch(/worker 1 of 2/);
+        expect(accepted, 'changes acknowledged while one of the two workers was down').toBeGreaterThan(0);
+      }
+      expect(result.delivered).toBeGreaterThanOrEqual(result.accepted); // each change reaches the HO, appeal ones HMCTS too
+    },
+  );
 });

@@ -20,12 +20,38 @@ describe('configuration', () => {
   const files = (path: string) => Buffer.from(`contents of ${path}`);
 
   it('connects in plain text to a local server, with mTLS to a cluster, and with an API key to Temporal Cloud', () => {
-    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }), files)).toEqual({ address: '127.0.0.1:7233' });
-    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS_CERT: '/etc/t/client.pem', TEMPORAL_TLS_KEY: '/etc/t/client.key', TEMPORAL_TLS_CA: '/etc/t/ca.pem', TEMPORAL_TLS_SERVER_NAME: 'temporal' }), files)).toEqual({
-      address: 'temporal.internal:7233',
-      tls: { serverNameOverride: 'temporal', serverRootCACertificate: files('/etc/t/ca.pem'), clientCertPair: { crt: files('/etc/t/client.pem'), key: files('/etc/t/client.key') } },
+    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }), files)).toEqual({
+      address: '127.0.0.1:7233',
     });
-    expect(connectionOptions(configOf({ TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'cases.a1b2c', TEMPORAL_API_KEY: 'key-123' }), files)).toEqual({ address: 'eu-west-2.aws.api.temporal.io:7233', tls: true, apiKey: 'key-123' });
+    expect(
+      connectionOptions(
+        configOf({
+          TEMPORAL_ADDRESS: 'temporal.internal:7233',
+          TEMPORAL_TLS_CERT: '/etc/t/client.pem',
+          TEMPORAL_TLS_KEY: '/etc/t/client.key',
+          TEMPORAL_TLS_CA: '/etc/t/ca.pem',
+          TEMPORAL_TLS_SERVER_NAME: 'temporal',
+        }),
+        files,
+      ),
+    ).toEqual({
+      address: 'temporal.internal:7233',
+      tls: {
+        serverNameOverride: 'temporal',
+        serverRootCACertificate: files('/etc/t/ca.pem'),
+        clientCertPair: { crt: files('/etc/t/client.pem'), key: files('/etc/t/client.key') },
+      },
+    });
+    expect(
+      connectionOptions(
+        configOf({
+          TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233',
+          TEMPORAL_NAMESPACE: 'cases.a1b2c',
+          TEMPORAL_API_KEY: 'key-123',
+        }),
+        files,
+      ),
+    ).toEqual({ address: 'eu-west-2.aws.api.temporal.io:7233', tls: true, apiKey: 'key-123' });
   });
 
   it('refuses a client certificate without its key, naming the variable', () => {

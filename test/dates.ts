@@ -19,7 +19,8 @@ export const summerTime = (ms: number) => {
 /** The London date of an instant. */
 export const ukDate = (ms: number) => new Date(ms + (summerTime(ms) ? HOUR : 0)).toISOString().slice(0, 10);
 /** A calendar date plus n days. */
-export const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+export const plusDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 /** The instant London's day `date` starts (changes happen at 01:00 UTC, so the UTC midnight's offset holds). */
 export const ukMidnight = (date: string) => {
   const utc = Date.parse(`${date}T00:00:00Z`);
@@ -36,6 +37,19 @@ export const daysAgo = (n: number) => plusDays(londonToday(), -n);
 export const longDate = (date: string) => {
   const d = new Date(`${date}T12:00:00Z`);
   const weekday = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
-  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()];
+  const month = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ][d.getUTCMonth()];
   return `${weekday} ${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
 };

@@ -7,7 +7,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plusDays as plus, ukDate, ukMidnight } from './dates.js';
-import { daysAfter, deadlinesBefore, endOfLondonDay, lastDayOf, londonDate, londonTime, startTribunalClock, DEFAULT_POLICY } from '../domain/index.js';
+import {
+  daysAfter,
+  deadlinesBefore,
+  endOfLondonDay,
+  lastDayOf,
+  londonDate,
+  londonTime,
+  startTribunalClock,
+  DEFAULT_POLICY,
+} from '../domain/index.js';
 
 const instants = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 11, 31) });
 const dates = instants.map((ms) => new Date(ms).toISOString().slice(0, 10));
@@ -21,7 +30,10 @@ describe('London dates', () => {
   ])('%s is %s in London', (instant, date) => expect(londonDate(instant)).toBe(date));
 
   it('agree with the summer-time rule at any instant', () => {
-    fc.assert(fc.property(instants, (ms) => londonDate(ms) === ukDate(ms)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(instants, (ms) => londonDate(ms) === ukDate(ms)),
+      { numRuns: 2000 },
+    );
   });
 
   it('end at London midnight, summer and winter, on the days the clocks change too', () => {
@@ -31,7 +43,10 @@ describe('London dates', () => {
     expect(endOfLondonDay('2026-03-29')).toBe('2026-03-29T23:00:00.000Z');
     expect(endOfLondonDay('2026-10-24')).toBe('2026-10-24T23:00:00.000Z'); // the night they go back
     expect(endOfLondonDay('2026-10-25')).toBe('2026-10-26T00:00:00.000Z');
-    fc.assert(fc.property(dates, (d) => endOfLondonDay(d) === ukMidnight(plus(d, 1))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(dates, (d) => endOfLondonDay(d) === ukMidnight(plus(d, 1))),
+      { numRuns: 2000 },
+    );
   });
 
   it('place a time of day on London clocks', () => {
@@ -60,9 +75,15 @@ describe('a limit of N days', () => {
   });
 
   it('reads its last day back from the closing instant, and from the UTC midnights older clocks kept', () => {
-    fc.assert(fc.property(dates, fc.integer({ min: 0, max: 400 }), (d, n) => lastDayOf(daysAfter(d, n).closes) === plus(d, n)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(dates, fc.integer({ min: 0, max: 400 }), (d, n) => lastDayOf(daysAfter(d, n).closes) === plus(d, n)),
+      { numRuns: 1000 },
+    );
     // Recorded before deadlines were London dates: the UTC midnight after the last day.
-    fc.assert(fc.property(dates, (d) => lastDayOf(`${plus(d, 1)}T00:00:00.000Z`) === d), { numRuns: 1000 });
+    fc.assert(
+      fc.property(dates, (d) => lastDayOf(`${plus(d, 1)}T00:00:00.000Z`) === d),
+      { numRuns: 1000 },
+    );
   });
 
   it('is found by "last day before" exactly when its last day is before that date, old and new alike', () => {
@@ -70,7 +91,7 @@ describe('a limit of N days', () => {
       fc.property(dates, fc.integer({ min: -3, max: 3 }), fc.boolean(), (d, shift, legacy) => {
         const deadline = legacy ? `${plus(d, 1)}T00:00:00.000Z` : endOfLondonDay(d);
         const bound = plus(d, shift);
-        return (deadline < deadlinesBefore(bound)) === (d < bound);
+        return deadline < deadlinesBefore(bound) === d < bound;
       }),
       { numRuns: 2000 },
     );

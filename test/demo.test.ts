@@ -6,20 +6,40 @@ import { useStack } from './harness.js';
 const stack = useStack();
 
 describe('npm run demo', () => {
-  it('takes a case through appeal by Home Office and HMCTS events alone, and the Home Office hears of it from the tracker', { timeout: 90_000 }, async () => {
-    // `npm start` points the reference systems' webhooks at the API; the test stack does it here.
-    for (const [system, source] of [[stack.systems.homeOffice, 'home-office'], [stack.systems.courts, 'hmcts']] as const) {
-      await fetch(`${system.url}/admin/webhook`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${stack.baseUrl}/integrations/${source}/events`, secret: stack.config.webhookSecrets[source] }) });
-    }
-    const lines: string[] = [];
-    const outcome = await runDemo({ apiUrl: stack.baseUrl, homeOfficeUrl: stack.systems.homeOffice.url, hmctsUrl: stack.systems.courts.url, auth: stack.config.auth, say: (l) => lines.push(l) });
-    expect(`${outcome.stage}:${outcome.status}`).toBe('tribunal:listed');
-    expect(outcome.timeline.map((e) => [e.type, e.actor.id])).toEqual([
-      ['decision.refused', 'home-office'],
-      ['appeal.lodged', 'hmcts'],
-      ['tribunal.listed', 'hmcts'],
-    ]);
-    expect(outcome.atHomeOffice).toEqual(['decision.refused', 'appeal.lodged', 'tribunal.listed']);
-    expect(lines.some((l) => l.includes('reconciliation'))).toBe(true);
-  });
+  it(
+    'takes a case through appeal by Home Office and HMCTS events alone, and the Home Office hears of it from the tracker',
+    { timeout: 90_000 },
+    async () => {
+      // `npm start` points the reference systems' webhooks at the API; the test stack does it here.
+      for (const [system, source] of [
+        [stack.systems.homeOffice, 'home-office'],
+        [stack.systems.courts, 'hmcts'],
+      ] as const) {
+        await fetch(`${system.url}/admin/webhook`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            url: `${stack.baseUrl}/integrations/${source}/events`,
+            secret: stack.config.webhookSecrets[source],
+          }),
+        });
+      }
+      const lines: string[] = [];
+      const outcome = await runDemo({
+        apiUrl: stack.baseUrl,
+        homeOfficeUrl: stack.systems.homeOffice.url,
+        hmctsUrl: stack.systems.courts.url,
+        auth: stack.config.auth,
+        say: (l) => lines.push(l),
+      });
+      expect(`${outcome.stage}:${outcome.status}`).toBe('tribunal:listed');
+      expect(outcome.timeline.map((e) => [e.type, e.actor.id])).toEqual([
+        ['decision.refused', 'home-office'],
+        ['appeal.lodged', 'hmcts'],
+        ['tribunal.listed', 'hmcts'],
+      ]);
+      expect(outcome.atHomeOffice).toEqual(['decision.refused', 'appeal.lodged', 'tribunal.listed']);
+      expect(lines.some((l) => l.includes('reconciliation'))).toBe(true);
+    },
+  );
 });

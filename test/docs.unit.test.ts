@@ -56,7 +56,8 @@ function brokenLink(file: string, target: string): string | null {
   const inside = relative(root, resolved);
   if (inside.startsWith('..') || isAbsolute(inside)) return 'points outside the repository';
   if (!existsSync(resolved)) return 'no such file';
-  if (anchor && resolved.endsWith('.md') && !anchors(readFileSync(resolved, 'utf8')).has(anchor)) return `no heading #${anchor} there`;
+  if (anchor && resolved.endsWith('.md') && !anchors(readFileSync(resolved, 'utf8')).has(anchor))
+    return `no heading #${anchor} there`;
   return null;
 }
 
@@ -83,21 +84,27 @@ describe('docs', () => {
     expect(read(file)).not.toContain('../shared');
   });
 
-  it.each(Object.keys(SECTIONS) as SectionName[])('the %s section is what `npm run docs` makes from the domain table', (name) => {
-    const { file, generate } = SECTIONS[name];
-    const section = readSection(read(file), name);
-    expect(section, `${file} has <!-- ${name}:start --> and <!-- ${name}:end -->`).not.toBeNull();
-    expect(section, `${file} is out of date with domain/events.ts: run npm run docs`).toBe(generate());
-  });
+  it.each(Object.keys(SECTIONS) as SectionName[])(
+    'the %s section is what `npm run docs` makes from the domain table',
+    (name) => {
+      const { file, generate } = SECTIONS[name];
+      const section = readSection(read(file), name);
+      expect(section, `${file} has <!-- ${name}:start --> and <!-- ${name}:end -->`).not.toBeNull();
+      expect(section, `${file} is out of date with domain/events.ts: run npm run docs`).toBe(generate());
+    },
+  );
 
   it('finds links, and the ones that leave', () => {
-    const sample = '[a](../x.md) ![b](overview.png "t") [c](https://temporal.io) `[d](../../no)`\n[e]: ./y.md\n<img src="z.png">\n```\n[f](../../no)\n```\n';
+    const sample =
+      '[a](../x.md) ![b](overview.png "t") [c](https://temporal.io) `[d](../../no)`\n[e]: ./y.md\n<img src="z.png">\n```\n[f](../../no)\n```\n';
     expect(linkTargets(sample)).toEqual(['../x.md', 'overview.png', 'https://temporal.io', './y.md', 'z.png']);
     expect(brokenLink('docs/api.md', '../../shared/design.md')).toBe('points outside the repository');
     expect(brokenLink('README.md', '../shared/design.md')).toBe('points outside the repository');
     expect(brokenLink('docs/api.md', '../domain/events.ts')).toBeNull();
     expect(brokenLink('docs/api.md', 'nothing-here.md')).toBe('no such file');
     expect(brokenLink('docs/api.md', '#no-such-heading')).toBe('no heading #no-such-heading there');
-    expect(anchors('# What `npm start` prints\n## A, b\n## A, b\n')).toEqual(new Set(['what-npm-start-prints', 'a-b', 'a-b-1']));
+    expect(anchors('# What `npm start` prints\n## A, b\n## A, b\n')).toEqual(
+      new Set(['what-npm-start-prints', 'a-b', 'a-b-1']),
+    );
   });
 });

@@ -43,4 +43,3 @@ export function variants(type: EventType): CaseEvent[] {
       return v({});
   }
 }
-

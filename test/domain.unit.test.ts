@@ -63,17 +63,36 @@ describe('transition table', () => {
   });
 
   it('says why an event is refused: payload, role, then place', () => {
-    expect(checkEvent(state, { type: 'decision.refused', decidedOn: '2026-03-02' }, 'caseworker', ctx)).toEqual({ kind: 'invalid', errors: [{ field: 'decidedOn', message: 'cannot be in the future' }] });
+    expect(checkEvent(state, { type: 'decision.refused', decidedOn: '2026-03-02' }, 'caseworker', ctx)).toEqual({
+      kind: 'invalid',
+      errors: [{ field: 'decidedOn', message: 'cannot be in the future' }],
+    });
     expect(checkEvent(state, { type: 'claim.screened' }, 'tribunal', ctx)?.kind).toBe('forbidden');
-    expect(checkEvent(state, { type: 'tribunal.listed', hearingDate: '2026-05-01' }, 'tribunal', ctx)).toMatchObject({ kind: 'not-allowed', allowedEvents: [] });
+    expect(checkEvent(state, { type: 'tribunal.listed', hearingDate: '2026-05-01' }, 'tribunal', ctx)).toMatchObject({
+      kind: 'not-allowed',
+      allowedEvents: [],
+    });
     expect(checkEvent(state, { type: 'claim.screened' }, 'caseworker', ctx)).toBeNull();
   });
 
   it('records the dates events carry, defaulting to the day of the change', () => {
     const refused = applyEvent(state, { type: 'decision.refused' }, ctx);
-    expect(refused).toMatchObject({ stage: 'decision', status: 'refused', dates: { refusedOn: '2026-03-01', outOfCountry: false } });
-    const lodged = applyEvent(refused, { type: 'appeal.lodged', lodgedOn: '2026-02-20', hmctsRef: 'PA/50001/2026' }, ctx);
-    expect(lodged).toMatchObject({ stage: 'appeal', identifiers: { hmctsRef: 'PA/50001/2026' }, counts: { appeals: 1 }, dates: { appealLodgedOn: '2026-02-20' } });
+    expect(refused).toMatchObject({
+      stage: 'decision',
+      status: 'refused',
+      dates: { refusedOn: '2026-03-01', outOfCountry: false },
+    });
+    const lodged = applyEvent(
+      refused,
+      { type: 'appeal.lodged', lodgedOn: '2026-02-20', hmctsRef: 'PA/50001/2026' },
+      ctx,
+    );
+    expect(lodged).toMatchObject({
+      stage: 'appeal',
+      identifiers: { hmctsRef: 'PA/50001/2026' },
+      counts: { appeals: 1 },
+      dates: { appealLodgedOn: '2026-02-20' },
+    });
   });
 
   it('keeps each absconding period, open until the person reports again', () => {

@@ -25,11 +25,15 @@ export async function recordFixture(client: Client, caseId: string, name: string
   if (!recording) return;
   const handle = client.workflow.getHandle(caseWorkflowId(caseId));
   const runs: string[] = [];
-  for await (const execution of client.workflow.list({ query: `WorkflowId = '${caseWorkflowId(caseId)}'` })) runs.push(execution.runId);
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${caseWorkflowId(caseId)}'` }))
+    runs.push(execution.runId);
   runs.reverse(); // oldest first
   for (const [i, runId] of runs.entries()) {
     const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-    writeFileSync(join(FIXTURES_DIR, `${SET}-${name}${runs.length > 1 ? `.run${i + 1}` : ''}.pb`), History.encode(history).finish());
+    writeFileSync(
+      join(FIXTURES_DIR, `${SET}-${name}${runs.length > 1 ? `.run${i + 1}` : ''}.pb`),
+      History.encode(history).finish(),
+    );
   }
 }
 

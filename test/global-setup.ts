@@ -35,7 +35,13 @@ export default async function setup(project: TestProject) {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    temporal = await startOwnTemporal({ dir, namespace: NAMESPACE, tag: 'test', freePort, log: (line) => console.error(`[temporal] ${line}`) });
+    temporal = await startOwnTemporal({
+      dir,
+      namespace: NAMESPACE,
+      tag: 'test',
+      freePort,
+      log: (line) => console.error(`[temporal] ${line}`),
+    });
     const { address } = temporal;
     const connection = await Connection.connect({ address });
     await prepareNamespace(connection, NAMESPACE, 30);
@@ -56,4 +62,11 @@ export default async function setup(project: TestProject) {
 }
 
 const noop = () => {};
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => console.error(m),
+  log: noop,
+};

@@ -44,7 +44,11 @@ export interface Stack {
    * key (a loaded two-core machine can take longer than the API's deadline); a GET retries a 503
    * too; `retry503: false` shows the 503 instead.
    */
-  call(method: string, path: string, options?: { role?: Role | null; body?: unknown; headers?: Record<string, string>; retry503?: boolean }): Promise<{ status: number; headers: Headers; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { role?: Role | null; body?: unknown; headers?: Record<string, string>; retry503?: boolean },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -85,9 +89,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await admin.close();
     namespace = { TEMPORAL_NAMESPACE: name };
   }
-  const [homeOffice, courts, notifier] = await Promise.all([startSystem('home-office'), startSystem('hmcts'), startSystem('notifier')]);
+  const [homeOffice, courts, notifier] = await Promise.all([
+    startSystem('home-office'),
+    startSystem('hmcts'),
+    startSystem('notifier'),
+  ]);
   const env = {
-    ...namespace, HOME_OFFICE_URL: homeOffice.url, HMCTS_URL: courts.url, NOTIFIER_URL: notifier.url, ...options.env };
+    ...namespace,
+    HOME_OFFICE_URL: homeOffice.url,
+    HMCTS_URL: courts.url,
+    NOTIFIER_URL: notifier.url,
+    ...options.env,
+  };
   const config = testConfig(env);
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -96,12 +109,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   async function startWorker() {
     if (options.workerProcess) {
       workerService = spawnService('worker', 'worker.ts', {
-        env: { ...env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath'), LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
+        env: {
+          ...env,
+          TEMPORAL_ADDRESS: config.temporal.address,
+          TEMPORAL_NAMESPACE: config.temporal.namespace,
+          TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+          WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+          LOG_LEVEL: 'warn',
+          WORKER_METRICS_ADDRESS: '',
+        },
       });
       return;
     }
     nativeConnection ??= await NativeConnection.connect({ address: config.temporal.address });
-    worker = await createWorker({ connection: nativeConnection, client, config, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    worker = await createWorker({
+      connection: nativeConnection,
+      client,
+      config,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
     running = worker.run();
   }
   async function killWorker() {
@@ -116,7 +142,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
-  const app = createApp({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, auth: config.auth, logger: options.logger ?? pino({ level: 'silent' }), metrics, policy: config.policy, webhookSecrets: config.webhookSecrets, imports: config.imports, ...config.api });
+  const app = createApp({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    auth: config.auth,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    metrics,
+    policy: config.policy,
+    webhookSecrets: config.webhookSecrets,
+    imports: config.imports,
+    ...config.api,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -152,11 +189,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const res = await fetch(`${baseUrl}${path}`, {
           method,
           headers,
-          body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+          body:
+            options.body === undefined
+              ? undefined
+              : typeof options.body === 'string'
+                ? options.body
+                : JSON.stringify(options.body),
         });
         const text = await res.text();
         if (retries && res.status === 503 && attempt < 5) continue;
-        return { status: res.status, headers: res.headers, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined };
+        return {
+          status: res.status,
+          headers: res.headers,
+          body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined,
+        };
       }
     },
     async stop() {

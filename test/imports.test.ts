@@ -36,92 +36,168 @@ async function upload(csv: string, options: { dryRun?: boolean; multipart?: bool
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(202);
   const t0 = Date.now();
-  const done = await eventually(async () => {
-    const report = (await stack.call('GET', body.location, { role: 'supervisor' })).body;
-    return report.phase === 'done' ? report : undefined;
-  }, 400_000, `import ${body.importId}`);
-  if (process.env.IMPORT_TIMING) console.log(`import ${options.dryRun ? 'dry' : ''} ${Date.now() - t0} ms`, done.outcomes);
+  const done = await eventually(
+    async () => {
+      const report = (await stack.call('GET', body.location, { role: 'supervisor' })).body;
+      return report.phase === 'done' ? report : undefined;
+    },
+    400_000,
+    `import ${body.importId}`,
+  );
+  if (process.env.IMPORT_TIMING)
+    console.log(`import ${options.dryRun ? 'dry' : ''} ${Date.now() - t0} ms`, done.outcomes);
   return done;
 }
 
 const wanted = sheet.rejections.map((r) => `${r.row}:${r.field}`);
 const bigWanted = big.rejections.map((r) => `${r.row}:${r.field}`);
-const caseOf = async (ref: string) => (await stack.call('GET', `/cases/${caseIdFor(ref)}`, { role: 'supervisor' })).body;
+const caseOf = async (ref: string) =>
+  (await stack.call('GET', `/cases/${caseIdFor(ref)}`, { role: 'supervisor' })).body;
 
 describe('POST /imports', () => {
-  it('a dry run reports exactly the known defects by row and column, and opens nothing', { timeout: 120_000 }, async () => {
-    const report = await upload(big.csv, { dryRun: true, multipart: true, name: 'dry.csv' });
-    expect(report).toMatchObject({ file: 'dry.csv', dryRun: true, rows: 5000, accepted: big.accepted, rejected: big.rejections.length, processed: 0 });
-    expect(report.rejections.map((r: any) => `${r.row}:${r.field}`)).toEqual(bigWanted);
-    for (const r of report.rejections) expect(r.reason.length).toBeGreaterThan(5);
-    expect(report.possibleDuplicates.map((d: any) => d.row)).toEqual(big.possibleDuplicates);
-    expect((await stack.client.workflow.count("WorkflowType = 'caseWorkflow'")).count).toBe(0);
-  });
+  it(
+    'a dry run reports exactly the known defects by row and column, and opens nothing',
+    { timeout: 120_000 },
+    async () => {
+      const report = await upload(big.csv, { dryRun: true, multipart: true, name: 'dry.csv' });
+      expect(report).toMatchObject({
+        file: 'dry.csv',
+        dryRun: true,
+        rows: 5000,
+        accepted: big.accepted,
+        rejected: big.rejections.length,
+        processed: 0,
+      });
+      expect(report.rejections.map((r: any) => `${r.row}:${r.field}`)).toEqual(bigWanted);
+      for (const r of report.rejections) expect(r.reason.length).toBeGreaterThan(5);
+      expect(report.possibleDuplicates.map((d: any) => d.row)).toEqual(big.possibleDuplicates);
+      expect((await stack.client.workflow.count("WorkflowType = 'caseWorkflow'")).count).toBe(0);
+    },
+  );
 
-  it('imports the accepted rows at their stage; a re-import is all unchanged; a corrected file changes only what changed', { timeout: 900_000 }, async () => {
-    const first = await upload(sheet.csv);
-    expect(first.rejections.map((r: any) => `${r.row}:${r.field}`)).toEqual(wanted);
-    expect(first).toMatchObject({ processed: sheet.accepted, outcomes: { created: sheet.accepted, updated: 0, unchanged: 0, conflict: 0 } });
+  it(
+    'imports the accepted rows at their stage; a re-import is all unchanged; a corrected file changes only what changed',
+    { timeout: 900_000 },
+    async () => {
+      const first = await upload(sheet.csv);
+      expect(first.rejections.map((r: any) => `${r.row}:${r.field}`)).toEqual(wanted);
+      expect(first).toMatchObject({
+        processed: sheet.accepted,
+        outcomes: { created: sheet.accepted, updated: 0, unchanged: 0, conflict: 0 },
+      });
 
-    // Where the record says, with where it came from first in its timeline.
-    const listed = sheet.good.find((g) => g.cells.status === 'listed')!;
-    expect(await caseOf(listed.ref)).toMatchObject({ stage: 'tribunal', status: 'listed', version: expect.any(Number) });
-    const timeline = (await stack.call('GET', `/cases/${caseIdFor(listed.ref)}/timeline`, { role: 'auditor' })).body;
-    expect(timeline.entries[0]).toMatchObject({ seq: 0, type: 'case.imported', actor: { id: 'sam' }, to: 'tribunal:listed', note: `imported from legacy.csv, row ${listed.row}` });
+      // Where the record says, with where it came from first in its timeline.
+      const listed = sheet.good.find((g) => g.cells.status === 'listed')!;
+      expect(await caseOf(listed.ref)).toMatchObject({
+        stage: 'tribunal',
+        status: 'listed',
+        version: expect.any(Number),
+      });
+      const timeline = (await stack.call('GET', `/cases/${caseIdFor(listed.ref)}/timeline`, { role: 'auditor' })).body;
+      expect(timeline.entries[0]).toMatchObject({
+        seq: 0,
+        type: 'case.imported',
+        actor: { id: 'sam' },
+        to: 'tribunal:listed',
+        note: `imported from legacy.csv, row ${listed.row}`,
+      });
 
-    // Back-dated: an appeal lodged 17+ weeks ago in the cohort has escalated already.
-    const late = sheet.good.find((g) => g.cells.stage === 'appeal' && !g.cells.status && (g.weeksSinceAppeal ?? 0) >= 17 && ['yes', 'Y', 'TRUE'].includes(g.cells.supported!))!;
-    const clock = await eventually(async () => {
-      const c = (await caseOf(late.ref)).clocks.find((k: any) => k.name === 'tribunal-24-weeks');
-      return c?.level >= 1 ? c : undefined;
-    }, 60_000, 'the back-dated escalation');
-    expect(clock.level).toBe(late.weeksSinceAppeal! >= 20 ? 2 : 1);
-    // The escalation is delivered to the notifier after it is recorded on the case.
-    const notices = await eventually(async () => {
-      const n = (await (await fetch(`${stack.systems.notifier.url}/messages?caseId=${caseIdFor(late.ref)}`)).json()) as any;
-      return n.messages.length >= 1 ? n.messages : undefined;
-    }, 60_000, 'the escalation at the notifier');
-    expect(notices[0].type).toBe('clock.escalated');
+      // Back-dated: an appeal lodged 17+ weeks ago in the cohort has escalated already.
+      const late = sheet.good.find(
+        (g) =>
+          g.cells.stage === 'appeal' &&
+          !g.cells.status &&
+          (g.weeksSinceAppeal ?? 0) >= 17 &&
+          ['yes', 'Y', 'TRUE'].includes(g.cells.supported!),
+      )!;
+      const clock = await eventually(
+        async () => {
+          const c = (await caseOf(late.ref)).clocks.find((k: any) => k.name === 'tribunal-24-weeks');
+          return c?.level >= 1 ? c : undefined;
+        },
+        60_000,
+        'the back-dated escalation',
+      );
+      expect(clock.level).toBe(late.weeksSinceAppeal! >= 20 ? 2 : 1);
+      // The escalation is delivered to the notifier after it is recorded on the case.
+      const notices = await eventually(
+        async () => {
+          const n = (await (
+            await fetch(`${stack.systems.notifier.url}/messages?caseId=${caseIdFor(late.ref)}`)
+          ).json()) as any;
+          return n.messages.length >= 1 ? n.messages : undefined;
+        },
+        60_000,
+        'the escalation at the notifier',
+      );
+      expect(notices[0].type).toBe('clock.escalated');
 
-    // The two numbers officials could not give.
-    const summary = await eventually(async () => {
-      const s = (await stack.call('GET', '/reports/summary', { role: 'supervisor' })).body;
-      return s.openCases === sheet.accepted && s.repeatAppeals === sheet.truth.repeatAppeals && s.absconders === sheet.truth.absconders ? s : undefined;
-    }, 60_000, 'visibility to catch up');
-    expect(summary).toMatchObject({ repeatAppeals: sheet.truth.repeatAppeals, absconders: sheet.truth.absconders });
+      // The two numbers officials could not give.
+      const summary = await eventually(
+        async () => {
+          const s = (await stack.call('GET', '/reports/summary', { role: 'supervisor' })).body;
+          return s.openCases === sheet.accepted &&
+            s.repeatAppeals === sheet.truth.repeatAppeals &&
+            s.absconders === sheet.truth.absconders
+            ? s
+            : undefined;
+        },
+        60_000,
+        'visibility to catch up',
+      );
+      expect(summary).toMatchObject({ repeatAppeals: sheet.truth.repeatAppeals, absconders: sheet.truth.absconders });
 
-    const again = await upload(sheet.csv);
-    expect(again.outcomes).toEqual({ created: 0, updated: 0, unchanged: sheet.accepted, conflict: 0 });
+      const again = await upload(sheet.csv);
+      expect(again.outcomes).toEqual({ created: 0, updated: 0, unchanged: sheet.accepted, conflict: 0 });
 
-    const renamed = sheet.good.slice(10, 13).map((g) => g.row);
-    const corrected = await upload(withRenamed(sheet, renamed), { name: 'legacy-corrected.csv' });
-    expect(corrected.outcomes).toEqual({ created: 0, updated: 3, unchanged: sheet.accepted - 3, conflict: 0 });
-    const one = sheet.good.find((g) => g.row === renamed[0])!;
-    expect((await caseOf(one.ref)).person.name).toBe(`Corrected Name ${one.row}`);
-    const history = (await stack.call('GET', `/cases/${caseIdFor(one.ref)}/timeline`, { role: 'auditor' })).body.entries;
-    expect(history.at(-1)).toMatchObject({ type: 'import.corrected', actor: { role: 'system' } });
-  });
+      const renamed = sheet.good.slice(10, 13).map((g) => g.row);
+      const corrected = await upload(withRenamed(sheet, renamed), { name: 'legacy-corrected.csv' });
+      expect(corrected.outcomes).toEqual({ created: 0, updated: 3, unchanged: sheet.accepted - 3, conflict: 0 });
+      const one = sheet.good.find((g) => g.row === renamed[0])!;
+      expect((await caseOf(one.ref)).person.name).toBe(`Corrected Name ${one.row}`);
+      const history = (await stack.call('GET', `/cases/${caseIdFor(one.ref)}/timeline`, { role: 'auditor' })).body
+        .entries;
+      expect(history.at(-1)).toMatchObject({ type: 'import.corrected', actor: { role: 'system' } });
+    },
+  );
 
-  it('npm run import uploads a file, follows it to the end and writes the report beside it', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-import-'));
-    const file = join(dir, 'team-sheet.csv');
-    writeFileSync(file, 'HO Ref,Full Name,DOB,Nationality,Stage,Claim Date\nK7000001,Cli Person,01/02/1990,ERI,claim,03/03/2025\nK70,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n');
-    const lines: string[] = [];
-    const cli = spawnService('import', 'scripts/import.ts', { args: [file, '--dry-run', '--url', stack.baseUrl], env: { JWT_SECRET: stack.config.auth.jwtSecret }, onLine: (l) => lines.push(l) });
-    expect(await cli.exited).toBe(0);
-    expect(lines.join('\n')).toMatch(/Dry run imp-\w+ of team-sheet\.csv: 2 rows, 1 accepted, 1 rejected/);
-    expect(lines.join('\n')).toContain('row 3  ho_ref');
-    const report = JSON.parse(readFileSync(`${file}.report.json`, 'utf8'));
-    expect(report).toMatchObject({ dryRun: true, rows: 2, accepted: 1, rejected: 1 });
-  });
+  it(
+    'npm run import uploads a file, follows it to the end and writes the report beside it',
+    { timeout: 120_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cli-import-'));
+      const file = join(dir, 'team-sheet.csv');
+      writeFileSync(
+        file,
+        'HO Ref,Full Name,DOB,Nationality,Stage,Claim Date\nK7000001,Cli Person,01/02/1990,ERI,claim,03/03/2025\nK70,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n',
+      );
+      const lines: string[] = [];
+      const cli = spawnService('import', 'scripts/import.ts', {
+        args: [file, '--dry-run', '--url', stack.baseUrl],
+        env: { JWT_SECRET: stack.config.auth.jwtSecret },
+        onLine: (l) => lines.push(l),
+      });
+      expect(await cli.exited).toBe(0);
+      expect(lines.join('\n')).toMatch(/Dry run imp-\w+ of team-sheet\.csv: 2 rows, 1 accepted, 1 rejected/);
+      expect(lines.join('\n')).toContain('row 3  ho_ref');
+      const report = JSON.parse(readFileSync(`${file}.report.json`, 'utf8'));
+      expect(report).toMatchObject({ dryRun: true, rows: 2, accepted: 1, rejected: 1 });
+    },
+  );
 
   it('refuses what it cannot read, naming why, and changes nothing', { timeout: 180_000 }, async () => {
     const token = await stack.token('supervisor');
-    const json = await fetch(`${stack.baseUrl}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${stack.baseUrl}/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(415);
     expect(json.headers.get('content-type')).toContain('application/problem+json');
     const headerless = await upload('just,some,columns\n1,2,3\n', { dryRun: true });
-    expect(headerless.rejections.map((r: any) => r.field)).toEqual(expect.arrayContaining(['ho_ref', 'claim_date', 'stage']));
+    expect(headerless.rejections.map((r: any) => r.field)).toEqual(
+      expect.arrayContaining(['ho_ref', 'claim_date', 'stage']),
+    );
     expect((await stack.call('POST', '/imports', { role: 'caseworker' })).status).toBe(403);
   });
 });

@@ -27,7 +27,11 @@ async function readCase(caseId: string) {
 async function run(caseId: string, steps: Step[]) {
   for (const step of steps) {
     if ('until' in step) {
-      await eventually(async () => ((await readCase(caseId)).status === step.until ? true : undefined), 30_000, `status ${step.until}`);
+      await eventually(
+        async () => ((await readCase(caseId)).status === step.until ? true : undefined),
+        30_000,
+        `status ${step.until}`,
+      );
       continue;
     }
     const res = await stack.call('POST', `/cases/${caseId}/events`, { role: step.as, body: step.event });
@@ -37,10 +41,14 @@ async function run(caseId: string, steps: Step[]) {
 
 /** Waits until both systems acknowledged everything, then returns what each holds. */
 async function delivered(caseId: string) {
-  const state = await eventually(async () => {
-    const c = await readCase(caseId);
-    return c.sync.homeOffice.pending === 0 && c.sync.courts.pending === 0 ? c : undefined;
-  }, 60_000, 'deliveries');
+  const state = await eventually(
+    async () => {
+      const c = await readCase(caseId);
+      return c.sync.homeOffice.pending === 0 && c.sync.courts.pending === 0 ? c : undefined;
+    },
+    60_000,
+    'deliveries',
+  );
   const seen = async (system: RunningSystem) => {
     const view = await system.view(caseId);
     const messages = view?.messages ?? [];
@@ -52,12 +60,20 @@ async function delivered(caseId: string) {
   return { state, homeOffice: await seen(stack.systems.homeOffice), courts: await seen(stack.systems.courts) };
 }
 
-const APPEAL_TO_HEARING: Step[] = [cw({ type: 'decision.refused' }), tb({ type: 'appeal.lodged' }), tb({ type: 'tribunal.listed', hearingDate: daysAhead(30) })];
+const APPEAL_TO_HEARING: Step[] = [
+  cw({ type: 'decision.refused' }),
+  tb({ type: 'appeal.lodged' }),
+  tb({ type: 'tribunal.listed', hearingDate: daysAhead(30) }),
+];
 
 describe('lifecycle paths', () => {
   it('grant: claim → refugee status', async () => {
     const caseId = await openCase();
-    await run(caseId, [cw({ type: 'claim.screened' }), cw({ type: 'claim.interviewed' }), cw({ type: 'decision.granted', grant: 'refugee' })]);
+    await run(caseId, [
+      cw({ type: 'claim.screened' }),
+      cw({ type: 'claim.interviewed' }),
+      cw({ type: 'decision.granted', grant: 'refugee' }),
+    ]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:granted');
     expect(homeOffice.types).toEqual(['claim.screened', 'claim.interviewed', 'decision.granted']);
@@ -66,10 +82,21 @@ describe('lifecycle paths', () => {
 
   it('refuse → appeal → listed → dismissed → onward window expires → appeal rights exhausted → removed', async () => {
     const caseId = await openCase();
-    await run(caseId, [...APPEAL_TO_HEARING, tb({ type: 'tribunal.determined', outcome: 'dismissed', determinedOn: daysAgo(20) }), { until: 'appeal-rights-exhausted' }, cw({ type: 'exit.removed' })]);
+    await run(caseId, [
+      ...APPEAL_TO_HEARING,
+      tb({ type: 'tribunal.determined', outcome: 'dismissed', determinedOn: daysAgo(20) }),
+      { until: 'appeal-rights-exhausted' },
+      cw({ type: 'exit.removed' }),
+    ]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:removed');
-    const appeal = ['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'onward-appeal-window.expired', 'exit.removed'];
+    const appeal = [
+      'appeal.lodged',
+      'tribunal.listed',
+      'tribunal.determined',
+      'onward-appeal-window.expired',
+      'exit.removed',
+    ];
     expect(homeOffice.types).toEqual(['decision.refused', ...appeal]);
     expect(courts.types).toEqual(appeal);
     // HMCTS registered the appeal under its own reference, and the case now carries it.
@@ -96,7 +123,11 @@ describe('lifecycle paths', () => {
 
   it('appeal allowed → leave granted', async () => {
     const caseId = await openCase();
-    await run(caseId, [...APPEAL_TO_HEARING, tb({ type: 'tribunal.determined', outcome: 'allowed' }), cw({ type: 'exit.leave-granted' })]);
+    await run(caseId, [
+      ...APPEAL_TO_HEARING,
+      tb({ type: 'tribunal.determined', outcome: 'allowed' }),
+      cw({ type: 'exit.leave-granted' }),
+    ]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:leave-granted');
     expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'exit.leave-granted']);
@@ -105,7 +136,11 @@ describe('lifecycle paths', () => {
 
   it('the Home Office withdraws its decision on review → back to claim', async () => {
     const caseId = await openCase();
-    await run(caseId, [cw({ type: 'decision.refused' }), tb({ type: 'appeal.lodged' }), cw({ type: 'appeal.decision-withdrawn', reason: 'new evidence on review' })]);
+    await run(caseId, [
+      cw({ type: 'decision.refused' }),
+      tb({ type: 'appeal.lodged' }),
+      cw({ type: 'appeal.decision-withdrawn', reason: 'new evidence on review' }),
+    ]);
     const { state, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('claim:reconsidering');
     const asCaseworker = await stack.call('GET', `/cases/${caseId}`, { role: 'caseworker' });
@@ -125,7 +160,15 @@ describe('lifecycle paths', () => {
     ]);
     const { state, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('tribunal:allowed');
-    expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'onward-appeal.lodged', 'onward-appeal.decided', 'tribunal.listed', 'tribunal.determined']);
+    expect(courts.types).toEqual([
+      'appeal.lodged',
+      'tribunal.listed',
+      'tribunal.determined',
+      'onward-appeal.lodged',
+      'onward-appeal.decided',
+      'tribunal.listed',
+      'tribunal.determined',
+    ]);
   });
 
   it('further submissions as a fresh claim → second refusal → second appeal (2 appeals counted)', async () => {
@@ -142,7 +185,9 @@ describe('lifecycle paths', () => {
     expect(`${state.stage}:${state.status}`).toBe('appeal:lodged');
     expect(state.counts).toMatchObject({ claims: 2, appeals: 2 });
     expect(courts.types.filter((t) => t === 'appeal.lodged')).toHaveLength(2);
-    const found = await stack.client.workflow.count(`TaskQueue = '${stack.config.temporal.taskQueue}' AND CaseAppeals >= 2 AND CaseRefs = '${caseId}'`);
+    const found = await stack.client.workflow.count(
+      `TaskQueue = '${stack.config.temporal.taskQueue}' AND CaseAppeals >= 2 AND CaseRefs = '${caseId}'`,
+    );
     expect(found.count).toBe(1);
   });
 

@@ -36,7 +36,12 @@ describe('a change', () => {
     expect(m.outbox.homeOffice.map((x) => x.key)).toEqual(['AC-000000000000:1:homeOffice']);
     expect(m.outbox.courts).toEqual([]);
     expect(m.state.sync.homeOffice.pending).toBe(1);
-    const lodged = applyChange(m, { type: 'appeal.lodged', lodgedOn: '2026-03-01' }, { id: 'tina', role: 'tribunal' }, opts);
+    const lodged = applyChange(
+      m,
+      { type: 'appeal.lodged', lodgedOn: '2026-03-01' },
+      { id: 'tina', role: 'tribunal' },
+      opts,
+    );
     expect(lodged.outbox.homeOffice.map((x) => x.seq)).toEqual([1, 2]);
     expect(lodged.outbox.courts.map((x) => x.seq)).toEqual([2]);
     expect(lodged.state.clocks.map((c) => c.name)).toEqual(['tribunal-24-weeks']);
@@ -44,7 +49,10 @@ describe('a change', () => {
 
   it('keeps the clocks as they were for runs recorded before clocks existed', () => {
     const refused = applyChange(fresh(), { type: 'decision.refused' }, caseworker, opts);
-    const lodged = applyChange(refused, { type: 'appeal.lodged', lodgedOn: '2026-03-01' }, caseworker, { ...opts, clocks: false });
+    const lodged = applyChange(refused, { type: 'appeal.lodged', lodgedOn: '2026-03-01' }, caseworker, {
+      ...opts,
+      clocks: false,
+    });
     expect(lodged.state.clocks).toEqual([]);
   });
 
@@ -62,8 +70,15 @@ describe('a change', () => {
 
   it('tells when it rewrote the imported record', () => {
     const before = newCaseState();
-    expect(importedRecordChanged(before, applyChange({ state: before, outbox: emptyOutbox() }, { type: 'claim.screened' }, caseworker, opts).state)).toBe(false);
-    expect(importedRecordChanged(before, { ...before, imported: { record: {} as never, source: {} as never } })).toBe(true);
+    expect(
+      importedRecordChanged(
+        before,
+        applyChange({ state: before, outbox: emptyOutbox() }, { type: 'claim.screened' }, caseworker, opts).state,
+      ),
+    ).toBe(false);
+    expect(importedRecordChanged(before, { ...before, imported: { record: {} as never, source: {} as never } })).toBe(
+      true,
+    );
   });
 });
 
@@ -71,7 +86,11 @@ describe('an inbound event', () => {
   const refused = () => applyChange(fresh(), { type: 'decision.refused' }, caseworker, opts);
 
   it('is applied once, as integration with the system as actor, and its key kept', () => {
-    const first = receiveInbound(refused(), { source: 'hmcts', id: 'e1', event: { type: 'appeal.lodged', lodgedOn: '2026-03-01' } }, opts);
+    const first = receiveInbound(
+      refused(),
+      { source: 'hmcts', id: 'e1', event: { type: 'appeal.lodged', lodgedOn: '2026-03-01' } },
+      opts,
+    );
     expect(first.answer).toEqual({ status: 'applied', caseId: 'AC-000000000000' });
     expect(first.machine.state).toMatchObject({ stage: 'appeal', inbound: ['hmcts:e1'] });
     expect(first.machine.outbox.courts[0]!.actor).toEqual({ id: 'hmcts', role: 'integration' });
@@ -81,11 +100,30 @@ describe('an inbound event', () => {
   });
 
   it('is held, with why, when that system does not report it or it does not fit the case now', () => {
-    const foreign = receiveInbound(refused(), { source: 'home-office', id: 'e2', event: { type: 'appeal.lodged' } }, opts);
-    expect(foreign.answer).toEqual({ status: 'held', caseId: 'AC-000000000000', reason: 'home-office does not report appeal.lodged' });
-    const early = receiveInbound(fresh(), { source: 'hmcts', id: 'e3', event: { type: 'tribunal.listed', hearingDate: '2026-05-01' } }, opts);
+    const foreign = receiveInbound(
+      refused(),
+      { source: 'home-office', id: 'e2', event: { type: 'appeal.lodged' } },
+      opts,
+    );
+    expect(foreign.answer).toEqual({
+      status: 'held',
+      caseId: 'AC-000000000000',
+      reason: 'home-office does not report appeal.lodged',
+    });
+    const early = receiveInbound(
+      fresh(),
+      { source: 'hmcts', id: 'e3', event: { type: 'tribunal.listed', hearingDate: '2026-05-01' } },
+      opts,
+    );
     expect(early.answer).toMatchObject({ status: 'held', reason: expect.stringContaining('not allowed') });
-    expect(early.machine.state.held).toEqual([{ key: 'hmcts:e3', type: 'tribunal.listed', reason: early.answer.status === 'held' ? early.answer.reason : '', at }]);
+    expect(early.machine.state.held).toEqual([
+      {
+        key: 'hmcts:e3',
+        type: 'tribunal.listed',
+        reason: early.answer.status === 'held' ? early.answer.reason : '',
+        at,
+      },
+    ]);
     expect(early.machine.state.version).toBe(0);
     expect(early.machine.state.inbound).toEqual(['hmcts:e3']);
   });
@@ -94,14 +132,19 @@ describe('an inbound event', () => {
 describe('reconciliation', () => {
   const delivered = (): CaseMachine => {
     let m = fresh();
-    for (const type of ['claim.screened', 'claim.interviewed', 'decision.refused'] as const) m = applyChange(m, { type }, caseworker, opts);
+    for (const type of ['claim.screened', 'claim.interviewed', 'decision.refused'] as const)
+      m = applyChange(m, { type }, caseworker, opts);
     const acknowledged = m.outbox.homeOffice;
     // Changes 1 and 2 acknowledged, 3 still queued.
     let state = m.state;
     state = { ...state, sync: { ...state.sync, homeOffice: { ...state.sync.homeOffice, delivered: 2 } } };
     return { state, outbox: { ...m.outbox, homeOffice: acknowledged.slice(2) } };
   };
-  const message = (seq: number, m = fresh()): OutboundMessage => ({ ...applyChange(m, { type: 'claim.screened' }, caseworker, opts).outbox.homeOffice[0]!, seq, key: `AC-000000000000:${seq}:homeOffice` });
+  const message = (seq: number, m = fresh()): OutboundMessage => ({
+    ...applyChange(m, { type: 'claim.screened' }, caseworker, opts).outbox.homeOffice[0]!,
+    seq,
+    key: `AC-000000000000:${seq}:homeOffice`,
+  });
 
   it('re-queues an acknowledged change ahead of newer ones, once, flagged as a redelivery', () => {
     const m = delivered();
@@ -129,22 +172,28 @@ describe('reconciliation', () => {
 });
 
 describe('what the workflow sleeps until', () => {
-  it('is the appeal window\'s end, and then its expiry is owed', () => {
+  it("is the appeal window's end, and then its expiry is owed", () => {
     const m = applyChange(fresh(), { type: 'decision.refused', decidedOn: '2026-03-02' }, caseworker, opts);
     // 14 days after 2 March: the last day is 16 March, which ends at midnight in London (GMT then).
     expect(nextDue(m.state, DEFAULT_POLICY, true)).toBe('2026-03-17T00:00:00.000Z');
     expect(dueEvents(m.state, '2026-03-16T23:59:59.999Z', DEFAULT_POLICY, true)).toEqual([]);
-    expect(dueEvents(m.state, '2026-03-17T00:00:00.000Z', DEFAULT_POLICY, true)).toEqual([{ type: 'appeal-window.expired' }]);
+    expect(dueEvents(m.state, '2026-03-17T00:00:00.000Z', DEFAULT_POLICY, true)).toEqual([
+      { type: 'appeal-window.expired' },
+    ]);
   });
 
-  it('is a clock\'s next warning, which is owed only where clocks run', () => {
+  it("is a clock's next warning, which is owed only where clocks run", () => {
     const refused = applyChange(fresh(), { type: 'decision.refused' }, caseworker, opts);
     const m = applyChange(refused, { type: 'appeal.lodged', lodgedOn: '2026-03-01' }, caseworker, opts);
     const warning = m.state.clocks[0]!.warnings[0]!;
     expect(nextDue(m.state, DEFAULT_POLICY, true)).toBe(warning);
     expect(nextDue(m.state, DEFAULT_POLICY, false)).toBeUndefined();
-    expect(dueEvents(m.state, warning, DEFAULT_POLICY, true)).toEqual([{ type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' }]);
+    expect(dueEvents(m.state, warning, DEFAULT_POLICY, true)).toEqual([
+      { type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' },
+    ]);
     expect(dueEvents(m.state, warning, DEFAULT_POLICY, false)).toEqual([]);
-    expect(applyChange(m, dueEvents(m.state, warning, DEFAULT_POLICY, true)[0]!, WORKFLOW_ACTOR, opts).outbox.notifier).toHaveLength(1);
+    expect(
+      applyChange(m, dueEvents(m.state, warning, DEFAULT_POLICY, true)[0]!, WORKFLOW_ACTOR, opts).outbox.notifier,
+    ).toHaveLength(1);
   });
 });

@@ -6,11 +6,14 @@ import { eventually } from './systems.js';
 
 const stack = useStack();
 
-const post = (caseId: string, role: 'caseworker' | 'tribunal', body: Record<string, unknown>) => stack.call('POST', `/cases/${caseId}/events`, { role, body });
+const post = (caseId: string, role: 'caseworker' | 'tribunal', body: Record<string, unknown>) =>
+  stack.call('POST', `/cases/${caseId}/events`, { role, body });
 
 describe('GET /cases/:caseId/record', () => {
   it('exports the case and every change as JSON and as a printable page, escaping what people typed', async () => {
-    const caseId = await stack.openCase({ person: { name: '<script>alert(1)</script> Amira', dateOfBirth: '1991-02-03', nationality: 'SDN' } });
+    const caseId = await stack.openCase({
+      person: { name: '<script>alert(1)</script> Amira', dateOfBirth: '1991-02-03', nationality: 'SDN' },
+    });
     await post(caseId, 'caseworker', { type: 'claim.screened' });
     await post(caseId, 'caseworker', { type: 'case.assigned', assignee: 'dana' });
     const json = await stack.call('GET', `/cases/${caseId}/record`, { role: 'auditor' });
@@ -18,7 +21,9 @@ describe('GET /cases/:caseId/record', () => {
     expect(json.body).toMatchObject({ case: { caseId, status: 'screened', assignee: 'dana' }, runs: 1 });
     expect(json.body.timeline.map((e: any) => e.type)).toEqual(['claim.screened', 'case.assigned']);
 
-    const res = await fetch(`${stack.baseUrl}/cases/${caseId}/record?format=html`, { headers: { authorization: `Bearer ${await stack.token('auditor')}` } });
+    const res = await fetch(`${stack.baseUrl}/cases/${caseId}/record?format=html`, {
+      headers: { authorization: `Bearer ${await stack.token('auditor')}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
     expect(html).toContain(`Case record ${caseId}`);
@@ -41,16 +46,26 @@ describe('GET /people/:ref', () => {
       ['tribunal', { type: 'appeal.lodged' }],
       ['tribunal', { type: 'tribunal.listed', hearingDate: daysAgo(40) }],
       ['tribunal', { type: 'tribunal.determined', outcome: 'dismissed', determinedOn: daysAgo(30) }],
-    ] as const) expect((await post(second, step[0], step[1])).status).toBe(200);
-    await eventually(async () => ((await stack.call('GET', `/cases/${second}`)).body.status === 'appeal-rights-exhausted' ? true : undefined), 20_000, 'rights exhausted');
+    ] as const)
+      expect((await post(second, step[0], step[1])).status).toBe(200);
+    await eventually(
+      async () =>
+        (await stack.call('GET', `/cases/${second}`)).body.status === 'appeal-rights-exhausted' ? true : undefined,
+      20_000,
+      'rights exhausted',
+    );
     await post(second, 'caseworker', { type: 'further-submissions.lodged', freshClaim: true });
     await post(second, 'caseworker', { type: 'decision.refused' });
     await post(second, 'tribunal', { type: 'appeal.lodged' });
 
-    const person = await eventually(async () => {
-      const res = await stack.call('GET', `/people/${uan}`, { role: 'supervisor' });
-      return res.status === 200 && res.body.totals.cases === 2 ? res.body : undefined;
-    }, 15_000, 'both cases');
+    const person = await eventually(
+      async () => {
+        const res = await stack.call('GET', `/people/${uan}`, { role: 'supervisor' });
+        return res.status === 200 && res.body.totals.cases === 2 ? res.body : undefined;
+      },
+      15_000,
+      'both cases',
+    );
     expect(person.totals).toEqual({ cases: 2, claims: 3, appeals: 2, repeatAppeals: 1, abscondings: 1 });
     expect(person.cases.map((c: any) => c.caseId).sort()).toEqual([first, second].sort());
     const today = new Date().toISOString().slice(0, 10);

@@ -49,14 +49,21 @@ function population(): Spec[] {
     const weeks = stage === 'appeal' ? pick([2, 10, 17, 19, 21, 23, 25, 30, 50]) : null;
     const lodgedDaysAgo = weeks === null ? 0 : weeks * 7 + 3;
     // Determined in time (day 100) or late (day 175), where that day has already come.
-    const determinedAfterDays = weeks !== null && rnd() < 0.35 ? pick([100, 175].filter((d) => d < lodgedDaysAgo)) ?? null : null;
-    const exception = weeks !== null && determinedAfterDays === null && weeks >= 17 && inCohort(cohort, lodgedOn(weeks)) && rnd() < 0.25;
+    const determinedAfterDays =
+      weeks !== null && rnd() < 0.35 ? (pick([100, 175].filter((d) => d < lodgedDaysAgo)) ?? null) : null;
+    const exception =
+      weeks !== null &&
+      determinedAfterDays === null &&
+      weeks >= 17 &&
+      inCohort(cohort, lodgedOn(weeks)) &&
+      rnd() < 0.25;
     return { cohort, weeks, refused: stage !== 'claim', determinedAfterDays, exception, absconded: rnd() < 0.1 };
   });
 }
 
 const lodgedOn = (weeks: number) => plusDays(today, -(weeks * 7 + 3));
-const inCohort = (c: Spec['cohort'], lodged: string) => !c.detained && (c.supportedAccommodation || c.foreignNationalOffender) && lodged >= COMMENCEMENT;
+const inCohort = (c: Spec['cohort'], lodged: string) =>
+  !c.detained && (c.supportedAccommodation || c.foreignNationalOffender) && lodged >= COMMENCEMENT;
 
 /** What the report must say, computed from the seed alone. */
 function expected(specs: Spec[]) {
@@ -67,8 +74,19 @@ function expected(specs: Spec[]) {
   const in4Weeks = plusDays(today, 28);
   for (const s of specs) {
     // A dismissal leaves 14 days to seek an onward appeal; after them the case exits (rights exhausted).
-    const determinedOn = s.weeks !== null && s.determinedAfterDays !== null ? plusDays(lodgedOn(s.weeks), s.determinedAfterDays) : null;
-    byStage[s.weeks === null ? (s.refused ? 'decision' : 'claim') : determinedOn === null ? 'appeal' : today >= plusDays(determinedOn, 15) ? 'exit' : 'tribunal'] += 1;
+    const determinedOn =
+      s.weeks !== null && s.determinedAfterDays !== null ? plusDays(lodgedOn(s.weeks), s.determinedAfterDays) : null;
+    byStage[
+      s.weeks === null
+        ? s.refused
+          ? 'decision'
+          : 'claim'
+        : determinedOn === null
+          ? 'appeal'
+          : today >= plusDays(determinedOn, 15)
+            ? 'exit'
+            : 'tribunal'
+    ] += 1;
     if (s.weeks === null) continue;
     const lodged = lodgedOn(s.weeks);
     if (!inCohort(s.cohort, lodged)) continue;
@@ -97,7 +115,10 @@ function expected(specs: Spec[]) {
     absconders: specs.filter((s) => s.absconded).length,
     repeatAppeals: 0,
     openEscalations,
-    twentyFourWeeks: { ...t, complianceRate: t.decidedInTime + t.decidedLate > 0 ? t.decidedInTime / (t.decidedInTime + t.decidedLate) : null },
+    twentyFourWeeks: {
+      ...t,
+      complianceRate: t.decidedInTime + t.decidedLate > 0 ? t.decidedInTime / (t.decidedInTime + t.decidedLate) : null,
+    },
   };
 }
 
@@ -113,7 +134,8 @@ async function seed(s: Spec) {
   if (s.weeks === null) return;
   const lodged = lodgedOn(s.weeks);
   await ok('tribunal', caseId, { type: 'appeal.lodged', lodgedOn: lodged });
-  if (s.exception) await ok('tribunal', caseId, { type: 'clock.exception', clock: 'tribunal-24-weeks', reason: 'no interpreter' });
+  if (s.exception)
+    await ok('tribunal', caseId, { type: 'clock.exception', clock: 'tribunal-24-weeks', reason: 'no interpreter' });
   if (s.determinedAfterDays !== null) {
     const on = plusDays(lodged, s.determinedAfterDays);
     await ok('tribunal', caseId, { type: 'tribunal.listed', hearingDate: on });
@@ -127,21 +149,28 @@ describe('GET /reports/summary on a seeded population', () => {
     // Keep the population honest: every kind of figure is represented.
     const want = expected(specs);
     expect(want.twentyFourWeeks).toMatchObject({ open: expect.any(Number) });
-    for (const [k, v] of Object.entries(want.twentyFourWeeks)) if (k !== 'complianceRate') expect(v, k).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(want.twentyFourWeeks))
+      if (k !== 'complianceRate') expect(v, k).toBeGreaterThan(0);
 
     const queue = [...specs];
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) await seed(s);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let s = queue.shift(); s; s = queue.shift()) await seed(s);
+      }),
+    );
 
     let last: unknown;
-    await eventually(async () => {
-      const { status, body } = await stack.call('GET', '/reports/summary', { role: 'supervisor' });
-      expect(status).toBe(200);
-      const { generatedAt: _ignored, ...figures } = body;
-      last = figures;
-      return JSON.stringify(figures) === JSON.stringify(want) ? true : undefined;
-    }, 90_000, 'the report to settle').catch(() => undefined);
+    await eventually(
+      async () => {
+        const { status, body } = await stack.call('GET', '/reports/summary', { role: 'supervisor' });
+        expect(status).toBe(200);
+        const { generatedAt: _ignored, ...figures } = body;
+        last = figures;
+        return JSON.stringify(figures) === JSON.stringify(want) ? true : undefined;
+      },
+      90_000,
+      'the report to settle',
+    ).catch(() => undefined);
     expect(last).toEqual(want);
   });
 });
@@ -149,11 +178,25 @@ describe('GET /reports/summary on a seeded population', () => {
 describe('counting in one call what the summary counts one by one', () => {
   // When this fails the server has learnt to group by a keyword: backlog by stage and the clock
   // statuses can then be one count each instead of eleven.
-  it('is refused by this server\'s visibility store: GROUP BY takes ExecutionStatus only', async () => {
-    const refusal = (field: string) => stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' GROUP BY ${field}`).then(() => undefined, grpcStatusOf);
-    for (const field of [SA.stage.name, SA.clock.name]) expect(await refusal(field), field).toMatchObject({ name: 'INVALID_ARGUMENT', details: expect.stringMatching(/only supported for ExecutionStatus/) });
+  it("is refused by this server's visibility store: GROUP BY takes ExecutionStatus only", async () => {
+    const refusal = (field: string) =>
+      stack.client.workflow
+        .count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' GROUP BY ${field}`)
+        .then(() => undefined, grpcStatusOf);
+    for (const field of [SA.stage.name, SA.clock.name])
+      expect(await refusal(field), field).toMatchObject({
+        name: 'INVALID_ARGUMENT',
+        details: expect.stringMatching(/only supported for ExecutionStatus/),
+      });
     await stack.openCase();
-    const running = await eventually(async () => (await stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' GROUP BY ExecutionStatus`)).groups.find((g) => String(g.groupValues[0]) === 'Running'), 10_000, 'a running case counted');
+    const running = await eventually(
+      async () =>
+        (
+          await stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' GROUP BY ExecutionStatus`)
+        ).groups.find((g) => String(g.groupValues[0]) === 'Running'),
+      10_000,
+      'a running case counted',
+    );
     expect(running.count).toBeGreaterThan(0);
   });
 });

@@ -57,7 +57,14 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const say = (line: string) => console.error(`[${name}] ${line}`);
   const dir = mkdtempSync(join(tmpdir(), `case-tracker-${name}-`));
   const namespace = `asylum-cases-${name}`;
-  const temporal = await startOwnTemporal({ dir, namespace, tag: name, freePort, log: say, ...(options.dynamicConfig ? { dynamicConfig: options.dynamicConfig } : {}) });
+  const temporal = await startOwnTemporal({
+    dir,
+    namespace,
+    tag: name,
+    freePort,
+    log: say,
+    ...(options.dynamicConfig ? { dynamicConfig: options.dynamicConfig } : {}),
+  });
   const { address } = temporal;
   const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
   const connection = await Connection.connect({ address });
@@ -87,12 +94,22 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const config = loadConfig(shared);
   if (!config.ok) throw new Error(config.error);
   const nodeArgs = options.workerNodeArgs;
-  const spawnWorker = (n: number) => spawnService(`worker-${n}`, 'worker.ts', { env: shared, onLine: quiet(`worker-${n}`), ...(nodeArgs ? { nodeArgs } : {}) });
+  const spawnWorker = (n: number) =>
+    spawnService(`worker-${n}`, 'worker.ts', {
+      env: shared,
+      onLine: quiet(`worker-${n}`),
+      ...(nodeArgs ? { nodeArgs } : {}),
+    });
   const spawnApi = () => spawnService('api', 'server.ts', { env: shared, onLine: quiet('api') });
-  const workers = Array.from({ length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) }, (_, i) => spawnWorker(i + 1));
+  const workers = Array.from(
+    { length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) },
+    (_, i) => spawnWorker(i + 1),
+  );
   let apiService = spawnApi();
   await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
-  say(`stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`);
+  say(
+    `stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`,
+  );
 
   return {
     apiUrl: `http://127.0.0.1:${api}`,

@@ -15,8 +15,11 @@ import { recordFixtures } from './fixtures.js';
 const stack = useStack({ workerProcess: true }, (s) => recordFixtures(s, 'sync'));
 
 const openCase = () => stack.openCase();
-const post = (caseId: string, event: Record<string, unknown>, role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker') =>
-  stack.call('POST', `/cases/${caseId}/events`, { role, body: event, headers: { 'idempotency-key': randomUUID() } });
+const post = (
+  caseId: string,
+  event: Record<string, unknown>,
+  role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker',
+) => stack.call('POST', `/cases/${caseId}/events`, { role, body: event, headers: { 'idempotency-key': randomUUID() } });
 const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
 const homeOfficeTypes = async (caseId: string) => (await stack.systems.homeOffice.view(caseId))?.messages ?? [];
 
@@ -25,16 +28,21 @@ describe('delivery to the external systems', () => {
     const caseId = await openCase();
     await stack.systems.homeOffice.faults({ down: true });
     try {
-      for (const event of [{ type: 'claim.screened' }, { type: 'claim.interviewed' }, { type: 'decision.refused' }]) expect((await post(caseId, event)).status).toBe(200);
+      for (const event of [{ type: 'claim.screened' }, { type: 'claim.interviewed' }, { type: 'decision.refused' }])
+        expect((await post(caseId, event)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 1_500)); // several failed attempts in the meantime
       expect((await read(caseId)).sync.homeOffice).toMatchObject({ delivered: 0, pending: 3, failure: null });
     } finally {
       await stack.systems.homeOffice.faults({ down: false });
     }
-    const messages = await eventually(async () => {
-      const m = await homeOfficeTypes(caseId);
-      return m.length === 3 ? m : undefined;
-    }, 60_000, 'three deliveries');
+    const messages = await eventually(
+      async () => {
+        const m = await homeOfficeTypes(caseId);
+        return m.length === 3 ? m : undefined;
+      },
+      60_000,
+      'three deliveries',
+    );
     expect(messages.map((m) => [m.seq, m.type])).toEqual([
       [1, 'claim.screened'],
       [2, 'claim.interviewed'],
@@ -43,36 +51,52 @@ describe('delivery to the external systems', () => {
     expect((await read(caseId)).sync.homeOffice).toMatchObject({ delivered: 3, pending: 0 });
   });
 
-  it('delivers once on the receiving side when the worker is SIGKILLed mid-delivery and restarted', { timeout: 120_000 }, async () => {
-    const caseId = await openCase();
-    const before = await stack.systems.homeOffice.stats();
-    await stack.systems.homeOffice.faults({ latencyMs: 2_000 });
-    try {
-      expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 700)); // the call is now inside the Home Office's 2 s
-      await stack.killWorker();
-      await new Promise((r) => setTimeout(r, 2_000)); // the Home Office finishes and stores it
-    } finally {
-      await stack.systems.homeOffice.faults({ latencyMs: 0 });
-    }
-    await stack.startWorker();
-    await eventually(async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined), 60_000, 'redelivery');
-    const messages = await homeOfficeTypes(caseId);
-    expect(messages.map((m) => m.type)).toEqual(['claim.screened']);
-    // The restarted worker did call again, and the key made it a no-op.
-    expect((await stack.systems.homeOffice.stats()).duplicates).toBeGreaterThan(before.duplicates);
-  });
+  it(
+    'delivers once on the receiving side when the worker is SIGKILLed mid-delivery and restarted',
+    { timeout: 120_000 },
+    async () => {
+      const caseId = await openCase();
+      const before = await stack.systems.homeOffice.stats();
+      await stack.systems.homeOffice.faults({ latencyMs: 2_000 });
+      try {
+        expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 700)); // the call is now inside the Home Office's 2 s
+        await stack.killWorker();
+        await new Promise((r) => setTimeout(r, 2_000)); // the Home Office finishes and stores it
+      } finally {
+        await stack.systems.homeOffice.faults({ latencyMs: 0 });
+      }
+      await stack.startWorker();
+      await eventually(
+        async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined),
+        60_000,
+        'redelivery',
+      );
+      const messages = await homeOfficeTypes(caseId);
+      expect(messages.map((m) => m.type)).toEqual(['claim.screened']);
+      // The restarted worker did call again, and the key made it a no-op.
+      expect((await stack.systems.homeOffice.stats()).duplicates).toBeGreaterThan(before.duplicates);
+    },
+  );
 
   it('a reference system killed and restarted keeps what it acknowledged, and still answers a repeat with the same receipt', async () => {
     const caseId = await openCase();
     expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
-    await eventually(async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined), 30_000, 'delivery');
+    await eventually(
+      async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined),
+      30_000,
+      'delivery',
+    );
     const receipt = (await read(caseId)).sync.homeOffice.lastReceipt;
     await stack.systems.homeOffice.kill();
     await stack.systems.homeOffice.start();
     expect((await homeOfficeTypes(caseId)).map((m) => m.type)).toEqual(['claim.screened']);
     const key = `${caseId}:1:homeOffice`;
-    const repeat = await fetch(`${stack.systems.homeOffice.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, caseId, seq: 1, type: 'claim.screened' }) });
+    const repeat = await fetch(`${stack.systems.homeOffice.url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, caseId, seq: 1, type: 'claim.screened' }),
+    });
     expect(repeat.status).toBe(200);
     expect(((await repeat.json()) as { receiptId: string }).receiptId).toBe(receipt);
     expect(await homeOfficeTypes(caseId)).toHaveLength(1);
@@ -82,16 +106,24 @@ describe('delivery to the external systems', () => {
     const caseId = await openCase();
     await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
     expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
-    const failed = await eventually(async () => {
-      const c = await read(caseId);
-      return c.sync.homeOffice.failure ? c : undefined;
-    }, 30_000, 'sync failure');
+    const failed = await eventually(
+      async () => {
+        const c = await read(caseId);
+        return c.sync.homeOffice.failure ? c : undefined;
+      },
+      30_000,
+      'sync failure',
+    );
     expect(failed.sync.homeOffice.failure).toMatchObject({ seq: 1 });
     expect(failed.sync.homeOffice.failure.reason).toContain('422');
-    await eventually(async () => {
-      const { count } = await stack.client.workflow.count(`CaseSyncFailed = true AND CaseRefs = '${caseId}'`);
-      return count === 1 ? true : undefined;
-    }, 15_000, 'CaseSyncFailed search attribute');
+    await eventually(
+      async () => {
+        const { count } = await stack.client.workflow.count(`CaseSyncFailed = true AND CaseRefs = '${caseId}'`);
+        return count === 1 ? true : undefined;
+      },
+      15_000,
+      'CaseSyncFailed search attribute',
+    );
 
     expect((await post(caseId, { type: 'claim.interviewed' })).status).toBe(200); // queued behind the failure
     await new Promise((r) => setTimeout(r, 500));
@@ -100,10 +132,14 @@ describe('delivery to the external systems', () => {
 
     await stack.systems.homeOffice.faults({ rejectRefs: [] }); // the data is corrected on their side
     expect((await post(caseId, { type: 'sync.resent', system: 'homeOffice' }, 'supervisor')).status).toBe(200);
-    const messages = await eventually(async () => {
-      const m = await homeOfficeTypes(caseId);
-      return m.length === 2 ? m : undefined;
-    }, 30_000, 'delivery after re-send');
+    const messages = await eventually(
+      async () => {
+        const m = await homeOfficeTypes(caseId);
+        return m.length === 2 ? m : undefined;
+      },
+      30_000,
+      'delivery after re-send',
+    );
     expect(messages.map((m) => m.type)).toEqual(['claim.screened', 'claim.interviewed']);
     const after = await read(caseId);
     expect(after.sync.homeOffice).toMatchObject({ failure: null, pending: 0, delivered: 2 });
@@ -111,32 +147,56 @@ describe('delivery to the external systems', () => {
 
   it('keeps state, sequence and pending deliveries across continue-as-new', { timeout: 120_000 }, async () => {
     const body = newCaseBody();
-    const caseId = `AC-${randomUUID().replace(/-/g, '').toUpperCase().replace(/[ILOU]/g, '0').slice(0, 12)}`;
+    const caseId = `AC-${randomUUID()
+      .replace(/-/g, '')
+      .toUpperCase()
+      .replace(/[ILOU]/g, '0')
+      .slice(0, 12)}`;
     const open = { ...body, caseId, openedAt: new Date().toISOString() } as CaseWorkflowInput['open'];
     const input: CaseWorkflowInput = { open, continueAsNewAfterEvents: 30 };
-    const handle = await stack.client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: caseWorkflowId(caseId), taskQueue: stack.config.temporal.taskQueue, args: [input], typedSearchAttributes: searchAttributesOf(openCaseState(open)) });
+    const handle = await stack.client.workflow.start(CASE_WORKFLOW_TYPE, {
+      workflowId: caseWorkflowId(caseId),
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [input],
+      typedSearchAttributes: searchAttributesOf(openCaseState(open)),
+    });
     const firstRun = handle.firstExecutionRunId;
     stack.opened.push(caseId);
 
     await stack.systems.homeOffice.faults({ down: true });
     try {
       // Assign back and forth: each change is an update plus a queued delivery, so history grows.
-      for (let i = 0; i < 12; i++) expect((await post(caseId, { type: 'case.assigned', assignee: `officer-${i}` })).status).toBe(200);
-      for (const event of [{ type: 'claim.screened' }, { type: 'person.absconded' }]) expect((await post(caseId, event)).status).toBe(200);
-      await eventually(async () => {
-        const d = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
-        return d.runId !== firstRun ? d : undefined;
-      }, 30_000, 'a second run');
+      for (let i = 0; i < 12; i++)
+        expect((await post(caseId, { type: 'case.assigned', assignee: `officer-${i}` })).status).toBe(200);
+      for (const event of [{ type: 'claim.screened' }, { type: 'person.absconded' }])
+        expect((await post(caseId, event)).status).toBe(200);
+      await eventually(
+        async () => {
+          const d = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+          return d.runId !== firstRun ? d : undefined;
+        },
+        30_000,
+        'a second run',
+      );
     } finally {
       await stack.systems.homeOffice.faults({ down: false });
     }
     const state = await read(caseId);
-    expect(state).toMatchObject({ version: 14, status: 'screened', assignee: 'officer-11', flags: { absconded: true } });
+    expect(state).toMatchObject({
+      version: 14,
+      status: 'screened',
+      assignee: 'officer-11',
+      flags: { absconded: true },
+    });
     expect((await post(caseId, { type: 'claim.interviewed' })).status).toBe(200);
-    const messages = await eventually(async () => {
-      const m = await homeOfficeTypes(caseId);
-      return m.length === 3 ? m : undefined;
-    }, 60_000, 'deliveries after continue-as-new');
+    const messages = await eventually(
+      async () => {
+        const m = await homeOfficeTypes(caseId);
+        return m.length === 3 ? m : undefined;
+      },
+      60_000,
+      'deliveries after continue-as-new',
+    );
     expect(messages.map((m) => [m.seq, m.type])).toEqual([
       [13, 'claim.screened'],
       [14, 'person.absconded'],

@@ -2,21 +2,34 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_WEBHOOK_SECRETS, loadConfig } from '../config/index.js';
 import { newCaseState } from './domain-fixtures.js';
-import { describeSystem, emptyOutbox, RECONCILED_SYSTEMS, SOURCES, SYSTEM_REGISTRY, SYSTEMS, systemOfSource } from '../domain/index.js';
+import {
+  describeSystem,
+  emptyOutbox,
+  RECONCILED_SYSTEMS,
+  SOURCES,
+  SYSTEM_REGISTRY,
+  SYSTEMS,
+  systemOfSource,
+} from '../domain/index.js';
 
 describe('the registry of external systems', () => {
   it('names each system once, with its wire name, and the sources are the systems with a webhook secret', () => {
     expect(SYSTEMS).toEqual(Object.keys(SYSTEM_REGISTRY));
-    expect(SOURCES).toEqual(SYSTEMS.filter((k) => describeSystem(k).webhookSecretSetting).map((k) => describeSystem(k).wire));
+    expect(SOURCES).toEqual(
+      SYSTEMS.filter((k) => describeSystem(k).webhookSecretSetting).map((k) => describeSystem(k).wire),
+    );
     for (const s of SOURCES) expect(describeSystem(systemOfSource(s)).wire).toBe(s);
     expect(RECONCILED_SYSTEMS).toEqual(SYSTEMS.filter((k) => describeSystem(k).reconciled));
   });
 
-  it('reads each system\'s URL and webhook secret from the settings its descriptor names', () => {
+  it("reads each system's URL and webhook secret from the settings its descriptor names", () => {
     const env = Object.fromEntries(
       SYSTEMS.flatMap((k, i) => {
         const d = describeSystem(k);
-        return [[d.urlSetting, `http://10.0.0.${i + 1}:8000`], ...(d.webhookSecretSetting ? [[d.webhookSecretSetting, `secret-of-${d.wire}-0123456789`]] : [])];
+        return [
+          [d.urlSetting, `http://10.0.0.${i + 1}:8000`],
+          ...(d.webhookSecretSetting ? [[d.webhookSecretSetting, `secret-of-${d.wire}-0123456789`]] : []),
+        ];
       }),
     );
     const result = loadConfig(env);

@@ -27,7 +27,15 @@ export interface RunningSystem {
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   faults(f: Partial<Faults>): Promise<void>;
-  stats(): Promise<{ received: number; duplicates: number; injectedErrors: number; rejected: number; outOfOrder: number; gapFills: number; stored: number }>;
+  stats(): Promise<{
+    received: number;
+    duplicates: number;
+    injectedErrors: number;
+    rejected: number;
+    outOfOrder: number;
+    gapFills: number;
+    stored: number;
+  }>;
   view(caseId: string): Promise<CaseSeenBySystem | undefined>;
 }
 
@@ -38,16 +46,24 @@ export interface SystemOptions {
   onLine?: (line: string) => void;
 }
 
-export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier', options: SystemOptions = {}): Promise<RunningSystem> {
+export async function startSystem(
+  which: 'home-office' | 'hmcts' | 'notifier',
+  options: SystemOptions = {},
+): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const data = options.dir ? join(options.dir, `${which}.jsonl`) : join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');
+  const data = options.dir
+    ? join(options.dir, `${which}.jsonl`)
+    : join(mkdtempSync(join(tmpdir(), `${which}-`)), 'store.jsonl');
   let service: Service | undefined;
   const system: RunningSystem = {
     url,
     data,
     async start() {
-      service = spawnService(which, 'systems/server.ts', { args: [which, '--port', String(port), '--data', data], onLine: options.onLine });
+      service = spawnService(which, 'systems/server.ts', {
+        args: [which, '--port', String(port), '--data', data],
+        onLine: options.onLine,
+      });
       await waitForHttp(`${url}/healthz`, 30_000, service);
     },
     async kill() {
@@ -57,7 +73,11 @@ export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier', o
       await service?.stop(graceMs);
     },
     async faults(f) {
-      const res = await fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
+      const res = await fetch(`${url}/admin/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(f),
+      });
       if (!res.ok) throw new Error(`faults: ${res.status}`);
     },
     async stats() {
@@ -77,7 +97,11 @@ export async function startSystem(which: 'home-office' | 'hmcts' | 'notifier', o
  * answered 503 while a worker restarts) counts as "not yet"; after `timeoutMs` the last error, or
  * a timeout naming `what`, fails the test.
  */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

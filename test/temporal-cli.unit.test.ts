@@ -21,18 +21,28 @@ function executable(path: string, script = '#!/bin/sh\nexit 0\n'): string {
 }
 
 /** An environment with nothing on it but what the test puts there. */
-const bareEnv = (extra: Record<string, string> = {}) => ({ HOME: join(dir, 'home'), XDG_CACHE_HOME: join(dir, 'cache'), PATH: join(dir, 'empty-bin'), ...extra });
+const bareEnv = (extra: Record<string, string> = {}) => ({
+  HOME: join(dir, 'home'),
+  XDG_CACHE_HOME: join(dir, 'cache'),
+  PATH: join(dir, 'empty-bin'),
+  ...extra,
+});
 
 describe('resolveTemporalCli', () => {
   it('uses the server at TEMPORAL_ADDRESS and starts none, before anything else', async () => {
-    const result = await resolveTemporalCli({ env: bareEnv({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_CLI: '/nope' }) });
+    const result = await resolveTemporalCli({
+      env: bareEnv({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_CLI: '/nope' }),
+    });
     expect(result).toMatchObject({ ok: true, value: { kind: 'external', address: 'temporal.example:7233' } });
   });
 
   it('uses TEMPORAL_CLI, and says so when it is not an executable', async () => {
     const cli = executable(join(dir, 'somewhere', 'temporal'));
     executable(join(dir, 'bin', 'temporal'));
-    expect(await resolveTemporalCli({ env: bareEnv({ TEMPORAL_CLI: cli, PATH: join(dir, 'bin') }) })).toMatchObject({ ok: true, value: { path: cli, source: 'TEMPORAL_CLI' } });
+    expect(await resolveTemporalCli({ env: bareEnv({ TEMPORAL_CLI: cli, PATH: join(dir, 'bin') }) })).toMatchObject({
+      ok: true,
+      value: { path: cli, source: 'TEMPORAL_CLI' },
+    });
     const missing = await resolveTemporalCli({ env: bareEnv({ TEMPORAL_CLI: join(dir, 'missing') }) });
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.error).toContain('TEMPORAL_CLI');
@@ -41,13 +51,17 @@ describe('resolveTemporalCli', () => {
   it('finds temporal on PATH before the cache', async () => {
     const onPath = executable(join(dir, 'bin', 'temporal'));
     executable(join(cacheDir(bareEnv()), 'temporal'));
-    expect(await resolveTemporalCli({ env: bareEnv({ PATH: `${join(dir, 'nothing')}:${join(dir, 'bin')}` }) })).toMatchObject({ ok: true, value: { path: onPath, source: 'PATH' } });
+    expect(
+      await resolveTemporalCli({ env: bareEnv({ PATH: `${join(dir, 'nothing')}:${join(dir, 'bin')}` }) }),
+    ).toMatchObject({ ok: true, value: { path: onPath, source: 'PATH' } });
   });
 
   it('finds an earlier build in the cache, named for the product and the CLI version', async () => {
     const env = bareEnv();
     expect(cacheDir(env)).toBe(join(dir, 'cache', 'asylum-case-tracker', `temporal-cli-${TEMPORAL_CLI_VERSION}`));
-    expect(cacheDir({ HOME: join(dir, 'home') })).toBe(join(dir, 'home', '.cache', 'asylum-case-tracker', `temporal-cli-${TEMPORAL_CLI_VERSION}`));
+    expect(cacheDir({ HOME: join(dir, 'home') })).toBe(
+      join(dir, 'home', '.cache', 'asylum-case-tracker', `temporal-cli-${TEMPORAL_CLI_VERSION}`),
+    );
     const cached = executable(join(cacheDir(env), 'temporal'));
     expect(await resolveTemporalCli({ env })).toMatchObject({ ok: true, value: { path: cached, source: 'cache' } });
   });
@@ -55,7 +69,10 @@ describe('resolveTemporalCli', () => {
   it('builds with go install into the cache once, says so first, and reuses the build next time', async () => {
     // A stand-in for go: records its arguments and GOBIN, and "builds" a binary there.
     const args = join(dir, 'go-args');
-    executable(join(dir, 'bin', 'go'), `#!/bin/sh\necho "$@" > ${args}\necho "GOBIN=$GOBIN" >> ${args}\necho "go: downloading example.com/m v1.0.0" >&2\nprintf '#!/bin/sh\\necho built\\n' > "$GOBIN/temporal"\n/bin/chmod +x "$GOBIN/temporal"\n`);
+    executable(
+      join(dir, 'bin', 'go'),
+      `#!/bin/sh\necho "$@" > ${args}\necho "GOBIN=$GOBIN" >> ${args}\necho "go: downloading example.com/m v1.0.0" >&2\nprintf '#!/bin/sh\\necho built\\n' > "$GOBIN/temporal"\n/bin/chmod +x "$GOBIN/temporal"\n`,
+    );
     const env = bareEnv({ PATH: join(dir, 'bin') });
     const lines: string[] = [];
     const built = await resolveTemporalCli({ env, log: (l) => lines.push(l) });
@@ -91,7 +108,11 @@ describe('resolveTemporalCli', () => {
 
 describe('npm run temporal:cli with PATH stripped', () => {
   it('exits 1 with the clear message and no stack trace', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'temporal/cli.ts'], { cwd: ROOT, env: bareEnv(), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'temporal/cli.ts'], {
+      cwd: ROOT,
+      env: bareEnv(),
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('No Temporal CLI was found and there is no Go toolchain');
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -22,7 +22,8 @@ function capturedLogger() {
     { level: 'warn' },
     new Writable({
       write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of String(chunk).split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     }),
@@ -38,7 +39,12 @@ async function expectRateLimited(stack: Stack, lines: Array<Record<string, unkno
   expect(res.body.type).toBe('urn:asylum-case-tracker:problem:temporal-rate-limited');
   expect(res.body.detail).not.toMatch(/unreachable/);
   const line = lines.find((l) => l.problem === res.body.type);
-  expect(line, JSON.stringify(lines)).toMatchObject({ level: 40, grpcStatus: 'RESOURCE_EXHAUSTED', grpcCode: 8, req: { url: '/reports/summary' } });
+  expect(line, JSON.stringify(lines)).toMatchObject({
+    level: 40,
+    grpcStatus: 'RESOURCE_EXHAUSTED',
+    grpcCode: 8,
+    req: { url: '/reports/summary' },
+  });
   expect(String(line?.grpcDetails)).toMatch(details);
   expect(String(line?.msg)).toMatch(/^429 Too many requests: Temporal answered RESOURCE_EXHAUSTED/);
 }
@@ -50,7 +56,10 @@ describe('a visibility call refused by the process budget', () => {
 
   it('answers 429 with Retry-After and logs the budget as the cause; the overview says so too', async () => {
     await expectRateLimited(stack, lines, new RegExp(BUDGET_REFUSAL));
-    const page = await fetch(`${stack.baseUrl}/app`, { headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` }, redirect: 'manual' });
+    const page = await fetch(`${stack.baseUrl}/app`, {
+      headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` },
+      redirect: 'manual',
+    });
     expect(page.status).toBe(429);
     expect(page.headers.get('retry-after')).toBe('1');
     expect(await page.text()).toContain('The figures cannot be read just now');
@@ -71,11 +80,23 @@ describe('a visibility call refused by the Temporal server', () => {
     const cli = await resolveTemporalCli({ log: () => {} });
     if (!cli.ok || cli.value.kind !== 'binary') throw new Error(cli.ok ? cli.value.description : cli.error);
     const namespace = 'tiny-limit';
-    server = await startDevServer({ cli: cli.value.path, dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 0, headless: true, logFile: join(dir, 'temporal.log'), namespaces: [namespace], dynamicConfig: ['frontend.namespaceRPS.visibility=1', 'frontend.namespaceBurstRatio.visibility=1'] });
+    server = await startDevServer({
+      cli: cli.value.path,
+      dbFile: join(dir, 'temporal.sqlite'),
+      port: await freePort(),
+      uiPort: 0,
+      headless: true,
+      logFile: join(dir, 'temporal.log'),
+      namespaces: [namespace],
+      dynamicConfig: ['frontend.namespaceRPS.visibility=1', 'frontend.namespaceBurstRatio.visibility=1'],
+    });
     const admin = await Connection.connect({ address: server.address });
     await prepareNamespace(admin, namespace, 1);
     await admin.close();
-    stack = await startStack({ env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_VISIBILITY_RPS: '1000' }, logger });
+    stack = await startStack({
+      env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_VISIBILITY_RPS: '1000' },
+      logger,
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -83,7 +104,7 @@ describe('a visibility call refused by the Temporal server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 429 with Retry-After and logs the gRPC status and the server\'s reason', async () => {
+  it("answers 429 with Retry-After and logs the gRPC status and the server's reason", async () => {
     await expectRateLimited(stack!, lines, /namespace rate limit exceeded/);
   });
 });

@@ -20,7 +20,15 @@ beforeAll(async () => {
   // The flags keep Chromium off the network it cannot reach here (see the machine notes).
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -28,8 +36,12 @@ afterAll(async () => {
 });
 
 async function checked(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(serious, `${name}: accessibility`).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
@@ -54,122 +66,188 @@ async function fillDate(form: ReturnType<Page['locator']>, day: string, month: s
 }
 
 async function seedAppeal(weeksAgo: number, days = 0) {
-  const caseId = await stack.openCase({ cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false } });
+  const caseId = await stack.openCase({
+    cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
+  });
   for (const [role, body] of [
     ['caseworker', { type: 'decision.refused', decidedOn: daysAgo(weeksAgo * 7 + days + 5) }],
     ['tribunal', { type: 'appeal.lodged', lodgedOn: daysAgo(weeksAgo * 7 + days) }],
-  ] as const) expect((await stack.call('POST', `/cases/${caseId}/events`, { role, body })).status).toBe(200);
+  ] as const)
+    expect((await stack.call('POST', `/cases/${caseId}/events`, { role, body })).status).toBe(200);
   return caseId;
 }
 
 describe('the web service', () => {
-  it('a supervisor sees the watch list with the case nearest breach first, and reads its timeline', { timeout: 120_000 }, async () => {
-    const later = await seedAppeal(21);
-    const nearest = await seedAppeal(23, 2);
-    await eventually(async () => ((await stack.call('GET', '/cases?clock=running&pageSize=10', { role: 'supervisor' })).body.cases.length === 2 ? true : undefined), 20_000, 'both in search');
+  it(
+    'a supervisor sees the watch list with the case nearest breach first, and reads its timeline',
+    { timeout: 120_000 },
+    async () => {
+      const later = await seedAppeal(21);
+      const nearest = await seedAppeal(23, 2);
+      await eventually(
+        async () =>
+          (await stack.call('GET', '/cases?clock=running&pageSize=10', { role: 'supervisor' })).body.cases.length === 2
+            ? true
+            : undefined,
+        20_000,
+        'both in search',
+      );
 
-    const page = await signIn('Supervisor', 'sam', true);
-    await expect.poll(() => page.url()).toMatch(/\/app$/);
-    const rows = page.locator('#watch-list tbody tr');
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toContain(nearest);
-    expect(await rows.nth(1).textContent()).toContain(later);
-    await checked(page, 'overview');
+      const page = await signIn('Supervisor', 'sam', true);
+      await expect.poll(() => page.url()).toMatch(/\/app$/);
+      const rows = page.locator('#watch-list tbody tr');
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await rows.nth(0).textContent()).toContain(nearest);
+      expect(await rows.nth(1).textContent()).toContain(later);
+      await checked(page, 'overview');
 
-    await page.getByRole('link', { name: nearest }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain(nearest);
-    const timeline = await page.locator('#timeline').textContent();
-    expect(timeline).toContain('Appeal lodged');
-    expect(timeline).toContain('Decision refused');
-    expect(await page.locator('#clocks').textContent()).toMatch(/\d+ days left/);
-    await checked(page, 'case');
+      await page.getByRole('link', { name: nearest }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toContain(nearest);
+      const timeline = await page.locator('#timeline').textContent();
+      expect(timeline).toContain('Appeal lodged');
+      expect(timeline).toContain('Decision refused');
+      expect(await page.locator('#clocks').textContent()).toMatch(/\d+ days left/);
+      await checked(page, 'case');
 
-    await page.goto(`${stack.baseUrl}/app/cases`);
-    await checked(page, 'find-a-case');
-    await page.goto(`${stack.baseUrl}/app/imports`);
-    await checked(page, 'import');
+      await page.goto(`${stack.baseUrl}/app/cases`);
+      await checked(page, 'find-a-case');
+      await page.goto(`${stack.baseUrl}/app/imports`);
+      await checked(page, 'import');
 
-    // Upload, read the dry-run report, confirm, and see it done.
-    const csv = `ho_ref,name,date_of_birth,nationality,stage,claim_date\nK7654321,Web Import,01/02/1990,ERI,claim,03/03/2025\nK12,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n`;
-    await page.getByLabel('Spreadsheet (CSV)').setInputFiles({ name: 'web.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByRole('button', { name: 'Check the file' }).click();
-    await expect.poll(async () => (await page.locator('#import-summary').count()) > 0, { timeout: 30_000 }).toBe(true);
-    expect(await page.locator('#import-summary').textContent()).toMatch(/Rejected\s*1/);
-    expect(await page.locator('table').textContent()).toContain('ho_ref');
-    await checked(page, 'import-report');
-    await page.getByRole('button', { name: 'Import the 1 accepted rows' }).click();
-    await expect.poll(async () => page.locator('#import-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/1 created/);
-    await page.close();
-  });
+      // Upload, read the dry-run report, confirm, and see it done.
+      const csv = `ho_ref,name,date_of_birth,nationality,stage,claim_date\nK7654321,Web Import,01/02/1990,ERI,claim,03/03/2025\nK12,Bad Ref,01/02/1990,ERI,claim,03/03/2025\n`;
+      await page
+        .getByLabel('Spreadsheet (CSV)')
+        .setInputFiles({ name: 'web.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Check the file' }).click();
+      await expect
+        .poll(async () => (await page.locator('#import-summary').count()) > 0, { timeout: 30_000 })
+        .toBe(true);
+      expect(await page.locator('#import-summary').textContent()).toMatch(/Rejected\s*1/);
+      expect(await page.locator('table').textContent()).toContain('ho_ref');
+      await checked(page, 'import-report');
+      await page.getByRole('button', { name: 'Import the 1 accepted rows' }).click();
+      await expect
+        .poll(
+          async () =>
+            page
+              .locator('#import-summary')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 60_000 },
+        )
+        .toMatch(/1 created/);
+      await page.close();
+    },
+  );
 
-  it('a caseworker refuses a claim through the form: a bad date is shown as an error, then it succeeds', { timeout: 120_000 }, async () => {
-    const body = newCaseBody();
-    const caseId = await stack.openCase(body);
-    await eventually(async () => ((await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`, { role: 'caseworker' })).body.cases.length === 1 ? true : undefined), 20_000, 'in search');
-    const page = await signIn('Caseworker', 'carol');
-    await page.getByLabel('Reference').fill(body.homeOfficeRef);
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('link', { name: caseId }).click();
-    await checked(page, 'case-caseworker');
+  it(
+    'a caseworker refuses a claim through the form: a bad date is shown as an error, then it succeeds',
+    { timeout: 120_000 },
+    async () => {
+      const body = newCaseBody();
+      const caseId = await stack.openCase(body);
+      await eventually(
+        async () =>
+          (await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`, { role: 'caseworker' })).body.cases.length === 1
+            ? true
+            : undefined,
+        20_000,
+        'in search',
+      );
+      const page = await signIn('Caseworker', 'carol');
+      await page.getByLabel('Reference').fill(body.homeOfficeRef);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: caseId }).click();
+      await checked(page, 'case-caseworker');
 
-    await page.locator('#action-decision\\.refused summary').click();
-    const form = page.locator('#action-decision\\.refused');
-    await fillDate(form, '31', '2', '2026');
-    await form.getByRole('button', { name: 'Decision refused' }).click();
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Decided on');
-    expect(await page.title()).toMatch(/^Error:/);
-    await checked(page, 'case-form-error');
+      await page.locator('#action-decision\\.refused summary').click();
+      const form = page.locator('#action-decision\\.refused');
+      await fillDate(form, '31', '2', '2026');
+      await form.getByRole('button', { name: 'Decision refused' }).click();
+      await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Decided on');
+      expect(await page.title()).toMatch(/^Error:/);
+      await checked(page, 'case-form-error');
 
-    const [y, m, d] = daysAgo(2).split('-');
-    const again = page.locator('#action-decision\\.refused');
-    await fillDate(again, d!, m!, y!);
-    await again.getByRole('button', { name: 'Decision refused' }).click();
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision refused');
-    expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ stage: 'decision', status: 'refused', dates: { refusedOn: daysAgo(2) } });
-    await page.close();
+      const [y, m, d] = daysAgo(2).split('-');
+      const again = page.locator('#action-decision\\.refused');
+      await fillDate(again, d!, m!, y!);
+      await again.getByRole('button', { name: 'Decision refused' }).click();
+      await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision refused');
+      expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({
+        stage: 'decision',
+        status: 'refused',
+        dates: { refusedOn: daysAgo(2) },
+      });
+      await page.close();
 
-    // Tribunal staff lodge and list the appeal.
-    const tribunal = await signIn('Tribunal', 'tina');
-    await tribunal.goto(`${stack.baseUrl}/app/cases/${caseId}`);
-    await tribunal.locator('#action-appeal\\.lodged summary').click();
-    await tribunal.locator('#action-appeal\\.lodged').getByRole('button', { name: 'Appeal lodged' }).click();
-    await expect.poll(() => tribunal.locator('.govuk-notification-banner').textContent()).toContain('Appeal lodged');
-    await tribunal.locator('#action-tribunal\\.listed summary').click();
-    const [hy, hm, hd] = daysAgo(-40).split('-');
-    const listing = tribunal.locator('#action-tribunal\\.listed');
-    await fillDate(listing, hd!, hm!, hy!);
-    await listing.getByRole('button', { name: 'Tribunal listed' }).click();
-    await expect.poll(() => tribunal.locator('.govuk-notification-banner').textContent()).toContain('Tribunal listed');
-    expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({ stage: 'tribunal', status: 'listed', dates: { hearingDate: daysAgo(-40) } });
-    await checked(tribunal, 'case-tribunal');
-    await tribunal.close();
-  });
+      // Tribunal staff lodge and list the appeal.
+      const tribunal = await signIn('Tribunal', 'tina');
+      await tribunal.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      await tribunal.locator('#action-appeal\\.lodged summary').click();
+      await tribunal.locator('#action-appeal\\.lodged').getByRole('button', { name: 'Appeal lodged' }).click();
+      await expect.poll(() => tribunal.locator('.govuk-notification-banner').textContent()).toContain('Appeal lodged');
+      await tribunal.locator('#action-tribunal\\.listed summary').click();
+      const [hy, hm, hd] = daysAgo(-40).split('-');
+      const listing = tribunal.locator('#action-tribunal\\.listed');
+      await fillDate(listing, hd!, hm!, hy!);
+      await listing.getByRole('button', { name: 'Tribunal listed' }).click();
+      await expect
+        .poll(() => tribunal.locator('.govuk-notification-banner').textContent())
+        .toContain('Tribunal listed');
+      expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({
+        stage: 'tribunal',
+        status: 'listed',
+        dates: { hearingDate: daysAgo(-40) },
+      });
+      await checked(tribunal, 'case-tribunal');
+      await tribunal.close();
+    },
+  );
 
-  it('a caseworker reads each limit by its last day, across a change of the clocks too', { timeout: 120_000 }, async () => {
-    // An appeal window: refused yesterday, 14 days, so the last day is 13 days from today.
-    const refused = await stack.openCase();
-    expect((await stack.call('POST', `/cases/${refused}/events`, { body: { type: 'decision.refused', decidedOn: daysAgo(1) } })).status).toBe(200);
-    // A 24-week clock whose 168 days span a change to or from summer time: lodged k days ago, for the
-    // first k that makes its first and last day fall on different sides of a change.
-    const k = Array.from({ length: 160 }, (_, i) => i + 1).find((i) => summerTime(Date.parse(ukMidnight(daysAgo(i - 1)))) !== summerTime(Date.parse(ukMidnight(plusDays(daysAgo(i), 168)))))!;
-    expect(k).toBeDefined();
-    const appeal = await seedAppeal(0, k);
-    const clockLastDay = plusDays(daysAgo(k), 168);
+  it(
+    'a caseworker reads each limit by its last day, across a change of the clocks too',
+    { timeout: 120_000 },
+    async () => {
+      // An appeal window: refused yesterday, 14 days, so the last day is 13 days from today.
+      const refused = await stack.openCase();
+      expect(
+        (
+          await stack.call('POST', `/cases/${refused}/events`, {
+            body: { type: 'decision.refused', decidedOn: daysAgo(1) },
+          })
+        ).status,
+      ).toBe(200);
+      // A 24-week clock whose 168 days span a change to or from summer time: lodged k days ago, for the
+      // first k that makes its first and last day fall on different sides of a change.
+      const k = Array.from({ length: 160 }, (_, i) => i + 1).find(
+        (i) =>
+          summerTime(Date.parse(ukMidnight(daysAgo(i - 1)))) !==
+          summerTime(Date.parse(ukMidnight(plusDays(daysAgo(i), 168)))),
+      )!;
+      expect(k).toBeDefined();
+      const appeal = await seedAppeal(0, k);
+      const clockLastDay = plusDays(daysAgo(k), 168);
 
-    // The API says both: the last day and the instant it ends in London.
-    const window = (await stack.call('GET', `/cases/${refused}`)).body.clocks.find((c: any) => c.name === 'appeal-window');
-    expect(window).toMatchObject({ lastDay: daysAgo(-13), deadline: ukEndOfDay(daysAgo(-13)) });
-    const clock = (await stack.call('GET', `/cases/${appeal}`)).body.clocks.find((c: any) => c.name === 'tribunal-24-weeks');
-    expect(clock).toMatchObject({ lastDay: clockLastDay, deadline: ukEndOfDay(clockLastDay) });
+      // The API says both: the last day and the instant it ends in London.
+      const window = (await stack.call('GET', `/cases/${refused}`)).body.clocks.find(
+        (c: any) => c.name === 'appeal-window',
+      );
+      expect(window).toMatchObject({ lastDay: daysAgo(-13), deadline: ukEndOfDay(daysAgo(-13)) });
+      const clock = (await stack.call('GET', `/cases/${appeal}`)).body.clocks.find(
+        (c: any) => c.name === 'tribunal-24-weeks',
+      );
+      expect(clock).toMatchObject({ lastDay: clockLastDay, deadline: ukEndOfDay(clockLastDay) });
 
-    const page = await signIn('Caseworker', 'cleo');
-    await page.goto(`${stack.baseUrl}/app/cases/${refused}`);
-    await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(daysAgo(-13))}`);
-    expect(await page.locator('#clocks').textContent()).toContain('13 days left');
-    await page.goto(`${stack.baseUrl}/app/cases/${appeal}`);
-    await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(clockLastDay)}`);
-    expect(await page.locator('#clocks').textContent()).toContain(`${168 - k} days left`);
-    await checked(page, 'case-last-days');
-    await page.close();
-  });
+      const page = await signIn('Caseworker', 'cleo');
+      await page.goto(`${stack.baseUrl}/app/cases/${refused}`);
+      await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(daysAgo(-13))}`);
+      expect(await page.locator('#clocks').textContent()).toContain('13 days left');
+      await page.goto(`${stack.baseUrl}/app/cases/${appeal}`);
+      await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(clockLastDay)}`);
+      expect(await page.locator('#clocks').textContent()).toContain(`${168 - k} days left`);
+      await checked(page, 'case-last-days');
+      await page.close();
+    },
+  );
 });

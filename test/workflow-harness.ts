@@ -11,8 +11,27 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Activities } from '../activities/index.js';
 import { caseIdFor } from '../ids/case-id.js';
-import { DEFAULT_POLICY, openCase, SYNC_REJECTED, type Actor, type CaseEvent, type CaseState, type CaseView, type OpenCaseInput, type OutboundMessage, type Policy, type Receipt, type System } from '../domain/index.js';
-import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
+import {
+  DEFAULT_POLICY,
+  openCase,
+  SYNC_REJECTED,
+  type Actor,
+  type CaseEvent,
+  type CaseState,
+  type CaseView,
+  type OpenCaseInput,
+  type OutboundMessage,
+  type Policy,
+  type Receipt,
+  type System,
+} from '../domain/index.js';
+import {
+  applyEventUpdate,
+  caseStateQuery,
+  caseWorkflowId,
+  CASE_WORKFLOW_TYPE,
+  type CaseWorkflowInput,
+} from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { newCaseBody } from './case-body.js';
 
@@ -48,7 +67,9 @@ export class DeliveryStub {
 
   /** The messages a system acknowledged for a case, in the order it acknowledged them. */
   delivered(caseId: string, system: System): OutboundMessage[] {
-    return this.attempts.filter((a) => a.outcome === 'delivered' && a.message.caseId === caseId && a.message.system === system).map((a) => a.message);
+    return this.attempts
+      .filter((a) => a.outcome === 'delivered' && a.message.caseId === caseId && a.message.system === system)
+      .map((a) => a.message);
   }
 
   readonly activities: Activities = {
@@ -58,9 +79,15 @@ export class DeliveryStub {
       const rule = this.rules.find((r) => r.times > 0 && r.match(message));
       if (rule) rule.times -= 1;
       this.attempts.push({ message, outcome: rule?.answer ?? 'delivered' });
-      if (rule?.answer === 'rejected') throw ApplicationFailure.create({ type: SYNC_REJECTED, message: `${message.system} rejected ${message.key} (422): stubbed`, nonRetryable: true });
+      if (rule?.answer === 'rejected')
+        throw ApplicationFailure.create({
+          type: SYNC_REJECTED,
+          message: `${message.system} rejected ${message.key} (422): stubbed`,
+          nonRetryable: true,
+        });
       if (rule?.answer === 'failed') throw new Error(`${message.system} unreachable: stubbed outage`);
-      const references = message.system === 'courts' && message.type === 'appeal.lodged' ? { references: STUB_HMCTS_REFS } : {};
+      const references =
+        message.system === 'courts' && message.type === 'appeal.lodged' ? { references: STUB_HMCTS_REFS } : {};
       return { receiptId: `${message.system}-${message.key}`, ...references };
     },
     // The case workflow delivers only; the others belong to the reconciliation and import workflows.
@@ -89,7 +116,12 @@ export interface WorkflowTier {
   /** Starts a case as the API does (id from the Home Office reference, input, search attributes). */
   startCase(options?: StartCaseOptions): Promise<{ caseId: string; handle: WorkflowHandleWithFirstExecutionRunId }>;
   /** A change through the `applyEvent` update, as the API sends it (`updateId`: the Idempotency-Key). */
-  apply(caseId: string, event: CaseEvent, actor?: Actor, options?: { updateId?: string; policy?: Policy }): Promise<CaseView>;
+  apply(
+    caseId: string,
+    event: CaseEvent,
+    actor?: Actor,
+    options?: { updateId?: string; policy?: Policy },
+  ): Promise<CaseView>;
   state(caseId: string): Promise<CaseState>;
   handle(caseId: string): WorkflowHandle;
 }
@@ -110,8 +142,17 @@ export function useWorkflowTier(): WorkflowTier {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
       runtimeInstalled = true;
     }
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress'), namespace: inject('namespace') });
-    worker = await Worker.create({ connection: env.nativeConnection, namespace: inject('namespace'), taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: stub.activities });
+    env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: inject('temporalAddress'),
+      namespace: inject('namespace'),
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: inject('namespace'),
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: stub.activities,
+    });
     running = worker.run();
   });
 
@@ -137,7 +178,11 @@ export function useWorkflowTier(): WorkflowTier {
       const body = { ...newCaseBody(), ...overrides } as Omit<OpenCaseInput, 'caseId' | 'openedAt'>;
       const caseId = caseIdFor(body.homeOfficeRef);
       const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
-      const input: CaseWorkflowInput = { open, policy, ...(continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents } : {}) };
+      const input: CaseWorkflowInput = {
+        open,
+        policy,
+        ...(continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents } : {}),
+      };
       const started = await client().workflow.start(CASE_WORKFLOW_TYPE, {
         workflowId: caseWorkflowId(caseId),
         taskQueue,
@@ -147,7 +192,10 @@ export function useWorkflowTier(): WorkflowTier {
       return { caseId, handle: started };
     },
     apply(caseId, event, actor = CASEWORKER, { updateId, policy } = {}) {
-      return handle(caseId).executeUpdate(applyEventUpdate, { args: [{ event, actor, ...(policy ? { policy } : {}) }], ...(updateId ? { updateId } : {}) });
+      return handle(caseId).executeUpdate(applyEventUpdate, {
+        args: [{ event, actor, ...(policy ? { policy } : {}) }],
+        ...(updateId ? { updateId } : {}),
+      });
     },
     state(caseId) {
       return handle(caseId).query(caseStateQuery);

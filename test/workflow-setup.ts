@@ -31,7 +31,10 @@ export default async function setup(project: TestProject) {
     const cli = await resolveTemporalCli({ log: (line) => console.error(`[temporal] ${line}`) });
     if (!cli.ok) throw new Error(cli.error);
     if (cli.value.kind === 'external') {
-      env = await TestWorkflowEnvironment.createFromExistingServer({ address: cli.value.address, namespace: NAMESPACE });
+      env = await TestWorkflowEnvironment.createFromExistingServer({
+        address: cli.value.address,
+        namespace: NAMESPACE,
+      });
       await prepareNamespace(env.connection, NAMESPACE, 1);
     } else {
       env = await TestWorkflowEnvironment.createLocal({
@@ -59,4 +62,11 @@ export default async function setup(project: TestProject) {
 }
 
 const noop = () => {};
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => console.error(m),
+  log: noop,
+};

@@ -29,7 +29,9 @@ function fieldOf(name: string, spec: FieldSpec): FormField {
   switch (spec.kind) {
     case 'enum':
       // One possible value: sent as is, not asked.
-      return spec.values.length === 1 ? { name, label, kind: 'text', optional, fixed: spec.values[0]! } : { name, label, kind: 'choice', options: [...spec.values], optional };
+      return spec.values.length === 1
+        ? { name, label, kind: 'text', optional, fixed: spec.values[0]! }
+        : { name, label, kind: 'choice', options: [...spec.values], optional };
     case 'boolean':
       return { name, label, kind: 'yes-no', optional };
     case 'date':
@@ -40,7 +42,9 @@ function fieldOf(name: string, spec: FieldSpec): FormField {
 }
 
 /** Each event people send, its form: from the event's fields in the table, as the API's schema is. */
-const FORMS = new Map<string, FormField[]>(EVENT_TYPES.map((type) => [type, Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => fieldOf(name, spec))]));
+const FORMS = new Map<string, FormField[]>(
+  EVENT_TYPES.map((type) => [type, Object.entries(EVENT_ROWS[type].fields).map(([name, spec]) => fieldOf(name, spec))]),
+);
 
 export const formFor = (type: EventType): FormField[] => FORMS.get(type) ?? [];
 

@@ -10,12 +10,24 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import { decodeJwt } from 'jose';
 import nunjucks from 'nunjucks';
-import { addDays, daysBetween, EVENT_TYPES, isRole, londonDate, RESEND_EVENT, ROLES, type EventType, type Role } from '../domain/index.js';
+import {
+  addDays,
+  daysBetween,
+  EVENT_TYPES,
+  isRole,
+  londonDate,
+  RESEND_EVENT,
+  ROLES,
+  type EventType,
+  type Role,
+} from '../domain/index.js';
 import { apiFor } from './api-client.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
-const GOVUK = createRequire(import.meta.url).resolve('govuk-frontend/package.json').replace(/package\.json$/, 'dist');
+const GOVUK = createRequire(import.meta.url)
+  .resolve('govuk-frontend/package.json')
+  .replace(/package\.json$/, 'dist');
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
 
 export interface WebDeps {
@@ -34,40 +46,81 @@ function principalOf(req: Request): Principal | undefined {
   if (!token) return undefined;
   try {
     const claims = decodeJwt(token);
-    if (!isRole(claims.role) || typeof claims.sub !== 'string' || (claims.exp ?? 0) * 1000 < Date.now()) return undefined;
+    if (!isRole(claims.role) || typeof claims.sub !== 'string' || (claims.exp ?? 0) * 1000 < Date.now())
+      return undefined;
     return { role: claims.role, sub: claims.sub };
   } catch {
     return undefined;
   }
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 /** A calendar date as GOV.UK writes it, "Tuesday 15 December 2026" (ICU versions differ on a comma after the weekday). */
-const longDate = (date: string) => (date ? LONG_DATE.formatToParts(new Date(`${date}T12:00:00Z`)).filter((p) => p.type !== 'literal').map((p) => p.value).join(' ') : '');
+const longDate = (date: string) =>
+  date
+    ? LONG_DATE.formatToParts(new Date(`${date}T12:00:00Z`))
+        .filter((p) => p.type !== 'literal')
+        .map((p) => p.value)
+        .join(' ')
+    : '';
 /** Today in London, and a day counted from it: the dates people are told are London dates. */
 const today = (plus = 0) => addDays(londonDate(Date.now()), plus);
 /** Days from today to a limit's last day: 0 on the last day itself (it ends today), negative once it has passed. */
 const daysLeft = (lastDay: string) => daysBetween(today(), lastDay);
 const daysLeftText = (lastDay: string) => {
   const n = daysLeft(lastDay);
-  return n === 0 ? 'ends today' : n > 0 ? `${n} day${n === 1 ? '' : 's'} left` : `ended ${-n} day${n === -1 ? '' : 's'} ago`;
+  return n === 0
+    ? 'ends today'
+    : n > 0
+      ? `${n} day${n === 1 ? '' : 's'} left`
+      : `ended ${-n} day${n === -1 ? '' : 's'} ago`;
 };
 export function webRouter(deps: WebDeps): Router {
   const env = nunjucks.configure([VIEWS, GOVUK], { autoescape: true, noCache: process.env.NODE_ENV !== 'production' });
   env.addFilter('humanise', humanise);
   env.addFilter('daysLeft', daysLeftText);
   env.addFilter('lastDay', longDate);
-  env.addFilter('date', (iso: string) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : ''));
-  env.addFilter('datetime', (iso: string) => (iso ? new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }) : ''));
+  env.addFilter('date', (iso: string) =>
+    iso
+      ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+      : '',
+  );
+  env.addFilter('datetime', (iso: string) =>
+    iso
+      ? new Date(iso).toLocaleString('en-GB', {
+          day: 'numeric',
+          month: 'short',
+          year: 'numeric',
+          hour: '2-digit',
+          minute: '2-digit',
+          timeZone: 'Europe/London',
+        })
+      : '',
+  );
 
   const router = express.Router();
   router.use('/assets', express.static(`${GOVUK}/govuk/assets`, { maxAge: '1d' }));
-  router.get('/app/govuk-frontend.min.css', (_req, res) => res.sendFile(`${GOVUK}/govuk/govuk-frontend.min.css`, { maxAge: '1d' }));
+  router.get('/app/govuk-frontend.min.css', (_req, res) =>
+    res.sendFile(`${GOVUK}/govuk/govuk-frontend.min.css`, { maxAge: '1d' }),
+  );
   router.get('/app/app.css', (_req, res) => res.sendFile(`${VIEWS}/app.css`, { maxAge: '1h' }));
   router.use('/app', express.urlencoded({ extended: false, limit: '100kb' }), sameOrigin);
 
   function render(res: Response, view: string, context: Record<string, unknown>) {
-    res.type('html').send(env.render(view, { ...context, principal: res.locals.principal, cspNonce: res.locals.cspNonce, path: res.req.path }));
+    res.type('html').send(
+      env.render(view, {
+        ...context,
+        principal: res.locals.principal,
+        cspNonce: res.locals.cspNonce,
+        path: res.req.path,
+      }),
+    );
   }
   /** Pages need a signed-in person; the sign-in page says which roles may see what. */
   function signedIn(roles: readonly Role[] = ROLES) {
@@ -75,7 +128,11 @@ export function webRouter(deps: WebDeps): Router {
       const who = principalOf(req);
       if (!who) return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       res.locals.principal = who;
-      if (!roles.includes(who.role)) return res.status(403).type('html').send(env.render('forbidden.njk', { principal: who, roles, cspNonce: res.locals.cspNonce }));
+      if (!roles.includes(who.role))
+        return res
+          .status(403)
+          .type('html')
+          .send(env.render('forbidden.njk', { principal: who, roles, cspNonce: res.locals.cspNonce }));
       next();
     };
   }
@@ -83,13 +140,27 @@ export function webRouter(deps: WebDeps): Router {
 
   router.get('/', (_req, res) => res.redirect(302, '/app'));
 
-  router.get('/app/sign-in', (req, res) => render(res, 'sign-in.njk', { roles: ROLES, devSignIn: deps.devSignIn, next: safeNext(req.query.next) }));
+  router.get('/app/sign-in', (req, res) =>
+    render(res, 'sign-in.njk', { roles: ROLES, devSignIn: deps.devSignIn, next: safeNext(req.query.next) }),
+  );
   router.post('/app/sign-in', async (req, res) => {
     if (!deps.devSignIn) return res.status(404).end();
     const role = req.body.role as unknown;
     const name = String(req.body.name ?? '').trim();
-    const errors = [...(isRole(role) && role !== 'integration' ? [] : [{ text: 'Select your role', href: '#role' }]), ...(/^[\w.@-]{1,60}$/.test(name) ? [] : [{ text: 'Enter your user name: letters, digits and . _ @ - only', href: '#name' }])];
-    if (errors.length > 0) return render(res.status(400), 'sign-in.njk', { roles: ROLES, devSignIn: true, errors, values: req.body, next: safeNext(req.body.next) });
+    const errors = [
+      ...(isRole(role) && role !== 'integration' ? [] : [{ text: 'Select your role', href: '#role' }]),
+      ...(/^[\w.@-]{1,60}$/.test(name)
+        ? []
+        : [{ text: 'Enter your user name: letters, digits and . _ @ - only', href: '#name' }]),
+    ];
+    if (errors.length > 0)
+      return render(res.status(400), 'sign-in.njk', {
+        roles: ROLES,
+        devSignIn: true,
+        errors,
+        values: req.body,
+        next: safeNext(req.body.next),
+      });
     setToken(res, await deps.signDevToken({ role: role as Role, sub: name }), deps.secureCookies);
     res.redirect(303, safeNext(req.body.next));
   });
@@ -102,33 +173,84 @@ export function webRouter(deps: WebDeps): Router {
     const who = res.locals.principal as Principal;
     if (who.role !== 'supervisor' && who.role !== 'auditor') return res.redirect(303, '/app/cases');
     const api = apiFor(req);
-    const [summary, unmatched, watch] = await Promise.all([api('GET', '/reports/summary'), api('GET', '/integrations/unmatched'), watchList(api)]);
+    const [summary, unmatched, watch] = await Promise.all([
+      api('GET', '/reports/summary'),
+      api('GET', '/integrations/unmatched'),
+      watchList(api),
+    ]);
     // The case store said "not now" (429) or did not answer (503): the page says so, with the API's Retry-After.
-    if (summary.status !== 200) return render(res.status(summary.status).set('Retry-After', summary.headers.get('retry-after') ?? '5'), 'busy.njk', { detail: summary.body?.detail });
+    if (summary.status !== 200)
+      return render(
+        res.status(summary.status).set('Retry-After', summary.headers.get('retry-after') ?? '5'),
+        'busy.njk',
+        { detail: summary.body?.detail },
+      );
     const backlog = Object.entries(summary.body.backlogByStage as Record<string, number>);
     const most = Math.max(1, ...backlog.map(([, n]) => n));
-    render(res, 'overview.njk', { summary: summary.body, backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })), unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0, watch, in4Weeks: today(28) });
+    render(res, 'overview.njk', {
+      summary: summary.body,
+      backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })),
+      unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
+      watch,
+      in4Weeks: today(28),
+    });
   });
 
   router.get('/app/cases', signedIn(), async (req, res) => {
-    const filters = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => typeof v === 'string' && v !== '' && ['ref', 'stage', 'cohort', 'syncFailed', 'absconded', 'appealsAtLeast', 'clock', 'escalation', 'deadlineBefore', 'assignee', 'pageToken'].includes(k))) as Record<string, string>;
+    const filters = Object.fromEntries(
+      Object.entries(req.query).filter(
+        ([k, v]) =>
+          typeof v === 'string' &&
+          v !== '' &&
+          [
+            'ref',
+            'stage',
+            'cohort',
+            'syncFailed',
+            'absconded',
+            'appealsAtLeast',
+            'clock',
+            'escalation',
+            'deadlineBefore',
+            'assignee',
+            'pageToken',
+          ].includes(k),
+      ),
+    ) as Record<string, string>;
     const ref = filters.ref?.trim();
     // A case id goes straight to its page; other references search every identifier.
     if (ref && /^AC-[0-9A-Z]{12}$/i.test(ref)) return res.redirect(303, `/app/cases/${ref.toUpperCase()}`);
     const api = apiFor(req);
     const query = new URLSearchParams({ ...filters, pageSize: '25' });
     const found = await api('GET', `/cases?${query}`);
-    const errors = found.status === 400 ? (found.body.errors as Array<{ field: string; message: string }>).map((e) => ({ text: `${e.field} ${e.message}`, href: `#${e.field}` })) : [];
-    const next = found.body?.nextPageToken ? `/app/cases?${new URLSearchParams({ ...filters, pageToken: found.body.nextPageToken })}` : undefined;
-    render(res.status(found.status === 400 ? 400 : 200), 'cases.njk', { filters, cases: found.status === 200 ? found.body.cases : [], errors, next });
+    const errors =
+      found.status === 400
+        ? (found.body.errors as Array<{ field: string; message: string }>).map((e) => ({
+            text: `${e.field} ${e.message}`,
+            href: `#${e.field}`,
+          }))
+        : [];
+    const next = found.body?.nextPageToken
+      ? `/app/cases?${new URLSearchParams({ ...filters, pageToken: found.body.nextPageToken })}`
+      : undefined;
+    render(res.status(found.status === 400 ? 400 : 200), 'cases.njk', {
+      filters,
+      cases: found.status === 200 ? found.body.cases : [],
+      errors,
+      next,
+    });
   });
 
   router.get('/app/cases/:caseId', signedIn(), async (req, res) => {
     const api = apiFor(req);
     const id = encodeURIComponent(req.params.caseId as string);
     const [view, timeline] = await Promise.all([api('GET', `/cases/${id}`), api('GET', `/cases/${id}/timeline`)]);
-    if (view.status !== 200) return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
-    render(res, 'case.njk', { ...caseContext(view.body, timeline.body, res.locals.principal as Principal), done: typeof req.query.done === 'string' ? req.query.done : undefined });
+    if (view.status !== 200)
+      return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
+    render(res, 'case.njk', {
+      ...caseContext(view.body, timeline.body, res.locals.principal as Principal),
+      done: typeof req.query.done === 'string' ? req.query.done : undefined,
+    });
   });
 
   router.post('/app/cases/:caseId/events', signedIn(), async (req, res) => {
@@ -138,33 +260,61 @@ export function webRouter(deps: WebDeps): Router {
     if (!(EVENT_TYPES as readonly string[]).includes(type)) return res.status(400).type('text').send('Unknown action.');
     const event = eventFromForm(type, req.body as Record<string, string>);
     // The form's own token makes a double-submitted form one change.
-    const answer = await api('POST', `/cases/${id}/events`, event, { 'idempotency-key': String(req.body.formKey ?? '').slice(0, 100) || randomBytes(12).toString('hex') });
+    const answer = await api('POST', `/cases/${id}/events`, event, {
+      'idempotency-key': String(req.body.formKey ?? '').slice(0, 100) || randomBytes(12).toString('hex'),
+    });
     if (answer.status === 200) return res.redirect(303, `/app/cases/${id}?done=${encodeURIComponent(type)}`);
     const [view, timeline] = await Promise.all([api('GET', `/cases/${id}`), api('GET', `/cases/${id}/timeline`)]);
-    if (view.status !== 200) return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
-    const problems = (answer.body?.errors as Array<{ field: string; message: string }> | undefined) ?? [{ field: 'type', message: answer.body?.detail ?? 'could not be applied' }];
+    if (view.status !== 200)
+      return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
+    const problems = (answer.body?.errors as Array<{ field: string; message: string }> | undefined) ?? [
+      { field: 'type', message: answer.body?.detail ?? 'could not be applied' },
+    ];
     const labelOf = (field: string) => formFor(type).find((f) => f.name === field)?.label ?? humanise(field);
-    const errors = problems.map((e) => ({ text: `${labelOf(e.field)} ${e.message.replace(/, YYYY-MM-DD$/, '')}`, href: `#${type}-${e.field}${formFor(type).find((f) => f.name === e.field)?.kind === 'date' ? '-day' : ''}` }));
-    render(res.status(answer.status === 409 ? 409 : 400), 'case.njk', { ...caseContext(view.body, timeline.body, res.locals.principal as Principal), errors, failed: { type, fields: Object.fromEntries(problems.map((e) => [e.field, `${labelOf(e.field)} ${e.message.replace(/, YYYY-MM-DD$/, '')}`])), values: req.body } });
+    const errors = problems.map((e) => ({
+      text: `${labelOf(e.field)} ${e.message.replace(/, YYYY-MM-DD$/, '')}`,
+      href: `#${type}-${e.field}${formFor(type).find((f) => f.name === e.field)?.kind === 'date' ? '-day' : ''}`,
+    }));
+    render(res.status(answer.status === 409 ? 409 : 400), 'case.njk', {
+      ...caseContext(view.body, timeline.body, res.locals.principal as Principal),
+      errors,
+      failed: {
+        type,
+        fields: Object.fromEntries(
+          problems.map((e) => [e.field, `${labelOf(e.field)} ${e.message.replace(/, YYYY-MM-DD$/, '')}`]),
+        ),
+        values: req.body,
+      },
+    });
   });
 
   router.get('/app/imports', signedIn(['supervisor']), (_req, res) => render(res, 'imports.njk', {}));
   router.post('/app/imports', signedIn(['supervisor']), async (req, res) => {
     // The upload is multipart: hand the request body to the API as it came.
     const dryRun = req.query.dryRun === 'true';
-    const answer = await fetch(`http://127.0.0.1:${req.socket.localPort}/imports?dryRun=${dryRun}`, { method: 'POST', headers: { authorization: `Bearer ${tokenOf(req)}`, 'content-type': req.get('content-type') ?? '' }, body: req as unknown as ReadableStream, duplex: 'half' } as RequestInit);
+    const answer = await fetch(`http://127.0.0.1:${req.socket.localPort}/imports?dryRun=${dryRun}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf(req)}`, 'content-type': req.get('content-type') ?? '' },
+      body: req as unknown as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
     const body = (await answer.json()) as { importId?: string; detail?: string; errors?: Array<{ message: string }> };
-    if (answer.status !== 202) return render(res.status(answer.status), 'imports.njk', { errors: [{ text: body.detail ?? body.errors?.[0]?.message ?? 'The file could not be read', href: '#file' }] });
+    if (answer.status !== 202)
+      return render(res.status(answer.status), 'imports.njk', {
+        errors: [{ text: body.detail ?? body.errors?.[0]?.message ?? 'The file could not be read', href: '#file' }],
+      });
     res.redirect(303, `/app/imports/${body.importId}`);
   });
   router.get('/app/imports/:importId', signedIn(['supervisor', 'auditor']), async (req, res) => {
     const report = await apiFor(req)('GET', `/imports/${encodeURIComponent(req.params.importId as string)}`);
-    if (report.status !== 200) return render(res.status(404), 'not-found.njk', { what: `Import ${req.params.importId}` });
+    if (report.status !== 200)
+      return render(res.status(404), 'not-found.njk', { what: `Import ${req.params.importId}` });
     render(res, 'import.njk', { report: report.body });
   });
   router.post('/app/imports/:importId/confirm', signedIn(['supervisor']), async (req, res) => {
     const answer = await apiFor(req)('POST', `/imports/${encodeURIComponent(req.params.importId as string)}/run`);
-    if (answer.status !== 202) return render(res.status(answer.status), 'not-found.njk', { what: `Import ${req.params.importId}` });
+    if (answer.status !== 202)
+      return render(res.status(answer.status), 'not-found.njk', { what: `Import ${req.params.importId}` });
     res.redirect(303, `/app/imports/${answer.body.importId}`);
   });
 
@@ -173,8 +323,12 @@ export function webRouter(deps: WebDeps): Router {
 
 /** Everything the case page shows, from the API's view of the case and its timeline. */
 function caseContext(view: any, timeline: any, who: Principal) {
-  const actions = (view.allowedEvents as EventType[]).filter((t) => t !== RESEND_EVENT).map((type) => ({ type, label: humanise(type), fields: formFor(type) }));
-  const failures = Object.entries(view.sync as Record<string, { failure: unknown }>).filter(([, s]) => s.failure).map(([system]) => system);
+  const actions = (view.allowedEvents as EventType[])
+    .filter((t) => t !== RESEND_EVENT)
+    .map((type) => ({ type, label: humanise(type), fields: formFor(type) }));
+  const failures = Object.entries(view.sync as Record<string, { failure: unknown }>)
+    .filter(([, s]) => s.failure)
+    .map(([system]) => system);
   return {
     c: view,
     entries: [...(timeline?.entries ?? [])].reverse(),
@@ -192,7 +346,11 @@ function caseContext(view: any, timeline: any, who: Principal) {
  * the same with ten cases or a hundred thousand.
  */
 async function watchList(api: ReturnType<typeof apiFor>) {
-  const bands = await Promise.all(['clock=breached', `clock=running&deadlineBefore=${today(7)}`, `clock=running&deadlineBefore=${today(28)}`].map((q) => api('GET', `/cases?${q}&pageSize=100`)));
+  const bands = await Promise.all(
+    ['clock=breached', `clock=running&deadlineBefore=${today(7)}`, `clock=running&deadlineBefore=${today(28)}`].map(
+      (q) => api('GET', `/cases?${q}&pageSize=100`),
+    ),
+  );
   const byId = new Map<string, any>();
   for (const band of bands) for (const c of band.body?.cases ?? []) byId.set(c.caseId, c);
   return [...byId.values()]

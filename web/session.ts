@@ -14,7 +14,10 @@ export function tokenOf(req: Request): string | undefined {
 }
 
 export function setToken(res: Response, token: string, secure: boolean): void {
-  res.append('Set-Cookie', serialize(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge: 12 * 3600 }));
+  res.append(
+    'Set-Cookie',
+    serialize(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge: 12 * 3600 }),
+  );
 }
 
 export function clearToken(res: Response): void {
@@ -29,7 +32,9 @@ export function clearToken(res: Response): void {
 export function sameOrigin(req: Request, res: Response, next: NextFunction): void {
   const site = req.get('sec-fetch-site');
   const origin = req.get('origin');
-  const foreign = site ? site !== 'same-origin' && site !== 'none' : !!origin && origin !== 'null' && origin !== `${req.protocol}://${req.get('host')}`;
+  const foreign = site
+    ? site !== 'same-origin' && site !== 'none'
+    : !!origin && origin !== 'null' && origin !== `${req.protocol}://${req.get('host')}`;
   if (req.method === 'POST' && foreign) {
     res.status(403).type('text').send('Forms are accepted from this service only.');
     return;

@@ -50,7 +50,15 @@ import {
   type RecentAnswers,
   type System,
 } from '../domain/index.js';
-import { applyEventUpdate, applyInboundUpdate, caseStateQuery, IMPORTED_MEMO, reconcileUpdate, type CarriedState, type CaseWorkflowInput } from './messages.js';
+import {
+  applyEventUpdate,
+  applyInboundUpdate,
+  caseStateQuery,
+  IMPORTED_MEMO,
+  reconcileUpdate,
+  type CarriedState,
+  type CaseWorkflowInput,
+} from './messages.js';
 import { searchAttributesOf } from './search-attributes.js';
 
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
@@ -59,7 +67,12 @@ import { searchAttributesOf } from './search-attributes.js';
 const { deliver } = proxyActivities<Activities>({
   // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
   startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [SYNC_REJECTED] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [SYNC_REJECTED],
+  },
 });
 
 /** How many update answers travel across continue-as-new, for late retries of the same key. */
@@ -68,7 +81,8 @@ const RECENT_UPDATES_KEPT = 50;
 const now = () => new Date().toISOString(); // workflow time: deterministic on replay
 
 /** A handler's refusal: named by its kind, so the API maps it, and final (retrying changes nothing). */
-const refusal = (type: string, message: string, details?: unknown) => ApplicationFailure.create({ type, message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
+const refusal = (type: string, message: string, details?: unknown) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Statutory clocks came with a change of this code: runs recorded before it replay without them
@@ -76,7 +90,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const clocksOn = patched('statutory-clocks');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
-  let machine: CaseMachine = { state: upgradeState(input.carried?.state ?? openingState(input, policy)), outbox: emptyOutbox(input.carried?.outbox) };
+  let machine: CaseMachine = {
+    state: upgradeState(input.carried?.state ?? openingState(input, policy)),
+    outbox: emptyOutbox(input.carried?.outbox),
+  };
   let recent: RecentAnswers = input.carried?.recentUpdates ?? [];
   let draining = false;
   let inFlight = 0;
@@ -140,16 +157,28 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   /** One loop per system: head of the queue first, so a later change never overtakes an earlier one. */
   async function syncLoop(system: System): Promise<void> {
     for (;;) {
-      await condition(() => !draining && machine.outbox[system].length > 0 && machine.state.sync[system].failure === null);
+      await condition(
+        () => !draining && machine.outbox[system].length > 0 && machine.state.sync[system].failure === null,
+      );
       const message = machine.outbox[system][0]!;
       inFlight += 1;
       try {
         const receipt = await deliver(message);
         const outbox = withoutMessage(machine.outbox, message);
-        setMachine({ outbox, state: recordDelivered(machine.state, system, message.seq, receipt, outbox[system].length) });
+        setMachine({
+          outbox,
+          state: recordDelivered(machine.state, system, message.seq, receipt, outbox[system].length),
+        });
       } catch (err) {
-        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === SYNC_REJECTED) {
-          setMachine({ ...machine, state: recordRejected(machine.state, system, message.seq, err.cause.message, now()) });
+        if (
+          err instanceof ActivityFailure &&
+          err.cause instanceof ApplicationFailure &&
+          err.cause.type === SYNC_REJECTED
+        ) {
+          setMachine({
+            ...machine,
+            state: recordRejected(machine.state, system, message.seq, err.cause.message, now()),
+          });
         } else {
           throw err;
         }
@@ -160,16 +189,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   }
   for (const system of SYSTEMS) void syncLoop(system);
 
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
+  const historyIsLong = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
 
   // Dormant between events, possibly for years. Wake for a change, a due time limit, or long history.
   // One timer at a time, for the earliest due moment of all running clocks: no polling.
   for (;;) {
     const due = nextDue(machine.state, policy, clocksOn);
     const version = machine.state.version;
-    const woke = await condition(() => machine.state.version !== version || historyIsLong(), due ? Math.max(1, Date.parse(due) - Date.now()) : undefined);
+    const woke = await condition(
+      () => machine.state.version !== version || historyIsLong(),
+      due ? Math.max(1, Date.parse(due) - Date.now()) : undefined,
+    );
     if (!woke && due) {
-      for (const event of dueEvents(machine.state, now(), policy, clocksOn)) setMachine(applyChange(machine, event, WORKFLOW_ACTOR, options()));
+      for (const event of dueEvents(machine.state, now(), policy, clocksOn))
+        setMachine(applyChange(machine, event, WORKFLOW_ACTOR, options()));
       continue;
     }
     if (historyIsLong()) break;
@@ -186,7 +221,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 function openingState(input: CaseWorkflowInput, policy: Policy): CaseState {
   if (!input.imported) return openCase(input.open);
   const built = importedState(input.imported.record, input.open.caseId, input.open.openedAt, policy);
-  if (!built.ok) throw ApplicationFailure.create({ type: 'invalid', message: fieldErrorsText(built.errors), nonRetryable: true });
+  if (!built.ok)
+    throw ApplicationFailure.create({ type: 'invalid', message: fieldErrorsText(built.errors), nonRetryable: true });
   return { ...built.state, imported: input.imported };
 }
 

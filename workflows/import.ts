@@ -8,10 +8,17 @@ import type { Activities } from '../activities/index.js';
 import type { ImportReport } from '../imports/report.js';
 import { importProgressQuery, type ImportInput } from './messages.js';
 
-const { validateImport } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', retry: { maximumInterval: '1 minute' } });
+const { validateImport } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute' },
+});
 // A chunk heartbeats after every row; a worker that dies mid-chunk is noticed within the minute and
 // the chunk runs again, answering rows already done without doing them twice.
-const { importRows } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+const { importRows } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumInterval: '1 minute' },
+});
 
 /** Rows per activity: small enough to show progress often, large enough to keep history short. */
 const CHUNK = 500;
@@ -51,14 +58,24 @@ export async function importWorkflow(input: ImportInput): Promise<ImportReport> 
   };
   if (!input.dryRun) {
     for (let from = 0; from < checked.accepted; from += CHUNK) {
-      const outcomes = await importRows({ importId: input.importId, file: input.file, by: input.by, policy: input.policy, from, count: CHUNK });
+      const outcomes = await importRows({
+        importId: input.importId,
+        file: input.file,
+        by: input.by,
+        policy: input.policy,
+        from,
+        count: CHUNK,
+      });
       const counts = { ...report.outcomes };
       for (const o of outcomes) counts[o.outcome] += 1;
       report = {
         ...report,
         processed: report.processed + outcomes.length,
         outcomes: counts,
-        conflicts: [...report.conflicts, ...outcomes.flatMap((o) => (o.outcome === 'conflict' ? [{ row: o.row, reason: o.reason ?? '' }] : []))],
+        conflicts: [
+          ...report.conflicts,
+          ...outcomes.flatMap((o) => (o.outcome === 'conflict' ? [{ row: o.row, reason: o.reason ?? '' }] : [])),
+        ],
         notes: [...report.notes, ...outcomes.flatMap((o) => (o.note ? [{ row: o.row, note: o.note }] : []))],
       };
     }

@@ -4,7 +4,21 @@
  * workflows/, so it never loads the workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseEvent, CaseState, CaseView, Drift, ImportedFrom, InboundOutcome, OpenCaseInput, OutboundMessage, Policy, ReconciliationReport, Source, System } from '../domain/index.js';
+import type {
+  Actor,
+  CaseEvent,
+  CaseState,
+  CaseView,
+  Drift,
+  ImportedFrom,
+  InboundOutcome,
+  OpenCaseInput,
+  OutboundMessage,
+  Policy,
+  ReconciliationReport,
+  Source,
+  System,
+} from '../domain/index.js';
 import type { ImportReport } from '../imports/report.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -96,11 +110,18 @@ export type { Rejection } from '../domain/index.js';
  * the API searches by them and the import starts cases with them. Their module is plain data and
  * domain functions, so importing them here still loads no workflow body.
  */
-export { CLOCK_STATUSES, SA, SEARCH_ATTRIBUTE_KEYS, searchAttributesOf, type ClockStatus } from './search-attributes.js';
+export {
+  CLOCK_STATUSES,
+  SA,
+  SEARCH_ATTRIBUTE_KEYS,
+  searchAttributesOf,
+  type ClockStatus,
+} from './search-attributes.js';
 
 const PREFIX = 'case-';
 export const caseWorkflowId = (caseId: string) => `${PREFIX}${caseId}`;
-export const caseIdFromWorkflowId = (workflowId: string): string | undefined => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : undefined);
+export const caseIdFromWorkflowId = (workflowId: string): string | undefined =>
+  workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : undefined;
 
 /** A spreadsheet import: validated in full, then brought in a chunk at a time. */
 export const IMPORT_WORKFLOW_TYPE = 'importWorkflow';

@@ -25,11 +25,19 @@ export const SA = {
 export const CLOCK_STATUSES = ['running', 'breached', 'exception', 'exception-decided', 'in-time', 'late'] as const;
 export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 
-function tribunalClockStatus(state: CaseState): { status: ClockStatus; deadline: string; escalation: number } | undefined {
+function tribunalClockStatus(
+  state: CaseState,
+): { status: ClockStatus; deadline: string; escalation: number } | undefined {
   const c = state.clocks.find((k) => k.name === 'tribunal-24-weeks');
   if (!c) return undefined;
   const status: ClockStatus =
-    c.state === 'stopped' ? (decidedInTime(c) ? 'in-time' : 'late') : c.state === 'exception' && c.stoppedOn ? 'exception-decided' : c.state;
+    c.state === 'stopped'
+      ? decidedInTime(c)
+        ? 'in-time'
+        : 'late'
+      : c.state === 'exception' && c.stoppedOn
+        ? 'exception-decided'
+        : c.state;
   return { status, deadline: c.deadline, escalation: c.state === 'breached' ? c.warnings.length + 1 : c.level };
 }
 
@@ -56,8 +64,11 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });
   const clock = tribunalClockStatus(state);
   if (clock) {
-    pairs.push({ key: SA.clock, value: clock.status }, { key: SA.deadline, value: new Date(clock.deadline) }, { key: SA.escalation, value: clock.escalation });
+    pairs.push(
+      { key: SA.clock, value: clock.status },
+      { key: SA.deadline, value: new Date(clock.deadline) },
+      { key: SA.escalation, value: clock.escalation },
+    );
   }
   return pairs;
 }
-

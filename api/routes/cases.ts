@@ -4,12 +4,35 @@ import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
-import { caseView, isCaseId, openCase, ROLES, rolesFor, type OpenCaseInput, type Policy, type Role } from '../../domain/index.js';
-import { applyEventUpdate, caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../workflows/messages.js';
+import {
+  caseView,
+  isCaseId,
+  openCase,
+  ROLES,
+  rolesFor,
+  type OpenCaseInput,
+  type Policy,
+  type Role,
+} from '../../domain/index.js';
+import {
+  applyEventUpdate,
+  caseStateQuery,
+  caseWorkflowId,
+  CASE_WORKFLOW_TYPE,
+  type CaseWorkflowInput,
+} from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/messages.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
 import { rateLimited, route, type Route } from '../route.js';
-import { caseEventBody, caseViewSchema, createCaseBody, problemSchema, timelineSchema, type CaseEventBody, type CreateCaseBody } from '../schemas.js';
+import {
+  caseEventBody,
+  caseViewSchema,
+  createCaseBody,
+  problemSchema,
+  timelineSchema,
+  type CaseEventBody,
+  type CreateCaseBody,
+} from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { deadlineFor } from '../deadline.js';
 import { sharedWhileInFlight } from '../shared-reads.js';
@@ -32,11 +55,15 @@ export interface CasesDeps {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const caseIdParam = z.object({ caseId: z.string().openapi({ example: 'AC-0K3P9T2M4Q7R' }) });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
-const problemOf = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const problemOf = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 const TAGS = ['cases'];
 
 function knownCaseId(value: unknown): string {
-  if (typeof value !== 'string' || !isCaseId(value)) throw new HttpProblem(problem(404, 'case-not-found', 'No case with that id.'));
+  if (typeof value !== 'string' || !isCaseId(value))
+    throw new HttpProblem(problem(404, 'case-not-found', 'No case with that id.'));
   return value;
 }
 
@@ -50,7 +77,10 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
   const within = deadlineFor(client, updateTimeoutMs);
   // The same search asked twice at once is one visibility call: every supervisor's overview asks
   // the same three watch-list searches. The query was validated, so its JSON is its identity.
-  const search = sharedWhileInFlight((query: SearchQuery) => within(() => runSearch(client, pageTokens, query)), (query) => JSON.stringify(query));
+  const search = sharedWhileInFlight(
+    (query: SearchQuery) => within(() => runSearch(client, pageTokens, query)),
+    (query) => JSON.stringify(query),
+  );
   return [
     route<undefined, CreateCaseBody>({
       method: 'post',
@@ -59,22 +89,31 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       tags: TAGS,
       roles: ['caseworker', 'integration'],
       body: createCaseBody,
-      responses: { 201: json(caseViewSchema, 'The case, opened at claim'), 409: problemOf('A case for that Home Office reference exists; `caseId` names it') },
+      responses: {
+        201: json(caseViewSchema, 'The case, opened at claim'),
+        409: problemOf('A case for that Home Office reference exists; `caseId` names it'),
+      },
       async handler({ body, principal }, _req, res) {
         const caseId = caseIdFor(body.homeOfficeRef);
         const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
         const state = openCase(open);
         try {
-          await within(() => client.workflow.start(CASE_WORKFLOW_TYPE, {
-            workflowId: caseWorkflowId(caseId),
-            taskQueue,
-            args: [{ open, policy } satisfies CaseWorkflowInput],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            typedSearchAttributes: searchAttributesOf(state),
-          }));
+          await within(() =>
+            client.workflow.start(CASE_WORKFLOW_TYPE, {
+              workflowId: caseWorkflowId(caseId),
+              taskQueue,
+              args: [{ open, policy } satisfies CaseWorkflowInput],
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+              typedSearchAttributes: searchAttributesOf(state),
+            }),
+          );
         } catch (err) {
           if (temporalProblem(err)?.problem.status === 409) {
-            throw new HttpProblem(problem(409, 'case-exists', `A case for Home Office reference ${body.homeOfficeRef} already exists.`, { caseId }));
+            throw new HttpProblem(
+              problem(409, 'case-exists', `A case for Home Office reference ${body.homeOfficeRef} already exists.`, {
+                caseId,
+              }),
+            );
           }
           throw err;
         }
@@ -88,7 +127,10 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       tags: TAGS,
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       query: searchQuery,
-      responses: { 200: json(searchResult, 'One page of cases; pass nextPageToken back for the next'), 429: rateLimited },
+      responses: {
+        200: json(searchResult, 'One page of cases; pass nextPageToken back for the next'),
+        429: rateLimited,
+      },
       async handler({ query }, _req, res) {
         res.json(await search(query));
       },
@@ -102,14 +144,16 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       params: caseIdParam,
       responses: { 200: json(caseViewSchema, 'The case'), 404: problemOf('No such case') },
       async handler({ params, principal }, _req, res) {
-        const state = await within(() => client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery));
+        const state = await within(() =>
+          client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery),
+        );
         res.json(caseView(state, principal?.role));
       },
     }),
     route({
       method: 'get',
       path: '/cases/:caseId/timeline',
-      summary: 'Every change in order, read from workflow history across runs, with each system\'s receipt or failure',
+      summary: "Every change in order, read from workflow history across runs, with each system's receipt or failure",
       tags: TAGS,
       roles: [...ROLES],
       params: caseIdParam,
@@ -128,11 +172,37 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       params: caseIdParam,
       query: z.strictObject({ format: z.enum(['json', 'html']).default('json') }),
-      responses: { 200: { description: 'The record', content: { 'application/json': { schema: z.object({ generatedAt: z.string(), case: caseViewSchema, runs: z.number().int(), timeline: timelineSchema.shape.entries }) }, 'text/html': { schema: z.string() } } }, 404: problemOf('No such case') },
+      responses: {
+        200: {
+          description: 'The record',
+          content: {
+            'application/json': {
+              schema: z.object({
+                generatedAt: z.string(),
+                case: caseViewSchema,
+                runs: z.number().int(),
+                timeline: timelineSchema.shape.entries,
+              }),
+            },
+            'text/html': { schema: z.string() },
+          },
+        },
+        404: problemOf('No such case'),
+      },
       async handler({ params, query, principal }, _req, res) {
         const caseId = knownCaseId(params.caseId);
-        const [state, runs] = await within(() => Promise.all([client.workflow.getHandle(caseWorkflowId(caseId)).query(caseStateQuery), historiesOfCase(client, caseWorkflowId(caseId))]));
-        const record: CaseRecord = { generatedAt: new Date().toISOString(), case: caseView(state, principal?.role), runs: runs.length, timeline: timelineOf(runs, 'claim:lodged') };
+        const [state, runs] = await within(() =>
+          Promise.all([
+            client.workflow.getHandle(caseWorkflowId(caseId)).query(caseStateQuery),
+            historiesOfCase(client, caseWorkflowId(caseId)),
+          ]),
+        );
+        const record: CaseRecord = {
+          generatedAt: new Date().toISOString(),
+          case: caseView(state, principal?.role),
+          runs: runs.length,
+          timeline: timelineOf(runs, 'claim:lodged'),
+        };
         if (query.format === 'html') res.type('html').send(recordHtml(record));
         else res.json(record);
       },
@@ -144,7 +214,12 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       tags: TAGS,
       roles: [...ROLES],
       params: caseIdParam,
-      headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Same key, same result, applied once (1–200 visible ASCII characters)' }) }),
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .optional()
+          .openapi({ description: 'Same key, same result, applied once (1–200 visible ASCII characters)' }),
+      }),
       body: caseEventBody,
       responses: {
         200: json(caseViewSchema, 'The case after the event'),
@@ -157,14 +232,28 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         const who = principal!;
         // The domain table says who may send what; checked here to answer 403 before any I/O.
         if (!rolesFor(event.type).includes(who.role)) {
-          throw new HttpProblem(problem(403, 'role-not-allowed', `role ${who.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`));
+          throw new HttpProblem(
+            problem(
+              403,
+              'role-not-allowed',
+              `role ${who.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`,
+            ),
+          );
         }
         const key = req.get('idempotency-key') ?? randomUUID();
-        if (!IDEMPOTENCY_KEY.test(key)) throw new HttpProblem(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]));
+        if (!IDEMPOTENCY_KEY.test(key))
+          throw new HttpProblem(
+            validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]),
+          );
         // The key becomes the update id: Temporal applies one update per id, and a duplicate that
         // arrives while the first is in flight attaches to it and gets the same answer.
         const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-        const view = await within(() => handle.executeUpdate(applyEventUpdate, { args: [{ event, actor: { id: who.sub, role: who.role }, policy }], updateId: key }));
+        const view = await within(() =>
+          handle.executeUpdate(applyEventUpdate, {
+            args: [{ event, actor: { id: who.sub, role: who.role }, policy }],
+            updateId: key,
+          }),
+        );
         res.json(forRole(view, who.role));
       },
     }),

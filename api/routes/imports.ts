@@ -17,7 +17,12 @@ import type { Policy } from '../../domain/index.js';
 import { uploadPath } from '../../imports/files.js';
 import { TEMPLATE } from '../../imports/format.js';
 import type { ImportReport } from '../../imports/report.js';
-import { importProgressQuery, importWorkflowId, IMPORT_WORKFLOW_TYPE, type ImportInput } from '../../workflows/messages.js';
+import {
+  importProgressQuery,
+  importWorkflowId,
+  IMPORT_WORKFLOW_TYPE,
+  type ImportInput,
+} from '../../workflows/messages.js';
 import { deadlineFor } from '../deadline.js';
 import { HttpProblem, problem } from '../problem.js';
 import { route, type Route } from '../route.js';
@@ -34,7 +39,10 @@ export interface ImportDeps {
 const IMPORT_ID = /^imp-[a-z0-9]{20}(-run)?$/;
 const idParam = z.object({ importId: z.string().openapi({ example: 'imp-3f9c2a1b7d4e' }) });
 const uploadQuery = z.strictObject({
-  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   fileName: z.string().min(1).max(200).optional(),
 });
 
@@ -69,7 +77,8 @@ function limited(maxBytes: number) {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > maxBytes) done(new HttpProblem(problem(413, 'body-too-large', `The file is larger than ${maxBytes} bytes.`)));
+      if (seen > maxBytes)
+        done(new HttpProblem(problem(413, 'body-too-large', `The file is larger than ${maxBytes} bytes.`)));
       else done(null, chunk);
     },
   });
@@ -78,15 +87,30 @@ function limited(maxBytes: number) {
 /** The uploaded file as a stream and its name, from a CSV body or a multipart form's first file. */
 function uploadedFile(req: Request): Promise<{ stream: Readable; name?: string }> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/csv' || type === 'application/csv' || type === 'text/plain') return Promise.resolve({ stream: req });
+  if (type === 'text/csv' || type === 'application/csv' || type === 'text/plain')
+    return Promise.resolve({ stream: req });
   if (type !== 'multipart/form-data') {
-    return Promise.reject(new HttpProblem(problem(415, 'unsupported-media-type', 'Send the spreadsheet as text/csv, or as multipart/form-data with a file field.')));
+    return Promise.reject(
+      new HttpProblem(
+        problem(
+          415,
+          'unsupported-media-type',
+          'Send the spreadsheet as text/csv, or as multipart/form-data with a file field.',
+        ),
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const form = busboy({ headers: req.headers, limits: { files: 1 } });
     form.once('file', (_field, stream, info) => resolve({ stream, name: info.filename }));
     form.once('error', reject);
-    form.once('close', () => reject(new HttpProblem(problem(400, 'no-file', 'The form carried no file.', { errors: [{ field: 'file', message: 'is required' }] }))));
+    form.once('close', () =>
+      reject(
+        new HttpProblem(
+          problem(400, 'no-file', 'The form carried no file.', { errors: [{ field: 'file', message: 'is required' }] }),
+        ),
+      ),
+    );
     req.pipe(form);
   });
 }
@@ -102,7 +126,8 @@ export function importRoutes(deps: ImportDeps): Route[] {
       if (status.name === 'COMPLETED') return (await handle.result()) as ImportReport;
       return await handle.query(importProgressQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new HttpProblem(problem(404, 'import-not-found', `No import ${importId}.`));
+      if (err instanceof WorkflowNotFoundError)
+        throw new HttpProblem(problem(404, 'import-not-found', `No import ${importId}.`));
       throw err;
     }
   }
@@ -115,10 +140,23 @@ export function importRoutes(deps: ImportDeps): Route[] {
       tags: ['imports'],
       roles: ['supervisor'],
       query: uploadQuery,
-      headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'The same key answers with the same import instead of starting another' }) }),
-      rawBody: { 'text/csv': { schema: z.string() }, 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) } },
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .optional()
+          .openapi({ description: 'The same key answers with the same import instead of starting another' }),
+      }),
+      rawBody: {
+        'text/csv': { schema: z.string() },
+        'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) },
+      },
       responses: {
-        202: { description: 'Accepted; GET the Location for progress and the report', content: { 'application/json': { schema: z.object({ importId: z.string(), phase: z.string(), location: z.string() }) } } },
+        202: {
+          description: 'Accepted; GET the Location for progress and the report',
+          content: {
+            'application/json': { schema: z.object({ importId: z.string(), phase: z.string(), location: z.string() }) },
+          },
+        },
         413: { description: 'File larger than IMPORT_MAX_BYTES' },
         415: { description: 'Neither CSV nor multipart' },
       },
@@ -127,7 +165,18 @@ export function importRoutes(deps: ImportDeps): Route[] {
         const importId = `imp-${key ? createHash('sha256').update(`${principal!.sub}:${key}`).digest('hex').slice(0, 20) : randomUUID().replace(/-/g, '').slice(0, 20)}`;
         const location = `/imports/${importId}`;
         const answer = () => void res.status(202).location(location).json({ importId, phase: 'validating', location });
-        if (key && (await within(() => client.workflow.getHandle(importWorkflowId(importId)).describe().then(() => true, (e) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)))))) {
+        if (
+          key &&
+          (await within(() =>
+            client.workflow
+              .getHandle(importWorkflowId(importId))
+              .describe()
+              .then(
+                () => true,
+                (e) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)),
+              ),
+          ))
+        ) {
           req.resume(); // the same request again: the upload is already stored
           return answer();
         }
@@ -143,9 +192,21 @@ export function importRoutes(deps: ImportDeps): Route[] {
           req.resume();
           throw err;
         }
-        const input: ImportInput = { importId, file: query.fileName ?? name ?? 'upload.csv', dryRun: query.dryRun, by: principal!.sub, policy: deps.policy };
+        const input: ImportInput = {
+          importId,
+          file: query.fileName ?? name ?? 'upload.csv',
+          dryRun: query.dryRun,
+          by: principal!.sub,
+          policy: deps.policy,
+        };
         try {
-          await within(() => client.workflow.start(IMPORT_WORKFLOW_TYPE, { workflowId: importWorkflowId(importId), taskQueue: deps.taskQueue, args: [input] }));
+          await within(() =>
+            client.workflow.start(IMPORT_WORKFLOW_TYPE, {
+              workflowId: importWorkflowId(importId),
+              taskQueue: deps.taskQueue,
+              args: [input],
+            }),
+          );
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
@@ -159,20 +220,48 @@ export function importRoutes(deps: ImportDeps): Route[] {
       tags: ['imports'],
       roles: ['supervisor'],
       params: idParam,
-      responses: { 202: { description: 'Started', content: { 'application/json': { schema: z.object({ importId: z.string(), phase: z.string(), location: z.string() }) } } }, 404: { description: 'No such dry run' } },
+      responses: {
+        202: {
+          description: 'Started',
+          content: {
+            'application/json': { schema: z.object({ importId: z.string(), phase: z.string(), location: z.string() }) },
+          },
+        },
+        404: { description: 'No such dry run' },
+      },
       async handler({ params, principal }, _req, res) {
-        const checked = IMPORT_ID.test(params.importId ?? '') ? await within(() => reportOf(params.importId!)) : undefined;
-        if (!checked?.dryRun || checked.phase !== 'done') throw new HttpProblem(problem(404, 'import-not-found', `No finished dry run ${params.importId}.`));
+        const checked = IMPORT_ID.test(params.importId ?? '')
+          ? await within(() => reportOf(params.importId!))
+          : undefined;
+        if (!checked?.dryRun || checked.phase !== 'done')
+          throw new HttpProblem(problem(404, 'import-not-found', `No finished dry run ${params.importId}.`));
         // The run is named after the dry run: confirming twice starts one import.
         const importId = `${params.importId}-run`;
         await copyFile(uploadPath(deps.importDir, params.importId!), uploadPath(deps.importDir, importId)).catch(() => {
-          throw new HttpProblem(problem(404, 'import-not-found', `The file of dry run ${params.importId} is no longer kept.`));
+          throw new HttpProblem(
+            problem(404, 'import-not-found', `The file of dry run ${params.importId} is no longer kept.`),
+          );
         });
-        const input: ImportInput = { importId, file: checked.file, dryRun: false, by: principal!.sub, policy: deps.policy };
-        await within(() => client.workflow.start(IMPORT_WORKFLOW_TYPE, { workflowId: importWorkflowId(importId), taskQueue: deps.taskQueue, args: [input] })).catch((err: unknown) => {
+        const input: ImportInput = {
+          importId,
+          file: checked.file,
+          dryRun: false,
+          by: principal!.sub,
+          policy: deps.policy,
+        };
+        await within(() =>
+          client.workflow.start(IMPORT_WORKFLOW_TYPE, {
+            workflowId: importWorkflowId(importId),
+            taskQueue: deps.taskQueue,
+            args: [input],
+          }),
+        ).catch((err: unknown) => {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         });
-        res.status(202).location(`/imports/${importId}`).json({ importId, phase: 'validating', location: `/imports/${importId}` });
+        res
+          .status(202)
+          .location(`/imports/${importId}`)
+          .json({ importId, phase: 'validating', location: `/imports/${importId}` });
       },
     }),
     route({
@@ -187,13 +276,18 @@ export function importRoutes(deps: ImportDeps): Route[] {
     route({
       method: 'get',
       path: '/imports/:importId',
-      summary: 'Progress of an import, and its report: every rejected row with its field and reason, outcomes, possible duplicates',
+      summary:
+        'Progress of an import, and its report: every rejected row with its field and reason, outcomes, possible duplicates',
       tags: ['imports'],
       roles: ['supervisor', 'auditor'],
       params: idParam,
-      responses: { 200: { description: 'The import so far', content: { 'application/json': { schema: importReportSchema } } }, 404: { description: 'No such import' } },
+      responses: {
+        200: { description: 'The import so far', content: { 'application/json': { schema: importReportSchema } } },
+        404: { description: 'No such import' },
+      },
       async handler({ params }, _req, res) {
-        if (!IMPORT_ID.test(params.importId ?? '')) throw new HttpProblem(problem(404, 'import-not-found', `No import ${params.importId}.`));
+        if (!IMPORT_ID.test(params.importId ?? ''))
+          throw new HttpProblem(problem(404, 'import-not-found', `No import ${params.importId}.`));
         res.json(await within(() => reportOf(params.importId!)));
       },
     }),

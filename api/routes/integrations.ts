@@ -8,8 +8,33 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { z } from '../zod.js';
-import { GWF_PATTERN, HMCTS_REF_PATTERN, HO_REF_PATTERN, CASE_ID_PATTERN, UAN_PATTERN, inboundKey, isCaseId, describeSystem, systemOfSource, SOURCES, type CaseEvent, type InboundOutcome, type Policy, type Source } from '../../domain/index.js';
-import { applyInboundUpdate, caseIdFromWorkflowId, caseWorkflowId, holdUnmatchedUpdate, inboxWorkflowId, INBOX_WORKFLOW_TYPE, takeUnmatchedUpdate, unmatchedQuery, type UnmatchedEvent } from '../../workflows/messages.js';
+import {
+  GWF_PATTERN,
+  HMCTS_REF_PATTERN,
+  HO_REF_PATTERN,
+  CASE_ID_PATTERN,
+  UAN_PATTERN,
+  inboundKey,
+  isCaseId,
+  describeSystem,
+  systemOfSource,
+  SOURCES,
+  type CaseEvent,
+  type InboundOutcome,
+  type Policy,
+  type Source,
+} from '../../domain/index.js';
+import {
+  applyInboundUpdate,
+  caseIdFromWorkflowId,
+  caseWorkflowId,
+  holdUnmatchedUpdate,
+  inboxWorkflowId,
+  INBOX_WORKFLOW_TYPE,
+  takeUnmatchedUpdate,
+  unmatchedQuery,
+  type UnmatchedEvent,
+} from '../../workflows/messages.js';
 import { SA } from '../../workflows/messages.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
 import { deadlineFor } from '../deadline.js';
@@ -41,7 +66,13 @@ export const inboundBody = z
   })
   .openapi('InboundEvent');
 
-const outcomeSchema = z.object({ status: z.enum(['applied', 'duplicate', 'held', 'unmatched']), caseId: z.string().optional(), reason: z.string().optional() }).openapi('InboundOutcome');
+const outcomeSchema = z
+  .object({
+    status: z.enum(['applied', 'duplicate', 'held', 'unmatched']),
+    caseId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('InboundOutcome');
 
 /** `X-Signature: sha256=<hex HMAC of the raw body>` with the sender's secret. */
 export function verifySignature(secret: string, raw: Buffer | undefined, header: string | undefined): boolean {
@@ -70,7 +101,11 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
   }
 
   const applyTo = (caseId: string, source: Source, id: string, event: CaseEvent) =>
-    within(() => client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: deps.policy }] }));
+    within(() =>
+      client.workflow
+        .getHandle(caseWorkflowId(caseId))
+        .executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: deps.policy }] }),
+    );
 
   const inboundRoute = (source: Source): Route =>
     route({
@@ -79,8 +114,19 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
       summary: `An event on the ${describeSystem(systemOfSource(source)).name} side (signed webhook)`,
       tags: ['integrations'],
       roles: 'public',
-      headers: z.object({ 'x-signature': z.string().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the sender\'s shared secret>' }) }),
-      responses: { 202: { description: 'Applied, duplicate, held or unmatched', content: { 'application/json': { schema: outcomeSchema } } }, 401: { description: 'Bad signature' }, 429: rateLimited },
+      headers: z.object({
+        'x-signature': z
+          .string()
+          .openapi({ description: "sha256=<hex HMAC-SHA256 of the raw body with the sender's shared secret>" }),
+      }),
+      responses: {
+        202: {
+          description: 'Applied, duplicate, held or unmatched',
+          content: { 'application/json': { schema: outcomeSchema } },
+        },
+        401: { description: 'Bad signature' },
+        429: rateLimited,
+      },
       async handler(_input, req, res) {
         if (!verifySignature(deps.secrets[source], (req as { rawBody?: Buffer }).rawBody, req.get('x-signature'))) {
           throw new HttpProblem(problem(401, 'bad-signature', 'X-Signature does not match the body.'));
@@ -95,16 +141,35 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         if (matches.length === 1) {
           outcome = await applyTo(matches[0]!, source, id, event.data);
         } else {
-          const unmatched: UnmatchedEvent = { key: inboundKey(source, id), source, id, event: event.data, references: refs as Record<string, string>, occurredAt, receivedAt: new Date().toISOString() };
+          const unmatched: UnmatchedEvent = {
+            key: inboundKey(source, id),
+            source,
+            id,
+            event: event.data,
+            references: refs as Record<string, string>,
+            occurredAt,
+            receivedAt: new Date().toISOString(),
+          };
           const status = await within(() =>
             client.workflow.executeUpdateWithStart(holdUnmatchedUpdate, {
               args: [unmatched],
-              startWorkflowOperation: new WithStartWorkflowOperation(INBOX_WORKFLOW_TYPE, { workflowId: inboxWorkflowId(deps.taskQueue), taskQueue: deps.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] }),
+              startWorkflowOperation: new WithStartWorkflowOperation(INBOX_WORKFLOW_TYPE, {
+                workflowId: inboxWorkflowId(deps.taskQueue),
+                taskQueue: deps.taskQueue,
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                args: [],
+              }),
             }),
           );
           outcome = status === 'duplicate' ? { status: 'duplicate' } : { status: 'unmatched' };
         }
-        res.status(202).json(matches.length > 1 && outcome.status === 'unmatched' ? { ...outcome, reason: `references match ${matches.length} cases` } : outcome);
+        res
+          .status(202)
+          .json(
+            matches.length > 1 && outcome.status === 'unmatched'
+              ? { ...outcome, reason: `references match ${matches.length} cases` }
+              : outcome,
+          );
       },
     });
 
@@ -116,7 +181,12 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
       summary: 'Inbound events that matched no case, waiting to be linked',
       tags: ['integrations'],
       roles: ['supervisor', 'auditor'],
-      responses: { 200: { description: 'The waiting events', content: { 'application/json': { schema: z.object({ events: z.array(z.unknown()) }) } } } },
+      responses: {
+        200: {
+          description: 'The waiting events',
+          content: { 'application/json': { schema: z.object({ events: z.array(z.unknown()) }) } },
+        },
+      },
       async handler(_input, _req, res) {
         try {
           res.json({ events: await within(() => inbox().query(unmatchedQuery)) });
@@ -135,7 +205,13 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
       roles: ['supervisor'],
       params: z.object({ key: z.string() }),
       body: z.strictObject({ caseId: z.string().refine(isCaseId, 'must be a case id') }),
-      responses: { 200: { description: 'What became of it on the case', content: { 'application/json': { schema: outcomeSchema } } }, 404: { description: 'No such waiting event' } },
+      responses: {
+        200: {
+          description: 'What became of it on the case',
+          content: { 'application/json': { schema: outcomeSchema } },
+        },
+        404: { description: 'No such waiting event' },
+      },
       async handler({ params, body }, _req, res) {
         const key = params.key ?? '';
         // Make sure the case exists before taking the event out of the inbox.

@@ -9,11 +9,27 @@ import { problem, sendProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
 
 const status = z.object({ status: z.string() });
-const ok = (description: string, schema: z.ZodType = status) => ({ description, content: { 'application/json': { schema } } });
+const ok = (description: string, schema: z.ZodType = status) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
-export function opsRoutes(deps: { client: Client; namespace: string; metrics: Metrics; document: () => unknown }): Route[] {
+export function opsRoutes(deps: {
+  client: Client;
+  namespace: string;
+  metrics: Metrics;
+  document: () => unknown;
+}): Route[] {
   return [
-    route({ method: 'get', path: '/healthz', summary: 'Liveness', tags: ['operations'], roles: 'public', responses: { 200: ok('The process is up') }, handler: (_i, _req, res) => void res.json({ status: 'ok' }) }),
+    route({
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness',
+      tags: ['operations'],
+      roles: 'public',
+      responses: { 200: ok('The process is up') },
+      handler: (_i, _req, res) => void res.json({ status: 'ok' }),
+    }),
     route({
       method: 'get',
       path: '/readyz',
@@ -23,7 +39,10 @@ export function opsRoutes(deps: { client: Client; namespace: string; metrics: Me
       responses: { 200: ok('Ready'), 503: { description: 'Temporal is not reachable' } },
       async handler(_i, _req, res) {
         try {
-          await deadlineFor(deps.client, 2_000)(() => deps.client.workflowService.describeNamespace({ namespace: deps.namespace }));
+          await deadlineFor(
+            deps.client,
+            2_000,
+          )(() => deps.client.workflowService.describeNamespace({ namespace: deps.namespace }));
           res.json({ status: 'ready' });
         } catch {
           sendProblem(res, problem(503, 'temporal-unavailable', 'Temporal is not reachable.'), { 'Retry-After': '5' });
@@ -41,8 +60,24 @@ export function opsRoutes(deps: { client: Client; namespace: string; metrics: Me
         res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
       },
     }),
-    route({ method: 'get', path: '/openapi.json', summary: 'This API as OpenAPI 3.1', tags: ['operations'], roles: 'public', responses: { 200: ok('The document', z.object({ openapi: z.string() })) }, handler: (_i, _req, res) => void res.json(deps.document()) }),
-    route({ method: 'get', path: '/docs', summary: 'This API, readable (Swagger UI)', tags: ['operations'], roles: 'public', responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } }, handler: (_i, _req, res) => void res.type('html').send(DOCS_PAGE) }),
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This API as OpenAPI 3.1',
+      tags: ['operations'],
+      roles: 'public',
+      responses: { 200: ok('The document', z.object({ openapi: z.string() })) },
+      handler: (_i, _req, res) => void res.json(deps.document()),
+    }),
+    route({
+      method: 'get',
+      path: '/docs',
+      summary: 'This API, readable (Swagger UI)',
+      tags: ['operations'],
+      roles: 'public',
+      responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+      handler: (_i, _req, res) => void res.type('html').send(DOCS_PAGE),
+    }),
   ];
 }
 
@@ -56,10 +91,14 @@ const DOCS_PAGE = `<!doctype html>
 
 export function docsAssets(): Router {
   const router = express.Router();
-  const dist = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json').replace(/package\.json$/, '');
+  const dist = createRequire(import.meta.url)
+    .resolve('swagger-ui-dist/package.json')
+    .replace(/package\.json$/, '');
   router.use('/assets', express.static(dist, { index: false, maxAge: '1d' }));
   router.get('/init.js', (_req, res) => {
-    res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });");
+    res
+      .type('application/javascript')
+      .send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });");
   });
   return router;
 }

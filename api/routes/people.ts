@@ -16,8 +16,26 @@ const personSchema = z
   .object({
     ref: z.string(),
     people: z.array(z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() })),
-    totals: z.object({ cases: z.number().int(), claims: z.number().int(), appeals: z.number().int(), repeatAppeals: z.number().int(), abscondings: z.number().int() }),
-    cases: z.array(z.object({ caseId: z.string(), stage: z.string(), status: z.string(), claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int(), absconded: z.boolean(), abscondingPeriods: z.array(abscondingPeriod), determination: z.string().optional() })),
+    totals: z.object({
+      cases: z.number().int(),
+      claims: z.number().int(),
+      appeals: z.number().int(),
+      repeatAppeals: z.number().int(),
+      abscondings: z.number().int(),
+    }),
+    cases: z.array(
+      z.object({
+        caseId: z.string(),
+        stage: z.string(),
+        status: z.string(),
+        claims: z.number().int(),
+        appeals: z.number().int(),
+        abscondings: z.number().int(),
+        absconded: z.boolean(),
+        abscondingPeriods: z.array(abscondingPeriod),
+        determination: z.string().optional(),
+      }),
+    ),
   })
   .openapi('Person');
 
@@ -30,11 +48,22 @@ export function peopleRoutes(client: Client, timeoutMs: number): Route[] {
       tags: ['people'],
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       params: z.object({ ref: z.string().openapi({ example: '1234-5678-9012-3456' }) }),
-      responses: { 200: { description: 'The person\'s cases and totals', content: { 'application/json': { schema: personSchema } } }, 404: { description: 'No case carries that reference' }, 429: rateLimited },
+      responses: {
+        200: {
+          description: "The person's cases and totals",
+          content: { 'application/json': { schema: personSchema } },
+        },
+        404: { description: 'No case carries that reference' },
+        429: rateLimited,
+      },
       async handler({ params }, _req, res) {
         const ref = params.ref ?? '';
-        if (!isUan(ref) && !isGwf(ref) && !isHomeOfficeRef(ref)) throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));
-        const states = await deadlineFor(client, timeoutMs)(async () => {
+        if (!isUan(ref) && !isGwf(ref) && !isHomeOfficeRef(ref))
+          throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));
+        const states = await deadlineFor(
+          client,
+          timeoutMs,
+        )(async () => {
           const ids: string[] = [];
           for await (const e of client.workflow.list({ query: `${SA.refs.name} = '${ref}'`, pageSize: 100 })) {
             const caseId = caseIdFromWorkflowId(e.workflowId);
@@ -42,7 +71,8 @@ export function peopleRoutes(client: Client, timeoutMs: number): Route[] {
           }
           return Promise.all(ids.map((id) => client.workflow.getHandle(caseWorkflowId(id)).query(caseStateQuery)));
         });
-        if (states.length === 0) throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));
+        if (states.length === 0)
+          throw new HttpProblem(problem(404, 'person-not-found', 'No case carries that reference.'));
         res.json(summarise(ref, states));
       },
     }),
@@ -55,7 +85,13 @@ export function summarise(ref: string, states: CaseState[]) {
   return {
     ref,
     people,
-    totals: { cases: states.length, claims: sum((s) => s.counts.claims), appeals: sum((s) => s.counts.appeals), repeatAppeals: sum((s) => Math.max(0, s.counts.appeals - 1)), abscondings: sum((s) => s.counts.abscondings) },
+    totals: {
+      cases: states.length,
+      claims: sum((s) => s.counts.claims),
+      appeals: sum((s) => s.counts.appeals),
+      repeatAppeals: sum((s) => Math.max(0, s.counts.appeals - 1)),
+      abscondings: sum((s) => s.counts.abscondings),
+    },
     cases: states.map((s) => ({
       caseId: s.caseId,
       stage: s.stage,

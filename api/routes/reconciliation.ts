@@ -7,12 +7,17 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from '../zod.js';
 import { DRIFT_KINDS, RECONCILED_SYSTEMS, type ReconciliationReport } from '../../domain/index.js';
 import { requestReconciliation } from '../../schedules/reconciliation.js';
-import { reconciliationProgressQuery, reconciliationScheduleId, RECONCILIATION_WORKFLOW_TYPE } from '../../workflows/messages.js';
+import {
+  reconciliationProgressQuery,
+  reconciliationScheduleId,
+  RECONCILIATION_WORKFLOW_TYPE,
+} from '../../workflows/messages.js';
 import { deadlineFor } from '../deadline.js';
 import { rateLimited, route, type Route } from '../route.js';
 import { driftSchema } from '../schemas.js';
 
-const counts = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
+const counts = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
 
 export const reconciliationReportSchema = z
   .object({
@@ -29,13 +34,27 @@ export const reconciliationReportSchema = z
 
 const reconciliationSchema = z
   .object({
-    schedule: z.object({ id: z.string(), paused: z.boolean(), note: z.string().optional(), nextRunAt: z.string().optional() }),
-    runs: z.array(z.object({ workflowId: z.string(), status: z.string(), startedAt: z.string(), report: reconciliationReportSchema.optional() })),
+    schedule: z.object({
+      id: z.string(),
+      paused: z.boolean(),
+      note: z.string().optional(),
+      nextRunAt: z.string().optional(),
+    }),
+    runs: z.array(
+      z.object({
+        workflowId: z.string(),
+        status: z.string(),
+        startedAt: z.string(),
+        report: reconciliationReportSchema.optional(),
+      }),
+    ),
   })
   .openapi('Reconciliation');
 
 type Assert<T extends true> = T;
-export type _ReportMatchesDomain = Assert<ReconciliationReport extends z.infer<typeof reconciliationReportSchema> ? true : false>;
+export type _ReportMatchesDomain = Assert<
+  ReconciliationReport extends z.infer<typeof reconciliationReportSchema> ? true : false
+>;
 
 /** Runs shown: the latest few, newest first. */
 const RUNS_SHOWN = 5;
@@ -58,7 +77,14 @@ export function reconciliationRoutes(deps: { client: Client; taskQueue: string; 
       summary: 'Reconcile every open case with the Home Office and HMCTS now (queued behind a run in progress)',
       tags: ['reports'],
       roles: ['supervisor'],
-      responses: { 202: { description: 'Requested; GET /reports/reconciliation shows it', content: { 'application/json': { schema: z.object({ status: z.literal('requested'), requestedAt: z.string() }) } } } },
+      responses: {
+        202: {
+          description: 'Requested; GET /reports/reconciliation shows it',
+          content: {
+            'application/json': { schema: z.object({ status: z.literal('requested'), requestedAt: z.string() }) },
+          },
+        },
+      },
       async handler(_input, _req, res) {
         const requestedAt = new Date().toISOString();
         await within(() => requestReconciliation(client, taskQueue));
@@ -68,15 +94,25 @@ export function reconciliationRoutes(deps: { client: Client; taskQueue: string; 
     route({
       method: 'get',
       path: '/reports/reconciliation',
-      summary: 'What the latest reconciliation runs found: drift by kind, changes re-sent, systems unreachable, example cases',
+      summary:
+        'What the latest reconciliation runs found: drift by kind, changes re-sent, systems unreachable, example cases',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
-      responses: { 200: { description: 'The schedule and the latest runs, newest first', content: { 'application/json': { schema: reconciliationSchema } } }, 429: rateLimited },
+      responses: {
+        200: {
+          description: 'The schedule and the latest runs, newest first',
+          content: { 'application/json': { schema: reconciliationSchema } },
+        },
+        429: rateLimited,
+      },
       async handler(_input, _req, res) {
         const body = await within(async () => {
           const described = await client.schedule.getHandle(reconciliationScheduleId(taskQueue)).describe();
           const listed: WorkflowExecutionInfo[] = [];
-          for await (const run of client.workflow.list({ query: `WorkflowType = '${RECONCILIATION_WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue}'`, pageSize: 50 })) {
+          for await (const run of client.workflow.list({
+            query: `WorkflowType = '${RECONCILIATION_WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue}'`,
+            pageSize: 50,
+          })) {
             // A run that continued as new is one part of a longer run; its last part carries the report.
             if (run.status.name !== 'CONTINUED_AS_NEW') listed.push(run);
             if (listed.length >= 50) break;
@@ -85,12 +121,22 @@ export function reconciliationRoutes(deps: { client: Client; taskQueue: string; 
           const runs = await Promise.all(
             latest.map(async (run) => {
               const report = await reportOf(run);
-              return { workflowId: run.workflowId, status: run.status.name.toLowerCase(), startedAt: report?.startedAt ?? run.startTime.toISOString(), ...(report ? { report } : {}) };
+              return {
+                workflowId: run.workflowId,
+                status: run.status.name.toLowerCase(),
+                startedAt: report?.startedAt ?? run.startTime.toISOString(),
+                ...(report ? { report } : {}),
+              };
             }),
           );
           const next = described.info.nextActionTimes[0];
           return {
-            schedule: { id: described.scheduleId, paused: described.state.paused, ...(described.state.note ? { note: described.state.note } : {}), ...(next && !described.state.paused ? { nextRunAt: next.toISOString() } : {}) },
+            schedule: {
+              id: described.scheduleId,
+              paused: described.state.paused,
+              ...(described.state.note ? { note: described.state.note } : {}),
+              ...(next && !described.state.paused ? { nextRunAt: next.toISOString() } : {}),
+            },
             runs,
           };
         });

@@ -34,7 +34,11 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
   const within = deadlineFor(client, timeoutMs);
   // Every count is a visibility call against the namespace's rate limit: summaries asked for at
   // once (supervisors opening the overview together) send each count once between them.
-  const count = sharedWhileInFlight(async (where: string) => (await within(() => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ${where}`))).count, (where) => where);
+  const count = sharedWhileInFlight(
+    async (where: string) =>
+      (await within(() => client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ${where}`))).count,
+    (where) => where,
+  );
   return [
     route({
       method: 'get',
@@ -42,13 +46,29 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
       summary: 'Backlog by stage, the 24-week cohort, open escalations, sync failures, absconders and repeat appeals',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
-      responses: { 200: { description: 'The summary now', content: { 'application/json': { schema: summarySchema } } }, 429: rateLimited },
+      responses: {
+        200: { description: 'The summary now', content: { 'application/json': { schema: summarySchema } } },
+        429: rateLimited,
+      },
       async handler(_input, _req, res) {
         const now = new Date();
         // Due within 4 weeks: the last day is one of the next 28 London days, today included.
         const in4Weeks = deadlinesBefore(addDays(londonDate(now.getTime()), 28));
         const clock = (status: string) => `${SA.clock.name} = '${status}'`;
-        const [byStage, syncFailures, absconders, repeatAppeals, openEscalations, running, due, breached, openExceptions, decidedExceptions, inTime, late] = await Promise.all([
+        const [
+          byStage,
+          syncFailures,
+          absconders,
+          repeatAppeals,
+          openEscalations,
+          running,
+          due,
+          breached,
+          openExceptions,
+          decidedExceptions,
+          inTime,
+          late,
+        ] = await Promise.all([
           Promise.all(STAGES.map(async (stage) => [stage, await count(`${SA.stage.name} = '${stage}'`)] as const)),
           count(`${SA.syncFailed.name} = true`),
           count(`${SA.absconded.name} = true`),

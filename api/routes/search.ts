@@ -8,12 +8,24 @@ import { HttpProblem, validationProblem } from '../problem.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { visibilityQuery, type SearchQuery, type SearchResult } from '../search.js';
 
-export async function runSearch(client: Client, tokens: PageTokenSealer, { pageSize, pageToken, ...filters }: SearchQuery): Promise<SearchResult> {
+export async function runSearch(
+  client: Client,
+  tokens: PageTokenSealer,
+  { pageSize, pageToken, ...filters }: SearchQuery,
+): Promise<SearchResult> {
   // Newest first is the visibility store's own order; SQL stores refuse ORDER BY on other fields.
   const query = visibilityQuery(filters);
   const nextPageToken = pageToken ? tokens.open(pageToken, query) : undefined;
-  if (pageToken && !nextPageToken) throw new HttpProblem(validationProblem([{ field: 'pageToken', message: 'is not a token from a previous page of this search' }]));
-  const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize, nextPageToken });
+  if (pageToken && !nextPageToken)
+    throw new HttpProblem(
+      validationProblem([{ field: 'pageToken', message: 'is not a token from a previous page of this search' }]),
+    );
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace,
+    query,
+    pageSize,
+    nextPageToken,
+  });
   const cases = (response.executions ?? []).flatMap((e) => {
     const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
     if (!caseId) return [];
@@ -36,6 +48,9 @@ export async function runSearch(client: Client, tokens: PageTokenSealer, { pageS
       },
     ];
   });
-  const next = response.nextPageToken && response.nextPageToken.length > 0 ? tokens.seal(response.nextPageToken, query) : undefined;
+  const next =
+    response.nextPageToken && response.nextPageToken.length > 0
+      ? tokens.seal(response.nextPageToken, query)
+      : undefined;
   return { cases, ...(next ? { nextPageToken: next } : {}) };
 }
