@@ -5,25 +5,15 @@
  * TEMPORAL_TOPOLOGY=cluster (`npm run test:cluster`): the Temporal server on PostgreSQL instead,
  * with databases of this run's own, dropped at the end.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startOwnTemporal, type OwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
-import { WORKFLOWS_PATH } from '../worker.js';
 import { freePort } from './ports.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    temporalAddress: string;
-    namespace: string;
-    workflowBundlePath: string;
-  }
-}
+import { provideRun } from './provide-run.js';
 
 const NAMESPACE = 'asylum-cases-test';
 
@@ -47,26 +37,10 @@ export default async function setup(project: TestProject) {
     await prepareNamespace(connection, NAMESPACE, 30);
     await connection.close();
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-    const workflowBundlePath = join(dir, 'workflow-bundle.js');
-    writeFileSync(workflowBundlePath, code);
-
-    project.provide('temporalAddress', address);
-    project.provide('namespace', NAMESPACE);
-    project.provide('workflowBundlePath', workflowBundlePath);
+    await provideRun(project, dir, address, NAMESPACE);
   } catch (err) {
     await teardown();
     throw err;
   }
   return teardown;
 }
-
-const noop = () => {};
-const quietLogger = {
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: (m: string) => console.error(m),
-  log: noop,
-};

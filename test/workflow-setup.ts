@@ -5,18 +5,15 @@
  * reference systems: each test file runs a worker with stubbed activities (test/workflow-harness.ts).
  * TEMPORAL_ADDRESS set: use that server instead and start none.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalCli } from '../temporal/cli.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
-import { WORKFLOWS_PATH } from '../worker.js';
-// The provided keys (temporalAddress, namespace, workflowBundlePath) are declared there, for both tiers.
-import type {} from './global-setup.js';
+import { provideRun } from './provide-run.js';
 
 const NAMESPACE = 'asylum-cases-workflow-test';
 
@@ -47,26 +44,10 @@ export default async function setup(project: TestProject) {
       });
     }
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-    const workflowBundlePath = join(dir, 'workflow-bundle.js');
-    writeFileSync(workflowBundlePath, code);
-
-    project.provide('temporalAddress', env.address);
-    project.provide('namespace', NAMESPACE);
-    project.provide('workflowBundlePath', workflowBundlePath);
+    await provideRun(project, dir, env.address, NAMESPACE);
   } catch (err) {
     await teardown();
     throw err;
   }
   return teardown;
 }
-
-const noop = () => {};
-const quietLogger = {
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: (m: string) => console.error(m),
-  log: noop,
-};
