@@ -16,18 +16,18 @@ import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
-import type { Role } from '../domain/index.js';
+import type { Role, System } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
-import { startSystem, type RunningSystem } from './systems.js';
+import { startSystems, type RunningSystem } from './systems.js';
 
 let runtimeInstalled = false;
 
 export interface Stack {
   baseUrl: string;
-  systems: { homeOffice: RunningSystem; courts: RunningSystem; notifier: RunningSystem };
+  systems: Record<System, RunningSystem>;
   /** The worker: in-process by default; a separate process (killable) with `workerProcess`. */
   killWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -89,18 +89,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await admin.close();
     namespace = { TEMPORAL_NAMESPACE: name };
   }
-  const [homeOffice, courts, notifier] = await Promise.all([
-    startSystem('home-office'),
-    startSystem('hmcts'),
-    startSystem('notifier'),
-  ]);
-  const env = {
-    ...namespace,
-    HOME_OFFICE_URL: homeOffice.url,
-    HMCTS_URL: courts.url,
-    NOTIFIER_URL: notifier.url,
-    ...options.env,
-  };
+  const { systems, env: systemsEnv } = await startSystems();
+  const env = { ...namespace, ...systemsEnv, ...options.env };
   const config = testConfig(env);
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -173,7 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     client,
     config,
-    systems: { homeOffice, courts, notifier },
+    systems,
     killWorker,
     startWorker,
     token,
@@ -211,7 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await killWorker();
       await connection.close();
       await nativeConnection?.close();
-      await Promise.all([homeOffice.kill(), courts.kill(), notifier.kill()]);
+      await Promise.all(Object.values(systems).map((s) => s.kill()));
     },
   };
   return stack;

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
-import type { Role } from '../domain/index.js';
+import { perSystem, type Role, type System } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { CLUSTER_PROCESSES } from '../temporal/cluster.js';
 import { startOwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { freePort } from './ports.js';
-import { startSystem } from './systems.js';
+import { startSystems } from './systems.js';
 
 export interface ProcessStack {
   apiUrl: string;
@@ -28,7 +28,7 @@ export interface ProcessStack {
   /** The parts' configuration: its `temporal` names the server, namespace and task queue. */
   config: Config;
   client: Client;
-  systems: { homeOffice: string; courts: string; notifier: string };
+  systems: Record<System, string>;
   worker: Service;
   workers: Service[];
   /** API processes behind the one port (API_PROCESSES). */
@@ -72,17 +72,13 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const client = new Client({ connection, namespace });
 
   const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
-  const homeOffice = await startSystem('home-office', { dir, onLine: quiet('home-office') });
-  const courts = await startSystem('hmcts', { dir, onLine: quiet('hmcts') });
-  const notifier = await startSystem('notifier', { dir, onLine: quiet('notifier') });
+  const { systems, env: systemsEnv } = await startSystems((wire) => ({ dir, onLine: quiet(wire) }));
   const api = await freePort();
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_TASK_QUEUE: namespace,
-    HOME_OFFICE_URL: homeOffice.url,
-    HMCTS_URL: courts.url,
-    NOTIFIER_URL: notifier.url,
+    ...systemsEnv,
     PORT: String(api),
     IMPORT_DIR: join(dir, 'imports'),
     LOG_LEVEL: 'warn',
@@ -116,7 +112,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     topology,
     config: config.config,
     client,
-    systems: { homeOffice: homeOffice.url, courts: courts.url, notifier: notifier.url },
+    systems: perSystem((key) => systems[key].url),
     get worker() {
       return workers[0]!;
     },
@@ -140,7 +136,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     token: (role, sub = `${name}-${role}`) => signDevToken({ role, sub }, config.config.auth),
     async stop() {
       for (const s of [apiService, ...workers]) await s.stop(5_000);
-      for (const s of [notifier, courts, homeOffice]) await s.stop(5_000);
+      for (const s of Object.values(systems).reverse()) await s.stop(5_000);
       await connection.close();
       await temporal.destroy();
       rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeSystem, SYSTEMS, type System } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import type { Faults } from '../systems/reference-system.js';
 import { freePort } from './ports.js';
@@ -46,10 +47,8 @@ export interface SystemOptions {
   onLine?: (line: string) => void;
 }
 
-export async function startSystem(
-  which: 'home-office' | 'hmcts' | 'notifier',
-  options: SystemOptions = {},
-): Promise<RunningSystem> {
+/** A reference system by its wire name (one of the registry's descriptors). */
+export async function startSystem(which: string, options: SystemOptions = {}): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const data = options.dir
@@ -115,4 +114,19 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw lastError ?? new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * One reference system per descriptor in the registry, and the settings that point the tracker at
+ * them (each system's URL setting): a new system in the registry is started here without a change.
+ */
+export async function startSystems(options: (wire: string) => SystemOptions = () => ({})) {
+  const started = await Promise.all(
+    SYSTEMS.map(
+      async (key) => [key, await startSystem(describeSystem(key).wire, options(describeSystem(key).wire))] as const,
+    ),
+  );
+  const systems = Object.fromEntries(started) as Record<System, RunningSystem>;
+  const env = Object.fromEntries(SYSTEMS.map((key) => [describeSystem(key).urlSetting, systems[key].url]));
+  return { systems, env };
 }
