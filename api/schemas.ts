@@ -30,7 +30,9 @@ import {
 
 /** Today in London: the tribunal's day, not UTC's (they differ from midnight to 01:00 in summer). */
 const today = () => londonDate(Date.now());
-const date = z.string({ error: FIELD_MESSAGES.date }).refine(isCalendarDate, FIELD_MESSAGES.date);
+/** A real calendar date, YYYY-MM-DD: bodies and search filters alike. */
+export const calendarDate = z.string({ error: FIELD_MESSAGES.date }).refine(isCalendarDate, FIELD_MESSAGES.date);
+const date = calendarDate;
 const pastDate = date.refine((d) => d <= today(), FIELD_MESSAGES.future);
 const text = (max: number) =>
   z.string({ error: FIELD_MESSAGES.empty }).trim().min(1, FIELD_MESSAGES.empty).max(max, FIELD_MESSAGES.tooLong(max));

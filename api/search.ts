@@ -4,14 +4,13 @@
  * quoted here, so a filter can never change the query's shape.
  */
 import { z } from './zod.js';
-import { deadlinesBefore, isCalendarDate, STAGES } from '../domain/index.js';
+import { deadlinesBefore, STAGES } from '../domain/index.js';
+import { calendarDate } from './schemas.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
 
 /** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
 export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;
-
-const date = z.string().refine(isCalendarDate, 'must be a real date, YYYY-MM-DD');
 
 export const searchQuery = z
   .strictObject({
@@ -22,7 +21,7 @@ export const searchQuery = z
       .regex(/^[\w.@-]{1,100}$/, 'letters, digits and . _ @ - only')
       .optional(),
     escalation: z.coerce.number().int().min(0).max(10).optional(),
-    deadlineBefore: date.optional(),
+    deadlineBefore: calendarDate.optional(),
     ref: z
       .string()
       .regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -')

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { homeOfficeRef } from '../domain/index.js';
-import { addDays } from '../domain/days.js';
+import { addDays, londonDate } from '../domain/days.js';
 import { visibilityQuery, type SearchQuery } from '../api/search.js';
 import { freePort } from '../test/ports.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
@@ -30,7 +30,7 @@ const MARKS = values.cases
 const SAMPLES = Number(values.samples);
 const CHUNK = Number(values.chunk);
 const say = (line: string) => console.error(`[scale] ${line}`);
-const today = new Date().toISOString().slice(0, 10);
+const today = londonDate(Date.now());
 const ASSIGNEES = Array.from({ length: 200 }, (_, i) => `caseworker.${i}`);
 
 /** Open cases spread over the stages a backlog holds, every row valid. */

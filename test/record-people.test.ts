@@ -68,7 +68,7 @@ describe('GET /people/:ref', () => {
     );
     expect(person.totals).toEqual({ cases: 2, claims: 3, appeals: 2, repeatAppeals: 1, abscondings: 1 });
     expect(person.cases.map((c: any) => c.caseId).sort()).toEqual([first, second].sort());
-    const today = new Date().toISOString().slice(0, 10);
+    const today = daysAgo(0); // periods are London dates, as the tribunal counts days
     expect(person.cases.find((c: any) => c.caseId === first).abscondingPeriods).toEqual([{ from: today, to: today }]);
     expect(person.people).toHaveLength(1);
     expect((await stack.call('GET', '/people/0000-0000-0000-0001', { role: 'supervisor' })).status).toBe(404);
