@@ -5,6 +5,8 @@
  */
 import { z } from './zod.js';
 import {
+  APPEAL_ENDINGS,
+  CLOCK_VIEW_STATES,
   GWF_PATTERN,
   HMCTS_REF_PATTERN,
   HO_REF_PATTERN,
@@ -168,17 +170,39 @@ export const caseViewSchema = z
           description: 'The instant the limit closes: the end of lastDay in Europe/London',
           example: '2026-12-16T00:00:00.000Z',
         }),
-        state: z.enum(['running', 'stopped', 'breached', 'exception', 'expired']),
+        state: z.enum(CLOCK_VIEW_STATES).openapi({
+          description:
+            'met: done in time; breached: closed while running or done late; ended: the appeal ended another way',
+        }),
         level: z.number().int(),
         warnings: z.array(z.string()),
         stoppedOn: z.string().optional(),
         breachedAt: z.string().optional(),
         exception: z.object({ reason: z.string(), at: z.string() }).optional(),
         decidedInTime: z.boolean().optional(),
+        late: z.boolean().optional(),
+        endedOn: z.string().optional(),
+        extensions: z.array(z.object({ on: z.string(), lastDay: z.string(), reason: z.string() })).optional(),
       }),
     ),
     sync: z.object({ homeOffice: syncStatus, courts: syncStatus, notifier: syncStatus }),
-    held: z.array(z.object({ key: z.string(), type: z.enum(EVENT_TYPES), reason: z.string(), at: z.string() })),
+    appealPending: z.boolean().openapi({
+      description: 'An appeal could still be brought in time, or one awaits a decision (2002 Act s.104)',
+    }),
+    appealPendingReason: z.string().optional(),
+    appealEnded: z.object({ how: z.enum(APPEAL_ENDINGS), on: z.string() }).optional(),
+    held: z.array(
+      z.object({
+        key: z.string(),
+        type: z.enum(EVENT_TYPES),
+        reason: z.string(),
+        receivedAt: z.string(),
+        event: z
+          .object({ type: z.enum(EVENT_TYPES) })
+          .passthrough()
+          .optional(),
+      }),
+    ),
     reconciliation: z.object({ at: z.string(), drift: z.array(driftSchema) }).optional(),
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),

@@ -28,6 +28,10 @@ export const searchQuery = z
       .optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
     absconded: z.enum(['true', 'false']).optional(),
+    appealPending: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'An appeal could still be brought in time, or one awaits a decision' }),
     appealsAtLeast: z.coerce.number().int().min(0).max(100).optional(),
     clock: z.enum(CLOCK_STATUSES).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -53,6 +57,7 @@ export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>):
   if (q.ref) clauses.push(`${SA.refs.name} = ${quote(q.ref)}`);
   if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
   if (q.absconded) clauses.push(`${SA.absconded.name} = ${q.absconded}`);
+  if (q.appealPending) clauses.push(`${SA.appealPending.name} = ${q.appealPending}`);
   if (q.appealsAtLeast !== undefined) clauses.push(`${SA.appeals.name} >= ${q.appealsAtLeast}`);
   if (q.clock) clauses.push(`${SA.clock.name} = ${quote(q.clock)}`);
   return clauses.join(' AND ');
@@ -71,6 +76,7 @@ export const searchResult = z
         appeals: z.number().int().optional(),
         syncFailed: z.boolean().optional(),
         absconded: z.boolean().optional(),
+        appealPending: z.boolean().optional(),
         lastDay: z.string().optional().openapi({ description: "The 24-week limit's last day (a Europe/London date)" }),
         deadline: z
           .string()

@@ -6,7 +6,7 @@ import type { Clock } from './clocks.js';
 import type { ImportedFrom } from './import.js';
 import type { HeldEvent } from './inbound.js';
 import type { Drift } from './reconcile.js';
-import type { Stage, Status } from './stages.js';
+import type { Position, Stage, Status } from './stages.js';
 import { perSystem, type System } from './systems.js';
 
 export interface Person {
@@ -67,8 +67,22 @@ export interface CaseState {
     appealLodgedOn?: string;
     hearingDate?: string;
     determinedOn?: string;
+    /** The day the notice of refusal was sent: the appeal window runs from it (absent: the decision date). */
+    sentOn?: string;
+    /** The day the hearing was held, when the decision was reserved. */
+    heardOn?: string;
+    /** The day the determination was sent to the parties: the 24-week duty is met then. */
+    promulgatedOn?: string;
+    onThePapers?: boolean;
+    /** The tribunal's decision on a late appeal. */
+    extensionGrantedOn?: string;
+    extensionRefusedOn?: string;
     exitedOn?: string;
   };
+  /** How the last appeal ended without a determination, if it did. */
+  appealEnded?: AppealEnding;
+  /** Where a struck-out appeal stood, so reinstatement returns it there. */
+  struckOutFrom?: Position;
   /** The last determination, which onward-appeal outcomes are read against. */
   determination?: 'allowed' | 'dismissed';
   openedAt: string;
@@ -86,6 +100,13 @@ export interface CaseState {
   reconciliation?: { at: string; drift: Drift[] };
   /** Set on a case brought in from a spreadsheet: the record as last imported, and from where. */
   imported?: ImportedFrom;
+}
+
+export const APPEAL_ENDINGS = ['withdrawn', 'struck-out', 'abandoned', 'decision-withdrawn'] as const;
+export interface AppealEnding {
+  how: (typeof APPEAL_ENDINGS)[number];
+  /** London date it ended. */
+  on: string;
 }
 
 export interface AbscondingPeriod {

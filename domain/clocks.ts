@@ -5,7 +5,7 @@
  * `timeLimits` (limits.ts), which treats clocks and appeal windows alike.
  */
 import type { CaseState, Cohort } from './case.js';
-import { addDays, daysAfter, lastDayOf, londonTime } from './days.js';
+import { addDays, daysAfter, daysBetween, endOfLondonDay, lastDayOf, londonTime, shiftByDays } from './days.js';
 import type { Policy } from './policy.js';
 
 export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
@@ -21,10 +21,19 @@ export interface Clock {
   warnings: string[];
   /** How many warnings have been raised. */
   level: number;
-  state: 'running' | 'stopped' | 'breached' | 'exception';
+  /**
+   * `ended`: the appeal ended another way (withdrawn, struck out, abandoned, decision withdrawn);
+   * such a clock is never a breach, whatever it showed before.
+   */
+  state: 'running' | 'stopped' | 'breached' | 'exception' | 'ended';
   stoppedOn?: string;
   breachedAt?: string;
   exception?: { reason: string; at: string };
+  /** The day the appeal ended, and the state the clock was in then (a reinstatement returns to it). */
+  endedOn?: string;
+  endedFrom?: 'running' | 'breached' | 'exception';
+  /** Each extension of the deadline by the tribunal's direction, oldest first. */
+  extensions?: Array<{ on: string; lastDay: string; reason: string }>;
 }
 
 /**
@@ -73,7 +82,7 @@ export function updateClock(state: CaseState, name: ClockName, patch: (c: Clock)
  */
 export const stopClock = (state: CaseState, name: ClockName, on: string) =>
   updateClock(state, name, (c) => {
-    if (c.stoppedOn) return c;
+    if (c.stoppedOn || c.state === 'ended') return c;
     if (c.state === 'exception') return { ...c, stoppedOn: on };
     return { ...c, state: 'stopped', stoppedOn: on };
   });
@@ -81,3 +90,48 @@ export const stopClock = (state: CaseState, name: ClockName, on: string) =>
 /** Whether a stopped clock stopped in time (the determination on or before the deadline's last day). */
 export const decidedInTime = (c: Clock) =>
   c.state === 'stopped' && c.stoppedOn !== undefined && c.stoppedOn <= lastDayOf(c.deadline);
+
+const LIVE = ['running', 'breached', 'exception'] as const;
+const isLive = (state: Clock['state']): state is (typeof LIVE)[number] => (LIVE as readonly string[]).includes(state);
+
+/**
+ * The appeal ended without a determination: every clock still live stops as `ended` on that day,
+ * remembering where it stood. A clock already stopped (met, or served late) keeps its record.
+ */
+export const endClocks = (state: CaseState, on: string): CaseState => ({
+  ...state,
+  clocks: state.clocks.map((c) =>
+    isLive(c.state) && !c.stoppedOn ? { ...c, state: 'ended', endedOn: on, endedFrom: c.state } : c,
+  ),
+});
+
+/**
+ * A struck-out appeal reinstated: its clocks resume where they stood, with the time already used
+ * counted. The days between strike-out and reinstatement are added to each deadline and warning.
+ */
+export const resumeClocks = (state: CaseState, on: string): CaseState => ({
+  ...state,
+  clocks: state.clocks.map((c) => {
+    if (c.state !== 'ended' || !c.endedOn || !c.endedFrom) return c;
+    const gap = Math.max(0, daysBetween(c.endedOn, on));
+    const { endedOn: _on, endedFrom, ...rest } = c;
+    return {
+      ...rest,
+      state: endedFrom,
+      deadline: endOfLondonDay(addDays(lastDayOf(c.deadline), gap)),
+      warnings: c.warnings.map((w) => shiftByDays(w, gap)),
+    };
+  }),
+});
+
+/** The tribunal extends a respondent's deadline: the clock runs again to the new last day. */
+export const extendClock = (state: CaseState, name: ClockName, lastDay: string, on: string, reason: string) =>
+  updateClock(state, name, (c) => ({
+    ...c,
+    state: 'running',
+    deadline: endOfLondonDay(lastDay),
+    extensions: [...(c.extensions ?? []), { on, lastDay, reason }],
+  }));
+
+/** Whether the clock's matter was done after its last day (served late, decided late). */
+export const doneLate = (c: Clock) => c.stoppedOn !== undefined && c.stoppedOn > lastDayOf(c.deadline);

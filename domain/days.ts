@@ -52,6 +52,12 @@ export function londonTime(date: string, hhmm = '00:00'): string {
   return new Date(asUtc - offsetAt(guess)).toISOString();
 }
 
+/** The same London wall-clock time `days` later (or earlier): a limit moved by whole days keeps its hour. */
+export function shiftByDays(instant: string, days: number): string {
+  const wall = new Date(londonWallClock(Date.parse(instant))).toISOString();
+  return londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
+}
+
 /** The instant a London day ends: the midnight that starts the next one. */
 export const endOfLondonDay = (date: string) => londonTime(addDays(date, 1));
 

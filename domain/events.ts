@@ -6,8 +6,14 @@
  */
 import type { CaseState } from './case.js';
 import { SYSTEMS, type Source, type System } from './systems.js';
+import { appealWindowOf } from './limits.js';
+import { PENDING_POSITIONS, appealPendingReason } from './pending.js';
+import type { AppealEnding } from './case.js';
 import {
   CLOCK_NAMES,
+  endClocks,
+  extendClock,
+  resumeClocks,
   inTwentyFourWeekCohort,
   startDayClock,
   startTribunalClock,
@@ -43,8 +49,11 @@ interface Row<F extends Fields> {
   roles: readonly ActorRole[];
   reportedBy?: readonly Source[];
   from: readonly Position[];
-  /** A state condition beyond the position; returns why not, or null. */
-  guard?: (state: CaseState) => string | null;
+  /**
+   * A state condition beyond the position; returns why not, or null. Given the event when one is
+   * being checked; without it (what is allowed now?) it answers for the event in principle.
+   */
+  guard?: (state: CaseState, event?: ValuesOf<F>) => string | null;
   apply: (state: CaseState, event: ValuesOf<F>, ctx: EventContext) => CaseState;
   /** A payload rule beyond each field's own (e.g. a whole imported record). */
   check?: (event: ValuesOf<F>, ctx: EventContext) => FieldError[];
@@ -61,8 +70,6 @@ const NONE: readonly System[] = [];
 const NOTIFIER: readonly System[] = ['notifier'];
 const HMCTS_REPORTS = ['hmcts'] as const satisfies readonly Source[];
 const HOME_OFFICE_REPORTS = ['home-office'] as const satisfies readonly Source[];
-const runningClock = (name: ClockName) => (s: CaseState) =>
-  s.clocks.some((c) => c.name === name && c.state === 'running') ? null : `no ${name} clock is running`;
 /** Exits are news to the courts only where there has been an appeal. */
 const hoAndCourtsIfAppealed = (s: CaseState) => (s.counts.appeals > 0 ? BOTH : HO);
 
@@ -80,6 +87,17 @@ const REFUSED_EXITS: readonly Position[] = [
   'exit:inadmissible',
   'exit:withdrawn',
 ];
+/** An appeal (or a late one) not yet determined: where it can be withdrawn, struck out or abandoned. */
+const BEFORE_DETERMINATION: readonly Position[] = [
+  'appeal:lodged',
+  'appeal:out-of-time',
+  'tribunal:listed',
+  'tribunal:adjourned',
+  'tribunal:reserved',
+  'tribunal:remitted',
+];
+/** Where a respondent's direction can be given, served or extended: the appeal is being prepared or heard. */
+const PREPARING: readonly Position[] = ['appeal:lodged', 'tribunal:listed', 'tribunal:adjourned', 'tribunal:reserved'];
 /** A person who has left the country cannot abscond or be removed again. */
 const GONE: readonly Position[] = ['exit:removed', 'exit:departed'];
 
@@ -90,6 +108,34 @@ const exitTo = (state: CaseState, to: Position, ctx: EventContext): CaseState =>
   ...move(state, to),
   dates: { ...state.dates, exitedOn: day(ctx.at) },
 });
+/** The appeal ends without a determination: every live clock stops as `ended`, never a breach. */
+const endAppeal = (state: CaseState, how: AppealEnding['how'], ctx: EventContext): CaseState => ({
+  ...endClocks(state, day(ctx.at)),
+  appealEnded: { how, on: day(ctx.at) },
+});
+/**
+ * Leaving the process while an appeal is pending abandons it (2002 Act s.104(4), (4A)): a grant of
+ * leave or a departure from the UK ends the appeal and its clocks.
+ */
+const exitAbandoning = (state: CaseState, to: Position, ctx: EventContext): CaseState =>
+  PENDING_POSITIONS.includes(positionOf(state)) && state.stage !== 'decision'
+    ? endAppeal(exitTo(state, to, ctx), 'abandoned', ctx)
+    : exitTo(state, to, ctx);
+/** A late appeal can reopen rights exhausted only when the window closed unused (not after an appeal or a refused extension). */
+const lateAppealFits = (s: CaseState): string | null => {
+  if (s.status !== 'appeal-rights-exhausted') return null;
+  if (!s.dates.refusedOn) return 'no refusal on record to appeal against';
+  if (s.dates.extensionRefusedOn) return 'the tribunal refused to extend time for this appeal';
+  if (s.dates.appealLodgedOn) return 'appeal rights were exhausted after an appeal';
+  return null;
+};
+/** The 24-week clock for an appeal treated as lodged on `on`, if its appellant is in the cohort then. */
+const withTribunalClock = (state: CaseState, on: string, ctx: EventContext): CaseState =>
+  inTwentyFourWeekCohort(state.cohort, on, ctx.policy) ? withClock(state, startTribunalClock(on, ctx.policy)) : state;
+const liveClock = (name: ClockName) => (s: CaseState) =>
+  s.clocks.some((c) => c.name === name && (c.state === 'running' || c.state === 'breached'))
+    ? null
+    : `no ${name} clock is running or breached`;
 
 /**
  * The Home Office's respondent deadlines work alike: the tribunal asks (the clock starts), the
@@ -101,7 +147,7 @@ const respondentDeadline = {
       fields: {},
       roles: ['tribunal'],
       reportedBy: HMCTS_REPORTS,
-      from: ['appeal:lodged', 'tribunal:listed'],
+      from: PREPARING,
       apply: (s, _e, ctx) => withClock(s, startDayClock(clock, day(ctx.at), days(ctx.policy))),
       notify: BOTH,
     }),
@@ -110,8 +156,9 @@ const respondentDeadline = {
       fields: {},
       roles: ['caseworker'],
       reportedBy: HOME_OFFICE_REPORTS,
-      from: ['appeal:lodged', 'tribunal:listed'],
-      guard: runningClock(clock),
+      from: PREPARING,
+      // Served after its last day is still served: recorded, and shown as late.
+      guard: liveClock(clock),
       apply: (s, _e, ctx) => stopClock(s, clock, day(ctx.at)),
       notify: BOTH,
     }),
@@ -126,6 +173,18 @@ const clockTimer = {
 } as const;
 /** Which clock, and its last day (absent on events recorded before notices carried it). */
 const clockTimerFields = { clock: field.oneOf(CLOCK_NAMES), lastDay: optional(field.date()) } as const;
+
+/** Why the held event under `key` cannot be applied now (without a key: whether any can), or null. */
+function heldProblem(s: CaseState, key: string | undefined): string | null {
+  const held = s.held.filter((h) => key === undefined || h.key === key);
+  if (held.length === 0) return key === undefined ? 'no event is held' : `no event is held under ${key}`;
+  if (held.some((h) => h.event && placeAllows(s, h.event.type, h.event))) return null;
+  if (key === undefined) return 'no held event fits the case now';
+  const h = held[0]!;
+  return h.event
+    ? `the held ${h.type} does not fit the case at ${positionOf(s)}`
+    : `the held ${h.type} was kept before held events kept their content: dismiss it and ask ${h.key.split(':')[0]} to send it again`;
+}
 
 const EVENT_TABLE = {
   'claim.screened': row({
@@ -158,15 +217,25 @@ const EVENT_TABLE = {
     notify: HO,
   }),
   'decision.refused': row({
-    fields: { outOfCountry: optional(field.boolean()), decidedOn: optional(field.pastDate()) },
+    fields: {
+      outOfCountry: optional(field.boolean()),
+      decidedOn: optional(field.pastDate()),
+      sentOn: optional(field.pastDate()),
+    },
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),
+    check: (e, ctx) =>
+      e.sentOn && e.sentOn < (e.decidedOn ?? day(ctx.at))
+        ? [{ field: 'sentOn', message: 'cannot be before the decision' }]
+        : [],
     apply: (s, e, ctx) => ({
       ...move(s, 'decision:refused'),
       dates: {
         ...s.dates,
         refusedOn: e.decidedOn ?? day(ctx.at),
+        // The window runs from the day the notice was sent (procedure rules, r.19).
+        ...(e.sentOn ? { sentOn: e.sentOn } : { sentOn: undefined }),
         outOfCountry: e.outOfCountry ?? false,
         appealWindowDays: e.outOfCountry
           ? ctx.policy.appealWindowDays.outOfCountry
@@ -192,59 +261,188 @@ const EVENT_TABLE = {
     notify: HO,
   }),
   'appeal.lodged': row({
-    fields: { hmctsRef: optional(field.hmctsRef()), lodgedOn: optional(field.pastDate()) },
+    fields: {
+      hmctsRef: optional(field.hmctsRef()),
+      lodgedOn: optional(field.pastDate()),
+      outOfTime: optional(field.boolean()),
+    },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
-    from: ['decision:refused'],
+    // Also after the window closed unused: a late appeal is the tribunal's to admit or refuse, so the
+    // tracker records it and reopens the case rather than holding it (procedure rules, r.20).
+    from: ['decision:refused', 'exit:appeal-rights-exhausted'],
+    guard: lateAppealFits,
     apply: (s, e, ctx) => {
       const lodgedOn = e.lodgedOn ?? day(ctx.at);
+      const window = appealWindowOf(s, ctx.policy);
+      // The tribunal's own word wins; otherwise the dates decide (an appeal lodged in time but heard of late is in time).
+      const late = e.outOfTime ?? (window !== null && lodgedOn > window.lastDay);
       const next: CaseState = {
-        ...move(s, 'appeal:lodged'),
+        ...move(s, late ? 'appeal:out-of-time' : 'appeal:lodged'),
         identifiers: { ...s.identifiers, ...(e.hmctsRef ? { hmctsRef: e.hmctsRef } : {}) },
         counts: { ...s.counts, appeals: s.counts.appeals + 1 },
-        dates: { ...s.dates, appealLodgedOn: lodgedOn, hearingDate: undefined, determinedOn: undefined },
+        appealEnded: undefined,
+        dates: {
+          ...s.dates,
+          appealLodgedOn: lodgedOn,
+          hearingDate: undefined,
+          determinedOn: undefined,
+          promulgatedOn: undefined,
+          heardOn: undefined,
+          onThePapers: undefined,
+          exitedOn: undefined,
+        },
       };
-      return inTwentyFourWeekCohort(s.cohort, lodgedOn, ctx.policy)
-        ? withClock(next, startTribunalClock(lodgedOn, ctx.policy))
-        : next;
+      // A late appeal has no 24-week clock until the tribunal admits it.
+      return late ? next : withTribunalClock(next, lodgedOn, ctx);
     },
+    notify: BOTH,
+  }),
+  'appeal.extension-decided': row({
+    fields: { granted: field.boolean(), reason: field.text(2000) },
+    roles: ['tribunal'],
+    from: ['appeal:out-of-time'],
+    // Granted: the appeal proceeds as if lodged that day. Refused: rights are exhausted again.
+    apply: (s, e, ctx) =>
+      e.granted
+        ? withTribunalClock(
+            { ...move(s, 'appeal:lodged'), dates: { ...s.dates, extensionGrantedOn: day(ctx.at) } },
+            day(ctx.at),
+            ctx,
+          )
+        : {
+            ...exitTo(s, 'exit:appeal-rights-exhausted', ctx),
+            dates: { ...s.dates, extensionRefusedOn: day(ctx.at), exitedOn: day(ctx.at) },
+          },
     notify: BOTH,
   }),
   'appeal.decision-withdrawn': row({
     fields: { reason: field.text(2000) },
     roles: ['caseworker'],
-    from: ['appeal:lodged', 'tribunal:listed'],
-    apply: (s, _e, ctx) => stopClock(move(s, 'claim:reconsidering'), 'tribunal-24-weeks', day(ctx.at)),
+    from: BEFORE_DETERMINATION,
+    // The tribunal treats the appeal as withdrawn (r.17(2)); the claim is decided again.
+    apply: (s, _e, ctx) => endAppeal(move(s, 'claim:reconsidering'), 'decision-withdrawn', ctx),
     notify: BOTH,
   }),
   'tribunal.listed': row({
     fields: { hearingDate: field.date() },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
-    from: ['appeal:lodged', 'tribunal:remitted'],
+    // Listed again: a hearing moved, or one fixed after an adjournment.
+    from: ['appeal:lodged', 'tribunal:remitted', 'tribunal:listed', 'tribunal:adjourned'],
     apply: (s, e) => ({ ...move(s, 'tribunal:listed'), dates: { ...s.dates, hearingDate: e.hearingDate } }),
     notify: BOTH,
   }),
-  'tribunal.determined': row({
-    fields: { outcome: field.oneOf(['allowed', 'dismissed']), determinedOn: optional(field.pastDate()) },
+  'tribunal.adjourned': row({
+    fields: { reason: field.text(2000), hearingDate: optional(field.date()) },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
     from: ['tribunal:listed'],
-    // Determination stops the 24-week clock, on the day it was given.
-    apply: (s, e, ctx) =>
-      stopClock(
+    // With a new date the appeal stays listed; without one it waits to be listed again.
+    apply: (s, e) =>
+      e.hearingDate
+        ? { ...move(s, 'tribunal:listed'), dates: { ...s.dates, hearingDate: e.hearingDate } }
+        : { ...move(s, 'tribunal:adjourned'), dates: { ...s.dates, hearingDate: undefined } },
+    notify: BOTH,
+  }),
+  'tribunal.reserved': row({
+    fields: { heardOn: optional(field.pastDate()) },
+    roles: ['tribunal'],
+    from: ['tribunal:listed'],
+    apply: (s, e, ctx) => ({
+      ...move(s, 'tribunal:reserved'),
+      dates: { ...s.dates, heardOn: e.heardOn ?? day(ctx.at) },
+    }),
+    notify: BOTH,
+  }),
+  'tribunal.determined': row({
+    fields: {
+      outcome: field.oneOf(['allowed', 'dismissed']),
+      determinedOn: optional(field.pastDate()),
+      promulgatedOn: optional(field.pastDate()),
+      onThePapers: optional(field.boolean()),
+    },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
+    from: ['tribunal:listed', 'tribunal:reserved', 'tribunal:adjourned', 'appeal:lodged', 'tribunal:remitted'],
+    // Without a hearing listed, only a determination on the papers (r.25) fits.
+    guard: (s, e) =>
+      e && !e.onThePapers && (s.stage === 'appeal' || s.status !== 'listed') && s.status !== 'reserved'
+        ? `an appeal ${s.status} without a hearing can be determined only on the papers (onThePapers: true)`
+        : null,
+    check: (e) =>
+      e.promulgatedOn && e.determinedOn && e.promulgatedOn < e.determinedOn
+        ? [{ field: 'promulgatedOn', message: 'cannot be before the determination' }]
+        : [],
+    // The duty is met when the parties are sent the decision: the 24-week clock stops on the
+    // promulgation date (the determination's own date when only that is given; else today).
+    apply: (s, e, ctx) => {
+      const promulgatedOn = e.promulgatedOn ?? e.determinedOn ?? day(ctx.at);
+      return stopClock(
         {
           ...move(s, e.outcome === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'),
           determination: e.outcome,
           dates: {
             ...s.dates,
-            determinedOn: e.determinedOn ?? day(ctx.at),
+            determinedOn: e.determinedOn ?? promulgatedOn,
+            promulgatedOn,
+            ...(e.onThePapers ? { onThePapers: true } : {}),
             onwardWindowDays: ctx.policy.onwardAppealWindowDays,
           },
         },
         'tribunal-24-weeks',
-        e.determinedOn ?? day(ctx.at),
-      ),
+        promulgatedOn,
+      );
+    },
+    notify: BOTH,
+  }),
+  'appeal.withdrawn': row({
+    fields: { reason: field.text(2000) },
+    roles: ['tribunal'],
+    reportedBy: HMCTS_REPORTS,
+    from: BEFORE_DETERMINATION,
+    // The appellant withdraws (r.17): the appeal ends, its clocks with it.
+    apply: (s, _e, ctx) => endAppeal(exitTo(s, 'exit:appeal-withdrawn', ctx), 'withdrawn', ctx),
+    notify: BOTH,
+  }),
+  'appeal.struck-out': row({
+    fields: { reason: field.text(2000) },
+    roles: ['tribunal'],
+    from: BEFORE_DETERMINATION,
+    apply: (s, _e, ctx) => ({
+      ...endAppeal(move(s, 'tribunal:struck-out'), 'struck-out', ctx),
+      struckOutFrom: positionOf(s),
+    }),
+    notify: BOTH,
+  }),
+  'appeal.reinstated': row({
+    fields: { reason: field.text(2000) },
+    roles: ['tribunal'],
+    from: ['tribunal:struck-out'],
+    // Back where it was struck out from; its clocks resume with the time already used.
+    apply: (s, _e, ctx) => ({
+      ...resumeClocks(move(s, s.struckOutFrom ?? 'appeal:lodged'), day(ctx.at)),
+      appealEnded: undefined,
+      struckOutFrom: undefined,
+    }),
+    notify: BOTH,
+  }),
+  'appeal.direction-extended': row({
+    fields: {
+      clock: field.oneOf(['respondent-evidence', 'respondent-review']),
+      deadline: field.date(),
+      reason: field.text(2000),
+    },
+    roles: ['tribunal'],
+    from: PREPARING,
+    guard: (s, e) =>
+      e
+        ? liveClock(e.clock)(s)
+        : liveClock('respondent-evidence')(s) && liveClock('respondent-review')(s)
+          ? 'no respondent direction is running or breached'
+          : null,
+    check: (e, ctx) => (e.deadline < day(ctx.at) ? [{ field: 'deadline', message: 'cannot be in the past' }] : []),
+    apply: (s, e, ctx) => extendClock(s, e.clock, e.deadline, day(ctx.at), e.reason.trim()),
     notify: BOTH,
   }),
   'onward-appeal.lodged': row({
@@ -272,8 +470,15 @@ const EVENT_TABLE = {
   'exit.leave-granted': row({
     fields: {},
     roles: ['caseworker'],
-    from: ['tribunal:allowed', 'decision:refused'],
-    apply: (s, _e, ctx) => exitTo(s, 'exit:leave-granted', ctx),
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: [
+      'tribunal:allowed',
+      'decision:refused',
+      ...BEFORE_DETERMINATION,
+      'tribunal:dismissed',
+      'tribunal:onward-appeal-pending',
+    ],
+    apply: (s, _e, ctx) => exitAbandoning(s, 'exit:leave-granted', ctx),
     notify: hoAndCourtsIfAppealed,
   }),
   'exit.removed': row({
@@ -281,6 +486,11 @@ const EVENT_TABLE = {
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'],
+    // No removal while an appeal is pending (2002 Act s.78).
+    guard: (s) => {
+      const pending = appealPendingReason(s);
+      return pending ? `an appeal is pending: ${pending}` : null;
+    },
     apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx),
     notify: hoAndCourtsIfAppealed,
   }),
@@ -290,13 +500,16 @@ const EVENT_TABLE = {
     reportedBy: HOME_OFFICE_REPORTS,
     from: [
       'decision:refused',
+      ...BEFORE_DETERMINATION,
       'tribunal:dismissed',
+      'tribunal:onward-appeal-pending',
       'exit:appeal-rights-exhausted',
       'exit:certified',
       'exit:inadmissible',
       'exit:withdrawn',
+      'exit:appeal-withdrawn',
     ],
-    apply: (s, _e, ctx) => exitTo(s, 'exit:departed', ctx),
+    apply: (s, _e, ctx) => exitAbandoning(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,
   }),
   'person.absconded': row({
@@ -356,6 +569,24 @@ const EVENT_TABLE = {
     from: ANYWHERE,
     guard: (s) => (SYSTEMS.some((sys) => s.sync[sys]?.failure) ? null : 'no sync failure to re-send'),
     apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
+    notify: NONE,
+  }),
+  // A held inbound event, applied by a supervisor once it fits: checked, applied and sent on as the
+  // event the system sent (see `standsFor`); the change records who applied it.
+  'held.applied': row({
+    fields: { key: field.text(300) },
+    roles: ['supervisor'],
+    from: ANYWHERE,
+    guard: (s, e) => heldProblem(s, e?.key),
+    apply: (s, e) => ({ ...s, held: s.held.filter((h) => h.key !== e.key) }),
+    notify: NONE,
+  }),
+  'held.dismissed': row({
+    fields: { key: field.text(300), reason: field.text(2000) },
+    roles: ['supervisor'],
+    from: ANYWHERE,
+    guard: (s, e) => (s.held.some((h) => h.key === (e?.key ?? h.key)) ? null : 'no such event is held'),
+    apply: (s, e) => ({ ...s, held: s.held.filter((h) => h.key !== e.key) }),
     notify: NONE,
   }),
   'appeal.evidence-requested': respondentDeadline.request('respondent-evidence', (p) => p.respondentEvidenceDays),
@@ -423,7 +654,8 @@ export type CaseEvent = { [T in EventType]: { type: T } & ValuesOf<EventTable[T]
 export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
 
 /** The rows, for readers that need no payload types (the API's schemas, forms, docs). */
-export const EVENT_ROWS: { readonly [T in EventType]: Readonly<Omit<Row<Fields>, 'apply' | 'check'>> } = EVENT_TABLE;
+export const EVENT_ROWS: { readonly [T in EventType]: Readonly<Omit<Row<Fields>, 'apply' | 'check' | 'guard'>> } =
+  EVENT_TABLE;
 
 export const EVENT_TYPES = Object.keys(EVENT_TABLE) as EventType[];
 export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && value in EVENT_TABLE;
@@ -436,6 +668,7 @@ const rule = (type: EventType) =>
   EVENT_TABLE[type] as unknown as Row<Fields> & {
     apply: (s: CaseState, e: unknown, ctx: EventContext) => CaseState;
     check?: (e: unknown, ctx: EventContext) => FieldError[];
+    guard?: (s: CaseState, e?: unknown) => string | null;
   };
 
 /** Who may send an event: the people's roles of its row, and `integration` for an event a system reports. */
@@ -448,9 +681,9 @@ export const rolesFor = (type: EventType): readonly ActorRole[] => {
 export const eventsReportedBy = (source: Source): EventType[] =>
   EVENT_TYPES.filter((t) => (EVENT_TABLE[t] as Row<Fields>).reportedBy?.includes(source));
 
-function placeAllows(state: CaseState, type: EventType): boolean {
+function placeAllows(state: CaseState, type: EventType, event?: CaseEvent): boolean {
   const r = rule(type);
-  return r.from.includes(positionOf(state)) && (r.guard?.(state) ?? null) === null;
+  return r.from.includes(positionOf(state)) && (r.guard?.(state, event) ?? null) === null;
 }
 
 /** Events that may happen now, for this role (all roles when omitted). Timer events are never offered. */
@@ -484,24 +717,47 @@ export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, 
   const fieldErrors = checkFields(r.fields, event as unknown as Record<string, unknown>, ctx.at);
   const errors = fieldErrors.length > 0 ? fieldErrors : (r.check?.(event, ctx) ?? []);
   if (errors.length > 0) return { kind: 'invalid', errors };
-  if (!placeAllows(state, event.type)) {
-    const why = r.guard?.(state);
+  if (!placeAllows(state, event.type, event)) {
+    const why = r.guard?.(state, event);
     return {
       kind: 'not-allowed',
       message: why ? `${event.type} is not allowed: ${why}` : `${event.type} is not allowed at ${positionOf(state)}`,
       allowedEvents: allowedEvents(state, role === 'system' ? undefined : role),
     };
   }
+  const inner = standsFor(state, event);
+  if (inner !== event) {
+    const rejection = checkEvent(state, inner, 'integration', ctx);
+    if (rejection) {
+      const message = `the held ${inner.type} cannot be applied: ${rejectionText(rejection)}`;
+      return {
+        kind: 'not-allowed',
+        message,
+        allowedEvents: allowedEvents(state, role === 'system' ? undefined : role),
+      };
+    }
+  }
   return null;
+}
+
+/**
+ * The event a change stands for: a supervisor's `held.applied` is the held event itself, so it is
+ * checked, applied and sent on as that event. Any other event stands for itself.
+ */
+export function standsFor(state: CaseState, event: CaseEvent): CaseEvent {
+  if (event.type !== 'held.applied') return event;
+  return state.held.find((h) => h.key === event.key)?.event ?? event;
 }
 
 /** Apply an event already checked. The version is the caller's (the workflow's sequence). */
 export function applyEvent(state: CaseState, event: CaseEvent, ctx: EventContext): CaseState {
-  return rule(event.type).apply(state, event, ctx);
+  const inner = standsFor(state, event);
+  const base = inner === event ? state : rule(inner.type).apply(state, inner, ctx);
+  return rule(event.type).apply(base, event, ctx);
 }
 
 /** The systems that must hear of this event, judged on the state before it. */
 export function recipients(before: CaseState, event: CaseEvent): readonly System[] {
-  const n = rule(event.type).notify;
+  const n = rule(standsFor(before, event).type).notify;
   return typeof n === 'function' ? n(before) : n;
 }

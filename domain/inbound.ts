@@ -3,7 +3,7 @@
  * only what happens on its side; the case applies them as the `integration` role, with the
  * sending system as the actor.
  */
-import { eventsReportedBy, type EventType } from './events.js';
+import { eventsReportedBy, type CaseEvent, type EventType } from './events.js';
 import { perSource, type Source } from './systems.js';
 
 /** What each system may report: derived from the table's `reportedBy`, never listed here. */
@@ -22,5 +22,10 @@ export interface HeldEvent {
   key: string;
   type: EventType;
   reason: string;
+  /** When it was received (workflow time). */
   at: string;
+  /** The whole event as the system sent it, so a supervisor can apply it once it fits. Absent on events held
+   * before held events kept their payload: those can only be dismissed. */
+  event?: CaseEvent;
+  source?: Source;
 }

@@ -17,3 +17,4 @@ export * from './days.js';
 export * from './fields.js';
 export * from './machine.js';
 export * from './systems.js';
+export * from './pending.js';

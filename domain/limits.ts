@@ -8,7 +8,7 @@
  */
 import type { CaseState } from './case.js';
 import type { Clock, ClockName } from './clocks.js';
-import { daysAfter, lastDayOf } from './days.js';
+import { daysAfter, lastDayOf, type DayLimit } from './days.js';
 import type { EventOf } from './events.js';
 import type { Policy } from './policy.js';
 
@@ -39,34 +39,43 @@ export interface TimeLimit {
   clock?: Clock;
 }
 
-/** The appeal window open now, if any: from the refusal, or after a dismissal, its length kept on the case. */
+/** A window's days: the day it runs from, its last day and the instant it closes. */
+export interface WindowDays extends DayLimit {
+  startedOn: string;
+}
+
+/** The appeal window of the last refusal, open or not: it runs from the day the notice was sent. */
+export function appealWindowOf(state: CaseState, policy: Policy): WindowDays | null {
+  const { refusedOn, sentOn, appealWindowDays, outOfCountry } = state.dates;
+  if (!refusedOn) return null;
+  const from = sentOn ?? refusedOn;
+  const days =
+    appealWindowDays ?? (outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
+  return { startedOn: from, ...daysAfter(from, days) };
+}
+
+/** The onward window after a determination: it runs from the day the decision was sent to the parties. */
+function onwardWindowOf(state: CaseState, policy: Policy): WindowDays | null {
+  const from = state.dates.promulgatedOn ?? state.dates.determinedOn;
+  if (!from) return null;
+  return { startedOn: from, ...daysAfter(from, state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays) };
+}
+
+/** The window open now, if any: after a refusal, or after a dismissal. */
 function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
-  const window = (name: 'appeal-window' | 'onward-appeal-window', from: string, days: number): TimeLimit => {
-    const { lastDay, closes } = daysAfter(from, days);
-    return {
+  const window = (name: 'appeal-window' | 'onward-appeal-window', days: WindowDays | null): TimeLimit | null =>
+    days && {
       name,
-      startedOn: from,
-      lastDay,
-      closes,
+      ...days,
       warnings: [],
       level: 0,
       state: 'running',
       atEnd: { type: `${name}.expired` },
     };
-  };
-  if (state.stage === 'decision' && state.status === 'refused' && state.dates.refusedOn) {
-    const days =
-      state.dates.appealWindowDays ??
-      (state.dates.outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
-    return window('appeal-window', state.dates.refusedOn, days);
-  }
-  if (state.stage === 'tribunal' && state.status === 'dismissed' && state.dates.determinedOn) {
-    return window(
-      'onward-appeal-window',
-      state.dates.determinedOn,
-      state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays,
-    );
-  }
+  if (state.stage === 'decision' && state.status === 'refused')
+    return window('appeal-window', appealWindowOf(state, policy));
+  if (state.stage === 'tribunal' && state.status === 'dismissed')
+    return window('onward-appeal-window', onwardWindowOf(state, policy));
   return null;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CaseState } from './case.js';
 import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
-import { applyEvent, checkEvent, recipients, rejectionText, type CaseEvent } from './events.js';
+import { applyEvent, checkEvent, recipients, rejectionText, standsFor, type CaseEvent } from './events.js';
 import { inboundKey, SOURCE_EVENTS, type InboundOutcome } from './inbound.js';
 import { outboundMessages, type OutboundMessage } from './outbound.js';
 import type { Policy } from './policy.js';
@@ -45,7 +45,8 @@ export function applyChange(
   let after: CaseState = { ...applyEvent(before, event, { at, policy }), version: before.version + 1 };
   if (!clocks) after = { ...after, clocks: before.clocks };
   const outbox = { ...m.outbox };
-  for (const message of outboundMessages(recipients(before, event), after, event, actor, at)) {
+  // A held event applied by a supervisor reaches the systems as the event they know.
+  for (const message of outboundMessages(recipients(before, event), after, standsFor(before, event), actor, at)) {
     outbox[message.system] = [...outbox[message.system], message];
     after = recordQueued(after, message.system, outbox[message.system].length);
   }
@@ -77,7 +78,7 @@ export function receiveInbound(
     const state = {
       ...m.state,
       inbound: [...m.state.inbound, key],
-      held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at }],
+      held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at, event, source }],
     };
     return { machine: { ...m, state }, answer: { status: 'held', caseId: state.caseId, reason: rejection } };
   }

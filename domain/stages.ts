@@ -5,14 +5,25 @@
 export const STATUSES = {
   claim: ['lodged', 'screened', 'interviewed', 'reconsidering'],
   decision: ['refused'],
-  appeal: ['lodged'],
-  tribunal: ['listed', 'allowed', 'dismissed', 'onward-appeal-pending', 'remitted'],
+  /** `out-of-time`: lodged after the window closed, pending until the tribunal decides the extension. */
+  appeal: ['lodged', 'out-of-time'],
+  tribunal: [
+    'listed',
+    'adjourned',
+    'reserved',
+    'struck-out',
+    'allowed',
+    'dismissed',
+    'onward-appeal-pending',
+    'remitted',
+  ],
   exit: [
     'granted',
     'certified',
     'inadmissible',
     'withdrawn',
     'appeal-rights-exhausted',
+    'appeal-withdrawn',
     'leave-granted',
     'removed',
     'departed',

@@ -1,6 +1,8 @@
 /** What a client sees of a case: its state plus what it may do next. Pure. */
 import type { CaseState } from './case.js';
-import { decidedInTime, type Clock } from './clocks.js';
+import { decidedInTime, doneLate, type Clock } from './clocks.js';
+import type { CaseEvent } from './events.js';
+import { appealPending, appealPendingReason } from './pending.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
@@ -20,7 +22,12 @@ export interface CaseView {
   dates: CaseState['dates'];
   clocks: ClockView[];
   sync: CaseState['sync'];
-  held: CaseState['held'];
+  /** An appeal could still be brought in time, or one awaits a decision (2002 Act s.104). */
+  appealPending: boolean;
+  /** Why, in words, when it is. */
+  appealPendingReason?: string;
+  appealEnded?: CaseState['appealEnded'];
+  held: HeldView[];
   reconciliation?: CaseState['reconciliation'];
   allowedEvents: EventType[];
   openedAt: string;
@@ -42,12 +49,42 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     dates: state.dates,
     clocks: clockViews(state),
     sync: state.sync,
-    held: state.held,
+    appealPending: appealPending(state),
+    ...(appealPendingReason(state) ? { appealPendingReason: appealPendingReason(state)! } : {}),
+    ...(state.appealEnded ? { appealEnded: state.appealEnded } : {}),
+    held: state.held.map(({ key, type, reason, at, event }) => ({
+      key,
+      type,
+      reason,
+      receivedAt: at,
+      ...(event ? { event } : {}),
+    })),
     ...(state.reconciliation ? { reconciliation: state.reconciliation } : {}),
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,
   };
+}
+
+/** An inbound event kept because it did not fit, with the event itself. */
+export interface HeldView {
+  key: string;
+  type: CaseEvent['type'];
+  reason: string;
+  receivedAt: string;
+  event?: CaseEvent;
+}
+
+/**
+ * A limit's state as the contract names it: `met` (done in time), `breached` (closed while running,
+ * or done after its last day), `ended` (the appeal ended another way), `running`, `exception`.
+ */
+export const CLOCK_VIEW_STATES = ['running', 'met', 'breached', 'ended', 'exception'] as const;
+export type ClockViewState = (typeof CLOCK_VIEW_STATES)[number];
+
+function viewState(state: Clock['state'], c: Clock | undefined): ClockViewState {
+  if (state !== 'stopped') return state;
+  return c && doneLate(c) ? 'breached' : 'met';
 }
 
 export interface ClockView {
@@ -57,7 +94,7 @@ export interface ClockView {
   lastDay: string;
   /** The instant the limit closes: the end of `lastDay` in London. */
   deadline: string;
-  state: Clock['state'] | 'expired';
+  state: ClockViewState;
   /** Escalation level reached (0 before the first warning). */
   level: number;
   warnings: string[];
@@ -65,6 +102,10 @@ export interface ClockView {
   breachedAt?: string;
   exception?: { reason: string; at: string };
   decidedInTime?: boolean;
+  /** Done after its last day (e.g. evidence served late). */
+  late?: boolean;
+  endedOn?: string;
+  extensions?: Clock['extensions'];
 }
 
 /** The time limits of a case as a client sees them: the window open now, and its clocks. */
@@ -76,10 +117,13 @@ export function clockViews(state: CaseState): ClockView[] {
       startedAt: startedOn,
       lastDay,
       deadline: closes,
-      state: s,
+      state: viewState(s, c),
       level,
       warnings,
       ...(c?.stoppedOn ? { stoppedOn: c.stoppedOn, decidedInTime: decidedInTime(c) } : {}),
+      ...(c && doneLate(c) ? { late: true } : {}),
+      ...(c?.endedOn ? { endedOn: c.endedOn } : {}),
+      ...(c?.extensions?.length ? { extensions: c.extensions } : {}),
       ...(c?.breachedAt ? { breachedAt: c.breachedAt } : {}),
       ...(c?.exception ? { exception: c.exception } : {}),
     }),

@@ -116,7 +116,7 @@ describe('the 24-week clock over HTTP', () => {
       body: { type: 'tribunal.determined', outcome: 'allowed', determinedOn: daysAgo(1) },
     });
     const clock = await tribunalClock(caseId);
-    expect(clock).toMatchObject({ state: 'stopped', decidedInTime: false, stoppedOn: daysAgo(1) });
+    expect(clock).toMatchObject({ state: 'breached', decidedInTime: false, stoppedOn: daysAgo(1) });
     expect(clock.breachedAt).toEqual(expect.any(String));
   });
 
@@ -130,7 +130,7 @@ describe('the 24-week clock over HTTP', () => {
       role: 'tribunal',
       body: { type: 'tribunal.determined', outcome: 'dismissed' },
     });
-    expect(await tribunalClock(caseId)).toMatchObject({ state: 'stopped', decidedInTime: true, level: 0 });
+    expect(await tribunalClock(caseId)).toMatchObject({ state: 'met', decidedInTime: true, level: 0 });
     await eventually(
       async () =>
         (await stack.call('GET', `/cases?ref=${caseId}`, { role: 'supervisor' })).body.cases[0]?.escalation === 0

@@ -24,7 +24,23 @@ export function variants(type: EventType): CaseEvent[] {
     case 'tribunal.listed':
       return v({ hearingDate: '2026-07-01' });
     case 'tribunal.determined':
-      return v({ outcome: 'allowed' }, { outcome: 'dismissed' });
+      return v({ outcome: 'allowed' }, { outcome: 'dismissed' }, { outcome: 'dismissed', onThePapers: true });
+    case 'appeal.lodged':
+      return v({}, { outOfTime: true });
+    case 'appeal.extension-decided':
+      return v({ granted: true, reason: 'good reason' }, { granted: false, reason: 'no good reason' });
+    case 'tribunal.adjourned':
+      return v({ reason: 'interpreter' }, { reason: 'interpreter', hearingDate: '2026-08-01' });
+    case 'appeal.withdrawn':
+    case 'appeal.struck-out':
+    case 'appeal.reinstated':
+      return v({ reason: 'recorded' });
+    case 'appeal.direction-extended':
+      return v({ clock: 'respondent-evidence', deadline: '2026-07-01', reason: 'more time' });
+    case 'held.applied':
+      return v({ key: 'hmcts:1' });
+    case 'held.dismissed':
+      return v({ key: 'hmcts:1', reason: 'sent in error' });
     case 'onward-appeal.decided':
       return v({ outcome: 'refused' }, { outcome: 'allowed' }, { outcome: 'remitted' });
     case 'further-submissions.lodged':

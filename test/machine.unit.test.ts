@@ -122,6 +122,9 @@ describe('an inbound event', () => {
         type: 'tribunal.listed',
         reason: early.answer.status === 'held' ? early.answer.reason : '',
         at,
+        // The whole event is kept, so a supervisor can apply it once it fits.
+        event: { type: 'tribunal.listed', hearingDate: '2026-05-01' },
+        source: 'hmcts',
       },
     ]);
     expect(early.machine.state.version).toBe(0);

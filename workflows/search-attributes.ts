@@ -5,7 +5,7 @@
  * and 10 Keyword custom attributes: keep within those.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { decidedInTime, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
+import { appealPending, decidedInTime, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
 
 export const SA = {
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
@@ -18,11 +18,21 @@ export const SA = {
   appeals: defineSearchAttributeKey('CaseAppeals', SearchAttributeType.INT),
   syncFailed: defineSearchAttributeKey('CaseSyncFailed', SearchAttributeType.BOOL),
   absconded: defineSearchAttributeKey('CaseAbsconded', SearchAttributeType.BOOL),
-  /** The 24-week clock: running, breached, exception, exception-decided, in-time or late. */
+  /** An appeal is pending in law (s.104): removal is barred while it is. */
+  appealPending: defineSearchAttributeKey('CaseAppealPending', SearchAttributeType.BOOL),
+  /** The 24-week clock: running, breached, exception, exception-decided, in-time, late, or ended (the appeal ended another way). */
   clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
 
-export const CLOCK_STATUSES = ['running', 'breached', 'exception', 'exception-decided', 'in-time', 'late'] as const;
+export const CLOCK_STATUSES = [
+  'running',
+  'breached',
+  'exception',
+  'exception-decided',
+  'in-time',
+  'late',
+  'ended',
+] as const;
 export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 
 function tribunalClockStatus(
@@ -58,6 +68,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     { key: SA.refs, value: [state.caseId, ...externalRefs(state)] },
     { key: SA.appeals, value: state.counts.appeals },
     { key: SA.absconded, value: state.flags.absconded },
+    { key: SA.appealPending, value: appealPending(state) },
     { key: SA.syncFailed, value: hasSyncFailure(state) },
   ];
   // Attributes cannot be null: a case without an assignee or a 24-week clock simply lacks them.

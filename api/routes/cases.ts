@@ -34,6 +34,7 @@ import {
   type CreateCaseBody,
 } from '../schemas.js';
 import type { PageTokenSealer } from '../page-token.js';
+import type { Principal } from '../auth.js';
 import { deadlineFor } from '../deadline.js';
 import { sharedWhileInFlight } from '../shared-reads.js';
 import { runSearch } from './search.js';
@@ -60,6 +61,18 @@ const problemOf = (description: string) => ({
   content: { 'application/problem+json': { schema: problemSchema } },
 });
 const TAGS = ['cases'];
+const heldParams = caseIdParam.extend({
+  key: z
+    .string()
+    .max(300)
+    .openapi({ description: 'The held event’s key, as `held[].key` shows it', example: 'hmcts:evt-41' }),
+});
+const heldResponses = (ok: string) => ({
+  200: json(caseViewSchema, ok),
+  400: problemOf('A bad body (dismiss needs a reason)'),
+  404: problemOf('No such case'),
+  409: problemOf('No such held event, or it does not fit the case now; `allowedEvents` lists what does'),
+});
 
 function knownCaseId(value: unknown): string {
   if (typeof value !== 'string' || !isCaseId(value))
@@ -81,6 +94,35 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
     (query: SearchQuery) => within(() => runSearch(client, pageTokens, query)),
     (query) => JSON.stringify(query),
   );
+  /** One change to a case, as the caller: role checked against the table, applied once per key. */
+  async function change(caseId: string, event: CaseEventBody, who: Principal, idempotencyKey: string | undefined) {
+    // The domain table says who may send what; checked here to answer 403 before any I/O.
+    if (!rolesFor(event.type).includes(who.role)) {
+      throw new HttpProblem(
+        problem(
+          403,
+          'role-not-allowed',
+          `role ${who.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`,
+        ),
+      );
+    }
+    const key = idempotencyKey ?? randomUUID();
+    if (!IDEMPOTENCY_KEY.test(key))
+      throw new HttpProblem(
+        validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]),
+      );
+    // The key becomes the update id: Temporal applies one update per id, and a duplicate that
+    // arrives while the first is in flight attaches to it and gets the same answer.
+    const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+    const view = await within(() =>
+      handle.executeUpdate(applyEventUpdate, {
+        args: [{ event, actor: { id: who.sub, role: who.role }, policy }],
+        updateId: key,
+      }),
+    );
+    return forRole(view, who.role);
+  }
+
   return [
     route<undefined, CreateCaseBody>({
       method: 'post',
@@ -228,33 +270,35 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
       },
       async handler({ params, body: event, principal }, req, res) {
-        const caseId = knownCaseId(params.caseId);
-        const who = principal!;
-        // The domain table says who may send what; checked here to answer 403 before any I/O.
-        if (!rolesFor(event.type).includes(who.role)) {
-          throw new HttpProblem(
-            problem(
-              403,
-              'role-not-allowed',
-              `role ${who.role} may not send ${event.type} (only ${rolesFor(event.type).join(', ')})`,
-            ),
-          );
-        }
-        const key = req.get('idempotency-key') ?? randomUUID();
-        if (!IDEMPOTENCY_KEY.test(key))
-          throw new HttpProblem(
-            validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]),
-          );
-        // The key becomes the update id: Temporal applies one update per id, and a duplicate that
-        // arrives while the first is in flight attaches to it and gets the same answer.
-        const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-        const view = await within(() =>
-          handle.executeUpdate(applyEventUpdate, {
-            args: [{ event, actor: { id: who.sub, role: who.role }, policy }],
-            updateId: key,
-          }),
-        );
-        res.json(forRole(view, who.role));
+        res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
+      },
+    }),
+    route<undefined, { reason?: string }>({
+      method: 'post',
+      path: '/cases/:caseId/held/:key/apply',
+      summary: 'Apply a held inbound event now that it fits (recorded as held.applied, sent on as the event itself)',
+      tags: TAGS,
+      roles: ['supervisor'],
+      params: heldParams,
+      body: z.strictObject({}),
+      responses: heldResponses('The case after the held event was applied'),
+      async handler({ params, principal }, req, res) {
+        const event = { type: 'held.applied', key: params.key } as CaseEventBody;
+        res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
+      },
+    }),
+    route<undefined, { reason: string }>({
+      method: 'post',
+      path: '/cases/:caseId/held/:key/dismiss',
+      summary: 'Dismiss a held inbound event, with the reason (recorded as held.dismissed)',
+      tags: TAGS,
+      roles: ['supervisor'],
+      params: heldParams,
+      body: z.strictObject({ reason: z.string() }),
+      responses: heldResponses('The case after the held event was dismissed'),
+      async handler({ params, body, principal }, req, res) {
+        const event = { type: 'held.dismissed', key: params.key, reason: body.reason } as CaseEventBody;
+        res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
       },
     }),
   ];

@@ -42,6 +42,7 @@ export async function runSearch(
         appeals: sa.get(SA.appeals),
         syncFailed: sa.get(SA.syncFailed),
         absconded: sa.get(SA.absconded),
+        appealPending: sa.get(SA.appealPending),
         ...(deadline ? { lastDay: lastDayOf(deadline.toISOString()), deadline: deadline.toISOString() } : {}),
         escalation: sa.get(SA.escalation),
         openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : undefined,

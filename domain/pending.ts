@@ -1,0 +1,31 @@
+/**
+ * Whether an appeal is pending in law (Nationality, Immigration and Asylum Act 2002, s.104): from
+ * the refusal while an appeal could still be brought in time, through lodging, the tribunal's
+ * decision on a late appeal, listing and hearing, to determination; again while an onward appeal is
+ * open or awaited. It ends when the appeal is finally determined, withdrawn, abandoned or struck
+ * out. A person may not be removed while it is (s.78). Pure: read from the position alone, which the
+ * workflow's timers move when a window closes, so the answer never goes stale between changes.
+ */
+import type { CaseState } from './case.js';
+import { positionOf, type Position } from './stages.js';
+
+/** Why an appeal is pending at each position where one is. */
+const PENDING: Partial<Record<Position, string>> = {
+  'decision:refused': 'the appeal window is open',
+  'appeal:lodged': 'the appeal awaits the tribunal',
+  'appeal:out-of-time': 'a late appeal awaits the tribunal’s decision on extending time',
+  'tribunal:listed': 'the appeal is listed for hearing',
+  'tribunal:adjourned': 'the hearing was adjourned',
+  'tribunal:reserved': 'the tribunal has reserved its decision',
+  'tribunal:remitted': 'the appeal was remitted for a fresh hearing',
+  'tribunal:dismissed': 'an onward appeal can still be brought in time',
+  'tribunal:onward-appeal-pending': 'an onward appeal awaits decision',
+};
+
+/** Why an appeal is pending, or null when none is. */
+export const appealPendingReason = (state: CaseState): string | null => PENDING[positionOf(state)] ?? null;
+
+export const appealPending = (state: CaseState): boolean => appealPendingReason(state) !== null;
+
+/** The positions where an appeal is pending, for search and docs. */
+export const PENDING_POSITIONS = Object.keys(PENDING) as Position[];
