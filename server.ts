@@ -16,6 +16,8 @@ import { createMetrics } from './api/metrics.js';
 async function main() {
   const config = configOrExit();
   const logger = createLogger(config, 'api');
+  // With API_PROCESSES > 1 the primary warns once (supervise), not each process it forks.
+  if (config.calendarWarning && cluster.isPrimary) logger.warn(config.calendarWarning);
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   const app = createApp({
@@ -63,6 +65,7 @@ async function main() {
 function supervise(config: Config) {
   const processes = config.apiProcesses;
   const logger = createLogger(config, 'api');
+  if (config.calendarWarning) logger.warn(config.calendarWarning);
   let stopping = false;
   for (let i = 0; i < processes; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {

@@ -55,6 +55,7 @@ export async function createWorker({
 async function main() {
   const config = configOrExit();
   const log = createLogger(config, 'worker');
+  if (config.calendarWarning) log.warn(config.calendarWarning);
   // The SDK's own metrics (task latencies, slots, polls, activity outcomes) in Prometheus format.
   // Empty WORKER_METRICS_ADDRESS: none (tests run several workers on one machine).
   if (config.workerMetricsAddress)

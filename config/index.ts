@@ -3,8 +3,11 @@
  * `.env.example` lists the same variables; docs/configuration.md's table explains them.
  */
 import { z } from 'zod';
+import { londonDate } from '../domain/days.js';
+import { isCalendarDate } from '../domain/fields.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { perSource, perSystem, SYSTEM_REGISTRY, SYSTEMS } from '../domain/systems.js';
+import { bankHolidayCalendar, calendarCheck } from '../domain/working-days.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -97,6 +100,25 @@ const schema = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .default(DEFAULT_POLICY.tribunal.commencementDate),
+    // Bank holidays added to the shipped England-and-Wales calendar (docs/deadline-days.md).
+    BANK_HOLIDAYS_EXTRA: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((d) => d.trim())
+          .filter((d) => d !== ''),
+      )
+      .superRefine((dates, ctx) => {
+        const wrong = dates.filter((d) => !isCalendarDate(d));
+        if (wrong.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `comma-separated real dates, YYYY-MM-DD, e.g. 2031-01-01,2031-04-11; not dates: ${wrong.join(', ')}`,
+          });
+      })
+      .transform((dates) => [...new Set(dates)].sort()),
     IMPORT_DIR: z.string().default('data/imports'),
     IMPORT_MAX_BYTES: z.coerce
       .number()
@@ -127,7 +149,7 @@ const schema = z
 
 export type Config = ReturnType<typeof toConfig>;
 
-function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSchema>) {
+function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSchema>, calendarWarning: string | null) {
   const setting = (name: string) => systems[name] as string;
   return {
     env: env.NODE_ENV,
@@ -180,13 +202,22 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
         warningTime: env.POLICY_WARNING_TIME,
         commencementDate: env.POLICY_COMMENCEMENT_DATE,
       },
+      // Absent when none are configured, so the policy each change carries is as it was before.
+      ...(env.BANK_HOLIDAYS_EXTRA.length > 0 ? { bankHolidays: env.BANK_HOLIDAYS_EXTRA } : {}),
     } satisfies Policy,
+    /** The bank-holiday calendar ends within twelve months: the API and worker log this at start. */
+    calendarWarning,
   };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+/**
+ * The configuration, or why there is none. `today` (a London date; tests pass one) decides whether
+ * the bank-holiday calendar still covers the year: past its last year the processes refuse to start
+ * rather than miscount deadlines (domain/working-days.ts, `calendarCheck`).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, today = londonDate(Date.now())): ConfigResult {
   const parsed = schema.safeParse(env);
   const systems = systemsSchema.safeParse(env);
   if (!parsed.success || !systems.success) {
@@ -195,7 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     );
     return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
   }
-  return { ok: true, config: toConfig(parsed.data, systems.data) };
+  const calendar = calendarCheck(today, bankHolidayCalendar(parsed.data.BANK_HOLIDAYS_EXTRA));
+  if (!calendar.ok) return { ok: false, error: `Refusing to start:\n  BANK_HOLIDAYS_EXTRA: ${calendar.error}` };
+  return { ok: true, config: toConfig(parsed.data, systems.data, calendar.warning ?? null) };
 }
 
 /** For process entry points: the config, or a clear message and exit 1. */

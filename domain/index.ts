@@ -14,6 +14,8 @@ export * from './inbound.js';
 export * from './reconcile.js';
 export * from './import.js';
 export * from './days.js';
+export * from './bank-holidays.js';
+export * from './working-days.js';
 export * from './fields.js';
 export * from './machine.js';
 export * from './systems.js';

@@ -26,6 +26,12 @@ export interface Policy {
     /** Appeals lodged before this date (set by regulations) are outside the 24-week duty. */
     commencementDate: string;
   };
+  /**
+   * Bank holidays the deployment adds to the shipped England-and-Wales calendar (YYYY-MM-DD; e.g.
+   * next year's once published, or one proclaimed at short notice), for `bankHolidayCalendar`
+   * (domain/working-days.ts). Absent (histories recorded before it, or none configured): none.
+   */
+  bankHolidays?: string[];
 }
 
 export const DEFAULT_POLICY: Policy = {

@@ -54,6 +54,30 @@ describe('configuration', () => {
     ).toEqual({ address: 'eu-west-2.aws.api.temporal.io:7233', tls: true, apiKey: 'key-123' });
   });
 
+  it('adds the bank holidays BANK_HOLIDAYS_EXTRA lists to the policy, and refuses one that is not a real date', () => {
+    const ok = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-04-14, 2031-01-01,2031-04-11,2031-01-01' }, '2026-12-01');
+    expect(ok.ok && ok.config.policy.bankHolidays).toEqual(['2031-01-01', '2031-04-11', '2031-04-14']);
+    const none = loadConfig({}, '2026-12-01');
+    expect(none.ok && 'bankHolidays' in none.config.policy).toBe(false);
+    const bad = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-02-30,31/12/2031' }, '2026-12-01');
+    expect(!bad.ok && bad.error).toMatch(/BANK_HOLIDAYS_EXTRA: comma-separated real dates, YYYY-MM-DD/);
+    expect(!bad.ok && bad.error).toMatch(/not dates: 2031-02-30, 31\/12\/2031/);
+  });
+
+  it("refuses to start once today is past the bank-holiday calendar's last year, and warns through that year", () => {
+    const now = loadConfig({}, '2026-12-01');
+    expect(now.ok && now.config.calendarWarning).toBeNull();
+    const past = loadConfig({}, '2031-01-02');
+    expect(!past.ok && past.error).toMatch(
+      /^Refusing to start:\n {2}BANK_HOLIDAYS_EXTRA: The bank-holiday calendar ended/,
+    );
+    const warned = loadConfig({}, '2030-07-01');
+    expect(warned.ok && warned.config.calendarWarning).toMatch(/ends on 31 December 2030, 183 days from today/);
+    // A deployment that adds the next year's dates moves the last year on.
+    const next = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-04-11,2031-04-14' }, '2031-01-02');
+    expect(next.ok && next.config.calendarWarning).toMatch(/ends on 31 December 2031/);
+  });
+
   it('refuses a client certificate without its key, naming the variable', () => {
     const r = loadConfig({ TEMPORAL_TLS_CERT: '/etc/t/client.pem' });
     expect(!r.ok && r.error).toMatch(/TEMPORAL_TLS_KEY: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together/);
