@@ -64,6 +64,13 @@ export interface CaseState {
     /** The window's length in force when it opened (absent in histories from before it was kept). */
     appealWindowDays?: number;
     onwardWindowDays?: number;
+    /**
+     * Each window's last day, fixed when it opened: counted in days and moved past weekends and bank
+     * holidays by the calendar in force then, so a later change of calendar never moves it (absent in
+     * histories from before: those count plain days).
+     */
+    appealWindowLastDay?: string;
+    onwardWindowLastDay?: string;
     appealLodgedOn?: string;
     hearingDate?: string;
     determinedOn?: string;

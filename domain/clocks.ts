@@ -5,7 +5,16 @@
  * `timeLimits` (limits.ts), which treats clocks and appeal windows alike.
  */
 import type { CaseState, Cohort } from './case.js';
-import { addDays, daysAfter, daysBetween, endOfLondonDay, lastDayOf, londonTime, shiftByDays } from './days.js';
+import {
+  addDays,
+  daysAfter,
+  daysBetween,
+  endOfLondonDay,
+  lastDayOf,
+  londonTime,
+  shiftByDays,
+  type DayLimit,
+} from './days.js';
 import type { Policy } from './policy.js';
 
 export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
@@ -63,8 +72,9 @@ export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
   };
 }
 
-export function startDayClock(name: ClockName, on: string, days: number): Clock {
-  return { name, startedOn: on, deadline: daysAfter(on, days).closes, warnings: [], level: 0, state: 'running' };
+/** A direction's clock, running from `on` to a limit counted in deadline days. */
+export function startDayClock(name: ClockName, on: string, limit: DayLimit): Clock {
+  return { name, startedOn: on, deadline: limit.closes, warnings: [], level: 0, state: 'running' };
 }
 
 /** Replaces the clock of that name (a repeat appeal starts a new 24 weeks), keeping the others. */

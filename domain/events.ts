@@ -22,7 +22,8 @@ import {
   withClock,
   type ClockName,
 } from './clocks.js';
-import { londonDate } from './days.js';
+import { daysAfter, londonDate, type DayLimit } from './days.js';
+import { bankHolidayCalendar, deadlineDay, nextWorkingDay } from './working-days.js';
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
 import type { Policy } from './policy.js';
@@ -35,6 +36,12 @@ export interface EventContext {
   at: string;
   /** The limits in force for clocks this change starts. */
   policy: Policy;
+  /**
+   * Deadline days move past weekends and bank holidays, and an appeal lodged after its window is
+   * out of time (default). False only while replaying runs recorded before these rules (the
+   * workflow's patch), which counted plain days.
+   */
+  tribunalRules?: boolean;
 }
 
 export type { FieldError };
@@ -101,6 +108,12 @@ const PREPARING: readonly Position[] = ['appeal:lodged', 'tribunal:listed', 'tri
 /** A person who has left the country cannot abscond or be removed again. */
 const GONE: readonly Position[] = ['exit:removed', 'exit:departed'];
 
+/** The bank holidays a change counts deadline days with: the shipped calendar and the deployment's own. */
+const calendarOf = (policy: Policy) => bankHolidayCalendar(policy.bankHolidays);
+/** `days` after `from` as this change counts them: to a working day, or plain days for runs recorded before. */
+const deadlineFrom = (from: string, days: number, ctx: EventContext): DayLimit =>
+  ctx.tribunalRules === false ? daysAfter(from, days) : deadlineDay(from, days, calendarOf(ctx.policy));
+
 /** The London date of a change: the day it happened, as the tribunal counts days. */
 const day = londonDate;
 const move = (state: CaseState, to: Position): CaseState => ({ ...state, ...splitPosition(to) });
@@ -148,7 +161,8 @@ const respondentDeadline = {
       roles: ['tribunal'],
       reportedBy: HMCTS_REPORTS,
       from: PREPARING,
-      apply: (s, _e, ctx) => withClock(s, startDayClock(clock, day(ctx.at), days(ctx.policy))),
+      apply: (s, _e, ctx) =>
+        withClock(s, startDayClock(clock, day(ctx.at), deadlineFrom(day(ctx.at), days(ctx.policy), ctx))),
       notify: BOTH,
     }),
   serve: (clock: ClockName) =>
@@ -229,19 +243,22 @@ const EVENT_TABLE = {
       e.sentOn && e.sentOn < (e.decidedOn ?? day(ctx.at))
         ? [{ field: 'sentOn', message: 'cannot be before the decision' }]
         : [],
-    apply: (s, e, ctx) => ({
-      ...move(s, 'decision:refused'),
-      dates: {
-        ...s.dates,
-        refusedOn: e.decidedOn ?? day(ctx.at),
-        // The window runs from the day the notice was sent (procedure rules, r.19).
-        ...(e.sentOn ? { sentOn: e.sentOn } : { sentOn: undefined }),
-        outOfCountry: e.outOfCountry ?? false,
-        appealWindowDays: e.outOfCountry
-          ? ctx.policy.appealWindowDays.outOfCountry
-          : ctx.policy.appealWindowDays.inCountry,
-      },
-    }),
+    apply: (s, e, ctx) => {
+      const refusedOn = e.decidedOn ?? day(ctx.at);
+      const days = e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry;
+      return {
+        ...move(s, 'decision:refused'),
+        dates: {
+          ...s.dates,
+          refusedOn,
+          // The window runs from the day the notice was sent (procedure rules, r.19), to a working day (r.11).
+          sentOn: e.sentOn,
+          outOfCountry: e.outOfCountry ?? false,
+          appealWindowDays: days,
+          appealWindowLastDay: deadlineFrom(e.sentOn ?? refusedOn, days, ctx).lastDay,
+        },
+      };
+    },
     notify: HO,
   }),
   'decision.certified': row({
@@ -276,7 +293,7 @@ const EVENT_TABLE = {
       const lodgedOn = e.lodgedOn ?? day(ctx.at);
       const window = appealWindowOf(s, ctx.policy);
       // The tribunal's own word wins; otherwise the dates decide (an appeal lodged in time but heard of late is in time).
-      const late = e.outOfTime ?? (window !== null && lodgedOn > window.lastDay);
+      const late = e.outOfTime ?? (ctx.tribunalRules !== false && window !== null && lodgedOn > window.lastDay);
       const next: CaseState = {
         ...move(s, late ? 'appeal:out-of-time' : 'appeal:lodged'),
         identifiers: { ...s.identifiers, ...(e.hmctsRef ? { hmctsRef: e.hmctsRef } : {}) },
@@ -388,6 +405,8 @@ const EVENT_TABLE = {
             promulgatedOn,
             ...(e.onThePapers ? { onThePapers: true } : {}),
             onwardWindowDays: ctx.policy.onwardAppealWindowDays,
+            // Permission to appeal runs from the day the decision was sent (r.33), to a working day (r.11).
+            onwardWindowLastDay: deadlineFrom(promulgatedOn, ctx.policy.onwardAppealWindowDays, ctx).lastDay,
           },
         },
         'tribunal-24-weeks',
@@ -442,7 +461,9 @@ const EVENT_TABLE = {
           ? 'no respondent direction is running or breached'
           : null,
     check: (e, ctx) => (e.deadline < day(ctx.at) ? [{ field: 'deadline', message: 'cannot be in the past' }] : []),
-    apply: (s, e, ctx) => extendClock(s, e.clock, e.deadline, day(ctx.at), e.reason.trim()),
+    // A new last day on a weekend or bank holiday is met on the next working day (r.11).
+    apply: (s, e, ctx) =>
+      extendClock(s, e.clock, nextWorkingDay(e.deadline, calendarOf(ctx.policy)), day(ctx.at), e.reason.trim()),
     notify: BOTH,
   }),
   'onward-appeal.lodged': row({
@@ -659,6 +680,12 @@ export const EVENT_ROWS: { readonly [T in EventType]: Readonly<Omit<Row<Fields>,
 
 export const EVENT_TYPES = Object.keys(EVENT_TABLE) as EventType[];
 export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && value in EVENT_TABLE;
+
+/** A supervisor's word on a held inbound event: apply it now that it fits, or dismiss it with a reason. */
+export const HELD_EVENTS = { apply: 'held.applied', dismiss: 'held.dismissed' } as const satisfies Record<
+  string,
+  EventType
+>;
 
 /** The supervisor's re-send after a rejection: the case page shows it per failed system, not as a form. */
 export const RESEND_EVENT = 'sync.resent' satisfies EventType;

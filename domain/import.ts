@@ -146,6 +146,8 @@ export function importedState(
   caseId: string,
   openedAt: string,
   policy: Policy,
+  /** False when replaying a case imported before deadline days (the workflow's patch). */
+  tribunalRules = true,
 ): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
   const today = londonDate(openedAt);
   const errors: FieldError[] = [];
@@ -178,7 +180,7 @@ export function importedState(
     openedAt,
   });
   for (const step of stepsOf(r)) {
-    const ctx = { at: noon(step.on), policy };
+    const ctx = { at: noon(step.on), policy, tribunalRules };
     const rejection = checkEvent(state, step.event, rolesFor(step.event.type)[0]!, ctx);
     if (rejection) {
       return {

@@ -8,7 +8,7 @@
  */
 import type { CaseState } from './case.js';
 import type { Clock, ClockName } from './clocks.js';
-import { daysAfter, lastDayOf, type DayLimit } from './days.js';
+import { daysAfter, lastDayOf, limitOn, type DayLimit } from './days.js';
 import type { EventOf } from './events.js';
 import type { Policy } from './policy.js';
 
@@ -46,9 +46,10 @@ export interface WindowDays extends DayLimit {
 
 /** The appeal window of the last refusal, open or not: it runs from the day the notice was sent. */
 export function appealWindowOf(state: CaseState, policy: Policy): WindowDays | null {
-  const { refusedOn, sentOn, appealWindowDays, outOfCountry } = state.dates;
+  const { refusedOn, sentOn, appealWindowDays, outOfCountry, appealWindowLastDay } = state.dates;
   if (!refusedOn) return null;
   const from = sentOn ?? refusedOn;
+  if (appealWindowLastDay) return { startedOn: from, ...limitOn(appealWindowLastDay) };
   const days =
     appealWindowDays ?? (outOfCountry ? policy.appealWindowDays.outOfCountry : policy.appealWindowDays.inCountry);
   return { startedOn: from, ...daysAfter(from, days) };
@@ -58,6 +59,7 @@ export function appealWindowOf(state: CaseState, policy: Policy): WindowDays | n
 function onwardWindowOf(state: CaseState, policy: Policy): WindowDays | null {
   const from = state.dates.promulgatedOn ?? state.dates.determinedOn;
   if (!from) return null;
+  if (state.dates.onwardWindowLastDay) return { startedOn: from, ...limitOn(state.dates.onwardWindowLastDay) };
   return { startedOn: from, ...daysAfter(from, state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays) };
 }
 

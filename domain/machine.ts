@@ -32,6 +32,8 @@ export interface ChangeOptions {
   policy: Policy;
   /** Runs recorded before the statutory clocks existed replay without them (the workflow's patch). */
   clocks?: boolean;
+  /** Runs recorded before deadline days and late appeals replay with plain days (the workflow's patch). */
+  tribunalRules?: boolean;
 }
 
 /** A checked event applied: the next sequence number, each recipient's message queued, the state replaced. */
@@ -39,10 +41,10 @@ export function applyChange(
   m: CaseMachine,
   event: CaseEvent,
   actor: Actor,
-  { at, policy, clocks = true }: ChangeOptions,
+  { at, policy, clocks = true, tribunalRules = true }: ChangeOptions,
 ): CaseMachine {
   const before = m.state;
-  let after: CaseState = { ...applyEvent(before, event, { at, policy }), version: before.version + 1 };
+  let after: CaseState = { ...applyEvent(before, event, { at, policy, tribunalRules }), version: before.version + 1 };
   if (!clocks) after = { ...after, clocks: before.clocks };
   const outbox = { ...m.outbox };
   // A held event applied by a supervisor reaches the systems as the event they know.
@@ -89,8 +91,12 @@ export function receiveInbound(
   };
 }
 
-function inboundRejection(state: CaseState, event: CaseEvent, { at, policy }: ChangeOptions): string | null {
-  const r = checkEvent(state, event, 'integration', { at, policy });
+function inboundRejection(
+  state: CaseState,
+  event: CaseEvent,
+  { at, policy, tribunalRules }: ChangeOptions,
+): string | null {
+  const r = checkEvent(state, event, 'integration', { at, policy, tribunalRules });
   return r === null ? null : rejectionText(r);
 }
 

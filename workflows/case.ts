@@ -88,16 +88,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Statutory clocks came with a change of this code: runs recorded before it replay without them
   // (no marker in their history), runs started since keep them for good.
   const clocksOn = patched('statutory-clocks');
+  // Deadline days (weekends and bank holidays) and late appeals came later still: runs recorded
+  // before replay on plain days.
+  const tribunalRulesOn = patched('tribunal-rules');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
-    state: upgradeState(input.carried?.state ?? openingState(input, policy)),
+    state: upgradeState(input.carried?.state ?? openingState(input, policy, tribunalRulesOn)),
     outbox: emptyOutbox(input.carried?.outbox),
   };
   let recent: RecentAnswers = input.carried?.recentUpdates ?? [];
   let draining = false;
   let inFlight = 0;
-  const options = () => ({ at: now(), policy, clocks: clocksOn });
+  const options = () => ({ at: now(), policy, clocks: clocksOn, tribunalRules: tribunalRulesOn });
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(next: CaseMachine) {
@@ -126,7 +129,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       // Synchronous, so a rejected event leaves nothing in history.
       validator: ({ event, actor, policy: inForce }) => {
         if (answerFor(recent, currentUpdateInfo()?.id)) return; // a retry of a change already applied: answer it again
-        const rejection = checkEvent(machine.state, event, actor?.role, { at: now(), policy: inForce ?? policy });
+        const rejection = checkEvent(machine.state, event, actor?.role, {
+          at: now(),
+          policy: inForce ?? policy,
+          tribunalRules: tribunalRulesOn,
+        });
         if (rejection) throw refusal(rejection.kind, rejectionText(rejection), rejection);
       },
     },
@@ -218,9 +225,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 }
 
 /** A new case at claim, or an imported one where its record says it stands (checked before it was started). */
-function openingState(input: CaseWorkflowInput, policy: Policy): CaseState {
+function openingState(input: CaseWorkflowInput, policy: Policy, tribunalRules: boolean): CaseState {
   if (!input.imported) return openCase(input.open);
-  const built = importedState(input.imported.record, input.open.caseId, input.open.openedAt, policy);
+  const built = importedState(input.imported.record, input.open.caseId, input.open.openedAt, policy, tribunalRules);
   if (!built.ok)
     throw ApplicationFailure.create({ type: 'invalid', message: fieldErrorsText(built.errors), nonRetryable: true });
   return { ...built.state, imported: input.imported };

@@ -6,6 +6,7 @@ import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
 import {
   caseView,
+  HELD_EVENTS,
   isCaseId,
   openCase,
   ROLES,
@@ -276,28 +277,29 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
     route<undefined, { reason?: string }>({
       method: 'post',
       path: '/cases/:caseId/held/:key/apply',
-      summary: 'Apply a held inbound event now that it fits (recorded as held.applied, sent on as the event itself)',
+      summary:
+        'Apply a held inbound event now that it fits (recorded as a change by the supervisor, sent on as the event itself)',
       tags: TAGS,
       roles: ['supervisor'],
       params: heldParams,
       body: z.strictObject({}),
       responses: heldResponses('The case after the held event was applied'),
       async handler({ params, principal }, req, res) {
-        const event = { type: 'held.applied', key: params.key } as CaseEventBody;
+        const event = { type: HELD_EVENTS.apply, key: params.key } as CaseEventBody;
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
       },
     }),
     route<undefined, { reason: string }>({
       method: 'post',
       path: '/cases/:caseId/held/:key/dismiss',
-      summary: 'Dismiss a held inbound event, with the reason (recorded as held.dismissed)',
+      summary: 'Dismiss a held inbound event, with the reason (recorded as a change)',
       tags: TAGS,
       roles: ['supervisor'],
       params: heldParams,
       body: z.strictObject({ reason: z.string() }),
       responses: heldResponses('The case after the held event was dismissed'),
       async handler({ params, body, principal }, req, res) {
-        const event = { type: 'held.dismissed', key: params.key, reason: body.reason } as CaseEventBody;
+        const event = { type: HELD_EVENTS.dismiss, key: params.key, reason: body.reason } as CaseEventBody;
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
       },
     }),
