@@ -246,10 +246,12 @@ const EVENT_TABLE = {
     apply: (s, e, ctx) => {
       const refusedOn = e.decidedOn ?? day(ctx.at);
       const days = e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry;
+      // A refusal after reconsideration starts a new round: the last appeal's dates are history.
       return {
         ...move(s, 'decision:refused'),
+        appealEnded: undefined,
         dates: {
-          ...s.dates,
+          claimDate: s.dates.claimDate,
           refusedOn,
           // The window runs from the day the notice was sent (procedure rules, r.19), to a working day (r.11).
           sentOn: e.sentOn,

@@ -374,3 +374,23 @@ describe('a held event', () => {
     expect(m.outbox.courts).toEqual([]);
   });
 });
+
+describe('a new refusal after the decision was withdrawn', () => {
+  it('starts a new round: the last appeal is history, and a late appeal can reopen the new one', () => {
+    const withdrawn = run(
+      [
+        ['2026-06-01', tribunal, { type: 'appeal.lodged', lodgedOn: '2026-06-01' }],
+        ['2026-07-01', caseworker, { type: 'appeal.decision-withdrawn', reason: 'on review' }],
+        ['2026-08-03', caseworker, { type: 'decision.refused', decidedOn: '2026-08-03' }],
+      ],
+      refusedOn('2026-05-25'),
+    );
+    expect(withdrawn.state.appealEnded).toBeUndefined();
+    expect(withdrawn.state.dates.appealLodgedOn).toBeUndefined();
+    // Monday 3 August + 14 = Monday 17 August; expired on the 18th.
+    const expired = timerAt(withdrawn, '2026-08-18');
+    expect(position(expired.state)).toBe('exit:appeal-rights-exhausted');
+    const late = run([['2026-08-25', tribunal, { type: 'appeal.lodged', lodgedOn: '2026-08-24' }]], expired);
+    expect(position(late.state)).toBe('appeal:out-of-time');
+  });
+});
