@@ -1,7 +1,18 @@
-/** The clock rules one by one, as pure functions: cohort, start, warnings, breach, stop. */
+/**
+ * The clock rules one by one, as pure functions: cohort, start, warnings, breach, stop, an appeal's
+ * clocks ended and resumed, a direction served late.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_POLICY,
+  applyEvent,
+  caseView,
+  checkEvent,
+  endClocks,
+  resumeClocks,
+  type ActorRole,
+  type CaseEvent,
+  type CaseState,
   dueEvents,
   inTwentyFourWeekCohort,
   nextDue,
@@ -106,5 +117,132 @@ describe('the 24-week clock', () => {
     expect(dueEvents(state, '2026-06-22T06:30:00.000Z', DEFAULT_POLICY)).toEqual([
       { type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' },
     ]);
+  });
+});
+
+/** One checked change on a London day (10:00 UTC: the same date in London all year). */
+function step(state: CaseState, event: CaseEvent, role: ActorRole, day: string): CaseState {
+  const ctx = { at: `${day}T10:00:00.000Z`, policy: DEFAULT_POLICY };
+  expect(checkEvent(state, event, role, ctx)).toBeNull();
+  return { ...applyEvent(state, event, ctx), version: state.version + 1 };
+}
+const viewOf = (state: CaseState, name: string) => caseView(state).clocks.find((c) => c.name === name)!;
+/** Refused and appealed on 1 March 2026 (a Sunday): the 24 weeks run from 2 March to 16 August. */
+const lodgedOnFirstMarch = () =>
+  step(
+    step(newCaseState(), { type: 'decision.refused', decidedOn: '2026-03-01' }, 'caseworker', '2026-03-02'),
+    { type: 'appeal.lodged', lodgedOn: '2026-03-01' },
+    'tribunal',
+    '2026-03-02',
+  );
+
+describe('clocks of an appeal struck out and reinstated', () => {
+  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY);
+
+  it('resume with the time already used: the deadline and each warning move by the days the appeal stood ended', () => {
+    const ended = endClocks(withClock(newCaseState(), clock), '2026-04-10');
+    expect(ended.clocks[0]).toMatchObject({ state: 'ended', endedOn: '2026-04-10', endedFrom: 'running' });
+    const resumed = resumeClocks(ended, '2026-04-20').clocks[0]!;
+    // Ten days struck out: the last day 16 August becomes 26 August; warnings keep London midnight.
+    expect(resumed).toEqual({
+      ...clock,
+      deadline: '2026-08-26T23:00:00.000Z',
+      warnings: ['2026-07-01T23:00:00.000Z', '2026-07-29T23:00:00.000Z', '2026-08-12T23:00:00.000Z'],
+    });
+    expect(lastDayOf(resumed.deadline)).toBe('2026-08-26');
+  });
+
+  it('reinstated the same day: the clock exactly as it was', () => {
+    const ended = endClocks(withClock(newCaseState(), clock), '2026-04-10');
+    expect(resumeClocks(ended, '2026-04-10').clocks[0]).toEqual(clock);
+  });
+
+  it('a breached clock returns breached; one already met keeps its record', () => {
+    const breached = { ...clock, state: 'breached' as const, breachedAt: '2026-08-16T23:00:00.000Z' };
+    const resumed = resumeClocks(endClocks(withClock(newCaseState(), breached), '2026-09-01'), '2026-09-05');
+    expect(resumed.clocks[0]).toMatchObject({ state: 'breached', deadline: '2026-08-20T23:00:00.000Z' });
+    expect(resumed.clocks[0]!.endedOn).toBeUndefined();
+    const met = stopClock(withClock(newCaseState(), clock), 'tribunal-24-weeks', '2026-05-01');
+    expect(resumeClocks(endClocks(met, '2026-05-02'), '2026-05-12').clocks).toEqual(met.clocks);
+  });
+
+  it('through the table: struck out on 10 April, reinstated on 20 April, listed again with its 24 weeks ten days on', () => {
+    const listed = step(
+      lodgedOnFirstMarch(),
+      { type: 'tribunal.listed', hearingDate: '2026-06-01' },
+      'tribunal',
+      '2026-03-20',
+    );
+    const struck = step(listed, { type: 'appeal.struck-out', reason: 'fee not paid' }, 'tribunal', '2026-04-10');
+    expect(viewOf(struck, 'tribunal-24-weeks')).toMatchObject({ state: 'ended', endedOn: '2026-04-10' });
+    const back = step(struck, { type: 'appeal.reinstated', reason: 'fee paid' }, 'tribunal', '2026-04-20');
+    expect(caseView(back)).toMatchObject({ stage: 'tribunal', status: 'listed', appealPending: true });
+    expect(back.appealEnded).toBeUndefined();
+    expect(viewOf(back, 'tribunal-24-weeks')).toMatchObject({
+      state: 'running',
+      lastDay: '2026-08-26',
+      deadline: '2026-08-26T23:00:00.000Z',
+    });
+  });
+
+  it('a direction running when struck out resumes across the change to summer time', () => {
+    const requested = step(lodgedOnFirstMarch(), { type: 'appeal.evidence-requested' }, 'tribunal', '2026-03-06');
+    // 14 days from Friday 6 March: Friday 20 March, ending at midnight GMT.
+    expect(viewOf(requested, 'respondent-evidence')).toMatchObject({
+      lastDay: '2026-03-20',
+      deadline: '2026-03-21T00:00:00.000Z',
+    });
+    const struck = step(requested, { type: 'appeal.struck-out', reason: 'fee not paid' }, 'tribunal', '2026-03-10');
+    const back = step(struck, { type: 'appeal.reinstated', reason: 'fee paid' }, 'tribunal', '2026-03-23');
+    // Thirteen days ended: Thursday 2 April, ending at midnight BST.
+    expect(viewOf(back, 'respondent-evidence')).toMatchObject({
+      state: 'running',
+      lastDay: '2026-04-02',
+      deadline: '2026-04-02T23:00:00.000Z',
+    });
+  });
+});
+
+describe('a respondent direction served late', () => {
+  /** Evidence asked for on Friday 6 March 2026: its last day is Friday 20 March. */
+  const requested = () => step(lodgedOnFirstMarch(), { type: 'appeal.evidence-requested' }, 'tribunal', '2026-03-06');
+
+  it('is breached when its last day ends, and served after it is recorded: late, still breached', () => {
+    const state = requested();
+    expect(dueEvents(state, '2026-03-20T23:59:59.999Z', DEFAULT_POLICY)).toEqual([]);
+    const due = dueEvents(state, '2026-03-21T00:00:00.000Z', DEFAULT_POLICY);
+    expect(due).toEqual([{ type: 'clock.breached', clock: 'respondent-evidence', lastDay: '2026-03-20' }]);
+    const breached = {
+      ...applyEvent(state, due[0]!, { at: '2026-03-21T00:00:00.000Z', policy: DEFAULT_POLICY }),
+      version: state.version + 1,
+    };
+    expect(viewOf(breached, 'respondent-evidence')).toMatchObject({ state: 'breached' });
+
+    const served = step(breached, { type: 'appeal.evidence-served' }, 'caseworker', '2026-03-25');
+    const view = viewOf(served, 'respondent-evidence');
+    expect(view).toMatchObject({
+      state: 'breached',
+      late: true,
+      stoppedOn: '2026-03-25',
+      decidedInTime: false,
+      lastDay: '2026-03-20',
+      breachedAt: '2026-03-21T00:00:00.000Z',
+    });
+    // Nothing more is owed for it (the 24 weeks warn first in June).
+    expect(dueEvents(served, '2026-04-01T00:00:00.000Z', DEFAULT_POLICY)).toEqual([]);
+    expect(served.clocks.find((c) => c.name === 'respondent-evidence')!.state).toBe('stopped');
+  });
+
+  it('served after its last day before the breach was recorded is late too; served on its last day is met', () => {
+    const late = step(requested(), { type: 'appeal.evidence-served' }, 'caseworker', '2026-03-21');
+    expect(viewOf(late, 'respondent-evidence')).toMatchObject({
+      state: 'breached',
+      late: true,
+      stoppedOn: '2026-03-21',
+    });
+    const onTime = step(requested(), { type: 'appeal.evidence-served' }, 'caseworker', '2026-03-20');
+    const met = viewOf(onTime, 'respondent-evidence');
+    expect(met).toMatchObject({ state: 'met', decidedInTime: true, stoppedOn: '2026-03-20' });
+    expect(met.late).toBeUndefined();
   });
 });

@@ -16,9 +16,11 @@ export const FIXTURES_DIR = new URL('./fixtures/', import.meta.url).pathname;
 const recording = process.env.RECORD_FIXTURES === '1';
 /**
  * Each set is named for the code that recorded it and kept when newer code records its own:
- * v1 (before statutory clocks) proves runs recorded then still replay; v2 has clocks.
+ * v1 (before statutory clocks) proves runs recorded then still replay; v2 has clocks; v3 has the
+ * tribunal's rules (deadline days, late appeals, hearings that move, appeals that end, held events
+ * applied or dismissed), recorded by test/appeal-paths.test.ts.
  */
-const SET = 'v2';
+const SET = 'v3';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {
