@@ -4,7 +4,14 @@
  * its delivery to each system, with the system's receipt or failure and the attempts it took.
  * No second store: the history is the record.
  */
-import type { Actor, CaseView, OutboundMessage, Receipt, System } from '../domain/index.js';
+import {
+  HELD_EVENTS,
+  type Actor,
+  type CaseView,
+  type OutboundMessage,
+  type Receipt,
+  type System,
+} from '../domain/index.js';
 import { decode, eventTime as time, type HistoryEvent } from '../history/read.js';
 import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
@@ -27,6 +34,14 @@ export interface TimelineEntry {
   sync: Partial<Record<System, Delivery>>;
   /** Where an imported case came from: "imported from <file>, row N". */
   note?: string;
+}
+
+/** A supervisor's word on a held event names the event it applied or dismissed, and why dismissed. */
+function heldNote(event: ApplyEventRequest['event']): { note?: string } {
+  if (event.type === HELD_EVENTS.apply) return { note: `applied the inbound event held as ${event.key}` };
+  if (event.type === HELD_EVENTS.dismiss)
+    return { note: `dismissed the inbound event held as ${event.key}: ${event.reason}` };
+  return {};
 }
 
 export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEntry[] {
@@ -70,6 +85,7 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
             actor: request.actor,
             to: `${view.stage}:${view.status}`,
             sync: {},
+            ...heldNote(request.event),
           });
       }
       const activity = e.activityTaskScheduledEventAttributes;

@@ -16,6 +16,7 @@ import {
   type DayLimit,
 } from './days.js';
 import type { Policy } from './policy.js';
+import { nextWorkingDay, type Calendar } from './working-days.js';
 
 export const CLOCK_NAMES = ['tribunal-24-weeks', 'respondent-evidence', 'respondent-review'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
@@ -119,16 +120,18 @@ export const endClocks = (state: CaseState, on: string): CaseState => ({
  * A struck-out appeal reinstated: its clocks resume where they stood, with the time already used
  * counted. The days between strike-out and reinstatement are added to each deadline and warning.
  */
-export const resumeClocks = (state: CaseState, on: string): CaseState => ({
+export const resumeClocks = (state: CaseState, on: string, calendar: Calendar): CaseState => ({
   ...state,
   clocks: state.clocks.map((c) => {
     if (c.state !== 'ended' || !c.endedOn || !c.endedFrom) return c;
     const gap = Math.max(0, daysBetween(c.endedOn, on));
     const { endedOn: _on, endedFrom, ...rest } = c;
+    const moved = addDays(lastDayOf(c.deadline), gap);
     return {
       ...rest,
       state: endedFrom,
-      deadline: endOfLondonDay(addDays(lastDayOf(c.deadline), gap)),
+      // A direction's new last day is a working day (r.11); the 24 weeks are weeks, not moved.
+      deadline: endOfLondonDay(c.name === 'tribunal-24-weeks' ? moved : nextWorkingDay(moved, calendar)),
       warnings: c.warnings.map((w) => shiftByDays(w, gap)),
     };
   }),

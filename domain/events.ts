@@ -62,7 +62,7 @@ interface Row<F extends Fields> {
    */
   guard?: (state: CaseState, event?: ValuesOf<F>) => string | null;
   apply: (state: CaseState, event: ValuesOf<F>, ctx: EventContext) => CaseState;
-  /** A payload rule beyond each field's own (e.g. a whole imported record). */
+  /** A payload rule beyond each field's own (e.g. a whole imported record, an event's dates in order). */
   check?: (event: ValuesOf<F>, ctx: EventContext) => FieldError[];
   /** Which external systems must hear of this change. */
   notify: readonly System[] | ((before: CaseState) => readonly System[]);
@@ -90,6 +90,7 @@ const ANYWHERE: readonly Position[] = [
 /** Exits after which further submissions can be made (a refusal that stands). */
 const REFUSED_EXITS: readonly Position[] = [
   'exit:appeal-rights-exhausted',
+  'exit:appeal-withdrawn',
   'exit:certified',
   'exit:inadmissible',
   'exit:withdrawn',
@@ -142,6 +143,14 @@ const lateAppealFits = (s: CaseState): string | null => {
   if (s.dates.appealLodgedOn) return 'appeal rights were exhausted after an appeal';
   return null;
 };
+/**
+ * A field error when one date of an event is before another it follows. Dates of different events
+ * are not held against each other: an omitted date is the day it was recorded, and records arrive
+ * late (a refusal recorded today for an appeal lodged last month is normal).
+ */
+const notBefore = (fieldName: string, value: string | undefined, earlier: string | undefined, what: string) =>
+  value && earlier && value < earlier ? [{ field: fieldName, message: `cannot be before ${what} (${earlier})` }] : [];
+
 /** The 24-week clock for an appeal treated as lodged on `on`, if its appellant is in the cohort then. */
 const withTribunalClock = (state: CaseState, on: string, ctx: EventContext): CaseState =>
   inTwentyFourWeekCohort(state.cohort, on, ctx.policy) ? withClock(state, startTribunalClock(on, ctx.policy)) : state;
@@ -239,10 +248,7 @@ const EVENT_TABLE = {
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),
-    check: (e, ctx) =>
-      e.sentOn && e.sentOn < (e.decidedOn ?? day(ctx.at))
-        ? [{ field: 'sentOn', message: 'cannot be before the decision' }]
-        : [],
+    check: (e, ctx) => notBefore('sentOn', e.sentOn, e.decidedOn ?? day(ctx.at), 'the decision'),
     apply: (s, e, ctx) => {
       const refusedOn = e.decidedOn ?? day(ctx.at);
       const days = e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry;
@@ -389,10 +395,7 @@ const EVENT_TABLE = {
       e && !e.onThePapers && (s.stage === 'appeal' || s.status !== 'listed') && s.status !== 'reserved'
         ? `an appeal ${s.status} without a hearing can be determined only on the papers (onThePapers: true)`
         : null,
-    check: (e) =>
-      e.promulgatedOn && e.determinedOn && e.promulgatedOn < e.determinedOn
-        ? [{ field: 'promulgatedOn', message: 'cannot be before the determination' }]
-        : [],
+    check: (e) => notBefore('promulgatedOn', e.promulgatedOn, e.determinedOn, 'the determination'),
     // The duty is met when the parties are sent the decision: the 24-week clock stops on the
     // promulgation date (the determination's own date when only that is given; else today).
     apply: (s, e, ctx) => {
@@ -442,7 +445,7 @@ const EVENT_TABLE = {
     from: ['tribunal:struck-out'],
     // Back where it was struck out from; its clocks resume with the time already used.
     apply: (s, _e, ctx) => ({
-      ...resumeClocks(move(s, s.struckOutFrom ?? 'appeal:lodged'), day(ctx.at)),
+      ...resumeClocks(move(s, s.struckOutFrom ?? 'appeal:lodged'), day(ctx.at), calendarOf(ctx.policy)),
       appealEnded: undefined,
       struckOutFrom: undefined,
     }),
@@ -500,6 +503,8 @@ const EVENT_TABLE = {
       ...BEFORE_DETERMINATION,
       'tribunal:dismissed',
       'tribunal:onward-appeal-pending',
+      'tribunal:struck-out',
+      'exit:appeal-withdrawn',
     ],
     apply: (s, _e, ctx) => exitAbandoning(s, 'exit:leave-granted', ctx),
     notify: hoAndCourtsIfAppealed,
@@ -508,7 +513,14 @@ const EVENT_TABLE = {
     fields: {},
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
-    from: ['exit:appeal-rights-exhausted', 'exit:certified', 'exit:inadmissible'],
+    // Once the appeal is over (rights exhausted, withdrawn, struck out and not reinstated) the refusal stands.
+    from: [
+      'exit:appeal-rights-exhausted',
+      'exit:appeal-withdrawn',
+      'tribunal:struck-out',
+      'exit:certified',
+      'exit:inadmissible',
+    ],
     // No removal while an appeal is pending (2002 Act s.78).
     guard: (s) => {
       const pending = appealPendingReason(s);
@@ -531,6 +543,7 @@ const EVENT_TABLE = {
       'exit:inadmissible',
       'exit:withdrawn',
       'exit:appeal-withdrawn',
+      'tribunal:struck-out',
     ],
     apply: (s, _e, ctx) => exitAbandoning(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,

@@ -394,3 +394,36 @@ describe('a new refusal after the decision was withdrawn', () => {
     expect(position(late.state)).toBe('appeal:out-of-time');
   });
 });
+
+describe('after an appeal ends without a determination', () => {
+  const lodged = () =>
+    run([['2026-06-01', tribunal, { type: 'appeal.lodged', lodgedOn: '2026-06-01' }]], refusedOn('2026-05-25'));
+
+  it('withdrawn: the refusal stands, so removal and further submissions are open', () => {
+    const m = run([['2026-07-01', tribunal, { type: 'appeal.withdrawn', reason: 'returning home' }]], lodged());
+    expect(checkEvent(m.state, { type: 'exit.removed' }, 'caseworker', on('2026-07-02'))).toBeNull();
+    expect(
+      checkEvent(m.state, { type: 'further-submissions.lodged', freshClaim: true }, 'caseworker', on('2026-07-02')),
+    ).toBeNull();
+  });
+
+  it('struck out and not reinstated: no appeal is pending, so removal is open', () => {
+    const m = run([['2026-07-01', tribunal, { type: 'appeal.struck-out', reason: 'fee unpaid' }]], lodged());
+    expect(checkEvent(m.state, { type: 'exit.removed' }, 'caseworker', on('2026-07-20'))).toBeNull();
+  });
+
+  it('reinstated: a direction’s moved last day is a working day again, the 24 weeks are not moved', () => {
+    // Evidence requested Thursday 19 March 2026: + 14 = Thursday 2 April. Struck out 20 March, reinstated
+    // 21 March (1 day): Friday 3 April is Good Friday, so the direction ends Tuesday 7 April (after Easter Monday).
+    const m = run([
+      ['2026-03-10', caseworker, { type: 'decision.refused', decidedOn: '2026-03-10' }],
+      ['2026-03-11', tribunal, { type: 'appeal.lodged', lodgedOn: '2026-03-11' }],
+      ['2026-03-19', tribunal, { type: 'appeal.evidence-requested' }],
+      ['2026-03-20', tribunal, { type: 'appeal.struck-out', reason: 'fee unpaid' }],
+      ['2026-03-21', tribunal, { type: 'appeal.reinstated', reason: 'fee paid' }],
+    ]);
+    expect(clock(m.state, 'respondent-evidence')?.lastDay).toBe('2026-04-07');
+    // Lodged 11 March: 24 weeks' last day 26 August, one day on: 27 August (a Thursday either way).
+    expect(clock(m.state)?.lastDay).toBe('2026-08-27');
+  });
+});

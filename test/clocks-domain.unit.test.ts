@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  bankHolidayCalendar,
   DEFAULT_POLICY,
   applyEvent,
   caseView,
@@ -24,6 +25,8 @@ import {
   type Cohort,
 } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
+
+const CALENDAR = bankHolidayCalendar();
 
 const cohort = (c: Partial<Cohort>): Cohort => ({
   supportedAccommodation: false,
@@ -142,7 +145,7 @@ describe('clocks of an appeal struck out and reinstated', () => {
   it('resume with the time already used: the deadline and each warning move by the days the appeal stood ended', () => {
     const ended = endClocks(withClock(newCaseState(), clock), '2026-04-10');
     expect(ended.clocks[0]).toMatchObject({ state: 'ended', endedOn: '2026-04-10', endedFrom: 'running' });
-    const resumed = resumeClocks(ended, '2026-04-20').clocks[0]!;
+    const resumed = resumeClocks(ended, '2026-04-20', CALENDAR).clocks[0]!;
     // Ten days struck out: the last day 16 August becomes 26 August; warnings keep London midnight.
     expect(resumed).toEqual({
       ...clock,
@@ -154,16 +157,16 @@ describe('clocks of an appeal struck out and reinstated', () => {
 
   it('reinstated the same day: the clock exactly as it was', () => {
     const ended = endClocks(withClock(newCaseState(), clock), '2026-04-10');
-    expect(resumeClocks(ended, '2026-04-10').clocks[0]).toEqual(clock);
+    expect(resumeClocks(ended, '2026-04-10', CALENDAR).clocks[0]).toEqual(clock);
   });
 
   it('a breached clock returns breached; one already met keeps its record', () => {
     const breached = { ...clock, state: 'breached' as const, breachedAt: '2026-08-16T23:00:00.000Z' };
-    const resumed = resumeClocks(endClocks(withClock(newCaseState(), breached), '2026-09-01'), '2026-09-05');
+    const resumed = resumeClocks(endClocks(withClock(newCaseState(), breached), '2026-09-01'), '2026-09-05', CALENDAR);
     expect(resumed.clocks[0]).toMatchObject({ state: 'breached', deadline: '2026-08-20T23:00:00.000Z' });
     expect(resumed.clocks[0]!.endedOn).toBeUndefined();
     const met = stopClock(withClock(newCaseState(), clock), 'tribunal-24-weeks', '2026-05-01');
-    expect(resumeClocks(endClocks(met, '2026-05-02'), '2026-05-12').clocks).toEqual(met.clocks);
+    expect(resumeClocks(endClocks(met, '2026-05-02'), '2026-05-12', CALENDAR).clocks).toEqual(met.clocks);
   });
 
   it('through the table: struck out on 10 April, reinstated on 20 April, listed again with its 24 weeks ten days on', () => {

@@ -88,7 +88,7 @@ describe('an inbound event', () => {
   it('is applied once, as integration with the system as actor, and its key kept', () => {
     const first = receiveInbound(
       refused(),
-      { source: 'hmcts', id: 'e1', event: { type: 'appeal.lodged', lodgedOn: '2026-03-01' } },
+      { source: 'hmcts', id: 'e1', event: { type: 'appeal.lodged', lodgedOn: '2026-03-02' } },
       opts,
     );
     expect(first.answer).toEqual({ status: 'applied', caseId: 'AC-000000000000' });
