@@ -45,12 +45,9 @@ export const summarySchema = z
         description:
           'The appeal ended without a determination (withdrawn, struck out, abandoned, decision withdrawn), whatever its clock showed before: never a breach, and not in the compliance rate',
       }),
-      complianceRate: z
-        .number()
-        .nullable()
-        .openapi({
-          description: 'Decided in time ÷ all decided (excepted and ended appeals apart); null until one is decided',
-        }),
+      complianceRate: z.number().nullable().openapi({
+        description: 'Decided in time ÷ all decided (excepted and ended appeals apart); null until one is decided',
+      }),
     }),
     generatedAt: z.string(),
   })
