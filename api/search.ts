@@ -4,7 +4,7 @@
  * quoted here, so a filter can never change the query's shape.
  */
 import { z } from './zod.js';
-import { deadlinesBefore, STAGES } from '../domain/index.js';
+import { APPEAL_ENDINGS, deadlinesBefore, STAGES } from '../domain/index.js';
 import { calendarDate } from './schemas.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
@@ -32,6 +32,10 @@ export const searchQuery = z
       .enum(['true', 'false'])
       .optional()
       .openapi({ description: 'An appeal could still be brought in time, or one awaits a decision' }),
+    appealEnded: z
+      .enum(APPEAL_ENDINGS)
+      .optional()
+      .openapi({ description: "How the case's latest appeal ended without a determination" }),
     appealsAtLeast: z.coerce.number().int().min(0).max(100).optional(),
     clock: z.enum(CLOCK_STATUSES).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -58,6 +62,7 @@ export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>):
   if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
   if (q.absconded) clauses.push(`${SA.absconded.name} = ${q.absconded}`);
   if (q.appealPending) clauses.push(`${SA.appealPending.name} = ${q.appealPending}`);
+  if (q.appealEnded) clauses.push(`${SA.appealEnded.name} = ${quote(q.appealEnded)}`);
   if (q.appealsAtLeast !== undefined) clauses.push(`${SA.appeals.name} >= ${q.appealsAtLeast}`);
   if (q.clock) clauses.push(`${SA.clock.name} = ${quote(q.clock)}`);
   return clauses.join(' AND ');
@@ -77,6 +82,7 @@ export const searchResult = z
         syncFailed: z.boolean().optional(),
         absconded: z.boolean().optional(),
         appealPending: z.boolean().optional(),
+        appealEnded: z.enum(APPEAL_ENDINGS).optional(),
         lastDay: z.string().optional().openapi({ description: "The 24-week limit's last day (a Europe/London date)" }),
         deadline: z
           .string()

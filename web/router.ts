@@ -208,6 +208,8 @@ export function webRouter(deps: WebDeps): Router {
             'cohort',
             'syncFailed',
             'absconded',
+            'appealPending',
+            'appealEnded',
             'appealsAtLeast',
             'clock',
             'escalation',

@@ -18,6 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import {
   answerFor,
@@ -59,7 +60,7 @@ import {
   type CarriedState,
   type CaseWorkflowInput,
 } from './messages.js';
-import { searchAttributesOf } from './search-attributes.js';
+import { SA, searchAttributesOf } from './search-attributes.js';
 
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
 // a change, never drops it.
@@ -233,8 +234,20 @@ function openingState(input: CaseWorkflowInput, policy: Policy, tribunalRules: b
   return { ...built.state, imported: input.imported };
 }
 
+/**
+ * Attributes a case can lose (a reinstated or re-lodged appeal has no ending): removed (upserted as
+ * null) when it does, so search never shows a stale one. Only these: histories recorded before them
+ * never lose an attribute, so they replay with the same upserts.
+ */
+const REMOVABLE = [SA.appealEnded] as const;
+
 /** Upsert only what changed: each upsert is an event in history. */
-function changedSearchAttributes(before: CaseState, after: CaseState) {
+function changedSearchAttributes(before: CaseState, after: CaseState): SearchAttributeUpdatePair[] {
   const was = new Map(searchAttributesOf(before).map((p) => [p.key.name, JSON.stringify(p.value)]));
-  return searchAttributesOf(after).filter((p) => was.get(p.key.name) !== JSON.stringify(p.value));
+  const now = searchAttributesOf(after);
+  const gone = REMOVABLE.filter((k) => was.has(k.name) && !now.some((p) => p.key.name === k.name));
+  return [
+    ...now.filter((p) => was.get(p.key.name) !== JSON.stringify(p.value)),
+    ...gone.map((key) => ({ key, value: null })),
+  ];
 }

@@ -20,6 +20,11 @@ export const SA = {
   absconded: defineSearchAttributeKey('CaseAbsconded', SearchAttributeType.BOOL),
   /** An appeal is pending in law (s.104): removal is barred while it is. */
   appealPending: defineSearchAttributeKey('CaseAppealPending', SearchAttributeType.BOOL),
+  /**
+   * How the case's latest appeal ended without a determination (withdrawn, struck-out, abandoned,
+   * decision-withdrawn); absent while it has not, and again once a new appeal is lodged or it is reinstated.
+   */
+  appealEnded: defineSearchAttributeKey('CaseAppealEnded', SearchAttributeType.KEYWORD),
   /** The 24-week clock: running, breached, exception, exception-decided, in-time, late, or ended (the appeal ended another way). */
   clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
@@ -73,6 +78,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
   ];
   // Attributes cannot be null: a case without an assignee or a 24-week clock simply lacks them.
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });
+  if (state.appealEnded) pairs.push({ key: SA.appealEnded, value: state.appealEnded.how });
   const clock = tribunalClockStatus(state);
   if (clock) {
     pairs.push(

@@ -1,7 +1,15 @@
 /** /reports: counts over Temporal visibility, no second store. */
 import type { Client } from '@temporalio/client';
 import { z } from '../zod.js';
-import { addDays, deadlinesBefore, londonDate, STAGES, type Stage } from '../../domain/index.js';
+import {
+  addDays,
+  APPEAL_ENDINGS,
+  deadlinesBefore,
+  londonDate,
+  STAGES,
+  type AppealEnding,
+  type Stage,
+} from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/messages.js';
 import { rateLimited, route, type Route } from '../route.js';
@@ -16,15 +24,30 @@ export const summarySchema = z
     absconders: z.number().int(),
     repeatAppeals: z.number().int(),
     openEscalations: z.number().int(),
+    appealsPending: z.number().int().openapi({
+      description:
+        'Cases with an appeal pending in law (2002 Act s.104): the window after a refusal still open, an appeal (or a late one) awaiting the tribunal, or an onward appeal open or awaited',
+    }),
+    appealsEnded: z.record(z.enum(APPEAL_ENDINGS), z.number().int()).openapi({
+      description:
+        'Cases whose latest appeal ended without a determination, by how: withdrawn, struck out (and not reinstated), abandoned (leave granted or departure while pending), or the decision withdrawn. A new appeal, or reinstatement, takes a case out',
+    }),
     twentyFourWeeks: z.object({
-      open: z.number().int(),
+      open: z.number().int().openapi({ description: 'Not yet determined: running, breached or excepted' }),
       dueWithin4Weeks: z.number().int(),
-      breached: z.number().int(),
+      breached: z.number().int().openapi({
+        description: 'Past the last day and still undetermined; an appeal that then ended counts as ended instead',
+      }),
       exceptions: z.number().int(),
       decidedInTime: z.number().int(),
       decidedLate: z.number().int(),
-      /** In time ÷ all decided; null until one is decided. */
-      complianceRate: z.number().nullable(),
+      ended: z.number().int().openapi({
+        description:
+          'The appeal ended without a determination (withdrawn, struck out, abandoned, decision withdrawn), whatever its clock showed before: never a breach, and not in the compliance rate',
+      }),
+      complianceRate: z.number().nullable().openapi({
+        description: 'Decided in time ÷ all decided (excepted and ended appeals apart); null until one is decided',
+      }),
     }),
     generatedAt: z.string(),
   })
@@ -43,7 +66,8 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
     route({
       method: 'get',
       path: '/reports/summary',
-      summary: 'Backlog by stage, the 24-week cohort, open escalations, sync failures, absconders and repeat appeals',
+      summary:
+        'Backlog by stage, the 24-week cohort (ended appeals apart from breaches), appeals pending and ended, open escalations, sync failures, absconders and repeat appeals',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
       responses: {
@@ -68,6 +92,9 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           decidedExceptions,
           inTime,
           late,
+          ended,
+          appealsPending,
+          endings,
         ] = await Promise.all([
           Promise.all(STAGES.map(async (stage) => [stage, await count(`${SA.stage.name} = '${stage}'`)] as const)),
           count(`${SA.syncFailed.name} = true`),
@@ -81,6 +108,11 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           count(clock('exception-decided')),
           count(clock('in-time')),
           count(clock('late')),
+          count(clock('ended')),
+          count(`${SA.appealPending.name} = true`),
+          Promise.all(
+            APPEAL_ENDINGS.map(async (how) => [how, await count(`${SA.appealEnded.name} = '${how}'`)] as const),
+          ),
         ]);
         res.json({
           backlogByStage: Object.fromEntries(byStage) as Record<Stage, number>,
@@ -90,7 +122,10 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           absconders,
           repeatAppeals,
           openEscalations,
-          // Open: not yet determined, whether on time, past the limit, or excepted.
+          appealsPending,
+          appealsEnded: Object.fromEntries(endings) as Record<AppealEnding['how'], number>,
+          // Open: not yet determined, whether on time, past the limit, or excepted. An appeal that
+          // ended another way is none of these: its clock is `ended`, counted apart from breaches.
           twentyFourWeeks: {
             open: running + breached + openExceptions,
             dueWithin4Weeks: due,
@@ -98,6 +133,7 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
             exceptions: openExceptions + decidedExceptions,
             decidedInTime: inTime,
             decidedLate: late,
+            ended,
             complianceRate: inTime + late > 0 ? inTime / (inTime + late) : null,
           },
           generatedAt: now.toISOString(),

@@ -43,6 +43,7 @@ export async function runSearch(
         syncFailed: sa.get(SA.syncFailed),
         absconded: sa.get(SA.absconded),
         appealPending: sa.get(SA.appealPending),
+        appealEnded: sa.get(SA.appealEnded) as SearchResult['cases'][number]['appealEnded'],
         ...(deadline ? { lastDay: lastDayOf(deadline.toISOString()), deadline: deadline.toISOString() } : {}),
         escalation: sa.get(SA.escalation),
         openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : undefined,
