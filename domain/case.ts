@@ -71,6 +71,8 @@ export interface CaseState {
      */
     appealWindowLastDay?: string;
     onwardWindowLastDay?: string;
+    /** The day the onward window after an allowed appeal closed unused: the determination is final. */
+    onwardWindowClosedOn?: string;
     appealLodgedOn?: string;
     hearingDate?: string;
     determinedOn?: string;

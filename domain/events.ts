@@ -7,7 +7,7 @@
 import type { CaseState } from './case.js';
 import { SYSTEMS, type Source, type System } from './systems.js';
 import { appealWindowOf } from './limits.js';
-import { PENDING_POSITIONS, appealPendingReason } from './pending.js';
+import { appealPendingReason } from './pending.js';
 import type { AppealEnding } from './case.js';
 import {
   CLOCK_NAMES,
@@ -129,10 +129,12 @@ const endAppeal = (state: CaseState, how: AppealEnding['how'], ctx: EventContext
 });
 /**
  * Leaving the process while an appeal is pending abandons it (2002 Act s.104(4), (4A)): a grant of
- * leave or a departure from the UK ends the appeal and its clocks.
+ * leave or a departure from the UK ends the appeal and its clocks. Not before one is brought (the
+ * window after a refusal), and not after it was allowed: leave then is the appeal's outcome.
  */
+const NOT_ABANDONED: readonly Position[] = ['decision:refused', 'tribunal:allowed'];
 const exitAbandoning = (state: CaseState, to: Position, ctx: EventContext): CaseState =>
-  PENDING_POSITIONS.includes(positionOf(state)) && state.stage !== 'decision'
+  appealPendingReason(state) !== null && !NOT_ABANDONED.includes(positionOf(state))
     ? endAppeal(exitTo(state, to, ctx), 'abandoned', ctx)
     : exitTo(state, to, ctx);
 /** A late appeal can reopen rights exhausted only when the window closed unused (not after an appeal or a refused extension). */
@@ -662,12 +664,17 @@ const EVENT_TABLE = {
     apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx),
     notify: BOTH,
   }),
+  // After a dismissal rights are exhausted; after an allowed appeal the determination is final (no
+  // permission sought in time), and the Home Office hears it may now grant.
   'onward-appeal-window.expired': row({
     fields: {},
     roles: ['system'],
-    from: ['tribunal:dismissed'],
-    apply: (s, _e, ctx) => exitTo(s, 'exit:appeal-rights-exhausted', ctx),
-    notify: BOTH,
+    from: ['tribunal:dismissed', 'tribunal:allowed'],
+    apply: (s, _e, ctx) =>
+      s.status === 'allowed'
+        ? { ...s, dates: { ...s.dates, onwardWindowClosedOn: day(ctx.at) } }
+        : exitTo(s, 'exit:appeal-rights-exhausted', ctx),
+    notify: (before) => (before.status === 'allowed' ? HO : BOTH),
   }),
   'import.corrected': row({
     fields: { from: field.value<ImportedFrom>(), fields: field.value<string[]>() },

@@ -11,6 +11,7 @@ import type { Clock, ClockName } from './clocks.js';
 import { daysAfter, lastDayOf, limitOn, type DayLimit } from './days.js';
 import type { EventOf } from './events.js';
 import type { Policy } from './policy.js';
+import { positionOf } from './stages.js';
 
 export type LimitName = 'appeal-window' | 'onward-appeal-window' | ClockName;
 
@@ -77,6 +78,10 @@ function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
   if (state.stage === 'decision' && state.status === 'refused')
     return window('appeal-window', appealWindowOf(state, policy));
   if (state.stage === 'tribunal' && state.status === 'dismissed')
+    return window('onward-appeal-window', onwardWindowOf(state, policy));
+  // Either party may seek permission after an allowed appeal too (r.33). Only windows opened under the
+  // tribunal's rules (their last day kept) run here: runs recorded before kept no timer for it.
+  if (positionOf(state) === 'tribunal:allowed' && state.dates.onwardWindowLastDay && !state.dates.onwardWindowClosedOn)
     return window('onward-appeal-window', onwardWindowOf(state, policy));
   return null;
 }

@@ -3,8 +3,9 @@
  * the refusal while an appeal could still be brought in time, through lodging, the tribunal's
  * decision on a late appeal, listing and hearing, to determination; again while an onward appeal is
  * open or awaited. It ends when the appeal is finally determined, withdrawn, abandoned or struck
- * out. A person may not be removed while it is (s.78). Pure: read from the position alone, which the
- * workflow's timers move when a window closes, so the answer never goes stale between changes.
+ * out. A person may not be removed while it is (s.78). Pure: read from the case alone (its position,
+ * and after an allowed appeal whether the onward window has closed), which the workflow's timers
+ * change when a window closes, so the answer never goes stale between changes.
  */
 import type { CaseState } from './case.js';
 import { positionOf, type Position } from './stages.js';
@@ -22,10 +23,15 @@ const PENDING: Partial<Record<Position, string>> = {
   'tribunal:onward-appeal-pending': 'an onward appeal awaits decision',
 };
 
+/** After an allowed appeal, while either party may still seek permission to appeal (its window has a timer). */
+const ALLOWED_OPEN = 'permission to appeal may still be sought in time';
+
 /** Why an appeal is pending, or null when none is. */
-export const appealPendingReason = (state: CaseState): string | null => PENDING[positionOf(state)] ?? null;
+export function appealPendingReason(state: CaseState): string | null {
+  const position = positionOf(state);
+  if (position === 'tribunal:allowed')
+    return state.dates.onwardWindowLastDay && !state.dates.onwardWindowClosedOn ? ALLOWED_OPEN : null;
+  return PENDING[position] ?? null;
+}
 
 export const appealPending = (state: CaseState): boolean => appealPendingReason(state) !== null;
-
-/** The positions where an appeal is pending, for search and docs. */
-export const PENDING_POSITIONS = Object.keys(PENDING) as Position[];

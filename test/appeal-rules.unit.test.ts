@@ -427,3 +427,34 @@ describe('after an appeal ends without a determination', () => {
     expect(clock(m.state)?.lastDay).toBe('2026-08-27');
   });
 });
+
+describe('after an allowed appeal', () => {
+  // Promulgated Monday 5 October 2026: permission may be sought until Monday 19 October.
+  const allowed = () =>
+    run(
+      [
+        ['2026-06-01', tribunal, { type: 'appeal.lodged', lodgedOn: '2026-06-01' }],
+        ['2026-07-01', tribunal, { type: 'tribunal.listed', hearingDate: '2026-09-21' }],
+        ['2026-10-05', tribunal, { type: 'tribunal.determined', outcome: 'allowed', promulgatedOn: '2026-10-05' }],
+      ],
+      refusedOn('2026-05-25'),
+    );
+
+  it('the appeal is pending while permission may be sought, and final once the window closes', () => {
+    const m = allowed();
+    expect(appealPending(m.state)).toBe(true);
+    expect(clock(m.state, 'onward-appeal-window')?.lastDay).toBe('2026-10-19');
+    const closed = timerAt(m, '2026-10-20');
+    expect(position(closed.state)).toBe('tribunal:allowed');
+    expect(appealPending(closed.state)).toBe(false);
+    expect(clock(closed.state, 'onward-appeal-window')).toBeUndefined();
+    expect(closed.outbox.homeOffice.at(-1)).toMatchObject({ type: 'onward-appeal-window.expired' });
+  });
+
+  it('leave granted then is the appeal’s outcome, not an abandonment', () => {
+    const m = run([['2026-10-07', caseworker, { type: 'exit.leave-granted' }]], allowed());
+    expect(position(m.state)).toBe('exit:leave-granted');
+    expect(m.state.appealEnded).toBeUndefined();
+    expect(clock(m.state)?.state).toBe('met');
+  });
+});
