@@ -304,6 +304,21 @@ describe('the web service', () => {
       expect(await page.locator('.govuk-error-summary').count()).toBe(0);
       expect(await page.title()).not.toMatch(/^Error:/);
       await checked(page, 'find-a-case-appeal-pending');
+
+      // The appellant withdraws: no appeal pending now, and the page says how the appeal ended.
+      expect(
+        (
+          await stack.call('POST', `/cases/${caseId}/events`, {
+            role: 'tribunal',
+            body: { type: 'appeal.withdrawn', reason: 'The appellant withdrew' },
+          })
+        ).status,
+      ).toBe(200);
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      await expect.poll(() => page.locator('#appeal-pending').textContent()).toContain('Appeal pending: no');
+      expect(await page.locator('#appeal-ended').textContent()).toContain(
+        `The appeal was withdrawn on ${longDate(daysAgo(0))}`,
+      );
       await page.close();
     },
   );
