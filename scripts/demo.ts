@@ -3,12 +3,14 @@
  * story. A caseworker opens a claim; the Home Office serves a refusal in its own system; HMCTS
  * registers and lists the appeal in its own system. Nobody types those into the tracker: the
  * systems tell it by signed webhook, the tracker passes each one's news to the other, and the
- * case's timeline shows who did what. Then a supervisor runs reconciliation.
+ * case's timeline shows who did what. Then a supervisor runs reconciliation. Last, a late appeal is
+ * found: a refusal whose window closed unused, an appeal HMCTS registers after it, the case reopened
+ * with an appeal pending, and the tribunal extending time.
  */
 import { fileURLToPath } from 'node:url';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
-import { homeOfficeRef as formatHomeOfficeRef, type Role } from '../domain/index.js';
+import { addDays, homeOfficeRef as formatHomeOfficeRef, londonDate, type Role } from '../domain/index.js';
 
 export interface DemoTargets {
   apiUrl: string;
@@ -24,6 +26,16 @@ export interface DemoOutcome {
   status: string;
   timeline: Array<{ type: string; actor: { id: string; role: string } }>;
   atHomeOffice: string[];
+  /** The late appeal's story: where the case reopened, and where the tribunal's extension left it. */
+  lateAppeal: {
+    caseId: string;
+    reopenedAs: string;
+    appealPending: boolean;
+    appealPendingReason?: string;
+    stage: string;
+    status: string;
+    timeline: Array<{ type: string; actor: { id: string; role: string } }>;
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,18 +79,25 @@ export async function runDemo({
     throw new Error(`gave up waiting for ${what}`);
   }
 
-  const ref = formatHomeOfficeRef('D', Math.floor(Math.random() * 10_000_000));
-  const opened = await api('caseworker', 'POST', '/cases', {
-    homeOfficeRef: ref,
-    person: { name: 'Demo Person', dateOfBirth: '1994-06-12', nationality: 'SDN' },
-    claimDate: new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10),
-    cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
-  });
-  const caseId: string = opened.caseId;
+  /** A London date n days from today: the tribunal's days are London days. */
+  const daysFromNow = (n: number) => addDays(londonDate(Date.now()), n);
+  /** A caseworker opens a claim; answers once search finds it (webhooks find cases by their references). */
+  async function openClaim(name: string) {
+    const ref = formatHomeOfficeRef('D', Math.floor(Math.random() * 10_000_000));
+    const opened = await api('caseworker', 'POST', '/cases', {
+      homeOfficeRef: ref,
+      person: { name, dateOfBirth: '1994-06-12', nationality: 'SDN' },
+      claimDate: daysFromNow(-200),
+      cohort: { supportedAccommodation: true, foreignNationalOffender: false, detained: false },
+    });
+    await until('the case to be searchable', async () =>
+      (await api('supervisor', 'GET', `/cases?ref=${ref}`)).cases.length === 1 ? true : undefined,
+    );
+    return { caseId: opened.caseId as string, ref };
+  }
+
+  const { caseId, ref } = await openClaim('Demo Person');
   say(`1. A caseworker opened case ${caseId} for Home Office reference ${ref}.`);
-  await until('the case to be searchable', async () =>
-    (await api('supervisor', 'GET', `/cases?ref=${ref}`)).cases.length === 1 ? true : undefined,
-  );
 
   await happensAt(homeOfficeUrl, { type: 'decision.refused', references: { homeOfficeRef: ref } });
   say('2. The Home Office served a refusal in its own system; it told the tracker by signed webhook.');
@@ -89,7 +108,7 @@ export async function runDemo({
     `3. HMCTS registered the appeal${appealed.identifiers.hmctsRef ? ` as ${appealed.identifiers.hmctsRef}` : ''}; the case is now ${appealed.stage}:${appealed.status}.`,
   );
 
-  const hearingDate = new Date(Date.now() + 42 * 86_400_000).toISOString().slice(0, 10);
+  const hearingDate = daysFromNow(42);
   await happensAt(hmctsUrl, { type: 'tribunal.listed', hearingDate, references: { homeOfficeRef: ref } });
   say(`4. HMCTS listed the hearing for ${hearingDate}.`);
 
@@ -130,7 +149,61 @@ export async function runDemo({
   );
   say(`   Open ${apiUrl}/cases/${caseId}/record?format=html with a supervisor token for the printable record.`);
   const final = await api('supervisor', 'GET', `/cases/${caseId}`);
-  return { caseId, stage: final.stage, status: final.status, timeline: entries, atHomeOffice };
+
+  // A late appeal is found: the window closed unused weeks ago, and then HMCTS registers an appeal.
+  const late = await openClaim('Late Appellant');
+  const refusedOn = daysFromNow(-40);
+  await happensAt(homeOfficeUrl, {
+    type: 'decision.refused',
+    decidedOn: refusedOn,
+    references: { homeOfficeRef: late.ref },
+  });
+  const exhausted = await until('the appeal window to close', async () => {
+    const c = await api('supervisor', 'GET', `/cases/${late.caseId}`);
+    return c.status === 'appeal-rights-exhausted' ? c : undefined;
+  });
+  say(
+    `8. A second case, ${late.caseId}: the Home Office served a refusal dated ${refusedOn} (back-dated for the demo). Its appeal window closed unused on ${exhausted.dates.appealWindowLastDay}, and the case recorded appeal rights exhausted by itself.`,
+  );
+  await happensAt(hmctsUrl, {
+    type: 'appeal.lodged',
+    outOfTime: true,
+    lodgedOn: daysFromNow(0),
+    references: { homeOfficeRef: late.ref },
+  });
+  const reopened = await api('supervisor', 'GET', `/cases/${late.caseId}`);
+  say(
+    `9. HMCTS registered a late appeal and told the tracker: the case reopened as ${reopened.stage}:${reopened.status}. Appeal pending: ${reopened.appealPending ? 'yes' : 'no'}${reopened.appealPendingReason ? ` — ${reopened.appealPendingReason}` : ''}, so no removal.`,
+  );
+  const extended = await api('tribunal', 'POST', `/cases/${late.caseId}/events`, {
+    type: 'appeal.extension-decided',
+    granted: true,
+    reason: 'The appellant was in hospital when the window ran; the delay is explained.',
+  });
+  const clock = (extended.clocks as Array<{ name: string; lastDay: string }>).find(
+    (c) => c.name === 'tribunal-24-weeks',
+  );
+  say(
+    `10. The tribunal extended time: the appeal proceeds as ${extended.stage}:${extended.status}${clock ? `, its 24 weeks running to ${clock.lastDay}` : ''}.`,
+  );
+  const lateTimeline = await api('auditor', 'GET', `/cases/${late.caseId}/timeline`);
+
+  return {
+    caseId,
+    stage: final.stage,
+    status: final.status,
+    timeline: entries,
+    atHomeOffice,
+    lateAppeal: {
+      caseId: late.caseId,
+      reopenedAs: `${reopened.stage}:${reopened.status}`,
+      appealPending: reopened.appealPending,
+      appealPendingReason: reopened.appealPendingReason,
+      stage: extended.stage,
+      status: extended.status,
+      timeline: lateTimeline.entries,
+    },
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -7,7 +7,7 @@ const stack = useStack();
 
 describe('npm run demo', () => {
   it(
-    'takes a case through appeal by Home Office and HMCTS events alone, and the Home Office hears of it from the tracker',
+    'takes a case through appeal by Home Office and HMCTS events alone, and the Home Office hears of it from the tracker; a late appeal reopens another',
     { timeout: 90_000 },
     async () => {
       // `npm start` points the reference systems' webhooks at the API; the test stack does it here.
@@ -40,6 +40,22 @@ describe('npm run demo', () => {
       ]);
       expect(outcome.atHomeOffice).toEqual(['decision.refused', 'appeal.lodged', 'tribunal.listed']);
       expect(lines.some((l) => l.includes('reconciliation'))).toBe(true);
+
+      // The late appeal: found after the window closed, the case reopened with an appeal pending, time extended.
+      expect(outcome.lateAppeal).toMatchObject({
+        reopenedAs: 'appeal:out-of-time',
+        appealPending: true,
+        appealPendingReason: expect.stringContaining('late appeal'),
+        stage: 'appeal',
+        status: 'lodged',
+      });
+      expect(outcome.lateAppeal.timeline.map((e) => [e.type, e.actor.id])).toEqual([
+        ['decision.refused', 'home-office'],
+        ['appeal-window.expired', 'workflow'],
+        ['appeal.lodged', 'hmcts'],
+        ['appeal.extension-decided', 'demo-tribunal'],
+      ]);
+      expect(lines.some((l) => l.includes('Appeal pending: yes'))).toBe(true);
     },
   );
 });

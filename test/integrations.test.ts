@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { daysAgo } from './dates.js';
 import { newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
 
@@ -222,5 +223,169 @@ describe('inbound events', () => {
     const res = await webhook('hmcts', { type: 'tribunal.listed', references: { hmctsRef: 'nope' } });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: any) => e.field)).toContain('references.hmctsRef');
+  });
+});
+
+describe('the tribunal’s process as the HMCTS reference system reports it', () => {
+  const hmcts = () => stack.systems.courts;
+  const post = (caseId: string, role: 'caseworker' | 'tribunal', body: Record<string, unknown>) =>
+    stack.call('POST', `/cases/${caseId}/events`, { role, body });
+
+  it(
+    'a late appeal for a case whose window expired reopens it out of time, then hearings move and the appellant withdraws',
+    { timeout: 90_000 },
+    async () => {
+      await hmcts().webhookTo(`${stack.baseUrl}/integrations/hmcts/events`, SECRETS.hmcts);
+      const { caseId, homeOfficeRef } = await openCase();
+      const references = { homeOfficeRef };
+      // Refused 40 days ago: the 14-day window closed unused, and the case's own timer records it.
+      expect((await post(caseId, 'caseworker', { type: 'decision.refused', decidedOn: daysAgo(40) })).status).toBe(200);
+      const exhausted = await eventually(
+        async () => {
+          const c = await read(caseId);
+          return c.status === 'appeal-rights-exhausted' ? c : undefined;
+        },
+        20_000,
+        'the window to expire',
+      );
+      expect(exhausted).toMatchObject({ stage: 'exit', appealPending: false });
+
+      expect(
+        await hmcts().report({ type: 'appeal.lodged', outOfTime: true, lodgedOn: daysAgo(1), references }),
+      ).toEqual({ status: 'applied', caseId });
+      const late = await read(caseId);
+      expect(late).toMatchObject({
+        stage: 'appeal',
+        status: 'out-of-time',
+        appealPending: true,
+        appealPendingReason: expect.stringContaining('late appeal'),
+        dates: { appealLodgedOn: daysAgo(1) },
+        counts: { appeals: 1 },
+      });
+      // No 24-week clock until the tribunal admits the appeal.
+      expect(late.clocks.map((c: any) => c.name)).not.toContain('tribunal-24-weeks');
+
+      const granted = await post(caseId, 'tribunal', {
+        type: 'appeal.extension-decided',
+        granted: true,
+        reason: 'The delay was explained',
+      });
+      expect(granted.status).toBe(200);
+      expect(granted.body).toMatchObject({ stage: 'appeal', status: 'lodged' });
+
+      const on = (days: number) => daysAgo(-days);
+      expect(await hmcts().report({ type: 'tribunal.listed', hearingDate: on(30), references })).toMatchObject({
+        status: 'applied',
+      });
+      // Adjourned with a new date: still listed, for the new day.
+      expect(
+        await hmcts().report({
+          type: 'tribunal.adjourned',
+          reason: 'No interpreter',
+          hearingDate: on(60),
+          references,
+        }),
+      ).toMatchObject({ status: 'applied' });
+      expect(await read(caseId)).toMatchObject({ status: 'listed', dates: { hearingDate: on(60) } });
+      // Adjourned without one: waiting to be listed again, the appeal still pending.
+      expect(
+        await hmcts().report({ type: 'tribunal.adjourned', reason: 'The appellant is unwell', references }),
+      ).toMatchObject({ status: 'applied' });
+      const adjourned = await read(caseId);
+      expect(adjourned).toMatchObject({
+        stage: 'tribunal',
+        status: 'adjourned',
+        appealPending: true,
+        appealPendingReason: 'the hearing was adjourned',
+      });
+      expect(adjourned.dates.hearingDate).toBeUndefined();
+      expect(await hmcts().report({ type: 'tribunal.listed', hearingDate: on(90), references })).toMatchObject({
+        status: 'applied',
+      });
+      expect(await read(caseId)).toMatchObject({ status: 'listed', dates: { hearingDate: on(90) } });
+
+      expect(
+        await hmcts().report({ type: 'appeal.withdrawn', reason: 'The appellant withdrew', references }),
+      ).toMatchObject({ status: 'applied' });
+      const withdrawn = await read(caseId);
+      expect(withdrawn).toMatchObject({
+        stage: 'exit',
+        status: 'appeal-withdrawn',
+        appealPending: false,
+        appealEnded: { how: 'withdrawn', on: daysAgo(0) },
+      });
+      expect(withdrawn.clocks.find((c: any) => c.name === 'tribunal-24-weeks')).toMatchObject({ state: 'ended' });
+
+      const timeline = (await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'auditor' })).body;
+      expect(timeline.entries.map((e: any) => [e.type, e.actor.id])).toEqual([
+        ['decision.refused', 'test-caseworker'],
+        ['appeal-window.expired', 'workflow'],
+        ['appeal.lodged', 'hmcts'],
+        ['appeal.extension-decided', 'test-tribunal'],
+        ['tribunal.listed', 'hmcts'],
+        ['tribunal.adjourned', 'hmcts'],
+        ['tribunal.adjourned', 'hmcts'],
+        ['tribunal.listed', 'hmcts'],
+        ['appeal.withdrawn', 'hmcts'],
+      ]);
+      // The Home Office heard of each from the tracker; HMCTS registered the late appeal under its own reference.
+      const atHomeOffice = await eventually(
+        async () => {
+          const v = await stack.systems.homeOffice.view(caseId);
+          return v?.messages.some((m) => m.type === 'appeal.withdrawn') ? v : undefined;
+        },
+        20_000,
+        'the Home Office to hear of the withdrawal',
+      );
+      expect(atHomeOffice.messages.map((m) => m.type)).toEqual([
+        'decision.refused',
+        'appeal-window.expired',
+        'appeal.lodged',
+        'appeal.extension-decided',
+        'tribunal.listed',
+        'tribunal.adjourned',
+        'tribunal.adjourned',
+        'tribunal.listed',
+        'appeal.withdrawn',
+      ]);
+      expect((await read(caseId)).identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
+    },
+  );
+
+  it('a determination on the papers stops the 24-week clock on the day it was promulgated; one with no hearing listed is held', async () => {
+    await hmcts().webhookTo(`${stack.baseUrl}/integrations/hmcts/events`, SECRETS.hmcts);
+    const { caseId, homeOfficeRef } = await openCase();
+    const references = { homeOfficeRef };
+    expect((await post(caseId, 'caseworker', { type: 'decision.refused', decidedOn: daysAgo(10) })).status).toBe(200);
+    expect(await hmcts().report({ type: 'appeal.lodged', lodgedOn: daysAgo(9), references })).toMatchObject({
+      status: 'applied',
+    });
+    const heard = await hmcts().report({ type: 'tribunal.determined', outcome: 'allowed', references });
+    expect(heard).toMatchObject({ status: 'held', reason: expect.stringContaining('only on the papers') });
+
+    expect(
+      await hmcts().report({
+        type: 'tribunal.determined',
+        outcome: 'dismissed',
+        onThePapers: true,
+        determinedOn: daysAgo(3),
+        promulgatedOn: daysAgo(1),
+        references,
+      }),
+    ).toMatchObject({ status: 'applied' });
+    const determined = await read(caseId);
+    expect(determined).toMatchObject({
+      stage: 'tribunal',
+      status: 'dismissed',
+      dates: { determinedOn: daysAgo(3), promulgatedOn: daysAgo(1), onThePapers: true },
+      // The onward window runs from the promulgation.
+      appealPending: true,
+      appealPendingReason: expect.stringContaining('onward appeal'),
+    });
+    expect(determined.clocks.find((c: any) => c.name === 'tribunal-24-weeks')).toMatchObject({
+      state: 'met',
+      stoppedOn: daysAgo(1),
+    });
+    expect(determined.held.map((h: any) => h.type)).toEqual(['tribunal.determined']);
   });
 });

@@ -38,6 +38,13 @@ export interface RunningSystem {
     stored: number;
   }>;
   view(caseId: string): Promise<CaseSeenBySystem | undefined>;
+  /** Points this system's webhooks at the tracker (`npm start` does it at start-up). */
+  webhookTo(url: string, secret: string): Promise<void>;
+  /**
+   * Something happens on this system's side (`POST /admin/events`): it tells the tracker by signed
+   * webhook. Answers with the tracker's outcome (applied, held, duplicate, unmatched).
+   */
+  report(event: Record<string, unknown>): Promise<{ status: string; caseId?: string; reason?: string }>;
 }
 
 export interface SystemOptions {
@@ -85,6 +92,25 @@ export async function startSystem(which: string, options: SystemOptions = {}): P
     async view(caseId) {
       const res = await fetch(`${url}/cases/${caseId}`);
       return res.status === 404 ? undefined : ((await res.json()) as CaseSeenBySystem);
+    },
+    async webhookTo(webhookUrl, secret) {
+      const res = await fetch(`${url}/admin/webhook`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: webhookUrl, secret }),
+      });
+      if (!res.ok) throw new Error(`webhook: ${res.status}`);
+    },
+    async report(event) {
+      const res = await fetch(`${url}/admin/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      const body = (await res.json()) as { status?: number; answer?: { status: string }; error?: string };
+      if (res.status !== 200 || body.status !== 202 || !body.answer)
+        throw new Error(`${which} reported ${JSON.stringify(event)}: ${res.status} ${JSON.stringify(body)}`);
+      return body.answer;
     },
   };
   await system.start();

@@ -163,7 +163,9 @@ describe('the web service', () => {
 
       await page.locator('#action-decision\\.refused summary').click();
       const form = page.locator('#action-decision\\.refused');
-      await fillDate(form, '31', '2', '2026');
+      // The refusal's form has two dates (decided on, sent on): fill the decision's.
+      const decidedOn = (f: ReturnType<Page['locator']>) => f.getByRole('group', { name: /^Decided on/ });
+      await fillDate(decidedOn(form), '31', '2', '2026');
       await form.getByRole('button', { name: 'Decision refused' }).click();
       await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Decided on');
       expect(await page.title()).toMatch(/^Error:/);
@@ -171,7 +173,7 @@ describe('the web service', () => {
 
       const [y, m, d] = daysAgo(2).split('-');
       const again = page.locator('#action-decision\\.refused');
-      await fillDate(again, d!, m!, y!);
+      await fillDate(decidedOn(again), d!, m!, y!);
       await again.getByRole('button', { name: 'Decision refused' }).click();
       await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision refused');
       expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({
@@ -247,6 +249,170 @@ describe('the web service', () => {
       await expect.poll(() => page.locator('#clocks').textContent()).toContain(`last day ${longDate(clockLastDay)}`);
       expect(await page.locator('#clocks').textContent()).toContain(`${168 - k} days left`);
       await checked(page, 'case-last-days');
+      await page.close();
+    },
+  );
+
+  it(
+    'the case page of a late appeal says an appeal is pending, and why; the search finds it by that filter',
+    { timeout: 120_000 },
+    async () => {
+      const caseId = await stack.openCase();
+      // Refused 40 days ago: the window closed unused, then an appeal comes in late.
+      expect(
+        (
+          await stack.call('POST', `/cases/${caseId}/events`, {
+            body: { type: 'decision.refused', decidedOn: daysAgo(40) },
+          })
+        ).status,
+      ).toBe(200);
+      await eventually(
+        async () =>
+          (await stack.call('GET', `/cases/${caseId}`)).body.status === 'appeal-rights-exhausted' ? true : undefined,
+        20_000,
+        'the window to expire',
+      );
+      const late = await stack.call('POST', `/cases/${caseId}/events`, {
+        role: 'tribunal',
+        body: { type: 'appeal.lodged', outOfTime: true },
+      });
+      expect(late.body).toMatchObject({ status: 'out-of-time', appealPending: true });
+      await eventually(
+        async () =>
+          (await stack.call('GET', '/cases?appealPending=true&pageSize=200')).body.cases.some(
+            (c: any) => c.caseId === caseId,
+          )
+            ? true
+            : undefined,
+        20_000,
+        'the case in search as appeal pending',
+      );
+
+      const page = await signIn('Caseworker', 'cara');
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      const pending = page.locator('#appeal-pending');
+      await expect.poll(() => pending.textContent()).toContain('Appeal pending: yes');
+      expect(await pending.textContent()).toContain('a late appeal awaits the tribunal’s decision on extending time');
+      await checked(page, 'case-appeal-pending');
+
+      await page.goto(`${stack.baseUrl}/app/cases`);
+      await page.locator('#appealPending').selectOption('true');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await expect.poll(() => page.url()).toContain('appealPending=true');
+      await expect.poll(() => page.getByRole('link', { name: caseId }).count()).toBe(1);
+      // A search that went well shows no error summary (an empty list of errors is none).
+      expect(await page.locator('.govuk-error-summary').count()).toBe(0);
+      expect(await page.title()).not.toMatch(/^Error:/);
+      await checked(page, 'find-a-case-appeal-pending');
+
+      // The appellant withdraws: no appeal pending now, and the page says how the appeal ended.
+      expect(
+        (
+          await stack.call('POST', `/cases/${caseId}/events`, {
+            role: 'tribunal',
+            body: { type: 'appeal.withdrawn', reason: 'The appellant withdrew' },
+          })
+        ).status,
+      ).toBe(200);
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      await expect.poll(() => page.locator('#appeal-pending').textContent()).toContain('Appeal pending: no');
+      expect(await page.locator('#appeal-ended').textContent()).toContain(
+        `The appeal was withdrawn on ${longDate(daysAgo(0))}`,
+      );
+      await page.close();
+    },
+  );
+
+  it(
+    'a supervisor applies a held event from the case page once it fits, and dismisses another with a reason',
+    { timeout: 120_000 },
+    async () => {
+      await stack.systems.courts.webhookTo(
+        `${stack.baseUrl}/integrations/hmcts/events`,
+        stack.config.webhookSecrets.hmcts,
+      );
+      const body = newCaseBody();
+      const caseId = await stack.openCase(body);
+      await eventually(
+        async () =>
+          (await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`)).body.cases.length === 1 ? true : undefined,
+        20_000,
+        'in search',
+      );
+      expect(
+        (
+          await stack.call('POST', `/cases/${caseId}/events`, {
+            body: { type: 'decision.refused', decidedOn: daysAgo(2) },
+          })
+        ).status,
+      ).toBe(200);
+      // HMCTS reports a listing and an adjournment before the tracker knows of the appeal: both are held.
+      const references = { homeOfficeRef: body.homeOfficeRef };
+      const hearingDate = daysAgo(-50);
+      expect(await stack.systems.courts.report({ type: 'tribunal.listed', hearingDate, references })).toMatchObject({
+        status: 'held',
+      });
+      expect(
+        await stack.systems.courts.report({ type: 'tribunal.adjourned', reason: 'No interpreter', references }),
+      ).toMatchObject({ status: 'held' });
+
+      const page = await signIn('Supervisor', 'sue');
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      const listed = page.locator('#held-1');
+      const adjourned = page.locator('#held-2');
+      await expect.poll(() => listed.textContent()).toContain('Tribunal listed');
+      expect(await listed.textContent()).toContain(`Hearing date: ${hearingDate}`);
+      expect(await adjourned.textContent()).toContain('Tribunal adjourned');
+      await checked(page, 'case-held');
+
+      // Too early: the listing does not fit a refused claim yet, and the page says why.
+      await listed.getByRole('button', { name: /^Apply/ }).click();
+      await expect
+        .poll(() => page.locator('.govuk-error-summary').textContent())
+        .toContain(
+          'Could not apply the held event: the held tribunal.listed does not fit the case at decision:refused',
+        );
+      expect(await page.title()).toMatch(/^Error:/);
+
+      // Dismissing needs a reason.
+      await page
+        .locator('#held-2')
+        .getByRole('button', { name: /^Dismiss/ })
+        .click();
+      await expect
+        .poll(() => page.locator('.govuk-error-summary').textContent())
+        .toContain('Reason for dismissing must not be empty');
+      await checked(page, 'case-held-error');
+      await page.locator('#held-2-reason').fill('Sent before the appeal was listed; HMCTS will send it again');
+      await page
+        .locator('#held-2')
+        .getByRole('button', { name: /^Dismiss/ })
+        .click();
+      await expect
+        .poll(() => page.locator('.govuk-notification-banner').textContent())
+        .toContain('Held event dismissed');
+
+      // The appeal is lodged; now the listing fits, and the supervisor applies it.
+      expect(
+        (await stack.call('POST', `/cases/${caseId}/events`, { role: 'tribunal', body: { type: 'appeal.lodged' } }))
+          .status,
+      ).toBe(200);
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      expect(await page.locator('#held-2').count()).toBe(0);
+      await page
+        .locator('#held-1')
+        .getByRole('button', { name: /^Apply/ })
+        .click();
+      await expect
+        .poll(() => page.locator('.govuk-notification-banner').textContent())
+        .toContain('Tribunal listed recorded');
+      expect(await page.locator('#held').count()).toBe(0);
+      expect((await stack.call('GET', `/cases/${caseId}`)).body).toMatchObject({
+        stage: 'tribunal',
+        status: 'listed',
+        dates: { hearingDate },
+        held: [],
+      });
       await page.close();
     },
   );

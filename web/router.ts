@@ -14,11 +14,16 @@ import {
   addDays,
   daysBetween,
   EVENT_TYPES,
+  HELD_EVENTS,
+  isEventType,
   isRole,
   londonDate,
   RESEND_EVENT,
   ROLES,
+  type AppealEnding,
+  type ClockView,
   type EventType,
+  type HeldView,
   type Role,
 } from '../domain/index.js';
 import { apiFor } from './api-client.js';
@@ -238,7 +243,8 @@ export function webRouter(deps: WebDeps): Router {
     render(res.status(found.status === 400 ? 400 : 200), 'cases.njk', {
       filters,
       cases: found.status === 200 ? found.body.cases : [],
-      errors,
+      // None at all, not an empty list: templates treat any list as "there is a problem".
+      errors: errors.length > 0 ? errors : undefined,
       next,
     });
   });
@@ -251,7 +257,7 @@ export function webRouter(deps: WebDeps): Router {
       return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
     render(res, 'case.njk', {
       ...caseContext(view.body, timeline.body, res.locals.principal as Principal),
-      done: typeof req.query.done === 'string' ? req.query.done : undefined,
+      done: doneText(req.query.done),
     });
   });
 
@@ -290,6 +296,57 @@ export function webRouter(deps: WebDeps): Router {
     });
   });
 
+  /**
+   * A supervisor applies or dismisses a held inbound event: the API's own routes for it, with the
+   * form's token as the Idempotency-Key. A refusal (it does not fit now, no reason given) comes back
+   * on the case page in the error summary, next to the held event it is about.
+   */
+  router.post('/app/cases/:caseId/held/:key/:action', signedIn(), async (req, res) => {
+    const action = req.params.action;
+    if (action !== 'apply' && action !== 'dismiss') return res.status(404).type('text').send('Unknown action.');
+    const api = apiFor(req);
+    const id = encodeURIComponent(req.params.caseId as string);
+    const key = String(req.params.key);
+    const body = action === 'dismiss' ? { reason: String(req.body.reason ?? '') } : {};
+    const answer = await api('POST', `/cases/${id}/held/${encodeURIComponent(key)}/${action}`, body, {
+      'idempotency-key': String(req.body.formKey ?? '').slice(0, 100) || randomBytes(12).toString('hex'),
+    });
+    if (answer.status === 200) {
+      // Applied, the change is the held event itself; say it by its name.
+      const heldType = String(req.body.heldType ?? '');
+      const done = action === 'dismiss' ? HELD_EVENTS.dismiss : isEventType(heldType) ? heldType : HELD_EVENTS.apply;
+      return res.redirect(303, `/app/cases/${id}?done=${encodeURIComponent(done)}`);
+    }
+    const [view, timeline] = await Promise.all([api('GET', `/cases/${id}`), api('GET', `/cases/${id}/timeline`)]);
+    if (view.status !== 200)
+      return render(res.status(view.status), 'not-found.njk', { what: `Case ${req.params.caseId}` });
+    const context = caseContext(view.body, timeline.body, res.locals.principal as Principal);
+    const held = context.held.find((h) => h.key === key);
+    const anchor = held ? `#${held.id}` : '#held';
+    const problems = (answer.body?.errors as Array<{ field: string; message: string }> | undefined) ?? [
+      // The workflow's refusal names its own event first: the page says what was tried instead.
+      {
+        field: 'event',
+        message: String(answer.body?.detail ?? 'could not be done').replace(/^held\.\w+ is not allowed: /, ''),
+      },
+    ];
+    const reasonError = problems.find((e) => e.field === 'reason');
+    const errors = problems.map((e) =>
+      e === reasonError
+        ? { text: `${DISMISS_REASON} ${e.message}`, href: `${anchor}-reason` }
+        : { text: `Could not ${action} the held event: ${e.message}`, href: anchor },
+    );
+    render(res.status([403, 409].includes(answer.status) ? answer.status : 400), 'case.njk', {
+      ...context,
+      errors,
+      failedHeld: {
+        key,
+        reason: reasonError ? `${DISMISS_REASON} ${reasonError.message}` : undefined,
+        values: req.body,
+      },
+    });
+  });
+
   router.get('/app/imports', signedIn(['supervisor']), (_req, res) => render(res, 'imports.njk', {}));
   router.post('/app/imports', signedIn(['supervisor']), async (req, res) => {
     // The upload is multipart: hand the request body to the API as it came.
@@ -323,17 +380,78 @@ export function webRouter(deps: WebDeps): Router {
   return router;
 }
 
+/** The label of the reason a supervisor gives for dismissing a held event. */
+const DISMISS_REASON = 'Reason for dismissing';
+
+/** The success banner after a change: the event's name, or what was done with a held event. */
+function doneText(done: unknown): string | undefined {
+  if (typeof done !== 'string' || done === '') return undefined;
+  if (done === HELD_EVENTS.dismiss) return 'Held event dismissed';
+  if (done === HELD_EVENTS.apply) return 'Held event applied';
+  return `${humanise(done)} recorded`;
+}
+
+/** How an appeal ended without a determination, in words, on the London date it ended. */
+const APPEAL_ENDED: Record<AppealEnding['how'], (on: string) => string> = {
+  withdrawn: (on) => `The appeal was withdrawn on ${on}.`,
+  'struck-out': (on) => `The appeal was struck out on ${on}.`,
+  abandoned: (on) => `The appeal was abandoned on ${on}: leave was granted, or the appellant left the UK.`,
+  'decision-withdrawn': (on) => `The appeal ended on ${on}: the Home Office withdrew its decision.`,
+};
+const appealEndedText = (ended: AppealEnding) =>
+  (APPEAL_ENDED[ended.how] ?? ((on: string) => `The appeal ended (${humanise(ended.how)}) on ${on}.`))(
+    longDate(ended.on),
+  );
+
+/** A limit's state in words, with the day that matters for it; "last day" follows on every state. */
+function clockText(k: ClockView): string {
+  const state =
+    k.state === 'met' && k.stoppedOn
+      ? `Met on ${longDate(k.stoppedOn)}`
+      : k.state === 'ended' && k.endedOn
+        ? `Ended on ${longDate(k.endedOn)}, when the appeal ended`
+        : k.state === 'breached' && k.stoppedOn
+          ? `Breached: done late, on ${longDate(k.stoppedOn)}`
+          : k.state === 'exception' && k.exception
+            ? `Exception: ${k.exception.reason}`
+            : humanise(k.state);
+  return [state, `last day ${longDate(k.lastDay)}`, ...(k.level ? [`escalation level ${k.level}`] : [])].join(' · ');
+}
+
+/** A held event's payload in words, e.g. "Hearing date: 2027-01-12". */
+const heldDetails = (h: HeldView) =>
+  Object.entries(h.event ?? {})
+    .filter(([k]) => k !== 'type')
+    .map(([k, v]) => `${humanise(k)}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)}`)
+    .join(' · ');
+
 /** Everything the case page shows, from the API's view of the case and its timeline. */
 function caseContext(view: any, timeline: any, who: Principal) {
+  // Re-sending and held events have their own buttons on the page, not forms of their own.
+  const ownButtons: readonly string[] = [RESEND_EVENT, HELD_EVENTS.apply, HELD_EVENTS.dismiss];
   const actions = (view.allowedEvents as EventType[])
-    .filter((t) => t !== RESEND_EVENT)
+    .filter((t) => !ownButtons.includes(t))
     .map((type) => ({ type, label: humanise(type), fields: formFor(type) }));
+  const held = ((view.held ?? []) as HeldView[]).map((h, i) => ({
+    ...h,
+    id: `held-${i + 1}`,
+    label: humanise(h.type),
+    details: heldDetails(h),
+  }));
   const failures = Object.entries(view.sync as Record<string, { failure: unknown }>)
     .filter(([, s]) => s.failure)
     .map(([system]) => system);
   return {
     c: view,
     entries: [...(timeline?.entries ?? [])].reverse(),
+    clocks: (view.clocks as ClockView[]).map((k) => ({
+      name: humanise(k.name),
+      text: clockText(k),
+      daysLeft: k.state === 'running' ? daysLeftText(k.lastDay) : undefined,
+    })),
+    appealEnded: view.appealEnded ? appealEndedText(view.appealEnded) : undefined,
+    held,
+    canDecideHeld: who.role === 'supervisor',
     actions,
     canResend: view.allowedEvents.includes(RESEND_EVENT) ? failures : [],
     resendEvent: RESEND_EVENT,
