@@ -776,7 +776,12 @@ export function checkEvent(state: CaseState, event: CaseEvent, role: ActorRole, 
   }
   const inner = standsFor(state, event);
   if (inner !== event) {
-    const rejection = checkEvent(state, inner, 'integration', ctx);
+    // Checked as its sender sent it: the held event must be one that system reports, and fit now.
+    const source = state.held.find((h) => h.event === inner)?.source;
+    const foreign = source && !rule(inner.type).reportedBy?.includes(source);
+    const rejection: Rejection | null = foreign
+      ? { kind: 'forbidden', message: `${source} does not report ${inner.type}` }
+      : checkEvent(state, inner, 'integration', ctx);
     if (rejection) {
       const message = `the held ${inner.type} cannot be applied: ${rejectionText(rejection)}`;
       return {

@@ -458,3 +458,20 @@ describe('after an allowed appeal', () => {
     expect(clock(m.state)?.state).toBe('met');
   });
 });
+
+describe('a held event its sender does not report', () => {
+  it('cannot be applied by a supervisor, even once it would fit', () => {
+    const held = receiveInbound(
+      fresh(),
+      { source: 'hmcts', id: 'x-1', event: { type: 'decision.refused' } },
+      on('2026-05-01'),
+    ).machine;
+    expect(held.state.held[0]?.reason).toBe('hmcts does not report decision.refused');
+    expect(
+      checkEvent(held.state, { type: 'held.applied', key: 'hmcts:x-1' }, 'supervisor', on('2026-05-02')),
+    ).toMatchObject({
+      kind: 'not-allowed',
+      message: expect.stringContaining('hmcts does not report decision.refused'),
+    });
+  });
+});

@@ -274,7 +274,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
       },
     }),
-    route<undefined, { reason?: string }>({
+    route<undefined, Record<string, never>>({
       method: 'post',
       path: '/cases/:caseId/held/:key/apply',
       summary:
@@ -296,7 +296,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       tags: TAGS,
       roles: ['supervisor'],
       params: heldParams,
-      body: z.strictObject({ reason: z.string() }),
+      body: z.strictObject({ reason: z.string().trim().min(1, 'must not be empty').max(2000) }),
       responses: heldResponses('The case after the held event was dismissed'),
       async handler({ params, body, principal }, req, res) {
         const event = { type: HELD_EVENTS.dismiss, key: params.key, reason: body.reason } as CaseEventBody;
