@@ -114,6 +114,17 @@ const calendarOf = (policy: Policy) => bankHolidayCalendar(policy.bankHolidays);
 /** `days` after `from` as this change counts them: to a working day, or plain days for runs recorded before. */
 const deadlineFrom = (from: string, days: number, ctx: EventContext): DayLimit =>
   ctx.tribunalRules === false ? daysAfter(from, days) : deadlineDay(from, days, calendarOf(ctx.policy));
+/**
+ * A window's last day, kept on the case when it opens under the tribunal's rules. Runs recorded
+ * before keep none, so they count plain days from the dates and sleep exactly as they did.
+ */
+const lastDayKept = <K extends 'appealWindowLastDay' | 'onwardWindowLastDay'>(
+  key: K,
+  from: string,
+  days: number,
+  ctx: EventContext,
+): { [P in K]?: string } =>
+  ctx.tribunalRules === false ? {} : ({ [key]: deadlineFrom(from, days, ctx).lastDay } as { [P in K]?: string });
 
 /** The London date of a change: the day it happened, as the tribunal counts days. */
 const day = londonDate;
@@ -265,7 +276,7 @@ const EVENT_TABLE = {
           sentOn: e.sentOn,
           outOfCountry: e.outOfCountry ?? false,
           appealWindowDays: days,
-          appealWindowLastDay: deadlineFrom(e.sentOn ?? refusedOn, days, ctx).lastDay,
+          ...lastDayKept('appealWindowLastDay', e.sentOn ?? refusedOn, days, ctx),
         },
       };
     },
@@ -413,7 +424,7 @@ const EVENT_TABLE = {
             ...(e.onThePapers ? { onThePapers: true } : {}),
             onwardWindowDays: ctx.policy.onwardAppealWindowDays,
             // Permission to appeal runs from the day the decision was sent (r.33), to a working day (r.11).
-            onwardWindowLastDay: deadlineFrom(promulgatedOn, ctx.policy.onwardAppealWindowDays, ctx).lastDay,
+            ...lastDayKept('onwardWindowLastDay', promulgatedOn, ctx.policy.onwardAppealWindowDays, ctx),
           },
         },
         'tribunal-24-weeks',
