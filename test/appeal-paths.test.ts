@@ -10,7 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { newCaseBody, settledHistoryLength, useStack } from './harness.js';
+import { settledHistoryLength, useStack } from './harness.js';
 import { daysAgo, londonToday, plusDays, ukEndOfDay } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixture } from './fixtures.js';
@@ -67,19 +67,10 @@ async function webhook(source: 'hmcts' | 'home-office', body: Record<string, unk
   return { id, status: res.status, body: (await res.json()) as any };
 }
 
-/** A case findable by its Home Office reference (inbound events find cases through search). */
+/** A case findable by its Home Office reference, with the references a webhook names it by. */
 async function openFindableCase(overrides: Record<string, unknown> = {}) {
-  const body = newCaseBody(overrides);
-  const caseId = await stack.openCase(body);
-  await eventually(
-    async () =>
-      (await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`, { role: 'supervisor' })).body.cases.length === 1
-        ? true
-        : undefined,
-    15_000,
-    'the case in search',
-  );
-  return { caseId, references: { homeOfficeRef: body.homeOfficeRef as string } };
+  const { caseId, homeOfficeRef } = await stack.openFindableCase(overrides);
+  return { caseId, references: { homeOfficeRef } };
 }
 
 const send = (caseId: string, as: Role, event: Record<string, unknown>) =>

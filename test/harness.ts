@@ -21,7 +21,7 @@ import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
-import { startSystems, type RunningSystem } from './systems.js';
+import { eventually, startSystems, type RunningSystem } from './systems.js';
 
 let runtimeInstalled = false;
 
@@ -36,6 +36,8 @@ export interface Stack {
   token(role: Role, sub?: string): Promise<string>;
   /** Opens a case over HTTP (expects 201) and returns its id; `opened` lists them in order. */
   openCase(overrides?: Record<string, unknown>): Promise<string>;
+  /** Opens a case and waits until search finds it by its Home Office reference (inbound events find cases so). */
+  openFindableCase(overrides?: Record<string, unknown>): Promise<{ caseId: string; homeOfficeRef: string }>;
   opened: string[];
   /** fetch with a bearer token for `role` and JSON in and out. */
   /**
@@ -159,6 +161,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (res.status !== 201) throw new Error(`POST /cases answered ${res.status}: ${JSON.stringify(res.body)}`);
       opened.push(res.body.caseId);
       return res.body.caseId as string;
+    },
+    async openFindableCase(overrides = {}) {
+      const body = newCaseBody(overrides);
+      const caseId = await stack.openCase(body);
+      const homeOfficeRef = body.homeOfficeRef as string;
+      await eventually(
+        async () =>
+          (await stack.call('GET', `/cases?ref=${homeOfficeRef}`, { role: 'supervisor' })).body.cases.length === 1
+            ? true
+            : undefined,
+        15_000,
+        'the case in search',
+      );
+      return { caseId, homeOfficeRef };
     },
     baseUrl,
     client,

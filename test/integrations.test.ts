@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { daysAgo } from './dates.js';
-import { newCaseBody, useStack } from './harness.js';
+import { useStack } from './harness.js';
 import { eventually } from './systems.js';
 
 const stack = useStack();
@@ -31,20 +31,7 @@ async function webhook(
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function openCase() {
-  const body = newCaseBody();
-  const caseId = await stack.openCase(body);
-  // Inbound events find cases through search: wait until this one is findable.
-  await eventually(
-    async () =>
-      (await stack.call('GET', `/cases?ref=${body.homeOfficeRef}`, { role: 'supervisor' })).body.cases.length === 1
-        ? true
-        : undefined,
-    15_000,
-    'the case in search',
-  );
-  return { caseId, homeOfficeRef: body.homeOfficeRef as string };
-}
+const openCase = () => stack.openFindableCase();
 const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
 
 describe('inbound events', () => {
