@@ -6,6 +6,8 @@
 import { z } from './zod.js';
 import {
   APPEAL_ENDINGS,
+  COURTS,
+  JUDICIAL_REVIEW_TARGETS,
   CLOCK_VIEW_STATES,
   GWF_PATTERN,
   HMCTS_REF_PATTERN,
@@ -134,6 +136,13 @@ export const driftSchema = z
 export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
 
 /** The case as the API answers it; tied to the domain's CaseView below. */
+const cohortView = z.object({
+  supportedAccommodation: z.boolean(),
+  foreignNationalOffender: z.boolean(),
+  detained: z.boolean(),
+  outOfCountry: z.boolean().optional(),
+});
+
 export const caseViewSchema = z
   .object({
     caseId: z.string(),
@@ -148,11 +157,7 @@ export const caseViewSchema = z
       courtCaseNumber: z.string().optional(),
     }),
     person: z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() }),
-    cohort: z.object({
-      supportedAccommodation: z.boolean(),
-      foreignNationalOffender: z.boolean(),
-      detained: z.boolean(),
-    }),
+    cohort: cohortView,
     assignee: z.string().nullable(),
     flags: z.object({ absconded: z.boolean() }),
     counts: z.object({ claims: z.number().int(), appeals: z.number().int(), abscondings: z.number().int() }),
@@ -191,6 +196,32 @@ export const caseViewSchema = z
     }),
     appealPendingReason: z.string().optional(),
     appealEnded: z.object({ how: z.enum(APPEAL_ENDINGS), on: z.string() }).optional(),
+    cohortAtAppeal: cohortView.optional().openapi({
+      description: 'The circumstances on the day the current appeal started: what 24-week membership is judged on',
+    }),
+    cohortFacts: z
+      .array(
+        z.object({
+          effectiveOn: z.string(),
+          changes: cohortView.partial(),
+          reason: z.string(),
+          by: z.string().optional(),
+          recordedAt: z.string(),
+        }),
+      )
+      .optional(),
+    tribunalFlag: z.object({ inCohort: z.boolean(), reason: z.string(), on: z.string() }).optional(),
+    onward: z
+      .object({
+        party: z.enum(['appellant', 'respondent']),
+        court: z.enum(COURTS),
+        kind: z.enum(['permission', 'appeal']),
+        lodgedOn: z.string(),
+      })
+      .optional(),
+    furtherSubmissions: z.object({ lodgedOn: z.string(), from: z.string() }).optional(),
+    judicialReview: z.object({ lodgedOn: z.string(), against: z.enum(JUDICIAL_REVIEW_TARGETS) }).optional(),
+    removalBarred: z.string().optional().openapi({ description: 'Why removal is barred now, if it is' }),
     held: z.array(
       z.object({
         key: z.string(),

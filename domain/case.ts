@@ -20,6 +20,30 @@ export interface Cohort {
   supportedAccommodation: boolean;
   foreignNationalOffender: boolean;
   detained: boolean;
+  /** The appeal can only be brought or continued from outside the UK (recorded by `cohort.changed`). */
+  outOfCountry?: boolean;
+}
+
+/** One dated fact about the appellant's circumstances, as recorded by `cohort.changed`. */
+export interface CohortFact {
+  effectiveOn: string;
+  changes: Partial<Cohort>;
+  reason: string;
+  /** Who recorded it (actor id), and when (workflow time). */
+  by?: string;
+  recordedAt: string;
+}
+
+export const COURTS = ['first-tier', 'upper-tribunal', 'court-of-appeal'] as const;
+export type Court = (typeof COURTS)[number];
+export type Party = 'appellant' | 'respondent';
+
+/** The onward challenge in progress: who brought it, at which court, and whether for permission or the appeal itself. */
+export interface OnwardChallenge {
+  party: Party;
+  court: Court;
+  kind: 'permission' | 'appeal';
+  lodgedOn: string;
 }
 
 export interface Identifiers {
@@ -73,6 +97,12 @@ export interface CaseState {
     onwardWindowLastDay?: string;
     /** The day the onward window after an allowed appeal closed unused: the determination is final. */
     onwardWindowClosedOn?: string;
+    /** The day an onward court remitted the appeal for a fresh First-tier hearing. */
+    remittedOn?: string;
+    /** After the First-tier refused permission: the last day to renew to the Upper Tribunal. */
+    renewalWindowLastDay?: string;
+    /** The day the last further submissions were rejected (a judicial review may follow). */
+    furtherSubmissionsRejectedOn?: string;
     appealLodgedOn?: string;
     hearingDate?: string;
     determinedOn?: string;
@@ -109,7 +139,23 @@ export interface CaseState {
   reconciliation?: { at: string; drift: Drift[] };
   /** Set on a case brought in from a spreadsheet: the record as last imported, and from where. */
   imported?: ImportedFrom;
+  /** The cohort before any dated fact was recorded (absent until the first `cohort.changed`). */
+  cohortBase?: Cohort;
+  /** Dated facts of the appellant's circumstances, in the order recorded; `cohort` is them all applied. */
+  cohortFacts?: CohortFact[];
+  /** The tribunal's own decision on 24-week membership for the current appeal, overriding the facts. */
+  tribunalFlag?: { inCohort: boolean; reason: string; on: string };
+  /** The onward challenge under way, and the last court that decided one (the next may go only higher). */
+  onward?: OnwardChallenge;
+  onwardDecidedBy?: Court;
+  /** Further submissions awaiting consideration: when lodged, and where the case stood. */
+  furtherSubmissions?: { lodgedOn: string; from: Position };
+  /** A judicial review lodged and not yet decided: it bars removal. */
+  judicialReview?: { lodgedOn: string; against: JudicialReviewTarget };
 }
+
+export const JUDICIAL_REVIEW_TARGETS = ['certification', 'inadmissibility', 'further-submissions'] as const;
+export type JudicialReviewTarget = (typeof JUDICIAL_REVIEW_TARGETS)[number];
 
 export const APPEAL_ENDINGS = ['withdrawn', 'struck-out', 'abandoned', 'decision-withdrawn'] as const;
 export interface AppealEnding {

@@ -7,14 +7,14 @@
 import type { CaseState } from './case.js';
 import { SYSTEMS, type Source, type System } from './systems.js';
 import { appealWindowOf } from './limits.js';
-import { appealPendingReason } from './pending.js';
-import type { AppealEnding } from './case.js';
+import { appealPendingReason, removalBar } from './pending.js';
+import { COURTS, JUDICIAL_REVIEW_TARGETS, type AppealEnding, type Cohort, type Court, type Party } from './case.js';
+import { appealStartedOn, cohortNow, inDutyOn } from './cohort.js';
 import {
   CLOCK_NAMES,
   endClocks,
   extendClock,
   resumeClocks,
-  inTwentyFourWeekCohort,
   startDayClock,
   startTribunalClock,
   stopClock,
@@ -22,7 +22,7 @@ import {
   withClock,
   type ClockName,
 } from './clocks.js';
-import { daysAfter, londonDate, type DayLimit } from './days.js';
+import { addDays, daysAfter, londonDate, type DayLimit } from './days.js';
 import { bankHolidayCalendar, deadlineDay, nextWorkingDay } from './working-days.js';
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
@@ -164,9 +164,99 @@ const lateAppealFits = (s: CaseState): string | null => {
 const notBefore = (fieldName: string, value: string | undefined, earlier: string | undefined, what: string) =>
   value && earlier && value < earlier ? [{ field: fieldName, message: `cannot be before ${what} (${earlier})` }] : [];
 
-/** The 24-week clock for an appeal treated as lodged on `on`, if its appellant is in the cohort then. */
+/** The 24-week clock for an appeal treated as lodged on `on`, if its appellant is in the duty then. */
 const withTribunalClock = (state: CaseState, on: string, ctx: EventContext): CaseState =>
-  inTwentyFourWeekCohort(state.cohort, on, ctx.policy) ? withClock(state, startTribunalClock(on, ctx.policy)) : state;
+  inDutyOn(state, on, ctx.policy, ctx.tribunalRules !== false)
+    ? withClock(state, startTribunalClock(on, ctx.policy))
+    : state;
+
+/** Where the current appeal awaits its First-tier determination with a 24-week question to answer. */
+const AWAITING_DETERMINATION: readonly Position[] = [
+  'appeal:lodged',
+  'tribunal:listed',
+  'tribunal:adjourned',
+  'tribunal:reserved',
+  'tribunal:remitted',
+];
+/** The day the 24 weeks of the appeal now before the First-tier would run from (a remittal: its own day). */
+const dutyStart = (s: CaseState) => (s.status === 'remitted' ? s.dates.remittedOn : appealStartedOn(s));
+
+/**
+ * After a fact or the tribunal's flag changed membership, the current appeal's 24-week clock follows:
+ * started (back-dated to the appeal's start) when it is in the duty and has none, removed when it is
+ * not (it never applied). A clock already stopped or ended keeps its record.
+ */
+function followDuty(s: CaseState, ctx: EventContext): CaseState {
+  const start = dutyStart(s);
+  if (!start || !AWAITING_DETERMINATION.includes(positionOf(s))) return s;
+  const clock = s.clocks.find((c) => c.name === 'tribunal-24-weeks' && c.startedOn === addDays(start, 1));
+  const inDuty = inDutyOn(s, start, ctx.policy);
+  if (inDuty && !clock) return withClock(s, startTribunalClock(start, ctx.policy));
+  if (!inDuty && clock && !clock.stoppedOn && clock.state !== 'ended')
+    return { ...s, clocks: s.clocks.filter((c) => c !== clock) };
+  return s;
+}
+
+const COHORT_KEYS = [
+  'supportedAccommodation',
+  'foreignNationalOffender',
+  'detained',
+  'outOfCountry',
+] as const satisfies readonly (keyof Cohort)[];
+
+/** The party who lost the determination: the one an onward challenge is brought by, when not said. */
+const loser = (s: CaseState): Party => (s.determination === 'allowed' ? 'respondent' : 'appellant');
+/** The court an onward challenge goes to next: permission first from the First-tier; after the Upper Tribunal decides, the Court of Appeal. */
+const nextCourt = (s: CaseState): Court =>
+  s.status === 'permission-refused'
+    ? 'upper-tribunal'
+    : s.onwardDecidedBy === 'upper-tribunal'
+      ? 'court-of-appeal'
+      : 'first-tier';
+/** The determination as it stands once an onward challenge by `party` is won or lost. */
+const determinationAfter = (s: CaseState, party: Party, won: boolean): 'allowed' | 'dismissed' =>
+  (party === 'appellant') === won ? 'allowed' : 'dismissed';
+/**
+ * The determination is final: a dismissal exhausts appeal rights; an allowed appeal stands with its
+ * onward window closed (the Home Office may grant).
+ */
+const finalDetermination = (s: CaseState, determination: 'allowed' | 'dismissed', ctx: EventContext): CaseState => {
+  const base = { ...s, determination, onward: undefined };
+  return determination === 'dismissed'
+    ? exitTo(base, 'exit:appeal-rights-exhausted', ctx)
+    : { ...move(base, 'tribunal:allowed'), dates: { ...base.dates, onwardWindowClosedOn: day(ctx.at) } };
+};
+/** Days to seek permission from here: longer from outside the UK (r.33(3)). */
+const onwardDays = (s: CaseState, p: Policy) =>
+  s.dates.outOfCountry || s.cohort.outOfCountry
+    ? (p.onwardAppealWindowDaysOutOfCountry ?? 28)
+    : p.onwardAppealWindowDays;
+
+/** A refusal: the window opens from the day the notice was sent; a new round, the last appeal's dates are history. */
+function refuse(
+  s: CaseState,
+  e: { decidedOn?: string; sentOn?: string; outOfCountry?: boolean },
+  ctx: EventContext,
+): CaseState {
+  const refusedOn = e.decidedOn ?? day(ctx.at);
+  const days = e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry;
+  return {
+    ...move(s, 'decision:refused'),
+    appealEnded: undefined,
+    tribunalFlag: undefined,
+    onward: undefined,
+    onwardDecidedBy: undefined,
+    dates: {
+      claimDate: s.dates.claimDate,
+      refusedOn,
+      // The window runs from the day the notice was sent (procedure rules, r.19), to a working day (r.11).
+      sentOn: e.sentOn,
+      outOfCountry: e.outOfCountry ?? false,
+      appealWindowDays: days,
+      ...lastDayKept('appealWindowLastDay', e.sentOn ?? refusedOn, days, ctx),
+    },
+  };
+}
 const liveClock = (name: ClockName) => (s: CaseState) =>
   s.clocks.some((c) => c.name === name && (c.state === 'running' || c.state === 'breached'))
     ? null
@@ -262,24 +352,7 @@ const EVENT_TABLE = {
     reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),
     check: (e, ctx) => notBefore('sentOn', e.sentOn, e.decidedOn ?? day(ctx.at), 'the decision'),
-    apply: (s, e, ctx) => {
-      const refusedOn = e.decidedOn ?? day(ctx.at);
-      const days = e.outOfCountry ? ctx.policy.appealWindowDays.outOfCountry : ctx.policy.appealWindowDays.inCountry;
-      // A refusal after reconsideration starts a new round: the last appeal's dates are history.
-      return {
-        ...move(s, 'decision:refused'),
-        appealEnded: undefined,
-        dates: {
-          claimDate: s.dates.claimDate,
-          refusedOn,
-          // The window runs from the day the notice was sent (procedure rules, r.19), to a working day (r.11).
-          sentOn: e.sentOn,
-          outOfCountry: e.outOfCountry ?? false,
-          appealWindowDays: days,
-          ...lastDayKept('appealWindowLastDay', e.sentOn ?? refusedOn, days, ctx),
-        },
-      };
-    },
+    apply: (s, e, ctx) => refuse(s, e, ctx),
     notify: HO,
   }),
   'decision.certified': row({
@@ -320,6 +393,9 @@ const EVENT_TABLE = {
         identifiers: { ...s.identifiers, ...(e.hmctsRef ? { hmctsRef: e.hmctsRef } : {}) },
         counts: { ...s.counts, appeals: s.counts.appeals + 1 },
         appealEnded: undefined,
+        tribunalFlag: undefined,
+        onward: undefined,
+        onwardDecidedBy: undefined,
         dates: {
           ...s.dates,
           appealLodgedOn: lodgedOn,
@@ -424,7 +500,7 @@ const EVENT_TABLE = {
             ...(e.onThePapers ? { onThePapers: true } : {}),
             onwardWindowDays: ctx.policy.onwardAppealWindowDays,
             // Permission to appeal runs from the day the decision was sent (r.33), to a working day (r.11).
-            ...lastDayKept('onwardWindowLastDay', promulgatedOn, ctx.policy.onwardAppealWindowDays, ctx),
+            ...lastDayKept('onwardWindowLastDay', promulgatedOn, onwardDays(s, ctx.policy), ctx),
           },
         },
         'tribunal-24-weeks',
@@ -484,26 +560,102 @@ const EVENT_TABLE = {
       extendClock(s, e.clock, nextWorkingDay(e.deadline, calendarOf(ctx.policy)), day(ctx.at), e.reason.trim()),
     notify: BOTH,
   }),
+  // Permission first from the First-tier; when it refuses, renewed to the Upper Tribunal within its
+  // window; after the Upper Tribunal decides, to the Court of Appeal. Either party may bring one; the
+  // appeal stays pending throughout (2002 Act s.104(2)).
   'onward-appeal.lodged': row({
-    fields: {},
+    fields: { party: optional(field.oneOf(['appellant', 'respondent'])), to: optional(field.oneOf(COURTS)) },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
-    from: ['tribunal:allowed', 'tribunal:dismissed'],
-    apply: (s) => move(s, 'tribunal:onward-appeal-pending'),
+    from: ['tribunal:allowed', 'tribunal:dismissed', 'tribunal:permission-refused'],
+    guard: (s, e) => {
+      if (positionOf(s) === 'tribunal:allowed' && s.dates.onwardWindowClosedOn)
+        return 'the determination is final: the time to seek permission has passed';
+      const to = e?.to ?? nextCourt(s);
+      return to === nextCourt(s) ? null : `an onward challenge from here goes to the ${nextCourt(s)}, not the ${to}`;
+    },
+    apply: (s, e, ctx) => ({
+      ...move(s, 'tribunal:onward-appeal-pending'),
+      onward: {
+        party: e.party ?? s.onward?.party ?? loser(s),
+        court: e.to ?? nextCourt(s),
+        kind: 'permission',
+        lodgedOn: day(ctx.at),
+      },
+    }),
     notify: BOTH,
   }),
   'onward-appeal.decided': row({
-    fields: { outcome: field.oneOf(['refused', 'allowed', 'remitted']) },
+    fields: {
+      outcome: field.oneOf(['refused', 'granted', 'allowed', 'dismissed', 'remitted']),
+      by: optional(field.oneOf(COURTS)),
+    },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
     from: ['tribunal:onward-appeal-pending'],
-    apply: (s, e, ctx) => {
-      if (e.outcome === 'remitted') return move(s, 'tribunal:remitted');
-      const appellantWins = (s.determination === 'allowed') === (e.outcome === 'refused');
-      return appellantWins
-        ? { ...move(s, 'tribunal:allowed'), determination: 'allowed' }
-        : { ...exitTo(s, 'exit:appeal-rights-exhausted', ctx), determination: 'dismissed' };
+    guard: (s, e) => {
+      if (!e?.by)
+        return e && (e.outcome === 'granted' || e.outcome === 'dismissed') ? 'say which court decided (`by`)' : null;
+      const on = s.onward;
+      if (!on) return null;
+      if (e.by !== on.court) return `the challenge is before the ${on.court}, not the ${e.by}`;
+      const fits = on.kind === 'permission' ? ['refused', 'granted'] : ['allowed', 'dismissed', 'remitted'];
+      return fits.includes(e.outcome) ? null : `a ${on.kind} decision is one of ${fits.join(', ')}`;
     },
+    apply: (s, e, ctx) => {
+      const party = s.onward?.party ?? loser(s);
+      if (e.outcome === 'remitted')
+        return {
+          ...move(s, 'tribunal:remitted'),
+          onward: undefined,
+          onwardDecidedBy: undefined,
+          determination: undefined,
+          dates: { ...s.dates, remittedOn: day(ctx.at), hearingDate: undefined },
+        };
+      // Recorded before the chain (no court named): the decision is final, as it was then.
+      if (!e.by) {
+        const won = e.outcome === 'allowed';
+        const determination = determinationAfter(s, party, won);
+        return determination === 'allowed'
+          ? { ...move(s, 'tribunal:allowed'), determination }
+          : { ...exitTo(s, 'exit:appeal-rights-exhausted', ctx), determination };
+      }
+      if (e.outcome === 'granted')
+        return {
+          ...s,
+          onward: { ...s.onward!, court: e.by === 'first-tier' ? 'upper-tribunal' : e.by, kind: 'appeal' },
+        };
+      if (e.outcome === 'refused' && e.by === 'first-tier')
+        return {
+          ...move(s, 'tribunal:permission-refused'),
+          dates: {
+            ...s.dates,
+            renewalWindowLastDay: deadlineFrom(day(ctx.at), ctx.policy.permissionRenewalDays ?? 14, ctx).lastDay,
+          },
+        };
+      const determination = determinationAfter(s, party, e.outcome === 'allowed');
+      // The Upper Tribunal decided the appeal: the Court of Appeal may still be asked, within its window.
+      if (e.by === 'upper-tribunal' && s.onward?.kind === 'appeal')
+        return {
+          ...move(s, determination === 'allowed' ? 'tribunal:allowed' : 'tribunal:dismissed'),
+          determination,
+          onward: undefined,
+          onwardDecidedBy: 'upper-tribunal',
+          dates: {
+            ...s.dates,
+            onwardWindowClosedOn: undefined,
+            ...lastDayKept('onwardWindowLastDay', day(ctx.at), onwardDays(s, ctx.policy), ctx),
+          },
+        };
+      return { ...finalDetermination(s, determination, ctx), onwardDecidedBy: e.by };
+    },
+    notify: BOTH,
+  }),
+  'permission-renewal-window.expired': row({
+    fields: {},
+    roles: ['system'],
+    from: ['tribunal:permission-refused'],
+    apply: (s, _e, ctx) => finalDetermination(s, s.determination ?? 'dismissed', ctx),
     notify: BOTH,
   }),
   'exit.leave-granted': row({
@@ -516,6 +668,7 @@ const EVENT_TABLE = {
       ...BEFORE_DETERMINATION,
       'tribunal:dismissed',
       'tribunal:onward-appeal-pending',
+      'tribunal:permission-refused',
       'tribunal:struck-out',
       'exit:appeal-withdrawn',
     ],
@@ -534,11 +687,9 @@ const EVENT_TABLE = {
       'exit:certified',
       'exit:inadmissible',
     ],
-    // No removal while an appeal is pending (2002 Act s.78).
-    guard: (s) => {
-      const pending = appealPendingReason(s);
-      return pending ? `an appeal is pending: ${pending}` : null;
-    },
+    // No removal while an appeal is pending (2002 Act s.78), further submissions await consideration
+    // (para 353A) or a judicial review is pending.
+    guard: removalBar,
     apply: (s, _e, ctx) => exitTo(s, 'exit:removed', ctx),
     notify: hoAndCourtsIfAppealed,
   }),
@@ -557,6 +708,8 @@ const EVENT_TABLE = {
       'exit:withdrawn',
       'exit:appeal-withdrawn',
       'tribunal:struck-out',
+      'exit:further-submissions-pending',
+      'tribunal:permission-refused',
     ],
     apply: (s, _e, ctx) => exitAbandoning(s, 'exit:departed', ctx),
     notify: hoAndCourtsIfAppealed,
@@ -589,21 +742,131 @@ const EVENT_TABLE = {
     notify: HO,
   }),
   'further-submissions.lodged': row({
-    fields: { freshClaim: field.boolean() },
+    fields: { freshClaim: optional(field.boolean()) },
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: REFUSED_EXITS,
-    // A fresh claim re-enters claim; the dates of the previous round are history, not clocks.
-    apply: (s, e, ctx) =>
-      e.freshClaim
+    // Whether they amount to a fresh claim is the Home Office's decision (para 353): without it they
+    // await consideration. A fresh claim re-enters claim; the dates of the previous round are history.
+    apply: (s, e, ctx) => {
+      if (e.freshClaim === undefined)
+        return {
+          ...move(s, 'exit:further-submissions-pending'),
+          furtherSubmissions: { lodgedOn: day(ctx.at), from: positionOf(s) },
+        };
+      return e.freshClaim
         ? {
             ...move(s, 'claim:lodged'),
             counts: { ...s.counts, claims: s.counts.claims + 1 },
             determination: undefined,
             dates: { claimDate: day(ctx.at) },
           }
-        : s,
+        : s;
+    },
     notify: HO,
+  }),
+  'further-submissions.decided': row({
+    fields: { outcome: field.oneOf(['rejected', 'fresh-claim-refused', 'granted']) },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: ['exit:further-submissions-pending'],
+    apply: (s, e, ctx) => {
+      const { furtherSubmissions: lodged, ...rest } = s;
+      if (e.outcome === 'granted') return exitTo(rest, 'exit:granted', ctx);
+      // A fresh claim refused carries a new right of appeal: its window opens as for any refusal.
+      if (e.outcome === 'fresh-claim-refused')
+        return refuse(
+          {
+            ...rest,
+            counts: { ...s.counts, claims: s.counts.claims + 1 },
+            determination: undefined,
+            dates: { claimDate: lodged?.lodgedOn ?? day(ctx.at) },
+          },
+          {},
+          ctx,
+        );
+      return {
+        ...move(rest, lodged?.from ?? 'exit:appeal-rights-exhausted'),
+        dates: { ...s.dates, furtherSubmissionsRejectedOn: day(ctx.at) },
+      };
+    },
+    notify: HO,
+  }),
+  // A decision with no appeal (certification, inadmissibility, submissions rejected as no fresh claim)
+  // can be challenged only by judicial review; while one is pending the person is not removed.
+  'judicial-review.lodged': row({
+    fields: { against: field.oneOf(JUDICIAL_REVIEW_TARGETS), lodgedOn: optional(field.pastDate()) },
+    roles: ['caseworker', 'tribunal'],
+    from: [...REFUSED_EXITS],
+    guard: (s, e) => {
+      if (s.judicialReview) return 'a judicial review is already pending';
+      const target = e?.against;
+      const fits =
+        (s.status === 'certified' && (!target || target === 'certification')) ||
+        (s.status === 'inadmissible' && (!target || target === 'inadmissibility')) ||
+        (s.dates.furtherSubmissionsRejectedOn !== undefined && (!target || target === 'further-submissions'));
+      return fits ? null : 'there is no decision here that only judicial review can challenge';
+    },
+    apply: (s, e, ctx) => ({ ...s, judicialReview: { lodgedOn: e.lodgedOn ?? day(ctx.at), against: e.against } }),
+    notify: HO,
+  }),
+  'judicial-review.decided': row({
+    fields: { outcome: field.oneOf(['refused', 'dismissed', 'allowed']) },
+    roles: ['caseworker', 'tribunal'],
+    from: [...REFUSED_EXITS],
+    guard: (s) => (s.judicialReview ? null : 'no judicial review is pending'),
+    // Allowed: the decision is quashed and made again (submissions are considered again).
+    apply: (s, e, ctx) => {
+      const { judicialReview: jr, ...rest } = s;
+      if (e.outcome !== 'allowed') return rest;
+      return jr?.against === 'further-submissions'
+        ? {
+            ...move(rest, 'exit:further-submissions-pending'),
+            furtherSubmissions: { lodgedOn: day(ctx.at), from: positionOf(s) },
+          }
+        : move(rest, 'claim:reconsidering');
+    },
+    notify: HO,
+  }),
+  // The appellant's circumstances as dated facts: 24-week membership is judged on those in force on
+  // the day the appeal started, so a fact recorded late can start or remove the current appeal's clock.
+  'cohort.changed': row({
+    fields: {
+      supportedAccommodation: optional(field.boolean()),
+      foreignNationalOffender: optional(field.boolean()),
+      detained: optional(field.boolean()),
+      outOfCountry: optional(field.boolean()),
+      effectiveOn: field.pastDate(),
+      reason: field.text(2000),
+    },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: ANYWHERE,
+    check: (e) =>
+      COHORT_KEYS.some((k) => e[k] !== undefined)
+        ? []
+        : [{ field: 'supportedAccommodation', message: `at least one of ${COHORT_KEYS.join(', ')} is required` }],
+    apply: (s, e, ctx) => {
+      const changes = Object.fromEntries(COHORT_KEYS.flatMap((k) => (e[k] === undefined ? [] : [[k, e[k]]])));
+      const recorded: CaseState = {
+        ...s,
+        cohortBase: s.cohortBase ?? s.cohort,
+        cohortFacts: [
+          ...(s.cohortFacts ?? []),
+          { effectiveOn: e.effectiveOn, changes, reason: e.reason.trim(), recordedAt: ctx.at },
+        ],
+      };
+      return followDuty({ ...recorded, cohort: cohortNow(recorded) }, ctx);
+    },
+    notify: HO,
+  }),
+  'tribunal.24-week-flag-set': row({
+    fields: { inCohort: field.boolean(), reason: field.text(2000) },
+    roles: ['tribunal'],
+    from: AWAITING_DETERMINATION,
+    apply: (s, e, ctx) =>
+      followDuty({ ...s, tribunalFlag: { inCohort: e.inCohort, reason: e.reason.trim(), on: day(ctx.at) } }, ctx),
+    notify: BOTH,
   }),
   'case.assigned': row({
     fields: { assignee: field.text(100) },

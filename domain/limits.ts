@@ -13,11 +13,15 @@ import type { EventOf } from './events.js';
 import type { Policy } from './policy.js';
 import { positionOf } from './stages.js';
 
-export type LimitName = 'appeal-window' | 'onward-appeal-window' | ClockName;
+export type LimitName = 'appeal-window' | 'onward-appeal-window' | 'permission-renewal-window' | ClockName;
 
 /** What the workflow records when a running limit reaches a warning or closes. */
 export type LimitEvent = EventOf<
-  'appeal-window.expired' | 'onward-appeal-window.expired' | 'clock.escalated' | 'clock.breached'
+  | 'appeal-window.expired'
+  | 'onward-appeal-window.expired'
+  | 'permission-renewal-window.expired'
+  | 'clock.escalated'
+  | 'clock.breached'
 >;
 
 export interface TimeLimit {
@@ -66,7 +70,10 @@ function onwardWindowOf(state: CaseState, policy: Policy): WindowDays | null {
 
 /** The window open now, if any: after a refusal, or after a dismissal. */
 function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
-  const window = (name: 'appeal-window' | 'onward-appeal-window', days: WindowDays | null): TimeLimit | null =>
+  const window = (
+    name: 'appeal-window' | 'onward-appeal-window' | 'permission-renewal-window',
+    days: WindowDays | null,
+  ): TimeLimit | null =>
     days && {
       name,
       ...days,
@@ -79,6 +86,12 @@ function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
     return window('appeal-window', appealWindowOf(state, policy));
   if (state.stage === 'tribunal' && state.status === 'dismissed')
     return window('onward-appeal-window', onwardWindowOf(state, policy));
+  // The First-tier refused permission: renewal to the Upper Tribunal runs from the refusal.
+  if (positionOf(state) === 'tribunal:permission-refused' && state.dates.renewalWindowLastDay)
+    return window('permission-renewal-window', {
+      startedOn: state.onward?.lodgedOn ?? state.dates.renewalWindowLastDay,
+      ...limitOn(state.dates.renewalWindowLastDay),
+    });
   // Either party may seek permission after an allowed appeal too (r.33). Only windows opened under the
   // tribunal's rules (their last day kept) run here: runs recorded before kept no timer for it.
   if (positionOf(state) === 'tribunal:allowed' && state.dates.onwardWindowLastDay && !state.dates.onwardWindowClosedOn)

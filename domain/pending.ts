@@ -21,6 +21,7 @@ const PENDING: Partial<Record<Position, string>> = {
   'tribunal:remitted': 'the appeal was remitted for a fresh hearing',
   'tribunal:dismissed': 'an onward appeal can still be brought in time',
   'tribunal:onward-appeal-pending': 'an onward appeal awaits decision',
+  'tribunal:permission-refused': 'permission to appeal may be renewed to the Upper Tribunal in time',
 };
 
 /** After an allowed appeal, while either party may still seek permission to appeal (its window has a timer). */
@@ -35,3 +36,15 @@ export function appealPendingReason(state: CaseState): string | null {
 }
 
 export const appealPending = (state: CaseState): boolean => appealPendingReason(state) !== null;
+
+/**
+ * Why the person may not be removed now, or null: an appeal pending (s.78), further submissions
+ * not yet considered (Immigration Rules para 353A), or a judicial review pending.
+ */
+export function removalBar(state: CaseState): string | null {
+  const appeal = appealPendingReason(state);
+  if (appeal) return `an appeal is pending: ${appeal}`;
+  if (positionOf(state) === 'exit:further-submissions-pending') return 'further submissions await consideration';
+  if (state.judicialReview) return `a judicial review of the ${state.judicialReview.against} decision is pending`;
+  return null;
+}

@@ -9,6 +9,10 @@ export interface Policy {
   appealWindowDays: { inCountry: number; outOfCountry: number };
   /** Onward appeal (permission to the Upper Tribunal) after a determination. */
   onwardAppealWindowDays: number;
+  /** The same from outside the UK (procedure rules r.33(3)); absent in policies recorded before: 28. */
+  onwardAppealWindowDaysOutOfCountry?: number;
+  /** Renewing to the Upper Tribunal after the First-tier refused permission (UT rules r.21(3)); absent: 14. */
+  permissionRenewalDays?: number;
   /** Home Office, as respondent: evidence, and review, each due this many days after the tribunal asks. */
   respondentEvidenceDays: number;
   respondentReviewDays: number;
@@ -37,6 +41,8 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = {
   appealWindowDays: { inCountry: 14, outOfCountry: 28 },
   onwardAppealWindowDays: 14,
+  onwardAppealWindowDaysOutOfCountry: 28,
+  permissionRenewalDays: 14,
   respondentEvidenceDays: 14,
   respondentReviewDays: 14,
   tribunal: { limitWeeks: 24, warningWeeks: [16, 20, 22], warningTime: '00:00', commencementDate: '2026-01-01' },

@@ -15,6 +15,8 @@ export const STATUSES = {
     'allowed',
     'dismissed',
     'onward-appeal-pending',
+    /** The First-tier refused permission to appeal: it may be renewed to the Upper Tribunal in time. */
+    'permission-refused',
     'remitted',
   ],
   exit: [
@@ -27,6 +29,8 @@ export const STATUSES = {
     'leave-granted',
     'removed',
     'departed',
+    /** Further submissions after a refusal, awaiting the Home Office's consideration (rules, para 353). */
+    'further-submissions-pending',
   ],
 } as const;
 

@@ -2,7 +2,8 @@
 import type { CaseState } from './case.js';
 import { decidedInTime, doneLate, type Clock } from './clocks.js';
 import type { CaseEvent } from './events.js';
-import { appealPending, appealPendingReason } from './pending.js';
+import { appealPending, appealPendingReason, removalBar } from './pending.js';
+import { appealStartedOn, cohortOn } from './cohort.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
@@ -27,6 +28,15 @@ export interface CaseView {
   /** Why, in words, when it is. */
   appealPendingReason?: string;
   appealEnded?: CaseState['appealEnded'];
+  /** The appellant's circumstances as they stood on the day the current appeal started (the 24-week test). */
+  cohortAtAppeal?: CaseState['cohort'];
+  cohortFacts?: CaseState['cohortFacts'];
+  tribunalFlag?: CaseState['tribunalFlag'];
+  onward?: CaseState['onward'];
+  furtherSubmissions?: CaseState['furtherSubmissions'];
+  judicialReview?: CaseState['judicialReview'];
+  /** Why removal is barred now, if it is (an appeal pending, submissions awaiting consideration, a judicial review). */
+  removalBarred?: string;
   held: HeldView[];
   reconciliation?: CaseState['reconciliation'];
   allowedEvents: EventType[];
@@ -52,6 +62,13 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     appealPending: appealPending(state),
     ...(appealPendingReason(state) ? { appealPendingReason: appealPendingReason(state)! } : {}),
     ...(state.appealEnded ? { appealEnded: state.appealEnded } : {}),
+    ...(appealStartedOn(state) ? { cohortAtAppeal: cohortOn(state, appealStartedOn(state)!) } : {}),
+    ...(state.cohortFacts?.length ? { cohortFacts: state.cohortFacts } : {}),
+    ...(state.tribunalFlag ? { tribunalFlag: state.tribunalFlag } : {}),
+    ...(state.onward ? { onward: state.onward } : {}),
+    ...(state.furtherSubmissions ? { furtherSubmissions: state.furtherSubmissions } : {}),
+    ...(state.judicialReview ? { judicialReview: state.judicialReview } : {}),
+    ...(removalBar(state) ? { removalBarred: removalBar(state)! } : {}),
     held: state.held.map(({ key, type, reason, at, event }) => ({
       key,
       type,

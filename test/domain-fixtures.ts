@@ -42,9 +42,35 @@ export function variants(type: EventType): CaseEvent[] {
     case 'held.dismissed':
       return v({ key: 'hmcts:1', reason: 'sent in error' });
     case 'onward-appeal.decided':
-      return v({ outcome: 'refused' }, { outcome: 'allowed' }, { outcome: 'remitted' });
+      return v(
+        { outcome: 'refused' },
+        { outcome: 'allowed' },
+        { outcome: 'remitted' },
+        { outcome: 'refused', by: 'first-tier' },
+        { outcome: 'granted', by: 'first-tier' },
+        { outcome: 'granted', by: 'upper-tribunal' },
+        { outcome: 'refused', by: 'upper-tribunal' },
+        { outcome: 'allowed', by: 'upper-tribunal' },
+        { outcome: 'dismissed', by: 'upper-tribunal' },
+        { outcome: 'dismissed', by: 'court-of-appeal' },
+      );
+    case 'onward-appeal.lodged':
+      return v({}, { party: 'respondent', to: 'first-tier' }, { to: 'upper-tribunal' }, { to: 'court-of-appeal' });
     case 'further-submissions.lodged':
-      return v({ freshClaim: true }, { freshClaim: false });
+      return v({ freshClaim: true }, { freshClaim: false }, {});
+    case 'further-submissions.decided':
+      return v({ outcome: 'rejected' }, { outcome: 'fresh-claim-refused' }, { outcome: 'granted' });
+    case 'judicial-review.lodged':
+      return v({ against: 'certification' }, { against: 'inadmissibility' }, { against: 'further-submissions' });
+    case 'judicial-review.decided':
+      return v({ outcome: 'dismissed' }, { outcome: 'allowed' });
+    case 'cohort.changed':
+      return v(
+        { supportedAccommodation: true, effectiveOn: '2026-01-15', reason: 'moved in' },
+        { detained: true, effectiveOn: '2026-02-01', reason: 'detained' },
+      );
+    case 'tribunal.24-week-flag-set':
+      return v({ inCohort: true, reason: 'flagged' }, { inCohort: false, reason: 'unflagged' });
     case 'case.assigned':
       return v({ assignee: 'alice' });
     case 'clock.exception':
