@@ -24,7 +24,7 @@ export const searchQuery = z
     deadlineBefore: calendarDate.optional(),
     ref: z
       .string()
-      .regex(/^[A-Za-z0-9/-]{1,40}$/, 'must be an identifier: letters, digits, / and -')
+      .regex(/^[A-Za-z0-9/.-]{1,40}$/, 'must be an identifier: letters, digits, /, . and -')
       .optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
     absconded: z.enum(['true', 'false']).optional(),

@@ -34,6 +34,10 @@ export interface CohortFact {
   recordedAt: string;
 }
 
+/** What a grant at decision gave: refugee status or humanitarian protection. */
+export const GRANTS = ['refugee', 'humanitarian-protection'] as const;
+export type Grant = (typeof GRANTS)[number];
+
 export const COURTS = ['first-tier', 'upper-tribunal', 'court-of-appeal'] as const;
 export type Court = (typeof COURTS)[number];
 export type Party = 'appellant' | 'respondent';
@@ -53,6 +57,12 @@ export interface Identifiers {
   gwf?: string;
   hmctsRef?: string;
   courtCaseNumber?: string;
+  /** Police National Computer id, YY/NNNNNNNA. */
+  pnc?: string;
+  /** Prison (NOMS) number, A1234BC. */
+  prisonNumber?: string;
+  /** The supporting local authority's own reference. */
+  localAuthorityRef?: string;
 }
 
 export interface OpenCaseInput {

@@ -8,7 +8,15 @@ import type { CaseState } from './case.js';
 import { SYSTEMS, type Source, type System } from './systems.js';
 import { appealWindowOf } from './limits.js';
 import { appealPendingReason, removalBar } from './pending.js';
-import { COURTS, JUDICIAL_REVIEW_TARGETS, type AppealEnding, type Cohort, type Court, type Party } from './case.js';
+import {
+  COURTS,
+  GRANTS,
+  JUDICIAL_REVIEW_TARGETS,
+  type AppealEnding,
+  type Cohort,
+  type Court,
+  type Party,
+} from './case.js';
 import { appealStartedOn, cohortNow, inDutyOn } from './cohort.js';
 import {
   CLOCK_NAMES,
@@ -335,7 +343,7 @@ const EVENT_TABLE = {
     notify: HO,
   }),
   'decision.granted': row({
-    fields: { grant: field.oneOf(['refugee', 'humanitarian-protection']) },
+    fields: { grant: field.oneOf(GRANTS) },
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: anyOf('claim'),

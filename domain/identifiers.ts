@@ -17,6 +17,15 @@ export const HMCTS_SEQUENCE_START = 50001;
 /** Our case id: AC- and 12 Crockford base-32 characters (60 bits). */
 export const CASE_ID_PATTERN = /^AC-[0-9A-HJKMNP-TV-Z]{12}$/;
 
+/** Police National Computer id: two-digit year, a serial of up to 7 digits, and a check letter. */
+export const PNC_PATTERN = /^(\d{2})\/(\d{1,7})([A-Z])$/;
+/** The PNC's check letters, indexed by (year × 10^7 + serial) mod 23 (no I, O or S). */
+const PNC_CHECK_LETTERS = 'ZABCDEFGHJKLMNPQRTUVWXY';
+/** Prison number (NOMS number): a letter, 4 digits and 2 letters, e.g. A1234BC. */
+export const PRISON_NUMBER_PATTERN = /^[A-Z]\d{4}[A-Z]{2}$/;
+/** A local authority's own reference: letters, digits, `-` and `.`, at most 40, starting with a letter or digit. */
+export const LOCAL_AUTHORITY_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.-]{0,39}$/;
+
 export const isUan = (s: string) => UAN_PATTERN.test(s);
 export const isGwf = (s: string) => GWF_PATTERN.test(s);
 export const isHomeOfficeRef = (s: string) => HO_REF_PATTERN.test(s);
@@ -26,6 +35,18 @@ export function isHmctsRef(s: string): boolean {
   const m = HMCTS_REF_PATTERN.exec(s);
   return m !== null && Number(m[2]) >= HMCTS_SEQUENCE_START;
 }
+
+/** The check letter of a PNC id from its two-digit year and serial. */
+export const pncCheckLetter = (year: number, serial: number) => PNC_CHECK_LETTERS[(year * 10_000_000 + serial) % 23]!;
+
+/** A PNC id whose check letter matches its year and serial, e.g. 25/1234567A. */
+export function isPnc(s: string): boolean {
+  const m = PNC_PATTERN.exec(s);
+  return m !== null && pncCheckLetter(Number(m[1]), Number(m[2])) === m[3];
+}
+
+export const isPrisonNumber = (s: string) => PRISON_NUMBER_PATTERN.test(s);
+export const isLocalAuthorityRef = (s: string) => LOCAL_AUTHORITY_REF_PATTERN.test(s);
 
 /** Luhn check digit for a string of digits (the digit that makes the whole sum ≡ 0 mod 10). */
 export function luhnCheckDigit(digits: string): number {

@@ -6,7 +6,7 @@
  * dates cannot reach is refused with the reason. Pure: the CSV edge hands in clean values.
  */
 import { londonDate } from './days.js';
-import { openCase, type CaseState, type Cohort, type Person } from './case.js';
+import { openCase, type CaseState, type Cohort, type Grant, type Person } from './case.js';
 import { applyEvent, checkEvent, rejectionText, rolesFor, type CaseEvent, type FieldError } from './events.js';
 import type { Policy } from './policy.js';
 import { positionOf, type Position } from './stages.js';
@@ -37,6 +37,22 @@ export interface ImportRecord {
   abscondedFrom?: string;
   abscondedTo?: string;
   abscondings?: number;
+  /** What a grant at decision gave (`exit:granted` only; absent from sheets without the column). */
+  grant?: Grant;
+  /** The day the refusal notice was sent: the appeal window runs from it. */
+  sentOn?: string;
+  /** Police National Computer id, prison (NOMS) number, the local authority's reference. */
+  pnc?: string;
+  prisonNumber?: string;
+  localAuthorityRef?: string;
+  /**
+   * Dated cohort facts: the day the appellant entered supported accommodation, was detained, was
+   * released. `cohort` says where things stand now; these say since when, so 24-week membership is
+   * judged on the day the appeal started.
+   */
+  supportedAccommodationFrom?: string;
+  detainedFrom?: string;
+  releasedOn?: string;
 }
 
 /** Where an imported case came from: in its workflow input, so in its history for good. */
@@ -56,12 +72,20 @@ export const IMPORT_FIELDS = [
   'uan',
   'gwf',
   'hmctsRef',
+  'pnc',
+  'prisonNumber',
+  'localAuthorityRef',
   'person',
   'cohort',
+  'supportedAccommodationFrom',
+  'detainedFrom',
+  'releasedOn',
   'assignee',
   'position',
+  'grant',
   'claimDate',
   'decisionDate',
+  'sentOn',
   'outOfCountry',
   'appealLodgedDate',
   'hearingDate',
@@ -76,6 +100,7 @@ export const IMPORT_FIELDS = [
 
 type Step = { event: CaseEvent; on: string; field: keyof ImportRecord };
 
+/** A grant's type comes from the record; sheets without the column keep the refugee default they always had. */
 const DECISION_EXITS: Partial<Record<Position, CaseEvent>> = {
   'exit:granted': { type: 'decision.granted', grant: 'refugee' },
   'exit:certified': { type: 'decision.certified' },
@@ -97,11 +122,22 @@ function stepsOf(r: ImportRecord): Step[] {
     at({ type: 'claim.screened' }, r.claimDate, 'claimDate');
   if (r.position === 'claim:interviewed') at({ type: 'claim.interviewed' }, r.claimDate, 'claimDate');
   const decisionExit = DECISION_EXITS[r.position];
-  if (decisionExit) at(decisionExit, r.decisionDate, 'decisionDate');
-  else
+  if (decisionExit)
     at(
-      { type: 'decision.refused', decidedOn: r.decisionDate!, outOfCountry: r.outOfCountry ?? false },
+      decisionExit.type === 'decision.granted' && r.grant ? { ...decisionExit, grant: r.grant } : decisionExit,
       r.decisionDate,
+      'decisionDate',
+    );
+  // Recorded on the day the notice was sent, when the sheet says: the sending date cannot be after the change.
+  else if (r.decisionDate)
+    at(
+      {
+        type: 'decision.refused',
+        decidedOn: r.decisionDate,
+        outOfCountry: r.outOfCountry ?? false,
+        ...(r.sentOn ? { sentOn: r.sentOn } : {}),
+      },
+      r.sentOn ?? r.decisionDate,
       'decisionDate',
     );
   at(
@@ -123,8 +159,48 @@ function stepsOf(r: ImportRecord): Step[] {
     at({ type: r.determinedDate ? 'onward-appeal-window.expired' : 'appeal-window.expired' }, r.exitDate, 'exitDate');
   const last = ENDS_AT_EXIT_DATE[r.position];
   if (last) at({ type: last } as CaseEvent, r.exitDate, 'exitDate');
-  return steps;
+  return withCohortFacts(steps, r);
 }
+
+/** The record's dated cohort columns as `cohort.changed` events, each on its own date. */
+function cohortStepsOf(r: ImportRecord): Step[] {
+  const fact = (
+    changes: { supportedAccommodation?: boolean; detained?: boolean },
+    on: string | undefined,
+    field: keyof ImportRecord,
+    reason: string,
+  ): Step[] => (on ? [{ event: { type: 'cohort.changed', ...changes, effectiveOn: on, reason }, on, field }] : []);
+  return [
+    ...fact(
+      { supportedAccommodation: true },
+      r.supportedAccommodationFrom,
+      'supportedAccommodationFrom',
+      'imported: entered supported accommodation',
+    ),
+    ...fact({ detained: true }, r.detainedFrom, 'detainedFrom', 'imported: detained'),
+    ...fact({ detained: false }, r.releasedOn, 'releasedOn', 'imported: released from detention'),
+  ];
+}
+
+/**
+ * The lifecycle's steps with the cohort facts among them by date: a fact goes before the steps of
+ * its own day, so an appeal lodged that day is judged with it. No dated columns: the steps as they were.
+ */
+function withCohortFacts(steps: Step[], r: ImportRecord): Step[] {
+  const out = [...steps];
+  for (const fact of cohortStepsOf(r).sort((a, b) => a.on.localeCompare(b.on))) {
+    const i = out.findIndex((s) => s.event.type !== 'cohort.changed' && s.on >= fact.on);
+    out.splice(i === -1 ? out.length : i, 0, fact);
+  }
+  return out;
+}
+
+/** The cohort before the dated facts: not yet in supported accommodation, not yet detained. */
+const cohortBefore = (r: ImportRecord): Cohort => ({
+  ...r.cohort,
+  ...(r.supportedAccommodationFrom ? { supportedAccommodation: false } : {}),
+  ...(r.detainedFrom ? { detained: false } : {}),
+});
 
 const noon = (date: string) => `${date}T12:00:00.000Z`;
 
@@ -132,10 +208,13 @@ const noon = (date: string) => `${date}T12:00:00.000Z`;
 const DATE_ORDER: Array<keyof ImportRecord> = [
   'claimDate',
   'decisionDate',
+  'sentOn',
   'appealLodgedDate',
   'determinedDate',
   'exitDate',
 ];
+
+const COHORT_DATES = ['supportedAccommodationFrom', 'detainedFrom', 'releasedOn'] as const;
 
 /**
  * The case a record describes, as of `today`, or why the record cannot stand: each error names
@@ -151,7 +230,7 @@ export function importedState(
 ): { ok: true; state: CaseState } | { ok: false; errors: FieldError[] } {
   const today = londonDate(openedAt);
   const errors: FieldError[] = [];
-  for (const field of [...DATE_ORDER, 'abscondedFrom', 'abscondedTo'] as const) {
+  for (const field of [...DATE_ORDER, 'abscondedFrom', 'abscondedTo', ...COHORT_DATES] as const) {
     const value = r[field] as string | undefined;
     if (value && value > today) errors.push({ field, message: `${value} is in the future` });
   }
@@ -166,6 +245,7 @@ export function importedState(
   if (r.abscondedTo && !r.abscondedFrom) errors.push({ field: 'abscondedTo', message: 'needs abscondedFrom' });
   if (r.abscondedFrom && r.abscondedTo && r.abscondedTo < r.abscondedFrom)
     errors.push({ field: 'abscondedTo', message: 'is before abscondedFrom' });
+  errors.push(...newColumnErrors(r));
   if (errors.length > 0) return { ok: false, errors };
 
   let state = openCase({
@@ -175,7 +255,7 @@ export function importedState(
     ...(r.gwf ? { gwf: r.gwf } : {}),
     person: r.person,
     claimDate: r.claimDate,
-    cohort: r.cohort,
+    cohort: cohortBefore(r),
     ...(r.assignee ? { assignee: r.assignee } : {}),
     openedAt,
   });
@@ -205,7 +285,7 @@ export function importedState(
   const periods = abscondingOf(r);
   state = {
     ...state,
-    identifiers: { ...state.identifiers, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}) },
+    identifiers: { ...state.identifiers, ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}), ...referencesOf(r) },
     counts: countsOf(state, r),
     flags: { absconded: periods.some((p) => !p.to) },
     abscondingPeriods: periods,
@@ -213,6 +293,40 @@ export function importedState(
     version: 0,
   };
   return { ok: true, state };
+}
+
+/** The references a record adds to the case's identifiers, where it has them. */
+const referencesOf = (r: ImportRecord) => ({
+  ...(r.pnc ? { pnc: r.pnc } : {}),
+  ...(r.prisonNumber ? { prisonNumber: r.prisonNumber } : {}),
+  ...(r.localAuthorityRef ? { localAuthorityRef: r.localAuthorityRef } : {}),
+});
+
+/**
+ * What the later columns say that cannot stand with the rest of the record: a grant type or a
+ * sending date where there was no grant or refusal, a release without a detention, and dated
+ * cohort facts that contradict the cohort as it stands now.
+ */
+function newColumnErrors(r: ImportRecord): FieldError[] {
+  const errors: FieldError[] = [];
+  if (r.grant && r.position !== 'exit:granted')
+    errors.push({
+      field: 'grant',
+      message: `is only for a case granted at decision (exit:granted), not ${r.position}`,
+    });
+  if (r.sentOn && !r.decisionDate) errors.push({ field: 'sentOn', message: 'needs decisionDate' });
+  else if (r.sentOn && DECISION_EXITS[r.position])
+    errors.push({ field: 'sentOn', message: `is the day a refusal was sent; ${r.position} is not a refusal` });
+  if (r.supportedAccommodationFrom && !r.cohort.supportedAccommodation)
+    errors.push({ field: 'supportedAccommodationFrom', message: 'is given, but supported accommodation says no' });
+  if (r.releasedOn && !r.detainedFrom) errors.push({ field: 'releasedOn', message: 'needs detainedFrom' });
+  else if (r.releasedOn && r.releasedOn < r.detainedFrom!)
+    errors.push({ field: 'releasedOn', message: `is before detainedFrom ${r.detainedFrom}` });
+  else if (r.releasedOn && r.cohort.detained)
+    errors.push({ field: 'releasedOn', message: 'is given, but detained says yes' });
+  else if (r.detainedFrom && !r.releasedOn && !r.cohort.detained)
+    errors.push({ field: 'detainedFrom', message: 'is given without releasedOn, but detained says no' });
+  return errors;
 }
 
 /** The record's absconding period, as the case keeps periods. */
@@ -267,11 +381,16 @@ export const STAGE_FIELDS: ReadonlyArray<(typeof IMPORT_FIELDS)[number]> = [
   'position',
   'claimDate',
   'decisionDate',
+  'sentOn',
   'outOfCountry',
   'appealLodgedDate',
   'hearingDate',
   'determinedDate',
   'exitDate',
+  // Dated cohort facts decide whether the appeal has its 24-week clock.
+  'supportedAccommodationFrom',
+  'detainedFrom',
+  'releasedOn',
 ];
 
 /**
@@ -329,6 +448,7 @@ export function correctImport(s: CaseState, from: ImportedFrom, at: string, poli
       ...(r.uan ? { uan: r.uan } : {}),
       ...(r.gwf ? { gwf: r.gwf } : {}),
       ...(r.hmctsRef ? { hmctsRef: r.hmctsRef } : {}),
+      ...referencesOf(r),
     },
     counts: countsOf(next, r),
     ...(fields.includes('abscondedFrom') || fields.includes('abscondedTo')

@@ -6,12 +6,17 @@
  */
 import { format as formatDate, isValid, parse as parseDate } from 'date-fns';
 import {
+  GRANTS,
   isGwf,
   isHmctsRef,
   isHomeOfficeRef,
+  isLocalAuthorityRef,
+  isPnc,
+  isPrisonNumber,
   isUan,
   POSITIONS,
   type FieldError,
+  type Grant,
   type ImportRecord,
   type Position,
 } from '../domain/index.js';
@@ -47,6 +52,24 @@ export const COLUMNS = {
     help: 'HMCTS appeal reference',
     example: 'PA/50001/2026',
   },
+  pnc: {
+    aliases: ['pnc_id', 'pnc_number', 'pnc_ref', 'police_national_computer'],
+    field: 'pnc',
+    help: 'Police National Computer id: YY/NNNNNNN and its check letter',
+    example: '25/1234567A',
+  },
+  prison_number: {
+    aliases: ['prisonnumber', 'prison_no', 'noms_number', 'noms_id', 'noms'],
+    field: 'prisonNumber',
+    help: 'Prison (NOMS) number: a letter, 4 digits and 2 letters',
+    example: '',
+  },
+  local_authority_ref: {
+    aliases: ['localauthorityref', 'local_authority_reference', 'la_ref', 'la_reference', 'council_ref'],
+    field: 'localAuthorityRef',
+    help: "The local authority's reference: letters, digits, - and ., at most 40",
+    example: 'LA-2025.0042',
+  },
   name: {
     aliases: ['full_name', 'person', 'person_name', 'appellant', 'claimant'],
     required: true,
@@ -70,8 +93,26 @@ export const COLUMNS = {
     help: 'yes/no',
     example: 'yes',
   },
+  supported_accommodation_from: {
+    aliases: ['supportedaccommodationfrom', 'supported_from', 'supported_since', 'supported_accommodation_since'],
+    field: 'supportedAccommodationFrom',
+    help: 'Date the appellant entered supported accommodation (blank supported_accommodation: yes)',
+    example: '2025-06-01',
+  },
   foreign_national_offender: { aliases: ['fno'], help: 'yes/no', example: 'no' },
   detained: { aliases: ['in_detention'], help: 'yes/no', example: 'no' },
+  detained_from: {
+    aliases: ['detainedfrom', 'detained_on', 'detained_since', 'date_detained', 'detention_date'],
+    field: 'detainedFrom',
+    help: 'Date the appellant was detained (blank detained: yes, unless released)',
+    example: '',
+  },
+  released_on: {
+    aliases: ['releasedon', 'released_from_detention', 'release_date', 'date_released'],
+    field: 'releasedOn',
+    help: 'Date the appellant was released from that detention (needs detained_from)',
+    example: '',
+  },
   stage: {
     aliases: ['current_stage'],
     required: true,
@@ -85,6 +126,12 @@ export const COLUMNS = {
     help: 'status within the stage, e.g. listed',
     example: 'listed',
   },
+  grant: {
+    aliases: ['grant_type', 'type_of_grant', 'granted_as'],
+    field: 'grant',
+    help: 'refugee or humanitarian-protection: what a grant at decision gave (required for exit:granted when the column is there)',
+    example: '',
+  },
   claim_date: {
     aliases: ['claim_lodged', 'claimed_on', 'date_of_claim'],
     required: true,
@@ -97,6 +144,12 @@ export const COLUMNS = {
     field: 'decisionDate',
     help: 'Date of the Home Office decision',
     example: '2025-09-10',
+  },
+  sent_on: {
+    aliases: ['senton', 'sent_date', 'notice_sent', 'refusal_sent', 'decision_sent', 'date_sent'],
+    field: 'sentOn',
+    help: 'Date the refusal notice was sent: the appeal window runs from it',
+    example: '2025-09-11',
   },
   out_of_country: {
     aliases: ['ooc'],
@@ -268,7 +321,25 @@ const IDENTIFIERS: Array<[ColumnName, (v: string) => boolean, string]> = [
   ['uan', isUan, 'NNNN-NNNN-NNNN-NNNN'],
   ['gwf', isGwf, 'GWF and 9 digits'],
   ['hmcts_ref', isHmctsRef, 'like PA/50001/2026'],
+  ['pnc', isPnc, 'YY/NNNNNNN and the check letter that fits them, e.g. 25/1234567A'],
+  ['prison_number', isPrisonNumber, 'a letter, 4 digits and 2 letters, e.g. A1234BC'],
+  ['local_authority_ref', isLocalAuthorityRef, 'letters, digits, - and ., at most 40'],
 ];
+
+/** How sheets write the two grants. */
+const GRANT_WORDS: Record<string, Grant> = {
+  refugee: 'refugee',
+  'refugee-status': 'refugee',
+  'humanitarian-protection': 'humanitarian-protection',
+  hp: 'humanitarian-protection',
+};
+function cleanGrant(value: string): Grant | { error: string } {
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+  return GRANT_WORDS[v] ?? { error: `"${value}" is not a grant: ${GRANTS.join(' or ')}` };
+}
 
 export type RowResult = { ok: true; record: ImportRecord } | { ok: false; errors: FieldError[] };
 
@@ -295,6 +366,11 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
   const date = (c: ColumnName) => (cell(c) ? take<string>(c, cleanDate(cell(c))) : undefined);
   const flag = (c: ColumnName) => take<boolean>(c, cleanFlag(cell(c))) ?? false;
   const count = (c: ColumnName) => (cell(c) ? take<number>(c, cleanCount(cell(c))) : undefined);
+  // Dated cohort facts say the circumstance holds now unless the sheet says otherwise: a blank flag follows them.
+  const supportedFrom = date('supported_accommodation_from');
+  const detainedFrom = date('detained_from');
+  const releasedOn = date('released_on');
+  const flagOr = (c: ColumnName, implied: boolean) => (cell(c) ? flag(c) : implied);
   const dateOfBirth = date('date_of_birth');
   const claimDate = date('claim_date');
   const position = cell('stage') ? take<Position>('stage', cleanPosition(cell('stage'), cell('status'))) : undefined;
@@ -309,9 +385,9 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
       nationality: cell('nationality').toUpperCase(),
     },
     cohort: {
-      supportedAccommodation: flag('supported_accommodation'),
+      supportedAccommodation: flagOr('supported_accommodation', supportedFrom !== undefined),
       foreignNationalOffender: flag('foreign_national_offender'),
-      detained: flag('detained'),
+      detained: flagOr('detained', detainedFrom !== undefined && releasedOn === undefined),
     },
     ...(cell('assignee') ? { assignee: cell('assignee') } : {}),
     position: position!,
@@ -329,8 +405,19 @@ export function cleanRow(cells: Partial<Record<ColumnName, string>>): RowResult 
     ['absconded_from', 'abscondedFrom', date('absconded_from')],
     ['absconded_to', 'abscondedTo', date('absconded_to')],
     ['abscondings', 'abscondings', count('abscondings')],
+    ['grant', 'grant', cell('grant') ? take<Grant>('grant', cleanGrant(cell('grant'))) : undefined],
+    ['sent_on', 'sentOn', date('sent_on')],
+    ['pnc', 'pnc', ids.pnc],
+    ['prison_number', 'prisonNumber', ids.prison_number],
+    ['local_authority_ref', 'localAuthorityRef', ids.local_authority_ref],
+    ['supported_accommodation_from', 'supportedAccommodationFrom', supportedFrom],
+    ['detained_from', 'detainedFrom', detainedFrom],
+    ['released_on', 'releasedOn', releasedOn],
   ];
   for (const [, field, value] of optional) if (value !== undefined) (record as Record<string, unknown>)[field] = value;
+  // A sheet with a grant column says which grant for every case granted at decision.
+  if (cells.grant !== undefined && !cell('grant') && position === 'exit:granted')
+    errors.push({ field: 'grant', message: `is required for a case granted at decision: ${GRANTS.join(' or ')}` });
   if (dateOfBirth && claimDate && dateOfBirth >= claimDate)
     errors.push({ field: 'date_of_birth', message: `${dateOfBirth} is not before the claim date ${claimDate}` });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, record: record as ImportRecord };

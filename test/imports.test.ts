@@ -13,6 +13,8 @@ import { caseIdFor } from '../ids/case-id.js';
 import { useStackInOwnNamespace } from './harness.js';
 import { messySpreadsheet, withRenamed } from './spreadsheet.js';
 import { eventually } from './systems.js';
+import { daysAgo } from './dates.js';
+import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
 
 // Validation of 5,000 messy rows is checked exactly; bringing rows in (a workflow each) is checked on
 // 1,000 here to keep the suite short, and at 5,000 and 50,000 by `npm run bench:import`.
@@ -200,4 +202,73 @@ describe('POST /imports', () => {
     );
     expect((await stack.call('POST', '/imports', { role: 'caseworker' })).status).toBe(403);
   });
+
+  it(
+    'brings in the later columns: a grant of humanitarian protection, references search finds, supported accommodation dated before the appeal',
+    { timeout: 180_000 },
+    async () => {
+      const header =
+        'ho_ref,name,date_of_birth,nationality,stage,status,grant,claim_date,decision_date,sent_on,appeal_lodged_date,' +
+        'pnc,localAuthorityRef,supportedAccommodationFrom';
+      const person = (n: number) => `Later Columns ${n},01/02/1990,ERI`;
+      const appeal = (ref: string, n: number, supportedFrom: string) =>
+        `${ref},${person(n)},appeal,,,${daysAgo(200)},${daysAgo(30)},${daysAgo(28)},${daysAgo(20)},,,${supportedFrom}`;
+      const csv = [
+        header,
+        `P8100001,${person(1)},exit,granted,Humanitarian Protection,${daysAgo(200)},${daysAgo(60)},,,,,`,
+        `P8100002,${person(2)},claim,,,${daysAgo(200)},,,,25/1234567A,LA-2025.0042,`,
+        appeal('P8100003', 3, daysAgo(90)), // in supported accommodation before the appeal: the 24 weeks run
+        appeal('P8100004', 4, daysAgo(10)), // only since after it: no clock
+        `P8100005,${person(5)},exit,granted,,${daysAgo(200)},${daysAgo(60)},,,,,`, // granted, but which grant?
+        `P8100006,${person(6)},claim,,,${daysAgo(200)},,,,25/1234567B,,`, // wrong check letter
+      ].join('\n');
+      const report = await upload(csv, { name: 'later-columns.csv' });
+      expect(report.rejections).toEqual([
+        { row: 6, field: 'grant', reason: expect.stringContaining('required') },
+        { row: 7, field: 'pnc', reason: expect.stringContaining('check letter') },
+      ]);
+      expect(report.outcomes).toEqual({ created: 4, updated: 0, unchanged: 0, conflict: 0 });
+
+      expect(await caseOf('P8100001')).toMatchObject({ stage: 'exit', status: 'granted' });
+      const granted = await stack.client.workflow
+        .getHandle(caseWorkflowId(caseIdFor('P8100001')))
+        .query(caseStateQuery);
+      expect(granted.imported?.record.grant).toBe('humanitarian-protection');
+
+      expect((await caseOf('P8100002')).identifiers).toMatchObject({
+        pnc: '25/1234567A',
+        localAuthorityRef: 'LA-2025.0042',
+      });
+      for (const ref of ['25/1234567A', 'LA-2025.0042']) {
+        const found = await eventually(
+          async () => {
+            const res = await stack.call('GET', `/cases?ref=${encodeURIComponent(ref)}`, { role: 'supervisor' });
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+            return res.body.cases.length > 0 ? res.body.cases : undefined;
+          },
+          60_000,
+          `search by ${ref}`,
+        );
+        expect(found.map((c: any) => c.caseId)).toEqual([caseIdFor('P8100002')]);
+      }
+
+      const before = await caseOf('P8100003');
+      expect(before).toMatchObject({
+        status: 'lodged',
+        dates: { sentOn: daysAgo(28) },
+        cohortAtAppeal: { supportedAccommodation: true },
+        cohortFacts: [{ effectiveOn: daysAgo(90), changes: { supportedAccommodation: true } }],
+      });
+      expect(before.clocks.find((c: any) => c.name === 'tribunal-24-weeks')).toMatchObject({
+        state: 'running',
+        level: 0,
+      });
+      const after = await caseOf('P8100004');
+      expect(after).toMatchObject({
+        cohort: { supportedAccommodation: true },
+        cohortAtAppeal: { supportedAccommodation: false },
+      });
+      expect(after.clocks.find((c: any) => c.name === 'tribunal-24-weeks')).toBeUndefined();
+    },
+  );
 });
