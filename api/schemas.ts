@@ -19,6 +19,7 @@ import {
   EVENT_ROWS,
   EVENT_TYPES,
   FIELD_MESSAGES,
+  identifierProblem,
   rolesFor,
   ROLES,
   STAGES,
@@ -76,6 +77,13 @@ function fieldSchema(spec: FieldSpec): z.ZodType {
           .refine(isHmctsRef, FIELD_MESSAGES.hmctsRef);
       case 'int':
         return z.number({ error: FIELD_MESSAGES.int }).int(FIELD_MESSAGES.int).min(spec.min, FIELD_MESSAGES.int);
+      case 'identifier': {
+        const format = spec.format;
+        return z.string({ error: FIELD_MESSAGES.identifier[format] }).superRefine((value, ctx) => {
+          const problem = identifierProblem(format, value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        });
+      }
       case 'value':
         throw new Error('a structured field belongs to an event only the workflow sends');
     }
