@@ -19,6 +19,7 @@ import {
   EVENT_ROWS,
   EVENT_TYPES,
   FIELD_MESSAGES,
+  LINK_RELATIONS,
   identifierProblem,
   rolesFor,
   ROLES,
@@ -139,6 +140,8 @@ export const driftSchema = z
   })
   .openapi('Drift');
 
+export const caseLinkSchema = z.object({ caseId: z.string(), relation: z.enum(LINK_RELATIONS) }).openapi('CaseLink');
+
 export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
 
 /** The case as the API answers it; tied to the domain's CaseView below. */
@@ -154,6 +157,9 @@ export const caseViewSchema = z
       gwf: z.string().optional(),
       hmctsRef: z.string().optional(),
       courtCaseNumber: z.string().optional(),
+      pnc: z.string().optional(),
+      prisonNumber: z.string().optional(),
+      localAuthorityRef: z.string().optional(),
     }),
     person: z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() }),
     cohort: z.object({
@@ -215,6 +221,9 @@ export const caseViewSchema = z
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),
     version: z.number().int(),
+    links: z
+      .array(caseLinkSchema)
+      .openapi({ description: 'Other cases this one is linked to (both cases show a link)' }),
   })
   .openapi('Case');
 

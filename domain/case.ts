@@ -5,6 +5,7 @@
 import type { Clock } from './clocks.js';
 import type { ImportedFrom } from './import.js';
 import type { HeldEvent } from './inbound.js';
+import type { CaseLink, LinkBack } from './links.js';
 import type { Drift } from './reconcile.js';
 import type { Position, Stage, Status } from './stages.js';
 import { perSystem, type System } from './systems.js';
@@ -29,6 +30,12 @@ export interface Identifiers {
   gwf?: string;
   hmctsRef?: string;
   courtCaseNumber?: string;
+  /** Police National Computer ID, as displayed (YY/serial and check letter). */
+  pnc?: string;
+  /** Prison number, e.g. A1234BC. */
+  prisonNumber?: string;
+  /** The local authority's own reference. */
+  localAuthorityRef?: string;
 }
 
 export interface OpenCaseInput {
@@ -109,6 +116,10 @@ export interface CaseState {
   reconciliation?: { at: string; drift: Drift[] };
   /** Set on a case brought in from a spreadsheet: the record as last imported, and from where. */
   imported?: ImportedFrom;
+  /** Other cases this one is linked to (both cases record a link); absent on cases that never had one. */
+  links?: CaseLink[];
+  /** Links made here that the other case has yet to record, in order (the workflow sends them). */
+  linkBacks?: LinkBack[];
 }
 
 export const APPEAL_ENDINGS = ['withdrawn', 'struck-out', 'abandoned', 'decision-withdrawn'] as const;

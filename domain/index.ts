@@ -20,3 +20,4 @@ export * from './fields.js';
 export * from './machine.js';
 export * from './systems.js';
 export * from './pending.js';
+export * from './links.js';

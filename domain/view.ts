@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from './policy.js';
 import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
 import type { Role } from './roles.js';
+import type { CaseLink } from './links.js';
 
 export interface CaseView {
   caseId: string;
@@ -32,6 +33,8 @@ export interface CaseView {
   allowedEvents: EventType[];
   openedAt: string;
   version: number;
+  /** Other cases this one is linked to, and how (each shown on both cases). */
+  links: CaseLink[];
 }
 
 export function caseView(state: CaseState, role?: Role): CaseView {
@@ -63,6 +66,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,
+    links: state.links ?? [],
   };
 }
 
