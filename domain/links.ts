@@ -36,7 +36,10 @@ export const LINK_EVENTS = {
   recorded: 'case.link-recorded',
 } as const satisfies Record<string, EventType>;
 
-export const linkUpdateId = (caseId: string, seq: number) => `link:${caseId}:${seq}`;
+const LINK_UPDATE_PREFIX = 'link:';
+export const linkUpdateId = (caseId: string, seq: number) => `${LINK_UPDATE_PREFIX}${caseId}:${seq}`;
+/** Update ids of link backs are the workflow's own: no client's Idempotency-Key may take one. */
+export const isLinkUpdateId = (key: string) => key.startsWith(LINK_UPDATE_PREFIX);
 
 /** Why this case cannot be linked to `other` now, or null. Linking twice is refused: a pair has one link. */
 export function linkProblem(state: CaseState, other: string): string | null {

@@ -14,6 +14,7 @@ import {
   emptyOutbox,
   identifierProblem,
   isCaseReference,
+  isLinkUpdateId,
   isLocalAuthorityRef,
   isPnc,
   isPrisonNumber,
@@ -153,6 +154,8 @@ describe('linking two cases', () => {
     // Nobody outside hears of a link.
     expect(Object.values(m.outbox).flat()).toEqual([]);
     expect(nextLinkBack(linkBackDone(m.state, back.id))).toBeUndefined();
+    expect(isLinkUpdateId(back.id)).toBe(true);
+    expect(isLinkUpdateId('3f1c9a2e-key')).toBe(false);
   });
 
   it('the other case records it without queueing anything: it never bounces back', () => {
