@@ -7,10 +7,11 @@ import type { OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
 import { createImportActivities } from './import.js';
 import { createReconcileActivities } from './reconcile.js';
+import { createLinkActivities } from './links.js';
 
 export interface ActivityDeps {
   ports: Record<System, SystemPort>;
-  /** Reconciliation reads case histories and updates cases through Temporal. */
+  /** Reconciliation reads case histories and updates cases through Temporal; a link is recorded on the other case so. */
   client: Client;
   namespace: string;
   taskQueue: string;
@@ -26,6 +27,7 @@ export function createActivities({ ports, client, namespace, taskQueue, importDi
     },
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
     ...createImportActivities({ client, taskQueue, importDir }),
+    ...createLinkActivities({ client }),
   };
 }
 

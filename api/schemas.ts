@@ -21,6 +21,8 @@ import {
   EVENT_ROWS,
   EVENT_TYPES,
   FIELD_MESSAGES,
+  LINK_RELATIONS,
+  identifierProblem,
   rolesFor,
   ROLES,
   STAGES,
@@ -78,6 +80,13 @@ function fieldSchema(spec: FieldSpec): z.ZodType {
           .refine(isHmctsRef, FIELD_MESSAGES.hmctsRef);
       case 'int':
         return z.number({ error: FIELD_MESSAGES.int }).int(FIELD_MESSAGES.int).min(spec.min, FIELD_MESSAGES.int);
+      case 'identifier': {
+        const format = spec.format;
+        return z.string({ error: FIELD_MESSAGES.identifier[format] }).superRefine((value, ctx) => {
+          const problem = identifierProblem(format, value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        });
+      }
       case 'value':
         throw new Error('a structured field belongs to an event only the workflow sends');
     }
@@ -132,6 +141,8 @@ export const driftSchema = z
     seq: z.number().int().optional(),
   })
   .openapi('Drift');
+
+export const caseLinkSchema = z.object({ caseId: z.string(), relation: z.enum(LINK_RELATIONS) }).openapi('CaseLink');
 
 export const abscondingPeriod = z.object({ from: z.string(), to: z.string().optional() });
 
@@ -241,6 +252,9 @@ export const caseViewSchema = z
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),
     version: z.number().int(),
+    links: z
+      .array(caseLinkSchema)
+      .openapi({ description: 'Other cases this one is linked to (both cases show a link)' }),
   })
   .openapi('Case');
 

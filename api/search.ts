@@ -4,7 +4,7 @@
  * quoted here, so a filter can never change the query's shape.
  */
 import { z } from './zod.js';
-import { APPEAL_ENDINGS, deadlinesBefore, STAGES } from '../domain/index.js';
+import { APPEAL_ENDINGS, canonicalPnc, deadlinesBefore, STAGES } from '../domain/index.js';
 import { calendarDate } from './schemas.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
@@ -24,7 +24,7 @@ export const searchQuery = z
     deadlineBefore: calendarDate.optional(),
     ref: z
       .string()
-      .regex(/^[A-Za-z0-9/.-]{1,40}$/, 'must be an identifier: letters, digits, /, . and -')
+      .regex(/^[A-Za-z0-9./-]{1,40}$/, 'must be an identifier: letters, digits, /, . and -')
       .optional(),
     syncFailed: z.enum(['true', 'false']).optional(),
     absconded: z.enum(['true', 'false']).optional(),
@@ -58,7 +58,8 @@ export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>):
   if (q.escalation !== undefined) clauses.push(`${SA.escalation.name} >= ${q.escalation}`);
   // "Before" the day given: the last day is earlier than it (deadlines are stored as closing instants).
   if (q.deadlineBefore) clauses.push(`${SA.deadline.name} < ${quote(deadlinesBefore(q.deadlineBefore))}`);
-  if (q.ref) clauses.push(`${SA.refs.name} = ${quote(q.ref)}`);
+  // A PNC ID is kept as displayed (leading zeroes of its serial suppressed): found as typed either way.
+  if (q.ref) clauses.push(`${SA.refs.name} = ${quote(canonicalPnc(q.ref))}`);
   if (q.syncFailed) clauses.push(`${SA.syncFailed.name} = ${q.syncFailed}`);
   if (q.absconded) clauses.push(`${SA.absconded.name} = ${q.absconded}`);
   if (q.appealPending) clauses.push(`${SA.appealPending.name} = ${q.appealPending}`);

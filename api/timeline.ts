@@ -12,7 +12,7 @@ import {
   type Receipt,
   type System,
 } from '../domain/index.js';
-import { decode, eventTime as time, type HistoryEvent } from '../history/read.js';
+import { decode, eventTime as time, scheduledMessage, type HistoryEvent } from '../history/read.js';
 import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
 export interface Delivery {
@@ -88,27 +88,25 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
             ...heldNote(request.event),
           });
       }
-      const activity = e.activityTaskScheduledEventAttributes;
-      if (activity) {
-        const message = decode<OutboundMessage>(activity.input?.payloads?.[0]);
-        if (message) {
-          scheduled.set(String(e.eventId), message);
-          if (!bySeq.has(message.seq))
-            bySeq.set(message.seq, {
-              seq: message.seq,
-              at: message.at,
-              type: message.type,
-              actor: message.actor,
-              to: `${message.after.stage}:${message.after.status}`,
-              sync: {},
-            });
-          deliveries.set(message.key, {
-            ...deliveries.get(message.key),
-            system: message.system,
-            seq: message.seq,
-            status: deliveries.get(message.key)?.status ?? 'pending',
+      // Deliveries only: a link back to another case is no change of this one's.
+      const sent = scheduledMessage(e);
+      if (sent) {
+        scheduled.set(String(e.eventId), sent);
+        if (!bySeq.has(sent.seq))
+          bySeq.set(sent.seq, {
+            seq: sent.seq,
+            at: sent.at,
+            type: sent.type,
+            actor: sent.actor,
+            to: `${sent.after.stage}:${sent.after.status}`,
+            sync: {},
           });
-        }
+        deliveries.set(sent.key, {
+          ...deliveries.get(sent.key),
+          system: sent.system,
+          seq: sent.seq,
+          status: deliveries.get(sent.key)?.status ?? 'pending',
+        });
       }
       const started = e.activityTaskStartedEventAttributes;
       const message = started ? scheduled.get(String(started.scheduledEventId)) : undefined;

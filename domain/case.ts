@@ -5,6 +5,7 @@
 import type { Clock } from './clocks.js';
 import type { ImportedFrom } from './import.js';
 import type { HeldEvent } from './inbound.js';
+import type { CaseLink, LinkBack } from './links.js';
 import type { Drift } from './reconcile.js';
 import type { Position, Stage, Status } from './stages.js';
 import { perSystem, type System } from './systems.js';
@@ -57,11 +58,11 @@ export interface Identifiers {
   gwf?: string;
   hmctsRef?: string;
   courtCaseNumber?: string;
-  /** Police National Computer id, YY/NNNNNNNA. */
+  /** Police National Computer ID, as displayed (YY/serial and check letter). */
   pnc?: string;
-  /** Prison (NOMS) number, A1234BC. */
+  /** Prison number, e.g. A1234BC. */
   prisonNumber?: string;
-  /** The supporting local authority's own reference. */
+  /** The local authority's own reference. */
   localAuthorityRef?: string;
 }
 
@@ -162,6 +163,10 @@ export interface CaseState {
   furtherSubmissions?: { lodgedOn: string; from: Position };
   /** A judicial review lodged and not yet decided: it bars removal. */
   judicialReview?: { lodgedOn: string; against: JudicialReviewTarget };
+  /** Other cases this one is linked to (both cases record a link); absent on cases that never had one. */
+  links?: CaseLink[];
+  /** Links made here that the other case has yet to record, in order (the workflow sends them). */
+  linkBacks?: LinkBack[];
 }
 
 export const JUDICIAL_REVIEW_TARGETS = ['certification', 'inadmissibility', 'further-submissions'] as const;

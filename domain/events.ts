@@ -34,6 +34,8 @@ import { addDays, daysAfter, londonDate, type DayLimit } from './days.js';
 import { bankHolidayCalendar, deadlineDay, nextWorkingDay } from './working-days.js';
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
+import { canonicalPnc } from './identifiers.js';
+import { LINK_RELATIONS, linkMade, linkProblem, withLink } from './links.js';
 import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
@@ -957,6 +959,48 @@ const EVENT_TABLE = {
         ? { ...s, dates: { ...s.dates, onwardWindowClosedOn: day(ctx.at) } }
         : exitTo(s, 'exit:appeal-rights-exhausted', ctx),
     notify: (before) => (before.status === 'allowed' ? HO : BOTH),
+  }),
+  // More references for the case (the police's, a prison's, a local authority's): searchable with `ref`.
+  'case.identified': row({
+    fields: {
+      pnc: optional(field.identifier('pnc')),
+      prisonNumber: optional(field.identifier('prisonNumber')),
+      localAuthorityRef: optional(field.identifier('localAuthorityRef')),
+    },
+    roles: ['caseworker'],
+    reportedBy: HOME_OFFICE_REPORTS,
+    from: ANYWHERE,
+    check: (e) =>
+      e.pnc || e.prisonNumber || e.localAuthorityRef
+        ? []
+        : [{ field: 'pnc', message: 'or prisonNumber or localAuthorityRef is required: give at least one' }],
+    apply: (s, e) => ({
+      ...s,
+      identifiers: {
+        ...s.identifiers,
+        ...(e.pnc ? { pnc: canonicalPnc(e.pnc) } : {}),
+        ...(e.prisonNumber ? { prisonNumber: e.prisonNumber } : {}),
+        ...(e.localAuthorityRef ? { localAuthorityRef: e.localAuthorityRef } : {}),
+      },
+    }),
+    notify: HO,
+  }),
+  // Both cases show a link (domain/links.ts): recorded here, and sent to the other case by the workflow.
+  'case.linked': row({
+    fields: { caseId: field.identifier('caseId'), relation: field.oneOf(LINK_RELATIONS) },
+    roles: ['caseworker', 'tribunal'],
+    from: ANYWHERE,
+    guard: (s, e) => (e ? linkProblem(s, e.caseId) : null),
+    apply: (s, e) => linkMade(s, e),
+    notify: NONE,
+  }),
+  // The other side of a link made on another case: the workflow's own, never sent back again.
+  'case.link-recorded': row({
+    fields: { caseId: field.identifier('caseId'), relation: field.oneOf(LINK_RELATIONS) },
+    roles: ['system'],
+    from: ANYWHERE,
+    apply: (s, e) => withLink(s, e),
+    notify: NONE,
   }),
   'import.corrected': row({
     fields: { from: field.value<ImportedFrom>(), fields: field.value<string[]>() },

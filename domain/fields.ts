@@ -5,7 +5,7 @@
  * of every event is derived, all from the same declaration. Pure.
  */
 import { londonDate } from './days.js';
-import { isHmctsRef } from './identifiers.js';
+import { IDENTIFIER_FORMATS, isHmctsRef, looksLikePnc, type IdentifierFormat } from './identifiers.js';
 
 export type FieldKind =
   /** A calendar date, YYYY-MM-DD; `past`: not after the day of the change (events record what happened). */
@@ -17,6 +17,8 @@ export type FieldKind =
   /** The tribunal's appeal reference, e.g. PA/50001/2026. */
   | { kind: 'hmctsRef' }
   | { kind: 'int'; min: number }
+  /** A reference in one of the formats of domain/identifiers.ts, checked as that format (e.g. a PNC ID's check letter). */
+  | { kind: 'identifier'; format: IdentifierFormat }
   /** A structured value only the workflow itself sends (never a form or a request body). */
   | { kind: 'value' };
 
@@ -32,12 +34,13 @@ export const field = {
   oneOf: <const V extends readonly string[]>(values: V) => ({ kind: 'enum', values }) as const,
   hmctsRef: () => ({ kind: 'hmctsRef' }) as const,
   int: (min = 0) => ({ kind: 'int', min }) as const,
+  identifier: <const I extends IdentifierFormat>(format: I) => ({ kind: 'identifier', format }) as const,
   value: <T>() => ({ kind: 'value' }) as { kind: 'value'; of?: T },
 };
 
 export const optional = <F extends FieldSpec>(f: F) => ({ ...f, optional: true }) as F & { optional: true };
 
-type ValueOf<F> = F extends { kind: 'date' | 'text' | 'hmctsRef' }
+type ValueOf<F> = F extends { kind: 'date' | 'text' | 'hmctsRef' | 'identifier' }
   ? string
   : F extends { kind: 'boolean' }
     ? boolean
@@ -68,7 +71,21 @@ export const FIELD_MESSAGES = {
   int: 'must be a whole number',
   tooLong: (max: number) => `must be at most ${max} characters`,
   oneOf: (values: readonly string[]) => `must be one of ${values.join(', ')}`,
+  identifier: {
+    caseId: 'must be a case id like AC-0K3P9T2M4Q7R',
+    pnc: 'must be a PNC ID like 12/345678U: 2-digit year, slash, serial of up to 7 digits, check letter',
+    prisonNumber: 'must be a prison number like A1234BC: a letter, 4 digits, 2 letters',
+    localAuthorityRef: 'must be up to 40 letters, digits, hyphens or full stops',
+  } satisfies Record<IdentifierFormat, string>,
+  pncCheckLetter: 'has the wrong check letter for its year and serial',
 };
+
+/** Why a value is not a reference of its format, or null. */
+export function identifierProblem(format: IdentifierFormat, value: unknown): string | null {
+  if (typeof value === 'string' && IDENTIFIER_FORMATS[format](value)) return null;
+  if (format === 'pnc' && typeof value === 'string' && looksLikePnc(value)) return FIELD_MESSAGES.pncCheckLetter;
+  return FIELD_MESSAGES.identifier[format];
+}
 
 export function isCalendarDate(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -100,6 +117,8 @@ function fieldProblem(spec: FieldSpec, value: unknown, at: string): string | nul
       return typeof value === 'string' && isHmctsRef(value) ? null : FIELD_MESSAGES.hmctsRef;
     case 'int':
       return Number.isInteger(value) && (value as number) >= spec.min ? null : FIELD_MESSAGES.int;
+    case 'identifier':
+      return identifierProblem(spec.format, value);
     case 'value':
       return null;
   }

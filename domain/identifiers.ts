@@ -17,13 +17,16 @@ export const HMCTS_SEQUENCE_START = 50001;
 /** Our case id: AC- and 12 Crockford base-32 characters (60 bits). */
 export const CASE_ID_PATTERN = /^AC-[0-9A-HJKMNP-TV-Z]{12}$/;
 
-/** Police National Computer id: two-digit year, a serial of up to 7 digits, and a check letter. */
+/**
+ * Police National Computer ID as displayed: 2-digit year, slash, the serial (up to 7 digits, leading
+ * zeroes suppressed) and a check letter.
+ */
 export const PNC_PATTERN = /^(\d{2})\/(\d{1,7})([A-Z])$/;
-/** The PNC's check letters, indexed by (year × 10^7 + serial) mod 23 (no I, O or S). */
+/** The PNC's check letters: the remainder mod 23 indexes them (0 is Z; I, O and S are never used). */
 const PNC_CHECK_LETTERS = 'ZABCDEFGHJKLMNPQRTUVWXY';
-/** Prison number (NOMS number): a letter, 4 digits and 2 letters, e.g. A1234BC. */
+/** Prison number (NOMIS): a letter, four digits and two letters, e.g. A1234BC. */
 export const PRISON_NUMBER_PATTERN = /^[A-Z]\d{4}[A-Z]{2}$/;
-/** A local authority's own reference: letters, digits, `-` and `.`, at most 40, starting with a letter or digit. */
+/** A local authority's own reference: up to 40 letters, digits, hyphens and full stops, starting with a letter or digit. */
 export const LOCAL_AUTHORITY_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.-]{0,39}$/;
 
 export const isUan = (s: string) => UAN_PATTERN.test(s);
@@ -31,22 +34,38 @@ export const isGwf = (s: string) => GWF_PATTERN.test(s);
 export const isHomeOfficeRef = (s: string) => HO_REF_PATTERN.test(s);
 export const isCaseId = (s: string) => CASE_ID_PATTERN.test(s);
 
+export const isPrisonNumber = (s: string) => PRISON_NUMBER_PATTERN.test(s);
+export const isLocalAuthorityRef = (s: string) => LOCAL_AUTHORITY_REF_PATTERN.test(s);
+
+/**
+ * A PNC ID's check letter: the 2-digit year followed by the serial zero-padded to 7 digits, read as
+ * one number, mod 23, indexes ZABCDEFGHJKLMNPQRTUVWXY.
+ */
+export function pncCheckLetter(year: string, serial: string): string {
+  if (!/^\d{2}$/.test(year) || !/^\d{1,7}$/.test(serial))
+    throw new RangeError('a PNC year has 2 digits, its serial 1 to 7');
+  return PNC_CHECK_LETTERS[Number(`${year}${serial.padStart(7, '0')}`) % 23]!;
+}
+
+/** Shaped like a PNC ID (the check letter not yet checked). */
+export const looksLikePnc = (s: string) => PNC_PATTERN.test(s);
+
+/** A PNC ID whose check letter is right. */
+export function isPnc(s: string): boolean {
+  const m = PNC_PATTERN.exec(s);
+  return m !== null && pncCheckLetter(m[1]!, m[2]!) === m[3];
+}
+
+/** A PNC ID as displayed (leading zeroes of the serial suppressed), so one person has one form to search by. */
+export function canonicalPnc(s: string): string {
+  const m = PNC_PATTERN.exec(s);
+  return m ? `${m[1]}/${String(Number(m[2]))}${m[3]}` : s;
+}
+
 export function isHmctsRef(s: string): boolean {
   const m = HMCTS_REF_PATTERN.exec(s);
   return m !== null && Number(m[2]) >= HMCTS_SEQUENCE_START;
 }
-
-/** The check letter of a PNC id from its two-digit year and serial. */
-export const pncCheckLetter = (year: number, serial: number) => PNC_CHECK_LETTERS[(year * 10_000_000 + serial) % 23]!;
-
-/** A PNC id whose check letter matches its year and serial, e.g. 25/1234567A. */
-export function isPnc(s: string): boolean {
-  const m = PNC_PATTERN.exec(s);
-  return m !== null && pncCheckLetter(Number(m[1]), Number(m[2])) === m[3];
-}
-
-export const isPrisonNumber = (s: string) => PRISON_NUMBER_PATTERN.test(s);
-export const isLocalAuthorityRef = (s: string) => LOCAL_AUTHORITY_REF_PATTERN.test(s);
 
 /** Luhn check digit for a string of digits (the digit that makes the whole sum ≡ 0 mod 10). */
 export function luhnCheckDigit(digits: string): number {
@@ -87,6 +106,13 @@ export function uan(n: number): string {
 export const gwf = (n: number) => `GWF${pad(n % 1e9, 9)}`;
 export const homeOfficeRef = (letter: string, n: number) => `${letter.toUpperCase().slice(0, 1)}${pad(n % 1e7, 7)}`;
 
+/** A PNC ID with its check letter, for a year and serial (as tests make them). */
+export const pnc = (year: number, serial: number) => {
+  const y = pad(year % 100, 2);
+  const n = String(serial % 1e7);
+  return `${y}/${n}${pncCheckLetter(y, n)}`;
+};
+
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Our case id from at least 8 bytes of entropy (the API feeds a hash of the HO reference). */
@@ -102,3 +128,29 @@ export function formatCaseId(bytes: Uint8Array): string {
   }
   return `AC-${out}`;
 }
+
+/** The references an event's field may carry (a field of kind `identifier`), each with its check. */
+export const IDENTIFIER_FORMATS = {
+  caseId: isCaseId,
+  pnc: isPnc,
+  prisonNumber: isPrisonNumber,
+  localAuthorityRef: isLocalAuthorityRef,
+} as const satisfies Record<string, (s: string) => boolean>;
+export type IdentifierFormat = keyof typeof IDENTIFIER_FORMATS;
+
+/**
+ * Shaped like some reference a case can be found by: ours, the Home Office's, HMCTS's, a PNC ID, a
+ * prison number or a local authority's reference.
+ */
+export const isCaseReference = (s: string): boolean =>
+  [
+    isCaseId,
+    isHomeOfficeRef,
+    isUan,
+    isGwf,
+    isHmctsRef,
+    isCourtCaseNumber,
+    isPnc,
+    isPrisonNumber,
+    isLocalAuthorityRef,
+  ].some((is) => is(s));

@@ -5,6 +5,7 @@
  * exactly those a case taken through the tracker would have, back-dated. A row whose stage the
  * dates cannot reach is refused with the reason. Pure: the CSV edge hands in clean values.
  */
+import { canonicalPnc } from './identifiers.js';
 import { londonDate } from './days.js';
 import { openCase, type CaseState, type Cohort, type Grant, type Person } from './case.js';
 import { applyEvent, checkEvent, rejectionText, rolesFor, type CaseEvent, type FieldError } from './events.js';
@@ -297,7 +298,7 @@ export function importedState(
 
 /** The references a record adds to the case's identifiers, where it has them. */
 const referencesOf = (r: ImportRecord) => ({
-  ...(r.pnc ? { pnc: r.pnc } : {}),
+  ...(r.pnc ? { pnc: canonicalPnc(r.pnc) } : {}),
   ...(r.prisonNumber ? { prisonNumber: r.prisonNumber } : {}),
   ...(r.localAuthorityRef ? { localAuthorityRef: r.localAuthorityRef } : {}),
 });

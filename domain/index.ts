@@ -21,3 +21,4 @@ export * from './machine.js';
 export * from './systems.js';
 export * from './pending.js';
 export * from './cohort.js';
+export * from './links.js';

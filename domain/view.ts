@@ -8,6 +8,7 @@ import { DEFAULT_POLICY } from './policy.js';
 import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
 import type { Role } from './roles.js';
+import type { CaseLink } from './links.js';
 
 export interface CaseView {
   caseId: string;
@@ -42,6 +43,8 @@ export interface CaseView {
   allowedEvents: EventType[];
   openedAt: string;
   version: number;
+  /** Other cases this one is linked to, and how (each shown on both cases). */
+  links: CaseLink[];
 }
 
 export function caseView(state: CaseState, role?: Role): CaseView {
@@ -80,6 +83,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,
     version: state.version,
+    links: state.links ?? [],
   };
 }
 

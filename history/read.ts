@@ -32,15 +32,24 @@ export async function historiesOfCase(client: Client, workflowId: string): Promi
   return runs;
 }
 
+/** The case workflow's delivery activity: the only one whose input is a change sent to a system. */
+const DELIVERY_ACTIVITY = 'deliver';
+
+/** The message a delivery activity was scheduled with; undefined for any other event or activity (a link back). */
+export function scheduledMessage(e: HistoryEvent): OutboundMessage | undefined {
+  const scheduled = e.activityTaskScheduledEventAttributes;
+  return scheduled && scheduled.activityType?.name === DELIVERY_ACTIVITY
+    ? decode<OutboundMessage>(scheduled.input?.payloads?.[0])
+    : undefined;
+}
+
 /** Every change a system acknowledged (its delivery activity completed), as it was sent. */
 export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] {
   const acknowledged: OutboundMessage[] = [];
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     for (const e of events) {
-      const message = e.activityTaskScheduledEventAttributes
-        ? decode<OutboundMessage>(e.activityTaskScheduledEventAttributes.input?.payloads?.[0])
-        : undefined;
+      const message = scheduledMessage(e);
       if (message) scheduled.set(String(e.eventId), message);
       const completed = e.activityTaskCompletedEventAttributes;
       const of = completed ? scheduled.get(String(completed.scheduledEventId)) : undefined;

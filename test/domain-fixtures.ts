@@ -79,6 +79,14 @@ export function variants(type: EventType): CaseEvent[] {
       return v({ clock: 'tribunal-24-weeks', level: 1 }, { clock: 'tribunal-24-weeks', level: 3 });
     case 'clock.breached':
       return v({ clock: 'tribunal-24-weeks' });
+    case 'case.identified':
+      return v({ pnc: '12/345678U' }, { prisonNumber: 'A1234BC', localAuthorityRef: 'LA-2026.17' });
+    case 'case.linked':
+    case 'case.link-recorded':
+      return v(
+        { caseId: 'AC-000000000001', relation: 'same-person' },
+        { caseId: 'AC-000000000002', relation: 'dependant' },
+      );
     case 'sync.resent':
       return v({ system: 'homeOffice' }, { system: 'courts' });
     default:

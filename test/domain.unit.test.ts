@@ -56,7 +56,8 @@ describe('transition table', () => {
   const ctx = { at: '2026-03-01T10:00:00.000Z', policy: DEFAULT_POLICY };
 
   it('offers only what the role may send where the case is', () => {
-    expect(allowedEvents(state, 'tribunal')).toEqual([]);
+    // At claim the tribunal has nothing of its own to record; it may link cases anywhere.
+    expect(allowedEvents(state, 'tribunal')).toEqual(['case.linked']);
     expect(allowedEvents(state, 'supervisor')).toEqual(['case.assigned']);
     expect(allowedEvents(state, 'caseworker')).toContain('decision.refused');
     expect(allowedEvents(state)).not.toContain('appeal-window.expired'); // timers are never offered
@@ -70,7 +71,7 @@ describe('transition table', () => {
     expect(checkEvent(state, { type: 'claim.screened' }, 'tribunal', ctx)?.kind).toBe('forbidden');
     expect(checkEvent(state, { type: 'tribunal.listed', hearingDate: '2026-05-01' }, 'tribunal', ctx)).toMatchObject({
       kind: 'not-allowed',
-      allowedEvents: [],
+      allowedEvents: ['case.linked'],
     });
     expect(checkEvent(state, { type: 'claim.screened' }, 'caseworker', ctx)).toBeNull();
   });

@@ -22,6 +22,11 @@ const KNOWN_FIELDS = new Set([
   'freshClaim',
   'assignee',
   'system',
+  'pnc',
+  'prisonNumber',
+  'localAuthorityRef',
+  'caseId',
+  'relation',
 ]);
 
 /** A valid event made invalid for certain: an unknown field (schemas are strict) or an unknown type. */

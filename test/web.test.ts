@@ -416,4 +416,55 @@ describe('the web service', () => {
       await page.close();
     },
   );
+
+  it(
+    'a caseworker links two cases and records a PNC ID through the forms; both cases show the link',
+    { timeout: 120_000 },
+    async () => {
+      const caseId = await stack.openCase();
+      const other = await stack.openCase();
+      const page = await signIn('Caseworker', 'carol');
+      await page.goto(`${stack.baseUrl}/app/cases/${caseId}`);
+      expect(await page.locator('#links').textContent()).toContain('No linked cases');
+
+      await page.locator('#action-case\\.linked summary').click();
+      const link = page.locator('#action-case\\.linked');
+      await link.getByLabel('Case ID').fill(other);
+      await link.getByLabel('Same person').check();
+      await link.getByRole('button', { name: 'Case linked' }).click();
+      await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Case linked');
+      expect(await page.locator('#links').textContent()).toMatch(/Same person\s*AC-/);
+
+      // A PNC ID with the wrong check letter is named in the error summary; the right one is shown.
+      await page.locator('#action-case\\.identified summary').click();
+      const identified = page.locator('#action-case\\.identified');
+      await identified.getByLabel('PNC (optional)').fill('12/345678T');
+      await identified.getByRole('button', { name: 'Case identified' }).click();
+      await expect
+        .poll(() => page.locator('.govuk-error-summary').textContent())
+        .toContain('PNC has the wrong check letter');
+      await checked(page, 'case-links');
+      const again = page.locator('#action-case\\.identified');
+      await again.getByLabel('PNC (optional)').fill('12/345678U');
+      await again.getByRole('button', { name: 'Case identified' }).click();
+      await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Case identified');
+
+      // The other case shows the link back, once the workflow has recorded it there.
+      await page.getByRole('link', { name: other }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toContain(other);
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return page.locator('#links').textContent();
+          },
+          { timeout: 30_000 },
+        )
+        .toContain(caseId);
+      await page.getByRole('link', { name: caseId }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toContain(caseId);
+      expect(await page.getByText('12/345678U').count()).toBe(1);
+      await page.close();
+    },
+  );
 });

@@ -20,7 +20,7 @@ export const humanise = (s: string) =>
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/[.:-]/g, ' ')
     .toLowerCase()
-    .replace(/\b(hmcts|uan|gwf|id)\b/g, (w) => w.toUpperCase())
+    .replace(/\b(hmcts|uan|gwf|id|pnc)\b/g, (w) => w.toUpperCase())
     .replace(/^./, (c) => c.toUpperCase());
 
 function fieldOf(name: string, spec: FieldSpec): FormField {

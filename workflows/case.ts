@@ -11,6 +11,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -31,7 +32,9 @@ import {
   fieldErrorsText,
   importedRecordChanged,
   importedState,
+  linkBackDone,
   nextDue,
+  nextLinkBack,
   openCase,
   receiveInbound,
   reconcileRejection,
@@ -74,6 +77,14 @@ const { deliver } = proxyActivities<Activities>({
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [SYNC_REJECTED],
   },
+});
+
+// A link made here is recorded on the other case by an update under the link's own id: retried
+// without limit (a restart or an outage delays it, never drops it, and never applies it twice).
+const { recordLinkBack } = proxyActivities<Activities>({
+  // The other case's update answers in well under this; a worker that dies mid-call is noticed by then.
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** How many update answers travel across continue-as-new, for late retries of the same key. */
@@ -196,6 +207,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     }
   }
   for (const system of SYSTEMS) void syncLoop(system);
+
+  /** Links made here, recorded on the other case one at a time; a case that never links schedules nothing. */
+  async function linkLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => !draining && nextLinkBack(machine.state) !== undefined);
+      const back = nextLinkBack(machine.state)!;
+      inFlight += 1;
+      try {
+        const outcome = await recordLinkBack(back);
+        if (outcome.status === 'refused')
+          log.warn('the other case refused a link back', { linkBack: back.id, reason: outcome.reason });
+        setMachine({ ...machine, state: linkBackDone(machine.state, back.id) });
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  }
+  void linkLoop();
 
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested ||

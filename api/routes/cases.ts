@@ -1,6 +1,6 @@
 /** /cases: open a case, read it, apply an event to it, search. */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
@@ -8,7 +8,9 @@ import {
   caseView,
   HELD_EVENTS,
   isCaseId,
+  isLinkUpdateId,
   openCase,
+  otherCaseOf,
   ROLES,
   rolesFor,
   type OpenCaseInput,
@@ -107,10 +109,19 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         ),
       );
     }
+    // A change that names another case (a link) needs that case to be there: said here, before the change.
+    const other = otherCaseOf(event);
+    if (other !== undefined) await mustBeOpen(other);
     const key = idempotencyKey ?? randomUUID();
     if (!IDEMPOTENCY_KEY.test(key))
       throw new HttpProblem(
         validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]),
+      );
+    if (isLinkUpdateId(key))
+      throw new HttpProblem(
+        validationProblem([
+          { field: 'Idempotency-Key', message: 'must not start with link: (kept for links between cases)' },
+        ]),
       );
     // The key becomes the update id: Temporal applies one update per id, and a duplicate that
     // arrives while the first is in flight attaches to it and gets the same answer.
@@ -122,6 +133,21 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       }),
     );
     return forRole(view, who.role);
+  }
+
+  /** 409 naming the case unless it is there and open. */
+  async function mustBeOpen(caseId: string) {
+    const status = await within(() =>
+      client.workflow
+        .getHandle(caseWorkflowId(caseId))
+        .describe()
+        .then(
+          (d) => d.status.name,
+          (err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)),
+        ),
+    );
+    if (status !== 'RUNNING' && status !== 'CONTINUED_AS_NEW')
+      throw new HttpProblem(problem(409, 'other-case-not-found', `There is no open case ${caseId}.`, { caseId }));
   }
 
   return [
@@ -267,7 +293,9 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       responses: {
         200: json(caseViewSchema, 'The case after the event'),
         404: problemOf('No such case'),
-        409: problemOf('Not allowed now; `allowedEvents` lists what is'),
+        409: problemOf(
+          'Not allowed now (`allowedEvents` lists what is), or the other case the event names (a link’s) does not exist; `caseId` names it',
+        ),
         503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
       },
       async handler({ params, body: event, principal }, req, res) {
