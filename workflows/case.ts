@@ -240,14 +240,25 @@ function openingState(input: CaseWorkflowInput, policy: Policy, tribunalRules: b
  * never lose an attribute, so they replay with the same upserts.
  */
 const REMOVABLE = [SA.appealEnded] as const;
+/**
+ * The 24-week clock's attributes, lost with the clock when the dated facts or the tribunal's flag
+ * say it never applied. Removed behind a patch, asked only when one is lost: runs that lost a clock
+ * before it replay without the removal (no marker), and runs that never lose one carry no marker.
+ */
+const CLOCK_ATTRIBUTES = [SA.clock, SA.deadline, SA.escalation] as const;
 
 /** Upsert only what changed: each upsert is an event in history. */
 function changedSearchAttributes(before: CaseState, after: CaseState): SearchAttributeUpdatePair[] {
   const was = new Map(searchAttributesOf(before).map((p) => [p.key.name, JSON.stringify(p.value)]));
   const now = searchAttributesOf(after);
-  const gone = REMOVABLE.filter((k) => was.has(k.name) && !now.some((p) => p.key.name === k.name));
+  const lost = (k: { name: string }) => was.has(k.name) && !now.some((p) => p.key.name === k.name);
+  const clockLost = CLOCK_ATTRIBUTES.filter(lost);
+  const gone = [
+    ...REMOVABLE.filter(lost),
+    ...(clockLost.length > 0 && patched('clock-attributes-removed') ? clockLost : []),
+  ];
   return [
     ...now.filter((p) => was.get(p.key.name) !== JSON.stringify(p.value)),
-    ...gone.map((key) => ({ key, value: null })),
+    ...gone.map((key) => ({ key, value: null }) as SearchAttributeUpdatePair),
   ];
 }
