@@ -235,28 +235,19 @@ function openingState(input: CaseWorkflowInput, policy: Policy, tribunalRules: b
 }
 
 /**
- * Attributes a case can lose (a reinstated or re-lodged appeal has no ending): removed (upserted as
- * null) when it does, so search never shows a stale one. Only these: histories recorded before them
- * never lose an attribute, so they replay with the same upserts.
+ * Attributes a case can lose, removed (upserted as null) when it does, so search never shows a stale
+ * one: an appeal's ending (a reinstated or re-lodged appeal has none), and the 24-week clock's when
+ * the dated facts or the tribunal's flag say it never applied. A lost clock also drops `24-week` from
+ * CaseCohort, so its attributes go in an upsert made anyway, and histories recorded before they were
+ * removed replay with the same commands (test/fixtures/v3-chain-flag-removed-before-attributes-were.pb).
  */
-const REMOVABLE = [SA.appealEnded] as const;
-/**
- * The 24-week clock's attributes, lost with the clock when the dated facts or the tribunal's flag
- * say it never applied. Removed behind a patch, asked only when one is lost: runs that lost a clock
- * before it replay without the removal (no marker), and runs that never lose one carry no marker.
- */
-const CLOCK_ATTRIBUTES = [SA.clock, SA.deadline, SA.escalation] as const;
+const REMOVABLE = [SA.appealEnded, SA.clock, SA.deadline, SA.escalation] as const;
 
 /** Upsert only what changed: each upsert is an event in history. */
 function changedSearchAttributes(before: CaseState, after: CaseState): SearchAttributeUpdatePair[] {
   const was = new Map(searchAttributesOf(before).map((p) => [p.key.name, JSON.stringify(p.value)]));
   const now = searchAttributesOf(after);
-  const lost = (k: { name: string }) => was.has(k.name) && !now.some((p) => p.key.name === k.name);
-  const clockLost = CLOCK_ATTRIBUTES.filter(lost);
-  const gone = [
-    ...REMOVABLE.filter(lost),
-    ...(clockLost.length > 0 && patched('clock-attributes-removed') ? clockLost : []),
-  ];
+  const gone = REMOVABLE.filter((k) => was.has(k.name) && !now.some((p) => p.key.name === k.name));
   return [
     ...now.filter((p) => was.get(p.key.name) !== JSON.stringify(p.value)),
     ...gone.map((key) => ({ key, value: null }) as SearchAttributeUpdatePair),
