@@ -4,7 +4,7 @@
  * quoted here, so a filter can never change the query's shape.
  */
 import { z } from './zod.js';
-import { APPEAL_ENDINGS, canonicalPnc, deadlinesBefore, STAGES } from '../domain/index.js';
+import { APPEAL_ENDINGS, canonicalPnc, deadlinesBefore, STAGES, STATUSES, type Stage } from '../domain/index.js';
 import { calendarDate } from './schemas.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
@@ -12,9 +12,31 @@ import { CLOCK_STATUSES, SA } from '../workflows/messages.js';
 /** `24-week`: the case has a 24-week tribunal clock (it is in the statutory cohort). */
 export const COHORT_TAGS = ['supported-accommodation', 'foreign-national-offender', 'detained', '24-week'] as const;
 
+/** Every status of every stage, once: a status alone matches it in whichever stage has it. */
+const ALL_STATUSES: readonly string[] = [...new Set(Object.values(STATUSES).flat())];
+/** The statuses a `status` filter names, in order, each once. */
+export const statusesOf = (status: string): string[] => [...new Set(status.split(','))];
+
 export const searchQuery = z
   .strictObject({
     stage: z.enum(STAGES).optional(),
+    status: z
+      .string()
+      .regex(/^[a-z-]{1,40}(,[a-z-]{1,40}){0,9}$/, {
+        message: 'must be a status, or up to ten separated by commas',
+        abort: true,
+      })
+      .refine((v) => statusesOf(v).every((s) => ALL_STATUSES.includes(s)), {
+        message: `names a status the lifecycle does not have (its statuses: ${ALL_STATUSES.join(', ')})`,
+      })
+      .optional()
+      .openapi({
+        description:
+          'The status within its stage (see the lifecycle), or several separated by commas (any of them). A status ' +
+          'alone matches it in every stage that has it (`lodged`: a claim or an appeal lodged); with `stage`, each ' +
+          'must be a status of that stage',
+        example: 'onward-appeal-pending,permission-refused',
+      }),
     cohort: z.enum(COHORT_TAGS).optional(),
     assignee: z
       .string()
@@ -44,6 +66,18 @@ export const searchQuery = z
       .regex(/^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{22}$/, 'must be a token from a previous page')
       .optional(),
   })
+  .superRefine((q, ctx) => {
+    if (!q.stage || !q.status) return;
+    const stage: Stage = q.stage;
+    const own: readonly string[] = STATUSES[stage];
+    const foreign = statusesOf(q.status).filter((s) => !own.includes(s));
+    if (foreign.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: `${foreign.join(', ')} ${foreign.length > 1 ? 'are not statuses' : 'is not a status'} of the ${stage} stage (${own.join(', ')})`,
+      });
+  })
   .openapi('CaseSearch');
 export type SearchQuery = z.infer<typeof searchQuery>;
 
@@ -53,6 +87,14 @@ const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'
 export function visibilityQuery(q: Omit<SearchQuery, 'pageSize' | 'pageToken'>): string {
   const clauses = [`WorkflowType = ${quote(CASE_WORKFLOW_TYPE)}`];
   if (q.stage) clauses.push(`${SA.stage.name} = ${quote(q.stage)}`);
+  if (q.status) {
+    const statuses = statusesOf(q.status);
+    clauses.push(
+      statuses.length === 1
+        ? `${SA.status.name} = ${quote(statuses[0]!)}`
+        : `${SA.status.name} IN (${statuses.map(quote).join(', ')})`,
+    );
+  }
   if (q.cohort) clauses.push(`${SA.cohort.name} = ${quote(q.cohort)}`);
   if (q.assignee) clauses.push(`${SA.assignee.name} = ${quote(q.assignee)}`);
   if (q.escalation !== undefined) clauses.push(`${SA.escalation.name} >= ${q.escalation}`);

@@ -110,8 +110,11 @@ export interface CaseState {
     onwardWindowClosedOn?: string;
     /** The day an onward court remitted the appeal for a fresh First-tier hearing. */
     remittedOn?: string;
-    /** After the First-tier refused permission: the last day to renew to the Upper Tribunal. */
+    /** After the First-tier refused permission: the day it refused, and the last day to renew to the Upper Tribunal. */
+    permissionRefusedOn?: string;
     renewalWindowLastDay?: string;
+    /** The day the Upper Tribunal decided the appeal: permission to go to the Court of Appeal runs from it. */
+    onwardDecidedOn?: string;
     /** The day the last further submissions were rejected (a judicial review may follow). */
     furtherSubmissionsRejectedOn?: string;
     appealLodgedOn?: string;

@@ -188,8 +188,14 @@ const AWAITING_DETERMINATION: readonly Position[] = [
   'tribunal:reserved',
   'tribunal:remitted',
 ];
-/** The day the 24 weeks of the appeal now before the First-tier would run from (a remittal: its own day). */
-const dutyStart = (s: CaseState) => (s.status === 'remitted' ? s.dates.remittedOn : appealStartedOn(s));
+/**
+ * The day the 24 weeks of the appeal now before the First-tier would run from: after a remittal, the
+ * remittal's day, also once the remitted appeal is listed again.
+ */
+const dutyStart = (s: CaseState) => s.dates.remittedOn ?? appealStartedOn(s);
+/** Whether that appeal is in the duty: a remitted one only by the tribunal's flag (set since the remittal), never by the facts. */
+const inDutyNow = (s: CaseState, start: string, policy: Policy) =>
+  s.dates.remittedOn ? s.tribunalFlag?.inCohort === true : inDutyOn(s, start, policy);
 
 /**
  * After a fact or the tribunal's flag changed membership, the current appeal's 24-week clock follows:
@@ -200,7 +206,7 @@ function followDuty(s: CaseState, ctx: EventContext): CaseState {
   const start = dutyStart(s);
   if (!start || !AWAITING_DETERMINATION.includes(positionOf(s))) return s;
   const clock = s.clocks.find((c) => c.name === 'tribunal-24-weeks' && c.startedOn === addDays(start, 1));
-  const inDuty = inDutyOn(s, start, ctx.policy);
+  const inDuty = inDutyNow(s, start, ctx.policy);
   if (inDuty && !clock) return withClock(s, startTribunalClock(start, ctx.policy));
   if (!inDuty && clock && !clock.stoppedOn && clock.state !== 'ended')
     return { ...s, clocks: s.clocks.filter((c) => c !== clock) };
@@ -620,6 +626,8 @@ const EVENT_TABLE = {
           onward: undefined,
           onwardDecidedBy: undefined,
           determination: undefined,
+          // A fresh hearing: 24 weeks only if the tribunal flags it again.
+          tribunalFlag: undefined,
           dates: { ...s.dates, remittedOn: day(ctx.at), hearingDate: undefined },
         };
       // Recorded before the chain (no court named): the decision is final, as it was then.
@@ -640,6 +648,7 @@ const EVENT_TABLE = {
           ...move(s, 'tribunal:permission-refused'),
           dates: {
             ...s.dates,
+            permissionRefusedOn: day(ctx.at),
             renewalWindowLastDay: deadlineFrom(day(ctx.at), ctx.policy.permissionRenewalDays ?? 14, ctx).lastDay,
           },
         };
@@ -654,6 +663,7 @@ const EVENT_TABLE = {
           dates: {
             ...s.dates,
             onwardWindowClosedOn: undefined,
+            onwardDecidedOn: day(ctx.at),
             ...lastDayKept('onwardWindowLastDay', day(ctx.at), onwardDays(s, ctx.policy), ctx),
           },
         };

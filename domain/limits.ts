@@ -60,9 +60,15 @@ export function appealWindowOf(state: CaseState, policy: Policy): WindowDays | n
   return { startedOn: from, ...daysAfter(from, days) };
 }
 
-/** The onward window after a determination: it runs from the day the decision was sent to the parties. */
+/**
+ * The onward window after a determination: it runs from the day the decision was sent to the parties,
+ * or, once the Upper Tribunal decided the appeal, from the day it did.
+ */
 function onwardWindowOf(state: CaseState, policy: Policy): WindowDays | null {
-  const from = state.dates.promulgatedOn ?? state.dates.determinedOn;
+  const from =
+    (state.onwardDecidedBy === 'upper-tribunal' ? state.dates.onwardDecidedOn : undefined) ??
+    state.dates.promulgatedOn ??
+    state.dates.determinedOn;
   if (!from) return null;
   if (state.dates.onwardWindowLastDay) return { startedOn: from, ...limitOn(state.dates.onwardWindowLastDay) };
   return { startedOn: from, ...daysAfter(from, state.dates.onwardWindowDays ?? policy.onwardAppealWindowDays) };
@@ -89,7 +95,7 @@ function openWindow(state: CaseState, policy: Policy): TimeLimit | null {
   // The First-tier refused permission: renewal to the Upper Tribunal runs from the refusal.
   if (positionOf(state) === 'tribunal:permission-refused' && state.dates.renewalWindowLastDay)
     return window('permission-renewal-window', {
-      startedOn: state.onward?.lodgedOn ?? state.dates.renewalWindowLastDay,
+      startedOn: state.dates.permissionRefusedOn ?? state.onward?.lodgedOn ?? state.dates.renewalWindowLastDay,
       ...limitOn(state.dates.renewalWindowLastDay),
     });
   // Either party may seek permission after an allowed appeal too (r.33). Only windows opened under the

@@ -18,7 +18,10 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * Each set is named for the code that recorded it and kept when newer code records its own:
  * v1 (before statutory clocks) proves runs recorded then still replay; v2 has clocks; v3 has the
  * tribunal's rules (deadline days, late appeals, hearings that move, appeals that end, held events
- * applied or dismissed), recorded by test/appeal-paths.test.ts.
+ * applied or dismissed), recorded by test/appeal-paths.test.ts, and the onward chain, dated cohort
+ * facts, the tribunal's flag, further submissions and judicial review (`chain-*`), recorded by
+ * test/chain-cohort.test.ts. `v3-chain-flag-removed-before-attributes-were` is kept from the code
+ * before a lost 24-week clock's search attributes were removed, and is not recorded again.
  */
 const SET = 'v3';
 

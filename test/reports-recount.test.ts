@@ -41,6 +41,11 @@ interface Book {
   /** How the latest appeal ended without a determination, if it did. */
   ended?: Ending;
   appeals: number;
+  /**
+   * What the case awaits besides: further submissions the Home Office has yet to consider, or an
+   * onward challenge (permission or the onward appeal undecided, or permission refused and renewable).
+   */
+  awaiting?: 'further-submissions' | 'onward';
 }
 
 /** What a path does to its case, through the API. */
@@ -75,6 +80,10 @@ const withdrawn = { type: 'appeal.withdrawn', reason };
 const struckOut = { type: 'appeal.struck-out', reason };
 const reinstated = { type: 'appeal.reinstated', reason };
 const leaveGranted = { type: 'exit.leave-granted' };
+const certified = { type: 'decision.certified' };
+const furtherSubmissions = { type: 'further-submissions.lodged' };
+const onwardLodged = (to?: string) => ({ type: 'onward-appeal.lodged', ...(to ? { to } : {}) });
+const onwardDecided = (outcome: string, by: string) => ({ type: 'onward-appeal.decided', outcome, by });
 const departed = { type: 'exit.departed' };
 
 /** An appeal lodged `weeks` ago (plus three days, so no threshold falls within a day of today), after a refusal today. */
@@ -458,6 +467,63 @@ const PATHS: Path[] = [
     book: { stage: 'exit', pending: false, ended: 'abandoned', appeals: 1 },
   },
   {
+    name: 'certified, further submissions awaiting consideration',
+    copies: 2,
+    run: async (d) => {
+      await d.caseworker(certified);
+      await d.caseworker(furtherSubmissions);
+    },
+    book: { stage: 'exit', pending: false, appeals: 0, awaiting: 'further-submissions' },
+  },
+  {
+    name: 'certified, further submissions refused as a fresh claim: a new appeal window open',
+    copies: 1,
+    run: async (d) => {
+      await d.caseworker(certified);
+      await d.caseworker(furtherSubmissions);
+      await d.caseworker({ type: 'further-submissions.decided', outcome: 'fresh-claim-refused' });
+    },
+    book: { stage: 'decision', pending: true, appeals: 0 },
+  },
+  {
+    name: 'dismissed in time 3 days ago, permission refused by the First-tier, renewable to the Upper Tribunal',
+    copies: 1,
+    run: async (d) => {
+      await appeal(d, appealed(15));
+      await d.tribunal(listed(ago(3)));
+      await d.tribunal(determined('dismissed', ago(3)));
+      await d.tribunal(onwardLodged());
+      await d.tribunal(onwardDecided('refused', 'first-tier'));
+    },
+    book: {
+      stage: 'tribunal',
+      clock: { is: 'in-time', lodgedOn: appealed(15) },
+      pending: true,
+      appeals: 1,
+      awaiting: 'onward',
+    },
+  },
+  {
+    name: 'dismissed in time 4 days ago, permission refused, renewed and granted by the Upper Tribunal: the appeal awaits it',
+    copies: 2,
+    run: async (d) => {
+      await appeal(d, appealed(16));
+      await d.tribunal(listed(ago(4)));
+      await d.tribunal(determined('dismissed', ago(4)));
+      await d.tribunal(onwardLodged());
+      await d.tribunal(onwardDecided('refused', 'first-tier'));
+      await d.tribunal(onwardLodged('upper-tribunal'));
+      await d.tribunal(onwardDecided('granted', 'upper-tribunal'));
+    },
+    book: {
+      stage: 'tribunal',
+      clock: { is: 'in-time', lodgedOn: appealed(16) },
+      pending: true,
+      appeals: 1,
+      awaiting: 'onward',
+    },
+  },
+  {
     name: 'outside the cohort: detained',
     copies: 1,
     cohort: DETAINED,
@@ -493,12 +559,20 @@ function recount(paths: Path[]) {
   let repeatAppeals = 0;
   let openEscalations = 0;
   let appealsPending = 0;
+  let furtherSubmissionsPending = 0;
+  let onwardPending = 0;
   const in4Weeks = plusDays(today, 28);
   for (const { book, copies, name } of paths) {
     for (let i = 0; i < copies; i++) {
       openCases += 1;
       backlogByStage[book.stage] += 1;
       if (book.pending) appealsPending += 1;
+      if (book.awaiting === 'further-submissions') furtherSubmissionsPending += 1;
+      if (book.awaiting === 'onward') {
+        // An onward challenge under way is an appeal pending: the book must say so too.
+        expect(book.pending, `${name}: pending`).toBe(true);
+        onwardPending += 1;
+      }
       if (book.ended) appealsEnded[book.ended] += 1;
       if (book.appeals >= 2) repeatAppeals += 1;
       if (!book.clock) continue;
@@ -546,6 +620,8 @@ function recount(paths: Path[]) {
     repeatAppeals,
     openEscalations,
     appealsPending,
+    furtherSubmissionsPending,
+    onwardPending,
     appealsEnded,
     twentyFourWeeks: { ...t, complianceRate: decided > 0 ? t.decidedInTime / decided : null },
   };
@@ -584,6 +660,8 @@ describe('the summary recounted over every path an appeal can take', () => {
     for (const [k, v] of Object.entries(want.twentyFourWeeks))
       if (k !== 'complianceRate') expect(v, k).toBeGreaterThan(0);
     for (const [k, v] of Object.entries(want.appealsEnded)) expect(v, k).toBeGreaterThan(0);
+    // Each new figure is represented, with a count no other figure has by chance.
+    expect([want.furtherSubmissionsPending, want.onwardPending]).toEqual([2, 3]);
 
     const queue = PATHS.flatMap((p) => Array.from({ length: p.copies }, () => p));
     await Promise.all(
@@ -613,5 +691,29 @@ describe('the summary recounted over every path an appeal can take', () => {
     expect(await found('clock=ended')).toBe(want.twentyFourWeeks.ended);
     expect(await found('appealPending=true')).toBe(want.appealsPending);
     for (const [how, n] of Object.entries(want.appealsEnded)) expect(await found(`appealEnded=${how}`), how).toBe(n);
+    expect(await found('status=further-submissions-pending')).toBe(want.furtherSubmissionsPending);
+    expect(await found('status=onward-appeal-pending,permission-refused')).toBe(want.onwardPending);
+    expect(await found('stage=tribunal&status=permission-refused')).toBe(1);
+    expect(await found('stage=exit&status=further-submissions-pending&appealPending=false')).toBe(2);
+
+    // The overview shows each new figure, linked to that search.
+    const page = await fetch(`${stack.baseUrl}/app`, {
+      headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` },
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(
+      `<a class="govuk-link" href="/app/cases?status=further-submissions-pending">${want.furtherSubmissionsPending}</a>`,
+    );
+    expect(html).toContain(
+      `<a class="govuk-link" href="/app/cases?status=onward-appeal-pending,permission-refused">${want.onwardPending}</a>`,
+    );
+    const listed = await fetch(`${stack.baseUrl}/app/cases?status=onward-appeal-pending,permission-refused`, {
+      headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` },
+    });
+    expect(listed.status).toBe(200);
+    expect((await listed.text()).match(/Tribunal: (onward-appeal-pending|permission-refused)/g)).toHaveLength(
+      want.onwardPending,
+    );
   });
 });

@@ -120,6 +120,9 @@ function expected(specs: Spec[]) {
     repeatAppeals: 0,
     openEscalations,
     appealsPending,
+    // No further submissions and no onward challenge here (test/reports-recount.test.ts seeds those).
+    furtherSubmissionsPending: 0,
+    onwardPending: 0,
     appealsEnded: { withdrawn: 0, 'struck-out': 0, abandoned: 0, 'decision-withdrawn': 0 },
     twentyFourWeeks: {
       ...t,

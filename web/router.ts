@@ -210,6 +210,7 @@ export function webRouter(deps: WebDeps): Router {
           [
             'ref',
             'stage',
+            'status',
             'cohort',
             'syncFailed',
             'absconded',

@@ -116,7 +116,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(next: CaseMachine) {
-    const changed = changedSearchAttributes(machine.state, next.state, tribunalRulesOn);
+    const changed = changedSearchAttributes(machine.state, next.state);
     machine = next;
     if (changed.length > 0) upsertSearchAttributes(changed);
   }
@@ -264,20 +264,19 @@ function openingState(input: CaseWorkflowInput, policy: Policy, tribunalRules: b
 }
 
 /**
- * Attributes a case can lose (a reinstated or re-lodged appeal has no ending; an appeal found outside
- * the 24-week duty has no clock): removed (upserted as null) when it does, so search never shows a
- * stale one. The clock's only under the tribunal's rules: runs recorded before never lost a clock
- * that way, and must replay with the same upserts.
+ * Attributes a case can lose, removed (upserted as null) when it does, so search never shows a stale
+ * one: an appeal's ending (a reinstated or re-lodged appeal has none), and the 24-week clock's when
+ * the dated facts or the tribunal's flag say it never applied. A lost clock also drops `24-week` from
+ * CaseCohort, so its attributes go in an upsert made anyway, and histories recorded before they were
+ * removed replay with the same commands (test/fixtures/v3-chain-flag-removed-before-attributes-were.pb).
  */
-const REMOVABLE = [SA.appealEnded] as const;
-const REMOVABLE_UNDER_RULES = [SA.appealEnded, SA.clock, SA.deadline, SA.escalation] as const;
+const REMOVABLE = [SA.appealEnded, SA.clock, SA.deadline, SA.escalation] as const;
 
 /** Upsert only what changed: each upsert is an event in history. */
-function changedSearchAttributes(before: CaseState, after: CaseState, rules: boolean): SearchAttributeUpdatePair[] {
+function changedSearchAttributes(before: CaseState, after: CaseState): SearchAttributeUpdatePair[] {
   const was = new Map(searchAttributesOf(before).map((p) => [p.key.name, JSON.stringify(p.value)]));
   const now = searchAttributesOf(after);
-  const removable = rules ? REMOVABLE_UNDER_RULES : REMOVABLE;
-  const gone = removable.filter((k) => was.has(k.name) && !now.some((p) => p.key.name === k.name));
+  const gone = REMOVABLE.filter((k) => was.has(k.name) && !now.some((p) => p.key.name === k.name));
   return [
     ...now.filter((p) => was.get(p.key.name) !== JSON.stringify(p.value)),
     ...gone.map((key) => ({ key, value: null }) as SearchAttributeUpdatePair),

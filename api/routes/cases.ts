@@ -192,7 +192,8 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
     route<SearchQuery>({
       method: 'get',
       path: '/cases',
-      summary: 'Search cases by stage, cohort, assignee, escalation, deadline, any external reference or sync failure',
+      summary:
+        'Search cases by stage and status, cohort, assignee, escalation, deadline, any external reference or sync failure',
       tags: TAGS,
       roles: ['supervisor', 'auditor', 'caseworker', 'tribunal'],
       query: searchQuery,

@@ -9,6 +9,7 @@ import {
   STAGES,
   type AppealEnding,
   type Stage,
+  type Status,
 } from '../../domain/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/messages.js';
@@ -27,6 +28,14 @@ export const summarySchema = z
     appealsPending: z.number().int().openapi({
       description:
         'Cases with an appeal pending in law (2002 Act s.104): the window after a refusal still open, an appeal (or a late one) awaiting the tribunal, or an onward appeal open or awaited',
+    }),
+    furtherSubmissionsPending: z.number().int().openapi({
+      description:
+        'Cases whose further submissions await the Home Office’s consideration (status further-submissions-pending): removal is barred meanwhile (Immigration Rules para 353A)',
+    }),
+    onwardPending: z.number().int().openapi({
+      description:
+        'Cases with an onward challenge under way: permission to appeal, or the appeal itself, awaiting a decision (status onward-appeal-pending), or permission refused by the First-tier and renewable to the Upper Tribunal within its window (permission-refused). All are among appealsPending',
     }),
     appealsEnded: z.record(z.enum(APPEAL_ENDINGS), z.number().int()).openapi({
       description:
@@ -53,6 +62,12 @@ export const summarySchema = z
   })
   .openapi('Summary');
 
+/** The statuses the summary counts as an onward challenge under way; the overview links to the same search. */
+export const ONWARD_PENDING_STATUSES = [
+  'onward-appeal-pending',
+  'permission-refused',
+] as const satisfies readonly Status[];
+
 export function reportRoutes(client: Client, timeoutMs: number): Route[] {
   const within = deadlineFor(client, timeoutMs);
   // Every count is a visibility call against the namespace's rate limit: summaries asked for at
@@ -67,7 +82,7 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
       method: 'get',
       path: '/reports/summary',
       summary:
-        'Backlog by stage, the 24-week cohort (ended appeals apart from breaches), appeals pending and ended, open escalations, sync failures, absconders and repeat appeals',
+        'Backlog by stage, the 24-week cohort (ended appeals apart from breaches), appeals pending (onward challenges among them) and ended, further submissions pending, open escalations, sync failures, absconders and repeat appeals',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
       responses: {
@@ -79,6 +94,10 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
         // Due within 4 weeks: the last day is one of the next 28 London days, today included.
         const in4Weeks = deadlinesBefore(addDays(londonDate(now.getTime()), 28));
         const clock = (status: string) => `${SA.clock.name} = '${status}'`;
+        const statusIn = (statuses: readonly Status[]) =>
+          statuses.length === 1
+            ? `${SA.status.name} = '${statuses[0]}'`
+            : `${SA.status.name} IN (${statuses.map((s) => `'${s}'`).join(', ')})`;
         const [
           byStage,
           syncFailures,
@@ -94,6 +113,8 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           late,
           ended,
           appealsPending,
+          furtherSubmissionsPending,
+          onwardPending,
           endings,
         ] = await Promise.all([
           Promise.all(STAGES.map(async (stage) => [stage, await count(`${SA.stage.name} = '${stage}'`)] as const)),
@@ -110,6 +131,8 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           count(clock('late')),
           count(clock('ended')),
           count(`${SA.appealPending.name} = true`),
+          count(statusIn(['further-submissions-pending'])),
+          count(statusIn(ONWARD_PENDING_STATUSES)),
           Promise.all(
             APPEAL_ENDINGS.map(async (how) => [how, await count(`${SA.appealEnded.name} = '${how}'`)] as const),
           ),
@@ -123,6 +146,8 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
           repeatAppeals,
           openEscalations,
           appealsPending,
+          furtherSubmissionsPending,
+          onwardPending,
           appealsEnded: Object.fromEntries(endings) as Record<AppealEnding['how'], number>,
           // Open: not yet determined, whether on time, past the limit, or excepted. An appeal that
           // ended another way is none of these: its clock is `ended`, counted apart from breaches.
