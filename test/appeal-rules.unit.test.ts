@@ -11,38 +11,25 @@ import {
   clockViews,
   DEFAULT_POLICY,
   dueEvents,
-  emptyOutbox,
   receiveInbound,
-  WORKFLOW_ACTOR,
   type CaseEvent,
-  type CaseMachine,
-  type CaseState,
-  type ChangeOptions,
 } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
+import {
+  caseworker,
+  clock,
+  freshCase,
+  noon,
+  on,
+  position,
+  run,
+  supervisor,
+  timerAt,
+  tribunal,
+} from './domain-steps.js';
 import { plusDays, ukDate, ukMidnight } from './dates.js';
 
-const caseworker = { id: 'carol', role: 'caseworker' } as const;
-const tribunal = { id: 'tom', role: 'tribunal' } as const;
-const supervisor = { id: 'sue', role: 'supervisor' } as const;
-const noon = (date: string) => `${date}T12:00:00.000Z`;
-const on = (date: string): ChangeOptions => ({ at: noon(date), policy: DEFAULT_POLICY });
-
-type Actor = typeof caseworker | typeof tribunal | typeof supervisor;
-/** Applies each change on its day, failing the test if the table refuses one. */
-function run(steps: Array<[string, Actor, CaseEvent]>, from: CaseMachine = fresh()): CaseMachine {
-  return steps.reduce((m, [date, actor, event]) => {
-    const refused = checkEvent(m.state, event, actor.role, on(date));
-    expect(refused, `${event.type} on ${date}`).toBeNull();
-    return applyChange(m, event, actor, on(date));
-  }, from);
-}
-const fresh = (): CaseMachine => ({ state: newCaseState(), outbox: emptyOutbox() });
-const position = (s: CaseState) => `${s.stage}:${s.status}`;
-const clock = (s: CaseState, name = 'tribunal-24-weeks') => clockViews(s).find((c) => c.name === name);
-/** Runs the workflow's timer at `date`: whatever is due is recorded. */
-const timerAt = (m: CaseMachine, date: string) =>
-  dueEvents(m.state, noon(date), DEFAULT_POLICY).reduce((x, e) => applyChange(x, e, WORKFLOW_ACTOR, on(date)), m);
+const fresh = () => freshCase();
 
 const refusedOn = (date: string, extra: Partial<Extract<CaseEvent, { type: 'decision.refused' }>> = {}) =>
   run([[date, caseworker, { type: 'decision.refused', decidedOn: date, ...extra }]]);

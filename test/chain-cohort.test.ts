@@ -10,147 +10,23 @@
  * test/chain-rules.unit.test.ts. Expected last days are worked out here, with a weekday check and
  * the England-and-Wales bank holidays written out below.
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../domain/index.js';
-import { caseWorkflowId } from '../workflows/messages.js';
-import { settledHistoryLength, useStack } from './harness.js';
+import { useStack } from './harness.js';
+import { caseApi, positionOf, clockOf, clockNames, steps, workingDayFrom } from './case-api.js';
 import { daysAgo, londonToday, plusDays, ukEndOfDay } from './dates.js';
-import { eventually } from './systems.js';
-import { recordFixture } from './fixtures.js';
 
 const stack = useStack();
 
 const today = () => londonToday();
 const daysAhead = (n: number) => daysAgo(-n);
+const { send, read, apply, refused, webhook, until, timeline, searchFinds, searchMisses, record } = caseApi(
+  stack,
+  'chain',
+);
 
 const SUPPORTED = { supportedAccommodation: true, foreignNationalOffender: false, detained: false };
 const NEITHER = { supportedAccommodation: false, foreignNationalOffender: false, detained: false };
-
-/** England and Wales bank holidays, from gov.uk, for the years these tests can reach. */
-const BANK_HOLIDAYS = new Set([
-  '2026-01-01',
-  '2026-04-03',
-  '2026-04-06',
-  '2026-05-04',
-  '2026-05-25',
-  '2026-08-31',
-  '2026-12-25',
-  '2026-12-28',
-  '2027-01-01',
-  '2027-03-26',
-  '2027-03-29',
-  '2027-05-03',
-  '2027-05-31',
-  '2027-08-30',
-  '2027-12-27',
-  '2027-12-28',
-]);
-/** The day itself when it is a working day, else the first working day after it. */
-function workingDayFrom(date: string): string {
-  if (!/^202[67]-/.test(date)) throw new Error(`add the bank holidays of ${date.slice(0, 4)} to this test`);
-  let day = date;
-  for (;;) {
-    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-    if (weekday !== 0 && weekday !== 6 && !BANK_HOLIDAYS.has(day)) return day;
-    day = plusDays(day, 1);
-  }
-}
-
-const HMCTS_SECRET = 'dev-only-hmcts-webhook-secret';
-async function hmctsWebhook(body: Record<string, unknown>) {
-  const raw = JSON.stringify({ id: randomUUID(), occurredAt: new Date().toISOString(), ...body });
-  const res = await fetch(`${stack.baseUrl}/integrations/hmcts/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-signature': `sha256=${createHmac('sha256', HMCTS_SECRET).update(raw).digest('hex')}`,
-    },
-    body: raw,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const send = (caseId: string, as: Role, event: Record<string, unknown>) =>
-  stack.call('POST', `/cases/${caseId}/events`, { role: as, body: event });
-/** An event that must be applied: the case after it. */
-async function apply(caseId: string, as: Role, event: Record<string, unknown>) {
-  const res = await send(caseId, as, event);
-  expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
-/** An event the case must refuse now (409): the problem's detail. */
-async function refused(caseId: string, as: Role, event: Record<string, unknown>) {
-  const res = await send(caseId, as, event);
-  expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(409);
-  return res.body.detail as string;
-}
-const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
-const positionOf = (c: { stage: string; status: string }) => `${c.stage}:${c.status}`;
-const clockOf = (c: { clocks: any[] }, name: string) => c.clocks.find((k) => k.name === name);
-const clockNames = (c: { clocks: any[] }) => c.clocks.map((k) => k.name);
-async function until(caseId: string, position: string) {
-  return eventually(
-    async () => {
-      const c = await read(caseId);
-      return positionOf(c) === position ? c : undefined;
-    },
-    30_000,
-    position,
-  );
-}
-/** The timeline as "type → to" by whom, once it holds `count` entries. */
-async function timeline(caseId: string, count: number) {
-  return eventually(
-    async () => {
-      const t = (await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'auditor' })).body;
-      return t.entries.length >= count ? (t.entries as any[]) : undefined;
-    },
-    20_000,
-    `${count} timeline entries`,
-  );
-}
-const steps = (entries: any[]) => entries.map((e) => `${e.type} → ${e.to} (${e.actor.role})`);
-/** Search by case id with more filters: the case found, once search agrees. */
-async function searchFinds(caseId: string, filter: string) {
-  return eventually(
-    async () => {
-      const res = await stack.call('GET', `/cases?${filter}&ref=${caseId}`, { role: 'supervisor' });
-      return res.body.cases.length === 1 ? res.body.cases[0] : undefined;
-    },
-    15_000,
-    `search ${filter}`,
-  );
-}
-/** Search by case id with more filters finds nothing, once search agrees. */
-async function searchMisses(caseId: string, filter: string) {
-  await eventually(
-    async () => {
-      const res = await stack.call('GET', `/cases?${filter}&ref=${caseId}`, { role: 'supervisor' });
-      return res.body.cases.length === 0 ? true : undefined;
-    },
-    15_000,
-    `search ${filter} to miss`,
-  );
-}
-
-/** With RECORD_FIXTURES=1: the case's history once it is idle, as test/fixtures/<set>-chain-<name>.pb. */
-async function record(caseId: string, name: string) {
-  if (process.env.RECORD_FIXTURES === '1') {
-    await eventually(
-      async () => {
-        const c = await read(caseId);
-        return c.sync.homeOffice.pending === 0 && c.sync.courts.pending === 0 && c.sync.notifier.pending === 0
-          ? true
-          : undefined;
-      },
-      30_000,
-      'deliveries before recording',
-    );
-    await settledHistoryLength(stack.client, caseWorkflowId(caseId));
-  }
-  await recordFixture(stack.client, caseId, `chain-${name}`);
-}
+const hmctsWebhook = (body: Record<string, unknown>) => webhook('hmcts', body);
 
 /** Refused (the window from that day) and appealed on `lodgedOn`: the case at appeal:lodged. */
 async function appealLodged(lodgedOn: string, cohort = SUPPORTED, caseId?: string) {

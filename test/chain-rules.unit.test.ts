@@ -7,40 +7,23 @@
  * Friday 12 March, Good Friday 26 March and Easter Monday 29 March, the May bank holiday Monday 3 May.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  appealPending,
-  applyChange,
-  caseView,
-  checkEvent,
-  clockViews,
-  DEFAULT_POLICY,
-  dueEvents,
-  emptyOutbox,
-  removalBar,
-  WORKFLOW_ACTOR,
-  type CaseEvent,
-  type CaseMachine,
-  type CaseState,
-  type ChangeOptions,
-} from '../domain/index.js';
+import { appealPending, caseView, checkEvent, removalBar, type CaseEvent, type CaseMachine } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
 import { plusDays } from './dates.js';
+import {
+  caseworker,
+  clock,
+  freshCase,
+  on,
+  position,
+  noon,
+  run,
+  timerAt,
+  tribunal,
+  type Actor,
+  type Step,
+} from './domain-steps.js';
 
-const caseworker = { id: 'carol', role: 'caseworker' } as const;
-const tribunal = { id: 'tom', role: 'tribunal' } as const;
-const noon = (date: string) => `${date}T12:00:00.000Z`;
-const on = (date: string): ChangeOptions => ({ at: noon(date), policy: DEFAULT_POLICY });
-
-type Actor = typeof caseworker | typeof tribunal;
-type Step = [string, Actor, CaseEvent];
-/** Applies each change on its day, failing the test if the table refuses one. */
-function run(steps: Step[], from: CaseMachine = fresh()): CaseMachine {
-  return steps.reduce((m, [date, actor, event]) => {
-    const refused = checkEvent(m.state, event, actor.role, on(date));
-    expect(refused, `${event.type} on ${date}`).toBeNull();
-    return applyChange(m, event, actor, on(date));
-  }, from);
-}
 /** Why the table refuses an event on a day (its message), or null. */
 const refusal = (m: CaseMachine, date: string, actor: Actor, event: CaseEvent) => {
   const r = checkEvent(m.state, event, actor.role, on(date));
@@ -49,12 +32,8 @@ const refusal = (m: CaseMachine, date: string, actor: Actor, event: CaseEvent) =
 
 const SUPPORTED = { supportedAccommodation: true, foreignNationalOffender: false, detained: false };
 const NEITHER = { supportedAccommodation: false, foreignNationalOffender: false, detained: false };
-const fresh = (cohort = SUPPORTED): CaseMachine => ({ state: { ...newCaseState(), cohort }, outbox: emptyOutbox() });
-const position = (s: CaseState) => `${s.stage}:${s.status}`;
-const limit = (s: CaseState, name = 'tribunal-24-weeks') => clockViews(s).find((c) => c.name === name);
-/** Runs the workflow's timer at `date`: whatever is due is recorded. */
-const timerAt = (m: CaseMachine, date: string) =>
-  dueEvents(m.state, noon(date), DEFAULT_POLICY).reduce((x, e) => applyChange(x, e, WORKFLOW_ACTOR, on(date)), m);
+const fresh = (cohort = SUPPORTED): CaseMachine => freshCase({ ...newCaseState(), cohort });
+const limit = clock;
 
 /** Refused Monday 1 February, appealed Wednesday 3 February: the 24 weeks run from the 4th. */
 const LODGED = '2027-02-03';
