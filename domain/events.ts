@@ -605,6 +605,8 @@ const EVENT_TABLE = {
     fields: {
       outcome: field.oneOf(['refused', 'granted', 'allowed', 'dismissed', 'remitted']),
       by: optional(field.oneOf(COURTS)),
+      /** The day the decision was sent: the next window runs from it (default today). */
+      decidedOn: optional(field.pastDate()),
     },
     roles: ['tribunal'],
     reportedBy: HMCTS_REPORTS,
@@ -648,8 +650,9 @@ const EVENT_TABLE = {
           ...move(s, 'tribunal:permission-refused'),
           dates: {
             ...s.dates,
-            permissionRefusedOn: day(ctx.at),
-            renewalWindowLastDay: deadlineFrom(day(ctx.at), ctx.policy.permissionRenewalDays ?? 14, ctx).lastDay,
+            permissionRefusedOn: e.decidedOn ?? day(ctx.at),
+            renewalWindowLastDay: deadlineFrom(e.decidedOn ?? day(ctx.at), ctx.policy.permissionRenewalDays ?? 14, ctx)
+              .lastDay,
           },
         };
       const determination = determinationAfter(s, party, e.outcome === 'allowed');
@@ -663,8 +666,8 @@ const EVENT_TABLE = {
           dates: {
             ...s.dates,
             onwardWindowClosedOn: undefined,
-            onwardDecidedOn: day(ctx.at),
-            ...lastDayKept('onwardWindowLastDay', day(ctx.at), onwardDays(s, ctx.policy), ctx),
+            onwardDecidedOn: e.decidedOn ?? day(ctx.at),
+            ...lastDayKept('onwardWindowLastDay', e.decidedOn ?? day(ctx.at), onwardDays(s, ctx.policy), ctx),
           },
         };
       return { ...finalDetermination(s, determination, ctx), onwardDecidedBy: e.by };

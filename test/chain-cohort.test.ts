@@ -323,6 +323,28 @@ describe('the onward chain', () => {
     await record(caseId, 'renewed-upper-tribunal-court-of-appeal');
   });
 
+  it('permission refused by the First-tier a month ago and never renewed: the renewal window closes, rights are exhausted', async () => {
+    const caseId = await stack.openCase();
+    await dismissed(caseId);
+    await apply(caseId, 'tribunal', { type: 'onward-appeal.lodged' });
+    // The refusal was sent 30 days ago: its 14 days (to a working day) are long past, so the timer fires at once.
+    const refusal = await send(caseId, 'tribunal', {
+      type: 'onward-appeal.decided',
+      outcome: 'refused',
+      by: 'first-tier',
+      decidedOn: daysAgo(30),
+    });
+    expect(refusal.status).toBe(200);
+    const exhausted = await until(caseId, 'exit:appeal-rights-exhausted');
+    expect(exhausted.appealPending).toBe(false);
+    expect(exhausted.removalBarred).toBeUndefined();
+    expect(steps(await timeline(caseId, 7)).slice(-2)).toEqual([
+      'onward-appeal.decided → tribunal:permission-refused (tribunal)',
+      'permission-renewal-window.expired → exit:appeal-rights-exhausted (system)',
+    ]);
+    await record(caseId, 'renewal-window-expired');
+  });
+
   it('remitted by the Upper Tribunal: a fresh First-tier hearing, listed and determined again, 24 weeks from the remittal only once the tribunal flags it', async () => {
     const caseId = await dismissed();
     await apply(caseId, 'tribunal', { type: 'onward-appeal.lodged' });
