@@ -4,19 +4,31 @@
  */
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
-import { isRole, type Role } from '../domain/index.js';
+import { isRole, SOURCES, WORKFLOW_ACTOR, type Role, type Source } from '../domain/index.js';
 import { HttpProblem, problem } from './problem.js';
 
 export interface Principal {
   sub: string;
   role: Role;
+  /** An integration token's system: it may send only that system's events, and read no person. */
+  system?: Source;
 }
 
 export interface AuthConfig {
   jwtSecret: string;
   issuer: string;
+  /** Every token must be for this audience. */
+  audience: string;
   jwksUrl?: string | undefined;
+  /** The algorithms a JWKS key may sign with (HS256 alone with the local secret). */
+  jwksAlgorithms?: readonly string[];
 }
+
+/** The longest a token may live, `iat` to `exp` (the contract's second edition). */
+const MAX_LIFETIME_S = 12 * 60 * 60;
+const isSource = (v: unknown): v is Source => typeof v === 'string' && (SOURCES as readonly string[]).includes(v);
+/** Actor ids the record gives to the systems and the workflow itself: no person's token may take one. */
+const SYSTEM_ACTOR_IDS: readonly string[] = [...SOURCES, WORKFLOW_ACTOR.id];
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -33,10 +45,18 @@ export function createAuth(config: AuthConfig) {
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, {
         issuer: config.issuer,
-        algorithms: config.jwksUrl ? undefined : ['HS256'],
+        audience: config.audience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        algorithms: config.jwksUrl ? [...(config.jwksAlgorithms ?? ['RS256', 'ES256'])] : ['HS256'],
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) return 'the token has no sub';
+      if (payload.exp! - payload.iat! > MAX_LIFETIME_S) return 'the token lives longer than 12 hours';
       if (!isRole(payload.role)) return 'the token has no valid role';
+      if (payload.role === 'integration') {
+        if (!isSource(payload.system)) return `an integration token names its system: ${SOURCES.join(' or ')}`;
+        return { sub: payload.sub, role: payload.role, system: payload.system };
+      }
+      if (SYSTEM_ACTOR_IDS.includes(payload.sub)) return `the subject ${payload.sub} is kept for a system`;
       return { sub: payload.sub, role: payload.role };
     } catch (err) {
       return `the token is not valid (${(err as { code?: string }).code ?? 'unverifiable'})`;
@@ -73,13 +93,14 @@ export function createAuth(config: AuthConfig) {
 /** A dev token, signed with the local secret. Production tokens come from the department's identity provider. */
 export async function signDevToken(
   principal: Principal,
-  config: Pick<AuthConfig, 'jwtSecret' | 'issuer'>,
+  config: Pick<AuthConfig, 'jwtSecret' | 'issuer' | 'audience'>,
   ttl = '12h',
 ): Promise<string> {
-  return new SignJWT({ role: principal.role })
+  return new SignJWT({ role: principal.role, ...(principal.system ? { system: principal.system } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(principal.sub)
     .setIssuer(config.issuer)
+    .setAudience(config.audience)
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(config.jwtSecret));

@@ -170,7 +170,10 @@ export const caseViewSchema = z
       prisonNumber: z.string().optional(),
       localAuthorityRef: z.string().optional(),
     }),
-    person: z.object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() }),
+    person: z
+      .object({ name: z.string(), dateOfBirth: z.string(), nationality: z.string() })
+      .optional()
+      .openapi({ description: "The person; absent for a system's integration token" }),
     cohort: cohortView,
     assignee: z.string().nullable(),
     flags: z.object({ absconded: z.boolean() }),

@@ -65,6 +65,18 @@ const schema = z
     API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('asylum-case-tracker'),
+    JWT_AUDIENCE: z.string().min(1).default('asylum-case-tracker'),
+    /** The algorithms a JWKS key may sign with; pinned so a token cannot choose its own. */
+    JWT_ALGORITHMS: z
+      .string()
+      .default('RS256,ES256')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
     JWKS_URL: z.url().optional(),
     UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     BODY_LIMIT: z
@@ -182,7 +194,13 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     apiProcesses: env.API_PROCESSES,
     systems: perSystem((_key, d) => setting(d.urlSetting)),
     webhookSecrets: perSource((_source, d) => setting(d.webhookSecretSetting!)),
-    auth: { jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, jwksUrl: env.JWKS_URL },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      jwksUrl: env.JWKS_URL,
+      jwksAlgorithms: env.JWT_ALGORITHMS,
+    },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
     imports: { dir: env.IMPORT_DIR, maxBytes: env.IMPORT_MAX_BYTES },

@@ -16,7 +16,7 @@ export interface DemoTargets {
   apiUrl: string;
   homeOfficeUrl: string;
   hmctsUrl: string;
-  auth: { jwtSecret: string; issuer: string };
+  auth: { jwtSecret: string; issuer: string; audience: string };
   say?: (line: string) => void;
 }
 

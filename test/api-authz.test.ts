@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../app.js';
 import type { Route } from '../api/route.js';
-import { EVENT_TYPES, ROLES, rolesFor, type Role } from '../domain/index.js';
+import { eventsReportedBy, EVENT_TYPES, ROLES, rolesFor, SOURCES, type Role, type Source } from '../domain/index.js';
 import { newCaseBody, useStackWithCase } from './harness.js';
 import { variants } from './domain-fixtures.js';
 
@@ -55,14 +55,24 @@ describe('authorisation matrix', () => {
     const { stack, caseId } = ctx;
     for (const type of EVENT_TYPES) {
       const allowedRoles = rolesFor(type);
-      for (const role of ROLES) {
-        const res = await stack.call('POST', `/cases/${caseId}/events`, { role, body: variants(type)[0] });
+      // A system's integration token is a caller of its own: it may send only what its system reports.
+      const callers = ROLES.flatMap((role): Array<{ role: Role; system: Source | undefined }> =>
+        role === 'integration' ? SOURCES.map((system) => ({ role, system })) : [{ role, system: undefined }],
+      );
+      for (const { role, system } of callers) {
+        const who = system ? `integration (${system})` : role;
+        const res = await stack.call('POST', `/cases/${caseId}/events`, {
+          role: null,
+          headers: { authorization: `Bearer ${await stack.token(role, `matrix-${role}`, system)}` },
+          body: variants(type)[0],
+        });
         if (allowedRoles.includes('system')) {
           // Timer events belong to the workflow: no body may carry them.
-          expect(res.status, `${type} as ${role}`).toBe(400);
+          expect(res.status, `${type} as ${who}`).toBe(400);
           expect(res.body.errors[0].field).toBe('type');
         } else {
-          expect(res.status === 403, `${type} as ${role} answered ${res.status}`).toBe(!allowedRoles.includes(role));
+          const may = allowedRoles.includes(role) && (!system || eventsReportedBy(system).includes(type));
+          expect(res.status === 403, `${type} as ${who} answered ${res.status}`).toBe(!may);
           expect(res.status).toBeLessThan(500);
         }
       }

@@ -118,7 +118,7 @@ export interface TokenChoice {
 
 /** What a fuzzed request needs to sign its tokens: the API's issuer and secret, and real tokens by role. */
 export interface FuzzAuth {
-  auth: { issuer: string; jwtSecret: string };
+  auth: { issuer: string; jwtSecret: string; audience: string };
   token(role: Role): Promise<string>;
 }
 

@@ -16,7 +16,7 @@ import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
-import type { Role, System } from '../domain/index.js';
+import type { Role, Source, System } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
@@ -33,7 +33,8 @@ export interface Stack {
   startWorker(): Promise<void>;
   client: Client;
   config: Config;
-  token(role: Role, sub?: string): Promise<string>;
+  /** A token for a role; an integration token names its system (the Home Office unless said). */
+  token(role: Role, sub?: string, system?: Source): Promise<string>;
   /** Opens a case over HTTP (expects 201) and returns its id; `opened` lists them in order. */
   openCase(overrides?: Record<string, unknown>): Promise<string>;
   /** Opens a case and waits until search finds it by its Home Office reference (inbound events find cases so). */
@@ -151,7 +152,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const { port } = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
-  const token = (role: Role, sub = `test-${role}`) => signDevToken({ role, sub }, config.auth);
+  const token = (role: Role, sub = `test-${role}`, system: Source = 'home-office') =>
+    signDevToken({ role, sub, ...(role === 'integration' ? { system } : {}) }, config.auth);
 
   const opened: string[] = [];
   const stack: Stack = {

@@ -6,6 +6,7 @@ import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
 import {
   caseView,
+  eventsReportedBy,
   HELD_EVENTS,
   isCaseId,
   isLinkUpdateId,
@@ -13,9 +14,10 @@ import {
   otherCaseOf,
   ROLES,
   rolesFor,
+  type CaseView,
+  type EventType,
   type OpenCaseInput,
   type Policy,
-  type Role,
 } from '../../domain/index.js';
 import {
   applyEventUpdate,
@@ -83,11 +85,21 @@ function knownCaseId(value: unknown): string {
   return value;
 }
 
-/** allowedEvents narrowed to what the caller's role may send. */
-const forRole = <T extends { allowedEvents: string[] }>(view: T, role: Role | undefined): T => ({
-  ...view,
-  allowedEvents: role ? view.allowedEvents.filter((t) => rolesFor(t as never).includes(role)) : view.allowedEvents,
-});
+/**
+ * The case as the caller may see it: allowedEvents narrowed to what it may send; a system's
+ * integration token sees its own system's events and never the person.
+ */
+function forCaller(view: CaseView, who: Principal | undefined): Partial<CaseView> {
+  const may = (t: EventType) =>
+    who === undefined || (rolesFor(t).includes(who.role) && (who.role !== 'integration' || reportedBy(who, t)));
+  const { person, ...rest } = view;
+  return { ...rest, ...(who?.role === 'integration' ? {} : { person }), allowedEvents: view.allowedEvents.filter(may) };
+}
+/** Whether an integration token's system reports this event (its only events). */
+const reportedBy = (who: Principal, type: EventType) =>
+  who.system !== undefined && eventsReportedBy(who.system).includes(type);
+/** Everyone but a system's integration token (which reads a case and sends its events, nothing else). */
+const PEOPLE = ROLES.filter((r) => r !== 'integration');
 
 export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, policy }: CasesDeps): Route[] {
   const within = deadlineFor(client, updateTimeoutMs);
@@ -100,6 +112,10 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
   /** One change to a case, as the caller: role checked against the table, applied once per key. */
   async function change(caseId: string, event: CaseEventBody, who: Principal, idempotencyKey: string | undefined) {
     // The domain table says who may send what; checked here to answer 403 before any I/O.
+    if (who.role === 'integration' && !reportedBy(who, event.type))
+      throw new HttpProblem(
+        problem(403, 'system-not-allowed', `${who.system ?? 'an unnamed system'} does not report ${event.type}`),
+      );
     if (!rolesFor(event.type).includes(who.role)) {
       throw new HttpProblem(
         problem(
@@ -132,7 +148,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         updateId: key,
       }),
     );
-    return forRole(view, who.role);
+    return forCaller(view, who);
   }
 
   /** 409 naming the case unless it is there and open. */
@@ -163,6 +179,9 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         409: problemOf('A case for that Home Office reference exists; `caseId` names it'),
       },
       async handler({ body, principal }, _req, res) {
+        // Of the systems, only the Home Office opens cases (its claims).
+        if (principal?.role === 'integration' && principal.system !== 'home-office')
+          throw new HttpProblem(problem(403, 'system-not-allowed', `${principal.system} does not open cases`));
         const caseId = caseIdFor(body.homeOfficeRef);
         const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
         const state = openCase(open);
@@ -186,7 +205,10 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
           }
           throw err;
         }
-        res.status(201).location(`/cases/${caseId}`).json(caseView(state, principal?.role));
+        res
+          .status(201)
+          .location(`/cases/${caseId}`)
+          .json(forCaller(caseView(state, principal?.role), principal));
       },
     }),
     route<SearchQuery>({
@@ -217,7 +239,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         const state = await within(() =>
           client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery),
         );
-        res.json(caseView(state, principal?.role));
+        res.json(forCaller(caseView(state, principal?.role), principal));
       },
     }),
     route({
@@ -225,7 +247,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       path: '/cases/:caseId/timeline',
       summary: "Every change in order, read from workflow history across runs, with each system's receipt or failure",
       tags: TAGS,
-      roles: [...ROLES],
+      roles: PEOPLE,
       params: caseIdParam,
       responses: { 200: json(timelineSchema, 'The timeline'), 404: problemOf('No such case') },
       async handler({ params }, _req, res) {
