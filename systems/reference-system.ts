@@ -94,9 +94,11 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     if (!webhook) return res.status(409).json({ error: 'no webhook configured' });
     const event = { id: randomUUID(), occurredAt: new Date().toISOString(), ...(req.body as Record<string, unknown>) };
     const raw = JSON.stringify(event);
-    const signature = `sha256=${createHmac('sha256', webhook.secret).update(raw).digest('hex')}`;
     for (let attempt = 1; ; attempt++) {
       try {
+        // Signed afresh on each attempt: the signature's time must be within the receiver's window.
+        const t = Math.floor(Date.now() / 1000);
+        const signature = `t=${t},sha256=${createHmac('sha256', webhook.secret).update(`${t}.${raw}`).digest('hex')}`;
         const answer = await fetch(webhook.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-signature': signature },

@@ -43,6 +43,11 @@ export function workingDayFrom(date: string): string {
 
 const SECRETS = { hmcts: 'dev-only-hmcts-webhook-secret', 'home-office': 'dev-only-home-office-webhook-secret' };
 
+/** `t=<unix seconds>,sha256=<HMAC of "<t>.<raw>">`, as a system signs a webhook (`at`: another moment, in seconds). */
+export function signWebhook(secret: string, raw: string, at = Math.floor(Date.now() / 1000)): string {
+  return `t=${at},sha256=${createHmac('sha256', secret).update(`${at}.${raw}`).digest('hex')}`;
+}
+
 export const positionOf = (c: { stage: string; status: string }) => `${c.stage}:${c.status}`;
 export const clockOf = (c: { clocks: any[] }, name: string) => c.clocks.find((k) => k.name === name);
 export const clockNames = (c: { clocks: any[] }) => c.clocks.map((k) => k.name);
@@ -70,7 +75,7 @@ export function caseApi(stack: Stack, fixturePrefix: string) {
       expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(409);
       return res.body.detail as string;
     },
-    /** A signed webhook from a system, as the contract's first edition signs it. */
+    /** A signed webhook from a system, as the contract's second edition signs it. */
     async webhook(source: 'hmcts' | 'home-office', body: Record<string, unknown>) {
       const id = randomUUID();
       const raw = JSON.stringify({ id, occurredAt: new Date().toISOString(), ...body });
@@ -78,7 +83,7 @@ export function caseApi(stack: Stack, fixturePrefix: string) {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-signature': `sha256=${createHmac('sha256', SECRETS[source]).update(raw).digest('hex')}`,
+          'x-signature': signWebhook(SECRETS[source], raw),
         },
         body: raw,
       });

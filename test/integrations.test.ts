@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { daysAgo } from './dates.js';
 import { useStack } from './harness.js';
 import { eventually } from './systems.js';
+import { signWebhook } from './case-api.js';
 
 const stack = useStack();
 
@@ -20,9 +21,10 @@ async function webhook(
   source: 'hmcts' | 'home-office',
   body: Record<string, unknown>,
   tamper?: (raw: string) => string,
+  signedAt?: number,
 ) {
   const raw = JSON.stringify({ id: randomUUID(), occurredAt: new Date().toISOString(), ...body });
-  const signature = `sha256=${createHmac('sha256', SECRETS[source]).update(raw).digest('hex')}`;
+  const signature = signWebhook(SECRETS[source], raw, signedAt);
   const res = await fetch(`${stack.baseUrl}/integrations/${source}/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-signature': signature },
@@ -141,7 +143,7 @@ describe('inbound events', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-signature': `sha256=${createHmac('sha256', SECRETS['home-office']).update('{}').digest('hex')}`,
+        'x-signature': signWebhook(SECRETS['home-office'], '{}'),
       },
       body: '{}',
     });
@@ -152,7 +154,40 @@ describe('inbound events', () => {
       body: '{}',
     });
     expect(unsigned.status).toBe(401);
+    // The first edition's signature, without its time, no longer holds.
+    const raw = JSON.stringify({ id: randomUUID(), type: 'person.absconded', references: { homeOfficeRef } });
+    const untimed = await fetch(`${stack.baseUrl}/integrations/home-office/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': `sha256=${createHmac('sha256', SECRETS['home-office']).update(raw).digest('hex')}`,
+      },
+      body: raw,
+    });
+    expect(untimed.status).toBe(401);
     expect((await read(caseId)).version).toBe(0);
+  });
+
+  it('refuses a signature over 5 minutes old or more than a minute ahead, and a replay within them is a duplicate', async () => {
+    const { caseId, homeOfficeRef } = await openCase();
+    const now = Math.floor(Date.now() / 1000);
+    const event = { type: 'person.absconded', references: { homeOfficeRef } };
+    const stale = await webhook('home-office', event, undefined, now - 5 * 60 - 5);
+    expect(stale).toMatchObject({ status: 401, body: { detail: 'X-Signature is more than 5 minutes old.' } });
+    const ahead = await webhook('home-office', event, undefined, now + 90);
+    expect(ahead).toMatchObject({ status: 401, body: { detail: 'X-Signature is dated more than a minute ahead.' } });
+    expect((await read(caseId)).version).toBe(0);
+    // The same signed request sent again inside the window: its event id makes it a duplicate.
+    const raw = JSON.stringify({ id: randomUUID(), occurredAt: new Date().toISOString(), ...event });
+    const send = () =>
+      fetch(`${stack.baseUrl}/integrations/home-office/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': signWebhook(SECRETS['home-office'], raw) },
+        body: raw,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect((await send()).body.status).toBe('applied');
+    expect((await send()).body.status).toBe('duplicate');
+    expect((await read(caseId)).version).toBe(1);
   });
 
   it('holds an event that does not fit the case now, with the reason, and changes nothing else', async () => {

@@ -74,12 +74,29 @@ const outcomeSchema = z
   })
   .openapi('InboundOutcome');
 
-/** `X-Signature: sha256=<hex HMAC of the raw body>` with the sender's secret. */
-export function verifySignature(secret: string, raw: Buffer | undefined, header: string | undefined): boolean {
-  const given = /^sha256=([0-9a-f]{64})$/i.exec(header ?? '')?.[1];
-  if (!given || !raw) return false;
-  const expected = createHmac('sha256', secret).update(raw).digest();
-  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+/** How old a signature may be, and how far ahead of our clock (the contract's second edition). */
+const SIGNATURE_MAX_AGE_S = 5 * 60;
+const SIGNATURE_MAX_AHEAD_S = 60;
+
+/**
+ * `X-Signature: t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>">` with the sender's
+ * secret: why it does not hold, or null. The time inside the HMAC makes a replayed request stale
+ * after five minutes; within them the event's id makes it a duplicate.
+ */
+export function signatureProblem(
+  secret: string,
+  raw: Buffer | undefined,
+  header: string | undefined,
+  nowS = Math.floor(Date.now() / 1000),
+): string | null {
+  const m = /^t=(\d{1,12}),sha256=([0-9a-f]{64})$/i.exec(header ?? '');
+  if (!m || !raw) return 'X-Signature must be t=<unix seconds>,sha256=<hex HMAC of "<t>.<raw body>">.';
+  const t = Number(m[1]);
+  const expected = createHmac('sha256', secret).update(`${m[1]}.`).update(raw).digest();
+  if (!timingSafeEqual(Buffer.from(m[2]!, 'hex'), expected)) return 'X-Signature does not match the body.';
+  if (t < nowS - SIGNATURE_MAX_AGE_S) return 'X-Signature is more than 5 minutes old.';
+  if (t > nowS + SIGNATURE_MAX_AHEAD_S) return 'X-Signature is dated more than a minute ahead.';
+  return null;
 }
 
 export function integrationRoutes(deps: IntegrationDeps): Route[] {
@@ -115,22 +132,26 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
       tags: ['integrations'],
       roles: 'public',
       headers: z.object({
-        'x-signature': z
-          .string()
-          .openapi({ description: "sha256=<hex HMAC-SHA256 of the raw body with the sender's shared secret>" }),
+        'x-signature': z.string().openapi({
+          description:
+            't=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>"> with the sender\'s shared secret; at most 5 minutes old',
+        }),
       }),
       responses: {
         202: {
           description: 'Applied, duplicate, held or unmatched',
           content: { 'application/json': { schema: outcomeSchema } },
         },
-        401: { description: 'Bad signature' },
+        401: { description: 'Bad or stale signature' },
         429: rateLimited,
       },
       async handler(_input, req, res) {
-        if (!verifySignature(deps.secrets[source], (req as { rawBody?: Buffer }).rawBody, req.get('x-signature'))) {
-          throw new HttpProblem(problem(401, 'bad-signature', 'X-Signature does not match the body.'));
-        }
+        const bad = signatureProblem(
+          deps.secrets[source],
+          (req as { rawBody?: Buffer }).rawBody,
+          req.get('x-signature'),
+        );
+        if (bad) throw new HttpProblem(problem(401, 'bad-signature', bad));
         const parsed = inboundBody.safeParse(req.body);
         if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
         const { id, occurredAt, references: refs, ...fields } = parsed.data;
