@@ -10,16 +10,15 @@ import type { Route } from './api/route.js';
 import { webRouter } from './web/router.js';
 
 export interface AppDeps extends Omit<ApiDeps, 'pages'> {
-  /** The pages' local sign-in (choose a role); off where single sign-on fronts the service. */
-  devSignIn?: boolean;
-  secureCookies?: boolean;
+  /**
+   * The pages' local sign-in (choose a role) and cookies without Secure: no default, so every caller
+   * says; the API process allows them only in local mode (fail closed).
+   */
+  devSignIn: boolean;
+  secureCookies: boolean;
 }
 
-export function createApp({
-  devSignIn = true,
-  secureCookies = false,
-  ...deps
-}: AppDeps): express.Express & { routes: Route[] } {
+export function createApp({ devSignIn, secureCookies, ...deps }: AppDeps): express.Express & { routes: Route[] } {
   const pages = webRouter({
     signDevToken: (principal) => signDevToken(principal, deps.auth),
     devSignIn,

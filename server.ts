@@ -30,17 +30,18 @@ async function main() {
     policy: config.policy,
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
-    devSignIn: config.env !== 'production',
-    secureCookies: config.env === 'production',
+    // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
+    devSignIn: config.local,
+    secureCookies: !config.local,
     ...config.api,
   });
   // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
-  const server: Server = app.listen(config.port, (err?: Error) => {
+  const server: Server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {
-      logger.fatal({ port: config.port, err: err.message }, 'api cannot listen');
+      logger.fatal({ port: config.port, host: config.host, err: err.message }, 'api cannot listen');
       process.exit(1);
     }
-    logger.info({ port: config.port }, 'api listening');
+    logger.info({ port: config.port, host: config.host }, 'api listening');
   });
 
   let stopping = false;

@@ -8,6 +8,9 @@ import { defineConfig } from 'vitest/config';
  * Temporal server the global setup starts. `npm test` runs all three; `npm run test:unit` and
  * `npm run test:workflow` one each.
  */
+// The tests run locally: the explicit local switch allows the dev secrets (config/index.ts), for every process they start.
+process.env.LOCAL_MODE ??= '1';
+
 export default defineConfig({
   test: {
     // Worker threads crash the Temporal SDK's native bridge: one process per test file.

@@ -25,7 +25,7 @@ const systemSettings = Object.fromEntries(
   }),
 );
 
-/** The fixed dev default: fine on a laptop, refused when NODE_ENV=production. */
+/** The fixed dev default: fine on a laptop, refused outside local mode. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
 const systemsSchema = z.object(systemSettings);
@@ -33,7 +33,17 @@ const systemsSchema = z.object(systemSettings);
 const schema = z
   .object({
     NODE_ENV: z.string().default('development'),
+    /**
+     * The explicit local switch (`npm start` and the tests set it): dev secrets, the dev sign-in and
+     * cookies without Secure are allowed only with it. Anything else is production: fail closed.
+     */
+    LOCAL_MODE: z
+      .enum(['0', '1', 'true', 'false'])
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
     PORT: port.default(3000),
+    /** The address the API listens on (all interfaces: 0.0.0.0). */
+    HOST: z.string().min(1).default('127.0.0.1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TEMPORAL_ADDRESS: z.string().optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('asylum-cases'),
@@ -154,8 +164,8 @@ const schema = z
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
     path: ['TEMPORAL_TLS_KEY'],
   })
-  .refine((c) => c.NODE_ENV !== 'production' || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
-    message: 'In production set JWKS_URL or a JWT_SECRET of your own; the dev default is public.',
+  .refine((c) => c.LOCAL_MODE || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
+    message: 'outside local mode (LOCAL_MODE=1) set JWKS_URL or a JWT_SECRET of your own; the dev default is public',
     path: ['JWT_SECRET'],
   });
 
@@ -165,7 +175,10 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
   const setting = (name: string) => systems[name] as string;
   return {
     env: env.NODE_ENV,
+    /** Local mode: dev secrets, the dev sign-in and non-Secure cookies allowed. */
+    local: env.LOCAL_MODE,
     port: env.PORT,
+    host: env.HOST,
     logLevel: env.LOG_LEVEL,
     temporal: {
       /** Unset: the start-up script runs a dev server on devPort and sets this. */
@@ -244,6 +257,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, today = londonD
     );
     return { ok: false, error: `Invalid configuration:\n${lines.join('\n')}` };
   }
+  // Outside local mode a webhook secret left at its published dev value would let anyone forge that system's events.
+  const devSecrets = Object.values(
+    perSource((source, d) =>
+      systems.data[d.webhookSecretSetting!] === DEV_WEBHOOK_SECRETS[source] ? d.webhookSecretSetting! : null,
+    ),
+  )
+    .filter((setting): setting is string => setting !== null)
+    .map(
+      (setting) =>
+        `  ${setting}: outside local mode (LOCAL_MODE=1) set a secret of your own; the dev default is public`,
+    );
+  if (!parsed.data.LOCAL_MODE && devSecrets.length > 0)
+    return { ok: false, error: `Refusing to start:\n${devSecrets.join('\n')}` };
   const calendar = calendarCheck(today, bankHolidayCalendar(parsed.data.BANK_HOLIDAYS_EXTRA));
   if (!calendar.ok) return { ok: false, error: `Refusing to start:\n  BANK_HOLIDAYS_EXTRA: ${calendar.error}` };
   return { ok: true, config: toConfig(parsed.data, systems.data, calendar.warning ?? null) };

@@ -24,6 +24,8 @@ import {
 import { prepareNamespace, startDevServer } from '../temporal/server.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
+// The first of the two commands runs everything locally: the explicit local switch, for it and each process it starts.
+process.env.LOCAL_MODE ??= '1';
 const config = configOrExit();
 const onCluster = process.argv.includes('--cluster');
 const services: Service[] = [];

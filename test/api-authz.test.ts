@@ -16,6 +16,8 @@ describe('authorisation matrix', () => {
   it('every role × every route answers 403 exactly where the route does not allow the role', async () => {
     const { stack, caseId } = ctx;
     const routes = createApp({
+      devSignIn: true,
+      secureCookies: false,
       client: stack.client,
       taskQueue: 'x',
       namespace: 'x',

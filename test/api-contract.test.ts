@@ -263,6 +263,8 @@ describe('operations', () => {
 
     // What Express actually has mounted, read from its router, against what the document says.
     const app = createApp({
+      devSignIn: true,
+      secureCookies: false,
       client: stack.client,
       taskQueue: 'unused',
       namespace: 'unused',
@@ -311,6 +313,8 @@ describe('Temporal unreachable', () => {
     const client = new Client({ connection, namespace: 'nowhere' });
     const config = testConfig();
     const app = createApp({
+      devSignIn: true,
+      secureCookies: false,
       client,
       taskQueue: 'nowhere',
       namespace: 'nowhere',

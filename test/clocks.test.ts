@@ -198,6 +198,8 @@ describe('the 24-week clock over HTTP', () => {
     // A second API process with a new warning point, on the same worker and server.
     const config = testConfig({ POLICY_TRIBUNAL_WARNING_WEEKS: '18,20,22' });
     const app = createApp({
+      devSignIn: true,
+      secureCookies: false,
       client: stack.client,
       taskQueue: stack.config.temporal.taskQueue,
       namespace: stack.config.temporal.namespace,

@@ -44,7 +44,7 @@ describe('the cluster configuration', () => {
     const setting = (key: string) =>
       Number(new RegExp(`^${key.replace(/\./g, '\\.')}:\\s*\\n\\s*- value: ([\\d.]+)`, 'm').exec(dynamic)?.[1]);
     const limit = setting('frontend.globalNamespaceRPS.visibility');
-    const config = loadConfig({});
+    const config = loadConfig({ LOCAL_MODE: '1' });
     const perProcess = config.ok ? config.config.temporal.visibilityPerSecond : NaN;
     expect(perProcess * (CLUSTER_PROCESSES.apiProcesses + CLUSTER_PROCESSES.workers)).toBeLessThanOrEqual(limit);
     expect(setting('frontend.namespaceBurstRatio.visibility')).toBeGreaterThanOrEqual(1);

@@ -1,19 +1,20 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
 
 describe('configuration', () => {
   it('takes the time of day warnings fall at, and refuses one that is not HH:MM naming the variable', () => {
-    const ok = loadConfig({ POLICY_WARNING_TIME: '07:00' });
+    const ok = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '07:00' });
     expect(ok.ok && ok.config.policy.tribunal.warningTime).toBe('07:00');
-    const bad = loadConfig({ POLICY_WARNING_TIME: '7am' });
+    const bad = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '7am' });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toMatch(/POLICY_WARNING_TIME: a London time of day, HH:MM/);
-    expect(loadConfig({ POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
+    expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 
   const configOf = (env: Record<string, string>): Config => {
-    const r = loadConfig(env);
+    const r = loadConfig({ LOCAL_MODE: '1', ...env });
     if (!r.ok) throw new Error(r.error);
     return r.config;
   };
@@ -55,31 +56,77 @@ describe('configuration', () => {
   });
 
   it('adds the bank holidays BANK_HOLIDAYS_EXTRA lists to the policy, and refuses one that is not a real date', () => {
-    const ok = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-04-14, 2031-01-01,2031-04-11,2031-01-01' }, '2026-12-01');
+    const ok = loadConfig(
+      { LOCAL_MODE: '1', BANK_HOLIDAYS_EXTRA: '2031-04-14, 2031-01-01,2031-04-11,2031-01-01' },
+      '2026-12-01',
+    );
     expect(ok.ok && ok.config.policy.bankHolidays).toEqual(['2031-01-01', '2031-04-11', '2031-04-14']);
-    const none = loadConfig({}, '2026-12-01');
+    const none = loadConfig({ LOCAL_MODE: '1' }, '2026-12-01');
     expect(none.ok && 'bankHolidays' in none.config.policy).toBe(false);
-    const bad = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-02-30,31/12/2031' }, '2026-12-01');
+    const bad = loadConfig({ LOCAL_MODE: '1', BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-02-30,31/12/2031' }, '2026-12-01');
     expect(!bad.ok && bad.error).toMatch(/BANK_HOLIDAYS_EXTRA: comma-separated real dates, YYYY-MM-DD/);
     expect(!bad.ok && bad.error).toMatch(/not dates: 2031-02-30, 31\/12\/2031/);
   });
 
   it("refuses to start once today is past the bank-holiday calendar's last year, and warns through that year", () => {
-    const now = loadConfig({}, '2026-12-01');
+    const now = loadConfig({ LOCAL_MODE: '1' }, '2026-12-01');
     expect(now.ok && now.config.calendarWarning).toBeNull();
-    const past = loadConfig({}, '2031-01-02');
+    const past = loadConfig({ LOCAL_MODE: '1' }, '2031-01-02');
     expect(!past.ok && past.error).toMatch(
       /^Refusing to start:\n {2}BANK_HOLIDAYS_EXTRA: The bank-holiday calendar ended/,
     );
-    const warned = loadConfig({}, '2030-07-01');
+    const warned = loadConfig({ LOCAL_MODE: '1' }, '2030-07-01');
     expect(warned.ok && warned.config.calendarWarning).toMatch(/ends on 31 December 2030, 183 days from today/);
     // A deployment that adds the next year's dates moves the last year on.
-    const next = loadConfig({ BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-04-11,2031-04-14' }, '2031-01-02');
+    const next = loadConfig({ LOCAL_MODE: '1', BANK_HOLIDAYS_EXTRA: '2031-01-01,2031-04-11,2031-04-14' }, '2031-01-02');
     expect(next.ok && next.config.calendarWarning).toMatch(/ends on 31 December 2031/);
   });
 
   it('refuses a client certificate without its key, naming the variable', () => {
-    const r = loadConfig({ TEMPORAL_TLS_CERT: '/etc/t/client.pem' });
+    const r = loadConfig({ LOCAL_MODE: '1', TEMPORAL_TLS_CERT: '/etc/t/client.pem' });
     expect(!r.ok && r.error).toMatch(/TEMPORAL_TLS_KEY: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together/);
+  });
+});
+
+describe('outside local mode (fail closed)', () => {
+  const own = {
+    JWT_SECRET: 'a-secret-of-our-own-0123456789abcdef-xyz',
+    HMCTS_WEBHOOK_SECRET: 'hmcts-secret-of-our-own-0123',
+    HOME_OFFICE_WEBHOOK_SECRET: 'home-office-secret-of-our-own-0123',
+  };
+
+  it('refuses the published dev JWT secret, naming the setting', () => {
+    const r = loadConfig({ ...own, JWT_SECRET: undefined });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/JWT_SECRET: outside local mode/);
+  });
+
+  it.each(['HMCTS_WEBHOOK_SECRET', 'HOME_OFFICE_WEBHOOK_SECRET'])('refuses the dev %s, naming it', (setting) => {
+    const r = loadConfig({ ...own, [setting]: undefined });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(`${setting}: outside local mode`);
+  });
+
+  it('with secrets of its own starts in production: no dev sign-in, Secure cookies, bound where configured', () => {
+    const r = loadConfig({ ...own, HOST: '10.0.0.7' });
+    expect(r.ok && { local: r.config.local, host: r.config.host }).toEqual({ local: false, host: '10.0.0.7' });
+  });
+
+  it('NODE_ENV does not switch it: only LOCAL_MODE=1 allows the dev secrets', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).ok).toBe(false);
+    const local = loadConfig({ LOCAL_MODE: '1' });
+    expect(local.ok && local.config.local).toBe(true);
+  });
+
+  it('a production start of the API with a dev secret exits non-zero, naming it', () => {
+    const env = { ...process.env, ...own, LOCAL_MODE: '0', JWT_SECRET: '' };
+    delete (env as Record<string, string | undefined>).JWT_SECRET;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/JWT_SECRET: outside local mode/);
   });
 });

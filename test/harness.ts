@@ -57,6 +57,7 @@ export interface Stack {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const result = loadConfig({
+    LOCAL_MODE: '1',
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_NAMESPACE: inject('namespace'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
@@ -136,6 +137,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
   const app = createApp({
+    devSignIn: true,
+    secureCookies: false,
     client,
     taskQueue: config.temporal.taskQueue,
     namespace: config.temporal.namespace,

@@ -85,6 +85,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     WORKER_METRICS_ADDRESS: '',
     API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),
     RECONCILIATION_CRON: 'off',
+    LOCAL_MODE: '1',
     ...options.env,
   };
   const config = loadConfig(shared);

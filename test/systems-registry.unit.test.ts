@@ -32,11 +32,11 @@ describe('the registry of external systems', () => {
         ];
       }),
     );
-    const result = loadConfig(env);
+    const result = loadConfig({ LOCAL_MODE: '1', ...env });
     if (!result.ok) throw new Error(result.error);
     SYSTEMS.forEach((k, i) => expect(result.config.systems[k]).toBe(`http://10.0.0.${i + 1}:8000`));
     for (const s of SOURCES) expect(result.config.webhookSecrets[s]).toBe(`secret-of-${s}-0123456789`);
-    const defaults = loadConfig({});
+    const defaults = loadConfig({ LOCAL_MODE: '1' });
     if (!defaults.ok) throw new Error(defaults.error);
     for (const k of SYSTEMS) expect(defaults.config.systems[k]).toBe(describeSystem(k).defaultUrl);
     expect(defaults.config.webhookSecrets).toEqual(DEV_WEBHOOK_SECRETS);
