@@ -6,7 +6,7 @@ import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
 import {
   caseView,
-  eventsReportedBy,
+  SOURCE_EVENTS,
   HELD_EVENTS,
   isCaseId,
   isLinkUpdateId,
@@ -97,7 +97,7 @@ function forCaller(view: CaseView, who: Principal | undefined): Partial<CaseView
 }
 /** Whether an integration token's system reports this event (its only events). */
 const reportedBy = (who: Principal, type: EventType) =>
-  who.system !== undefined && eventsReportedBy(who.system).includes(type);
+  who.system !== undefined && SOURCE_EVENTS[who.system].includes(type);
 /** Everyone but a system's integration token (which reads a case and sends its events, nothing else). */
 const PEOPLE = ROLES.filter((r) => r !== 'integration');
 
