@@ -70,12 +70,13 @@ export function createAccessLog({ dir, fsync }: AccessLogConfig): AccessLog {
   async function append(file: string, text: string): Promise<void> {
     const shard = dirname(file);
     if (!shards.has(shard)) {
-      const made = await mkdir(shard, { recursive: true });
+      const made = await mkdir(shard, { recursive: true, mode: 0o700 });
       // A directory this made is durable once its parent's entry for it is.
       if (made && fsync) for (const parent of new Set([dirname(made), dirname(shard)])) await syncDirectory(parent);
       shards.add(shard);
     }
-    const handle = await open(file, 'a');
+    // Who read which case is itself personal data: the API's user alone reads it.
+    const handle = await open(file, 'a', 0o600);
     try {
       const bytes = Buffer.from(text);
       // One write on a regular file is whole unless the disk is full; a short write is finished, not lost.
