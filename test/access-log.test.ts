@@ -7,12 +7,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { createAccessLog } from '../api/access-log.js';
 import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { startStack, type Stack } from './harness.js';
+import { signWebhook } from './case-api.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';
 
@@ -105,7 +109,7 @@ describe('the access log', () => {
       );
   });
 
-  it('records changes, exports, timelines, search hits, person lookups and integration tokens, with no reference in a route', async () => {
+  it('records changes (a webhook’s too), exports, timelines, search hits, person lookups and integration tokens, with no reference in a route', async () => {
     const { caseId, homeOfficeRef } = await stack.openFindableCase();
     expect(
       (await as('caseworker', 'cw-carol', 'POST', `/cases/${caseId}/events`, { type: 'claim.screened' })).status,
@@ -116,6 +120,22 @@ describe('the access log', () => {
     expect((await as('caseworker', 'cw-fay', 'GET', '/cases?stage=claim&pageSize=5')).status).toBe(200);
     expect((await as('tribunal', 'tj-gil', 'GET', `/people/${homeOfficeRef}`)).status).toBe(200);
     expect((await as('integration', 'ho-client', 'GET', `/cases/${caseId}`)).status).toBe(200);
+    // A signed webhook applied to the case: the system that signed it changed it.
+    const raw = JSON.stringify({
+      id: `access-${caseId}`,
+      type: 'person.reported',
+      occurredAt: new Date().toISOString(),
+      references: { homeOfficeRef },
+    });
+    const hook = await fetch(`${stack.baseUrl}/integrations/home-office/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': signWebhook(stack.config.webhookSecrets['home-office'], raw),
+      },
+      body: raw,
+    });
+    expect(hook.status).toBe(202);
     // An auditor may send no event: refused by the domain's table, and recorded as refused.
     expect((await as('auditor', 'aud-eve', 'POST', `/cases/${caseId}/events`, { type: 'claim.screened' })).status).toBe(
       403,
@@ -130,6 +150,7 @@ describe('the access log', () => {
       { sub: 'tj-gil', role: 'tribunal', action: 'person-lookup', route: 'GET /people/:ref' },
       { sub: 'ho-client', role: 'integration', action: 'read', route: 'GET /cases/:caseId' },
       { sub: 'aud-eve', role: 'auditor', action: 'denied', route: 'POST /cases/:caseId/events' },
+      { sub: 'home-office', role: 'integration', action: 'change', route: 'POST /integrations/home-office/events' },
     ])
       expect(has(entries, want), JSON.stringify(want)).toBe(true);
     // A search by stage is not a lookup of this person: one search hit only (the one by reference).
@@ -202,6 +223,35 @@ describe('the access log', () => {
       expect(has(entries, { sub: 'cw-restart', role: 'caseworker', action: 'read' })).toBe(true);
     } finally {
       await api?.kill();
+    }
+  });
+
+  it('answers 503 instead of the case when the entry cannot be written: nothing disclosed unrecorded', async () => {
+    const caseId = await stack.openCase();
+    const app = createApp({
+      devSignIn: false,
+      secureCookies: false,
+      client: stack.client,
+      taskQueue: stack.config.temporal.taskQueue,
+      namespace: stack.config.temporal.namespace,
+      auth: stack.config.auth,
+      logger: pino({ level: 'silent' }),
+      // A directory that cannot be made: under a file.
+      accessLog: createAccessLog({ dir: '/dev/null/access', fsync: true }),
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/cases/${caseId}`, {
+        headers: { authorization: `Bearer ${await stack.token('caseworker', 'cw-unrecorded')}` },
+      });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text).type).toMatch(/access-log-unavailable$/);
+      expect(text).not.toContain('Test Person');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
