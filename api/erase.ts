@@ -15,7 +15,7 @@ export interface Erased {
   gone: boolean;
 }
 
-const POLL_MS = 100;
+const POLL_MS = 200;
 
 export async function eraseWorkflow(client: Client, workflowId: string, deadlineMs: number): Promise<Erased> {
   const namespace = client.options.namespace;
