@@ -12,6 +12,7 @@ import { createLogger } from './config/logger.js';
 import { connectClient } from './config/temporal.js';
 import { createApp } from './app.js';
 import { createMetrics } from './api/metrics.js';
+import { createAccessLog } from './api/access-log.js';
 
 async function main() {
   const config = configOrExit();
@@ -30,6 +31,7 @@ async function main() {
     policy: config.policy,
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
+    accessLog: createAccessLog(config.accessLog),
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,

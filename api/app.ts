@@ -7,13 +7,18 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { DEFAULT_POLICY, type Policy, type Source } from '../domain/index.js';
 import { DEV_WEBHOOK_SECRETS } from '../config/index.js';
+import { accessRecorder } from './access.js';
+import type { AccessLog } from './access-log.js';
 import { createAuth, type AuthConfig } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { pageTokenSealer } from './page-token.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { redactUrl } from './redact-url.js';
 import { mount, type Route } from './route.js';
+import { accessRoutes } from './routes/access.js';
 import { caseRoutes } from './routes/cases.js';
+import { erasureRoutes } from './routes/erasure.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
 import { importRoutes } from './routes/imports.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -36,6 +41,8 @@ export interface AppDeps {
   pages?: express.Handler;
   /** Where uploads go (shared with the worker) and how large one may be. */
   imports?: { dir: string; maxBytes: number };
+  /** Who read or changed which case: required, so no app serves a case without recording it. */
+  accessLog: AccessLog;
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -64,9 +71,14 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Identifiers only: bodies and headers carry personal data and tokens, and stay out of the logs.
+      // Identifiers only: bodies and headers carry personal data and tokens, and stay out of the logs;
+      // so do query values and people's references in the path (`/cases?ref=…`, `/people/…`).
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -112,6 +124,13 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       taskQueue: deps.taskQueue,
       timeoutMs: deps.updateTimeoutMs ?? 10_000,
     }),
+    ...accessRoutes(deps.accessLog),
+    ...erasureRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      log: deps.accessLog,
+      timeoutMs: deps.updateTimeoutMs ?? 10_000,
+    }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     ...integrationRoutes({
       client: deps.client,
@@ -125,7 +144,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   // The pages: a client of the routes below, served by the same process.
   if (deps.pages) app.use(deps.pages);
   const router = express.Router();
-  mount(router, routes, createAuth(deps.auth));
+  mount(router, routes, createAuth(deps.auth), accessRecorder(deps.accessLog, deps.logger));
   app.use(router);
 
   app.use((req, res) => sendProblem(res, problem(404, 'no-route', `No route for ${req.method} ${req.path}.`)));

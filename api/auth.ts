@@ -77,12 +77,13 @@ export function createAuth(config: AuthConfig) {
         throw new HttpProblem(problem(401, 'unauthenticated', principal), {
           'WWW-Authenticate': 'Bearer error="invalid_token"',
         });
+      // Known before the refusal, so the access log can say who was refused.
+      req.principal = principal;
       if (roles.length > 0 && !roles.includes(principal.role)) {
         throw new HttpProblem(
           problem(403, 'role-not-allowed', `role ${principal.role} may not do this (only ${roles.join(', ')})`),
         );
       }
-      req.principal = principal;
       next();
     };
   }

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
 import type { Role } from '../domain/index.js';
+import { ROUTE_INPUT, type AccessSpec } from './access.js';
 import type { createAuth, Principal } from './auth.js';
 import { HttpProblem, validationProblem } from './problem.js';
 import { fieldErrors, problemSchema } from './schemas.js';
@@ -35,23 +36,36 @@ export interface Route<Q = unknown, B = unknown> {
   headers?: z.ZodObject;
   params?: z.ZodObject;
   responses: Record<number, ResponseConfig>;
+  /** What the access log records of an answer (docs/operations.md#the-access-log). */
+  access?: AccessSpec<Q, B>;
   handler: (input: RouteInput<Q, B>, req: Request, res: Response) => Promise<void> | void;
 }
 
 /** Infers Q and B from the schemas given, for a typed handler. */
 export const route = <Q = undefined, B = undefined>(r: Route<Q, B>): Route => r as unknown as Route;
 
-export function mount(router: Router, routes: Route[], auth: ReturnType<typeof createAuth>): void {
+/**
+ * Mounts each route behind its role guard; `recorder` (the access log) goes in front of both, so
+ * a refusal is seen as well as an answer.
+ */
+export function mount(
+  router: Router,
+  routes: Route[],
+  auth: ReturnType<typeof createAuth>,
+  recorder: (r: Route) => RequestHandler | undefined = () => undefined,
+): void {
   for (const r of routes) {
-    const guards: RequestHandler[] = r.roles === 'public' ? [] : [auth.requireRole(...r.roles)];
+    const record = recorder(r);
+    const guards: RequestHandler[] = [
+      ...(record ? [record] : []),
+      ...(r.roles === 'public' ? [] : [auth.requireRole(...r.roles)]),
+    ];
     router[r.method](r.path, ...guards, async (req, res) => {
       const query = parse(r.query, req.query);
       const body = parse(r.body, req.body ?? {});
-      await r.handler(
-        { params: req.params as Record<string, string>, query, body, principal: req.principal },
-        req,
-        res,
-      );
+      const input = { params: req.params as Record<string, string>, query, body, principal: req.principal };
+      res.locals[ROUTE_INPUT] = input;
+      await r.handler(input, req, res);
     });
   }
 }

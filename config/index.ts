@@ -159,6 +159,14 @@ const schema = z
       )
       .default('Europe/London'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+    // The access log (#19, access log part): who read or changed which case, kept outside the case
+    // history, one append-only file per case (docs/operations.md#the-access-log).
+    ACCESS_LOG_DIR: z.string().min(1).default('data/access-log'),
+    /** 1: each batch of entries is fdatasync'ed before the answers wait on it; 0: in the OS page cache only. */
+    ACCESS_LOG_FSYNC: z
+      .enum(['0', '1', 'true', 'false'])
+      .default('1')
+      .transform((v) => v === '1' || v === 'true'),
   })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
@@ -217,6 +225,7 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
     imports: { dir: env.IMPORT_DIR, maxBytes: env.IMPORT_MAX_BYTES },
+    accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     policy: {

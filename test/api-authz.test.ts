@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { createAccessLog } from '../api/access-log.js';
 import { createApp } from '../app.js';
 import type { Route } from '../api/route.js';
 import { eventsReportedBy, EVENT_TYPES, ROLES, rolesFor, SOURCES, type Role, type Source } from '../domain/index.js';
@@ -23,8 +24,13 @@ describe('authorisation matrix', () => {
       namespace: 'x',
       auth: stack.config.auth,
       logger: pino({ level: 'silent' }),
+      accessLog: createAccessLog(stack.config.accessLog),
     }).routes.filter((r: Route) => r.roles !== 'public');
     expect(routes.length).toBeGreaterThanOrEqual(5);
+    // The access log and erasure (#19): supervisors and auditors read the log, supervisors alone erase.
+    expect(routes.map((r: Route) => `${r.method} ${r.path} ${String(r.roles)}`)).toEqual(
+      expect.arrayContaining(['get /cases/:caseId/access supervisor,auditor', 'post /cases/:caseId/erase supervisor']),
+    );
     const rows: string[] = [];
     for (const route of routes) {
       for (const role of ROLES) {

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { pino } from 'pino';
+import { createAccessLog } from '../api/access-log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { toOpenApiPath } from '../api/route.js';
@@ -270,6 +271,7 @@ describe('operations', () => {
       namespace: 'unused',
       auth: stack.config.auth,
       logger: pino({ level: 'silent' }),
+      accessLog: createAccessLog(stack.config.accessLog),
     });
     const mounted = new Set<string>();
     const walk = (stack: any[]) => {
@@ -292,6 +294,8 @@ describe('operations', () => {
       'get /cases',
       'get /cases/{caseId}',
       'post /cases/{caseId}/events',
+      'get /cases/{caseId}/access',
+      'post /cases/{caseId}/erase',
       'get /reports/summary',
       'get /healthz',
       'get /readyz',
@@ -320,6 +324,7 @@ describe('Temporal unreachable', () => {
       namespace: 'nowhere',
       auth: config.auth,
       logger: pino({ level: 'silent' }),
+      accessLog: createAccessLog(config.accessLog),
       updateTimeoutMs: 2_000,
     });
     server = await new Promise((resolve) => {

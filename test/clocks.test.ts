@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { pino } from 'pino';
+import { createAccessLog } from '../api/access-log.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { testConfig, useStack } from './harness.js';
@@ -205,6 +206,7 @@ describe('the 24-week clock over HTTP', () => {
       namespace: stack.config.temporal.namespace,
       auth: stack.config.auth,
       logger: pino({ level: 'silent' }),
+      accessLog: createAccessLog(config.accessLog),
       policy: config.policy,
     });
     const server: Server = await new Promise((resolve) => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../app.js';
 import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
+import { createAccessLog } from '../api/access-log.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
 import type { Role, Source, System } from '../domain/index.js';
@@ -62,6 +63,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_NAMESPACE: inject('namespace'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     IMPORT_DIR: mkdtempSync(join(tmpdir(), 'imports-')),
+    ACCESS_LOG_DIR: mkdtempSync(join(tmpdir(), 'access-log-')),
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -148,6 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     policy: config.policy,
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
+    accessLog: createAccessLog(config.accessLog),
     ...config.api,
   });
   const server: Server = await new Promise((resolve) => {

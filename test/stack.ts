@@ -81,6 +81,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     ...systemsEnv,
     PORT: String(api),
     IMPORT_DIR: join(dir, 'imports'),
+    ACCESS_LOG_DIR: join(dir, 'access-log'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
     API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),

@@ -46,7 +46,7 @@ import { runSearch } from './search.js';
 import { historiesOfCase } from '../../history/read.js';
 import { timelineOf } from '../timeline.js';
 import { recordHtml, type CaseRecord } from '../record.js';
-import { searchQuery, searchResult, type SearchQuery } from '../search.js';
+import { searchQuery, searchResult, type SearchQuery, type SearchResult } from '../search.js';
 
 export interface CasesDeps {
   client: Client;
@@ -178,6 +178,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         201: json(caseViewSchema, 'The case, opened at claim'),
         409: problemOf('A case for that Home Office reference exists; `caseId` names it'),
       },
+      access: { action: 'open', cases: (_input, body) => [(body as { caseId: string }).caseId] },
       async handler({ body, principal }, _req, res) {
         // Of the systems, only the Home Office opens cases (its claims).
         if (principal?.role === 'integration' && principal.system !== 'home-office')
@@ -223,6 +224,12 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         200: json(searchResult, 'One page of cases; pass nextPageToken back for the next'),
         429: rateLimited,
       },
+      // A search by a reference looks a person up: each case it finds is recorded. Other searches
+      // list cases by where they stand; a case opened from them is recorded when it is read.
+      access: {
+        action: 'search-hit',
+        cases: ({ query }, body) => (query.ref ? (body as SearchResult).cases.map((c) => c.caseId) : []),
+      },
       async handler({ query }, _req, res) {
         res.json(await search(query));
       },
@@ -235,6 +242,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       roles: [...ROLES],
       params: caseIdParam,
       responses: { 200: json(caseViewSchema, 'The case'), 404: problemOf('No such case') },
+      access: { action: 'read' },
       async handler({ params, principal }, _req, res) {
         const state = await within(() =>
           client.workflow.getHandle(caseWorkflowId(knownCaseId(params.caseId))).query(caseStateQuery),
@@ -250,6 +258,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       roles: PEOPLE,
       params: caseIdParam,
       responses: { 200: json(timelineSchema, 'The timeline'), 404: problemOf('No such case') },
+      access: { action: 'timeline' },
       async handler({ params }, _req, res) {
         const caseId = knownCaseId(params.caseId);
         const runs = await within(() => historiesOfCase(client, caseWorkflowId(caseId)));
@@ -281,6 +290,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         },
         404: problemOf('No such case'),
       },
+      access: { action: 'export' },
       async handler({ params, query, principal }, _req, res) {
         const caseId = knownCaseId(params.caseId);
         const [state, runs] = await within(() =>
@@ -321,6 +331,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         ),
         503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
       },
+      access: { action: 'change' },
       async handler({ params, body: event, principal }, req, res) {
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
       },
@@ -335,6 +346,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       params: heldParams,
       body: z.strictObject({}),
       responses: heldResponses('The case after the held event was applied'),
+      access: { action: 'change' },
       async handler({ params, principal }, req, res) {
         const event = { type: HELD_EVENTS.apply, key: params.key } as CaseEventBody;
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));
@@ -349,6 +361,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
       params: heldParams,
       body: z.strictObject({ reason: z.string().trim().min(1, 'must not be empty').max(2000) }),
       responses: heldResponses('The case after the held event was dismissed'),
+      access: { action: 'change' },
       async handler({ params, body, principal }, req, res) {
         const event = { type: HELD_EVENTS.dismiss, key: params.key, reason: body.reason } as CaseEventBody;
         res.json(await change(knownCaseId(params.caseId), event, principal!, req.get('idempotency-key')));

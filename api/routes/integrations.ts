@@ -145,6 +145,12 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         401: { description: 'Bad or stale signature' },
         429: rateLimited,
       },
+      // Applied or held on a case, the system that signed it changed that case.
+      access: {
+        action: 'change',
+        cases: (_input, body) => [(body as { caseId?: string }).caseId ?? ''],
+        actor: () => ({ sub: source, role: 'integration' }),
+      },
       async handler(_input, req, res) {
         const bad = signatureProblem(
           deps.secrets[source],
@@ -233,6 +239,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         },
         404: { description: 'No such waiting event' },
       },
+      access: { action: 'change', cases: ({ body }) => [body.caseId] },
       async handler({ params, body }, _req, res) {
         const key = params.key ?? '';
         // Make sure the case exists before taking the event out of the inbox.

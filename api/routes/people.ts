@@ -80,6 +80,11 @@ export function peopleRoutes(client: Client, timeoutMs: number): Route[] {
         404: { description: 'No case carries that reference' },
         429: rateLimited,
       },
+      // Every case the person's record shows is recorded, as each is disclosed.
+      access: {
+        action: 'person-lookup',
+        cases: (_input, body) => (body as ReturnType<typeof summarise>).cases.map((c) => c.caseId),
+      },
       async handler({ params }, _req, res) {
         const ref = params.ref ?? '';
         // Validated, so it cannot change the query's shape (letters, digits, / . - only).
