@@ -2,7 +2,8 @@
  * What the tracker keeps, and for how long, end to end. A case dormant at a final exit for the
  * retention dormancy completes its workflow (cases are imported at exits back-dated past a short
  * dormancy: no test waits for real time); one not yet dormant, or with an appeal pending, does
- * not; a closed case still reads, and a change to it is refused naming why. An import's uploaded
+ * not; a closed case still reads, a change to it is refused naming why, and a system's event
+ * about it waits in the unmatched inbox. An import's uploaded
  * spreadsheet is deleted when the import ends, and its report still reads.
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { caseIdFor } from '../ids/case-id.js';
 import { acceptedPath, uploadPath } from '../imports/files.js';
 import { caseWorkflowId, importWorkflowId } from '../workflows/messages.js';
-import { positionOf } from './case-api.js';
+import { caseApi, positionOf } from './case-api.js';
 import { daysAgo } from './dates.js';
 import { uniqueHomeOfficeRef, useStack } from './harness.js';
 import { eventually } from './systems.js';
@@ -86,6 +87,21 @@ describe('retention', () => {
       expect(refused.body.type).toBe('urn:asylum-case-tracker:problem:case-closed');
       expect(refused.body.detail).toContain('dormant at a final exit');
       expect(refused.body.caseId).toBe(closed);
+      // A system's event about it finds no open case: it waits in the unmatched inbox for a supervisor.
+      const { webhook } = caseApi(stack, 'retention');
+      // (Visibility may lag the close by a moment: until it shows, the event meets the closed workflow.)
+      const reported = await eventually(
+        async () => {
+          const r = await webhook('home-office', {
+            type: 'further-submissions.lodged',
+            references: { homeOfficeRef: dormant },
+          });
+          return r.status === 202 ? r : undefined;
+        },
+        15_000,
+        'the webhook to find no open case',
+      );
+      expect(reported.body.status).toBe('unmatched');
       const reopened = await stack.call('POST', `/cases/${open}/events`, {
         role: 'caseworker',
         body: { type: 'further-submissions.lodged' },
