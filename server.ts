@@ -9,11 +9,11 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient } from './config/temporal.js';
 import { createApp } from './app.js';
-import { AggregatorRegistry } from 'prom-client';
 import { createMetrics } from './api/metrics.js';
 import { registrySource, serveMetrics, type MetricsSource } from './api/metrics-server.js';
 
