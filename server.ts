@@ -2,17 +2,21 @@
  * The API process (a composition root, like worker.ts): config, one Temporal client, the app
  * (app.ts: the API with the pages), graceful shutdown. With API_PROCESSES > 1 it forks that many
  * with Node's cluster module, all serving one port (the primary hands out connections), and starts
- * a new one when one dies; each keeps its own Temporal client.
+ * a new one when one dies; each keeps its own Temporal client. Metrics are served apart, on
+ * API_METRICS_ADDRESS (api/metrics-server.ts).
  */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient } from './config/temporal.js';
 import { createApp } from './app.js';
 import { createMetrics } from './api/metrics.js';
 import { createAccessLog } from './api/access-log.js';
+import { registrySource, serveMetrics, type MetricsSource } from './api/metrics-server.js';
 
 async function main() {
   const config = configOrExit();
@@ -20,6 +24,13 @@ async function main() {
   // With API_PROCESSES > 1 the primary warns once (supervise), not each process it forks.
   if (config.calendarWarning && cluster.isPrimary) logger.warn(config.calendarWarning);
   const metrics = createMetrics();
+  // Metrics on their own listener, never the public port: a forked process hands its registry to
+  // the primary's aggregate (supervise); a lone process serves its own.
+  if (cluster.isWorker) {
+    AggregatorRegistry.setRegistries(metrics.registry);
+    // Constructing one installs the answer to the primary's requests (prom-client does it nowhere else).
+    new AggregatorRegistry();
+  } else if (config.apiMetricsAddress) await listenForMetrics(config, logger, registrySource(metrics.registry));
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   const app = createApp({
     client,
@@ -64,10 +75,30 @@ async function main() {
   if (cluster.isWorker) process.on('disconnect', () => stop('primary gone'));
 }
 
+/** The metrics listener, or exit naming the setting (a taken port is a deployment mistake, said at start). */
+async function listenForMetrics(config: Config, logger: Logger, source: MetricsSource) {
+  const address = config.apiMetricsAddress;
+  try {
+    (await serveMetrics(address, source)).unref();
+    logger.info({ address }, 'api metrics listening');
+  } catch (err) {
+    logger.fatal({ address, err: (err as Error).message }, 'api metrics cannot listen (API_METRICS_ADDRESS)');
+    process.exit(1);
+  }
+}
+
 /** The primary of API_PROCESSES processes: forks them, replaces one that dies, passes signals on. */
-function supervise(config: Config) {
+async function supervise(config: Config) {
   const processes = config.apiProcesses;
   const logger = createLogger(config, 'api');
+  if (config.apiMetricsAddress) {
+    // One scrape for all the processes: the aggregate asks each over the cluster channel and sums.
+    const aggregate = new AggregatorRegistry();
+    await listenForMetrics(config, logger, {
+      contentType: aggregate.contentType,
+      metrics: () => aggregate.clusterMetrics(),
+    });
+  }
   if (config.calendarWarning) logger.warn(config.calendarWarning);
   let stopping = false;
   for (let i = 0; i < processes; i++) cluster.fork();
@@ -92,7 +123,11 @@ function supervise(config: Config) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const config = cluster.isPrimary ? configOrExit() : undefined;
-  if (config && config.apiProcesses > 1) supervise(config);
+  if (config && config.apiProcesses > 1)
+    supervise(config).catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
   else
     main().catch((err) => {
       console.error(err);

@@ -6,6 +6,7 @@
  * and applies no correction twice (its update ids name the import and the row).
  */
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -22,7 +23,7 @@ import {
   type OpenCaseInput,
   type Policy,
 } from '../domain/index.js';
-import { acceptedPath, uploadPath } from '../imports/files.js';
+import { acceptedPath, importFiles, uploadPath } from '../imports/files.js';
 import type { ImportOutcome } from '../imports/report.js';
 import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
 import {
@@ -167,6 +168,15 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
   }
 
   return {
+    /**
+     * The upload and its accepted rows deleted once the import has ended: the people in a sheet are
+     * on their cases now (or were rejected), and a spreadsheet of them kept on disk is a copy no
+     * retention rule reaches. Idempotent, so a retry after a crash finishes the job.
+     */
+    async deleteImportFiles({ importId }: { importId: string }): Promise<void> {
+      await Promise.all(importFiles(importDir, importId).map((file) => rm(file, { force: true })));
+    },
+
     async validateImport({ importId, policy }: { importId: string; policy: Policy }): Promise<Validation> {
       return validateFile(
         uploadPath(importDir, importId),

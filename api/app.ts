@@ -100,7 +100,6 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     ...opsRoutes({
       client: deps.client,
       namespace: deps.namespace,
-      metrics,
       document: () => (document ??= openApiDocument(routes)),
     }),
     ...caseRoutes({

@@ -167,6 +167,14 @@ const schema = z
       .enum(['0', '1', 'true', 'false'])
       .default('1')
       .transform((v) => v === '1' || v === 'true'),
+    // #19, retention and metrics: how long a case lies dormant at a final exit before its workflow
+    // completes and the namespace's retention starts (domain/retention.ts; default fifteen years, the
+    // Home Office's "last action" period), and where the API serves its metrics (never the public port).
+    RETENTION_DORMANCY_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.retentionDormancyDays!),
+    API_METRICS_ADDRESS: z
+      .string()
+      .regex(/^(|(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5})$/, 'host:port, e.g. 127.0.0.1:9466, or empty for none')
+      .default('127.0.0.1:9466'),
   })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
@@ -228,6 +236,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
+    /** Where the API serves /metrics; empty: nowhere. Never the public port. */
+    apiMetricsAddress: env.API_METRICS_ADDRESS,
     policy: {
       appealWindowDays: {
         inCountry: env.POLICY_APPEAL_WINDOW_DAYS,
@@ -244,6 +254,7 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       },
       // Absent when none are configured, so the policy each change carries is as it was before.
       ...(env.BANK_HOLIDAYS_EXTRA.length > 0 ? { bankHolidays: env.BANK_HOLIDAYS_EXTRA } : {}),
+      retentionDormancyDays: env.RETENTION_DORMANCY_DAYS,
     } satisfies Policy,
     /** The bank-holiday calendar ends within twelve months: the API and worker log this at start. */
     calendarWarning,

@@ -36,6 +36,11 @@ export interface Policy {
    * (domain/working-days.ts). Absent (histories recorded before it, or none configured): none.
    */
   bankHolidays?: string[];
+  /**
+   * Days a case lies dormant at a final exit before its workflow completes and the namespace's
+   * retention starts (domain/retention.ts). Absent (policies recorded before it): fifteen years.
+   */
+  retentionDormancyDays?: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -46,4 +51,7 @@ export const DEFAULT_POLICY: Policy = {
   respondentEvidenceDays: 14,
   respondentReviewDays: 14,
   tribunal: { limitWeeks: 24, warningWeeks: [16, 20, 22], warningTime: '00:00', commencementDate: '2026-01-01' },
+  // Fifteen years (the longest such span holds four leap days): the Home Office keeps immigration case
+  // records fifteen years after the last action on them (docs/lifecycle.md, "Retention", cites it).
+  retentionDormancyDays: 15 * 365 + 4,
 };

@@ -40,6 +40,29 @@ export interface AcceptedRow {
   record: ImportRecord;
 }
 
+/** What a reason says in place of a person's details it would otherwise quote. */
+export const WITHHELD = '[withheld]';
+
+/**
+ * A reason as the report keeps it: any of the row's personal details it quotes (name, date of
+ * birth, nationality, as written or as cleaned) withheld. The report outlives the upload, which is
+ * deleted when the import ends, so it must not become a copy of the people in it; a row number and
+ * a column are enough to find the cell in the sheet the supervisor still has.
+ */
+export function withoutPersonalDetails(reason: string, details: ReadonlyArray<string | undefined>): string {
+  const values = [...new Set(details.map((d) => d?.trim() ?? '').filter((d) => d.length >= 2))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return values.reduce(
+    (text, value) =>
+      text.replace(
+        new RegExp(`(?<![\\p{L}\\p{N}])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu'),
+        WITHHELD,
+      ),
+    reason,
+  );
+}
+
 /** Enough to fix any real spreadsheet; past it the counts stay exact and the list says it was cut. */
 export const REJECTIONS_KEPT = 5_000;
 
@@ -59,11 +82,11 @@ export async function validateFile(
     possibleDuplicates: [],
     ignoredColumns: [],
   };
-  const reject = (row: number, errors: FieldError[]) => {
+  const reject = (row: number, errors: FieldError[], details: ReadonlyArray<string | undefined> = []) => {
     result.rejectedRows += 1;
     for (const e of errors) {
       if (result.rejections.length < REJECTIONS_KEPT)
-        result.rejections.push({ row, field: e.field, reason: e.message });
+        result.rejections.push({ row, field: e.field, reason: withoutPersonalDetails(e.message, details) });
       else result.truncated = true;
     }
   };
@@ -89,9 +112,10 @@ export async function validateFile(
     result.rows += 1;
     const byColumn: Partial<Record<ColumnName, string>> = {};
     columns.forEach((c, i) => c && (byColumn[c] = cells[i] ?? ''));
+    const written = [byColumn.name, byColumn.date_of_birth, byColumn.nationality];
     const cleaned = cleanRow(byColumn);
     if (!cleaned.ok) {
-      reject(row, cleaned.errors);
+      reject(row, cleaned.errors, written);
       continue;
     }
     const r = cleaned.record;
@@ -100,6 +124,7 @@ export async function validateFile(
       reject(
         row,
         built.errors.map((e) => ({ field: columnOf(e.field), message: e.message })),
+        [...written, r.person.name, r.person.dateOfBirth, r.person.nationality],
       );
       continue;
     }

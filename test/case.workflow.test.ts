@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, type CaseState, type System } from '../domain/index.js';
-import { applyInboundUpdate } from '../workflows/messages.js';
+import { applyInboundUpdate, type CaseWorkflowInput } from '../workflows/messages.js';
 import { SA } from '../workflows/search-attributes.js';
 import { daysAgo, plusDays } from './dates.js';
 import { eventually } from './systems.js';
@@ -253,5 +253,35 @@ describe("the workflow's timer", () => {
       'appeal-rights-exhausted',
     );
     expect(await tier.state(usual.caseId)).toMatchObject({ stage: 'decision', status: 'refused' });
+  });
+});
+
+describe('retention', () => {
+  it('carries the last activity across continue-as-new, so a final case’s dormancy runs on from it', async () => {
+    const policy = { ...DEFAULT_POLICY, retentionDormancyDays: 30 };
+    const { caseId, handle: started } = await tier.startCase({ policy, continueAsNewAfterEvents: 30 });
+    const firstRun = started.firstExecutionRunId;
+    await tier.apply(caseId, { type: 'decision.granted', grant: 'refugee' }, CASEWORKER, { policy });
+    let lastChange = '';
+    for (let i = 0; i < 10 && (await tier.handle(caseId).describe()).runId === firstRun; i++) {
+      lastChange = new Date().toISOString();
+      await tier.apply(caseId, { type: 'case.assigned', assignee: `officer-${i}` }, CASEWORKER, { policy });
+    }
+    const next = await eventually(
+      async () => {
+        const d = await tier.handle(caseId).describe();
+        return d.runId !== firstRun ? d : undefined;
+      },
+      15_000,
+      'continue-as-new',
+    );
+    // Final (granted) but dormant for minutes, not thirty days: the new run sleeps on.
+    expect(next.status.name).toBe('RUNNING');
+    const history = await tier.handle(caseId).fetchHistory();
+    const [payload] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const input = JSON.parse(Buffer.from(payload!.data!).toString()) as CaseWorkflowInput;
+    expect(input.carried?.state.status).toBe('granted');
+    expect(Date.parse(input.carried!.lastActivityAt!)).toBeGreaterThanOrEqual(Date.parse(lastChange) - 1_000);
+    expect(Date.parse(input.carried!.lastActivityAt!)).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -13,6 +13,26 @@ describe('configuration', () => {
     expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 
+  it('puts the retention dormancy in the policy cases carry (fifteen years unless set), refusing one not whole days', () => {
+    const fallback = loadConfig({ LOCAL_MODE: '1' });
+    expect(fallback.ok && fallback.config.policy.retentionDormancyDays).toBe(5479);
+    const set = loadConfig({ LOCAL_MODE: '1', RETENTION_DORMANCY_DAYS: '30' });
+    expect(set.ok && set.config.policy.retentionDormancyDays).toBe(30);
+    const bad = loadConfig({ LOCAL_MODE: '1', RETENTION_DORMANCY_DAYS: '0' });
+    expect(!bad.ok && bad.error).toMatch(/RETENTION_DORMANCY_DAYS/);
+  });
+
+  it('serves the API metrics on an internal address (empty: none), refusing one that is not host:port', () => {
+    const fallback = loadConfig({ LOCAL_MODE: '1' });
+    expect(fallback.ok && fallback.config.apiMetricsAddress).toBe('127.0.0.1:9466');
+    const none = loadConfig({ LOCAL_MODE: '1', API_METRICS_ADDRESS: '' });
+    expect(none.ok && none.config.apiMetricsAddress).toBe('');
+    const v6 = loadConfig({ LOCAL_MODE: '1', API_METRICS_ADDRESS: '[::1]:9466' });
+    expect(v6.ok && v6.config.apiMetricsAddress).toBe('[::1]:9466');
+    const bad = loadConfig({ LOCAL_MODE: '1', API_METRICS_ADDRESS: 'http://10.0.0.1/metrics' });
+    expect(!bad.ok && bad.error).toMatch(/API_METRICS_ADDRESS: host:port/);
+  });
+
   const configOf = (env: Record<string, string>): Config => {
     const r = loadConfig({ LOCAL_MODE: '1', ...env });
     if (!r.ok) throw new Error(r.error);

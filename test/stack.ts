@@ -84,6 +84,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     ACCESS_LOG_DIR: join(dir, 'access-log'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
+    API_METRICS_ADDRESS: '',
     API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),
     RECONCILIATION_CRON: 'off',
     LOCAL_MODE: '1',

@@ -91,7 +91,8 @@ describe.each(topologies)('npm start (%s)', (topology) => {
     'starts everything, prints what to click and tokens, stops cleanly, and keeps cases across restarts',
     { timeout: 300_000 },
     async () => {
-      const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort, notifierPort] = [
+      const [port, temporalPort, uiPort, hoPort, hmctsPort, metricsPort, notifierPort, apiMetricsPort] = [
+        await freePort(),
         await freePort(),
         await freePort(),
         await freePort(),
@@ -103,6 +104,7 @@ describe.each(topologies)('npm start (%s)', (topology) => {
       const env: Record<string, string> = {
         NOTIFIER_URL: `http://127.0.0.1:${notifierPort}`,
         WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+        API_METRICS_ADDRESS: `127.0.0.1:${apiMetricsPort}`,
         HOME_OFFICE_URL: `http://127.0.0.1:${hoPort}`,
         HMCTS_URL: `http://127.0.0.1:${hmctsPort}`,
         PORT: String(port),
@@ -131,11 +133,13 @@ describe.each(topologies)('npm start (%s)', (topology) => {
         // The second worker's SDK metrics, on the next port.
         expect(await (await fetch(`http://127.0.0.1:${metricsPort + 1}/metrics`)).text()).toContain('temporal_');
       }
-      // The worker's SDK metrics and the API's own.
+      // The worker's SDK metrics and the API's own, on its internal listener (on the cluster, both
+      // processes' summed by the primary); never on the public port.
       expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain('temporal_');
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain(
+      expect(await (await fetch(`http://127.0.0.1:${apiMetricsPort}/metrics`)).text()).toContain(
         'temporal_client_request_duration_seconds',
       );
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const created = await fetch(`http://127.0.0.1:${port}/cases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

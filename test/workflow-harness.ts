@@ -94,6 +94,7 @@ export class DeliveryStub {
     reconcileCases: notStubbed('reconcileCases'),
     validateImport: notStubbed('validateImport'),
     importRows: notStubbed('importRows'),
+    deleteImportFiles: notStubbed('deleteImportFiles'),
     // Links are recorded on the other case through the real client: the stack's tests cover them.
     recordLinkBack: notStubbed('recordLinkBack'),
   };

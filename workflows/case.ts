@@ -1,8 +1,9 @@
 /**
  * One asylum case, claim to exit and beyond: this workflow's history is the case's record.
  * It wires handlers, runs one in-order delivery loop per external system, sleeps until the next
- * statutory limit, and hands over to a fresh run when history grows long. Every rule lives in
- * domain/.
+ * statutory limit, and hands over to a fresh run when history grows long. A case dormant at a
+ * final exit for the retention dormancy completes, so the namespace's retention can apply. Every
+ * rule lives in domain/.
  */
 import {
   ActivityFailure,
@@ -22,11 +23,13 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import {
+  activityMark,
   answerFor,
   answerOf,
   applyChange,
   checkEvent,
   DEFAULT_POLICY,
+  dormantUntil,
   dueEvents,
   emptyOutbox,
   fieldErrorsText,
@@ -103,6 +106,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Deadline days (weekends and bank holidays) and late appeals came later still: runs recorded
   // before replay on plain days.
   const tribunalRulesOn = patched('tribunal-rules');
+  // Retention (a dormant final case completes) came later again: runs recorded before never complete.
+  const retentionOn = patched('retention');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -110,6 +115,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     outbox: emptyOutbox(input.carried?.outbox),
   };
   let recent: RecentAnswers = input.carried?.recentUpdates ?? [];
+  let lastActivityAt = input.carried?.lastActivityAt;
+  let mark = activityMark(machine.state);
   let draining = false;
   let inFlight = 0;
   const options = () => ({ at: now(), policy, clocks: clocksOn, tribunalRules: tribunalRulesOn });
@@ -119,6 +126,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     const changed = changedSearchAttributes(machine.state, next.state);
     machine = next;
     if (changed.length > 0) upsertSearchAttributes(changed);
+    // Any new event restarts the retention dormancy: stamp when the case last saw one.
+    if (activityMark(next.state) !== mark) {
+      mark = activityMark(next.state);
+      lastActivityAt = now();
+    }
   }
 
   setHandler(caseStateQuery, () => machine.state);
@@ -230,15 +242,36 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
 
-  // Dormant between events, possibly for years. Wake for a change, a due time limit, or long history.
-  // One timer at a time, for the earliest due moment of all running clocks: no polling.
+  const reached = (instant: string | null | undefined) => !!instant && Date.now() >= Date.parse(instant);
+  /** Nothing left to send: every system has every change, every link is recorded on its other case. */
+  const drained = () =>
+    SYSTEMS.every((s) => machine.outbox[s].length === 0) && nextLinkBack(machine.state) === undefined;
+
+  // Dormant between events, possibly for years. Wake for a change, a due time limit, the end of the
+  // retention dormancy, or long history. One timer at a time, for the earliest of them: no polling.
   for (;;) {
     const due = nextDue(machine.state, policy, clocksOn);
+    const closesAt = retentionOn ? dormantUntil(machine.state, lastActivityAt, policy) : null;
+    const wakeAt = [due, closesAt].filter((t): t is string => !!t).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
     const version = machine.state.version;
+    const seen = mark;
     const woke = await condition(
-      () => machine.state.version !== version || historyIsLong(),
-      due ? Math.max(1, Date.parse(due) - Date.now()) : undefined,
+      () => machine.state.version !== version || (retentionOn && mark !== seen) || historyIsLong(),
+      wakeAt ? Math.max(1, Date.parse(wakeAt) - Date.now()) : undefined,
     );
+    if (!woke && reached(closesAt) && !reached(due)) {
+      // Dormant for the whole period: complete once every change is delivered and no handler is
+      // half-way, unless something happens meanwhile (then the dormancy starts again).
+      await condition(() => mark !== seen || historyIsLong() || (inFlight === 0 && drained() && allHandlersFinished()));
+      if (mark === seen && !historyIsLong()) {
+        log.info('retention: dormant at a final exit for the whole period; the case workflow completes', {
+          closesAt,
+          lastActivityAt,
+        });
+        return;
+      }
+      continue;
+    }
     if (!woke && due) {
       for (const event of dueEvents(machine.state, now(), policy, clocksOn))
         setMachine(applyChange(machine, event, WORKFLOW_ACTOR, options()));
@@ -250,7 +283,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Hand over: no delivery in flight, no handler half-way; undelivered messages travel along.
   draining = true;
   await condition(() => inFlight === 0 && allHandlersFinished());
-  const carried: CarriedState = { state: machine.state, outbox: machine.outbox, recentUpdates: recent };
+  const carried: CarriedState = {
+    state: machine.state,
+    outbox: machine.outbox,
+    recentUpdates: recent,
+    ...(lastActivityAt ? { lastActivityAt } : {}),
+  };
   await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
 }
 

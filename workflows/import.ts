@@ -1,9 +1,10 @@
 /**
  * One spreadsheet import: validate every row first (a dry run stops there), then bring the
  * accepted rows in, a chunk at a time, with progress queryable throughout. The report is the
- * result. The rows themselves stay in the file the API stored, not in this history.
+ * result. The rows themselves stay in the file the API stored, not in this history, and that file
+ * is deleted when the import ends, however it ends: the report, by row number, is what lasts.
  */
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ImportReport } from '../imports/report.js';
 import { importProgressQuery, type ImportInput } from './messages.js';
@@ -20,10 +21,35 @@ const { importRows } = proxyActivities<Activities>({
   retry: { maximumInterval: '1 minute' },
 });
 
+// Deleting is idempotent: retried without limit, so a crash or an outage delays it, never skips it.
+const { deleteImportFiles } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * A dry run's file waits this long for a supervisor to confirm it (POST /imports/:id/run copies it
+ * for the run), then goes: a day to read the report and fix or confirm, and no longer.
+ */
+export const DRY_RUN_KEPT = '24 hours';
+
 /** Rows per activity: small enough to show progress often, large enough to keep history short. */
 const CHUNK = 500;
 
 export async function importWorkflow(input: ImportInput): Promise<ImportReport> {
+  // Imports recorded before uploads were deleted replay without the deletion.
+  if (!patched('delete-upload')) return runImport(input);
+  try {
+    const report = await runImport(input);
+    if (input.dryRun) await sleep(DRY_RUN_KEPT);
+    return report;
+  } finally {
+    // Succeeded, failed or cancelled: the upload goes. Not cancellable, so a cancelled import still deletes.
+    await CancellationScope.nonCancellable(() => deleteImportFiles({ importId: input.importId }));
+  }
+}
+
+async function runImport(input: ImportInput): Promise<ImportReport> {
   let report: ImportReport = {
     importId: input.importId,
     file: input.file,

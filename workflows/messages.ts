@@ -44,6 +44,11 @@ export interface CarriedState {
   outbox: Record<System, OutboundMessage[]>;
   /** Answers to the latest updates by id, so a retry after continue-as-new still applies once. */
   recentUpdates: Array<[string, CaseView]>;
+  /**
+   * Workflow time of the last activity on the case (a change, or an event a system sent): the
+   * retention dormancy runs from it (domain/retention.ts). Absent: none since the opening state.
+   */
+  lastActivityAt?: string;
 }
 
 export interface ApplyEventRequest {

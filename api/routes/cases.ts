@@ -147,8 +147,38 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         args: [{ event, actor: { id: who.sub, role: who.role }, policy }],
         updateId: key,
       }),
-    );
+    ).catch(async (err: unknown) => {
+      // Temporal answers a closed workflow's update as "not found": say which it is.
+      if (err instanceof WorkflowNotFoundError) await mustNotBeClosed(caseId);
+      throw err;
+    });
     return forCaller(view, who);
+  }
+
+  /**
+   * 409 naming why when the case's workflow has completed: dormant at a final exit for the
+   * retention dormancy (domain/retention.ts), it takes no more changes; its record still reads
+   * until the namespace's retention deletes it. A new claim by the same person is a new case.
+   */
+  async function mustNotBeClosed(caseId: string) {
+    const closed = await within(() =>
+      client.workflow
+        .getHandle(caseWorkflowId(caseId))
+        .describe()
+        .then(
+          (d) => (d.status.name === 'COMPLETED' ? (d.closeTime?.toISOString() ?? 'unknown') : undefined),
+          (err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)),
+        ),
+    );
+    if (closed !== undefined)
+      throw new HttpProblem(
+        problem(
+          409,
+          'case-closed',
+          `Case ${caseId} was closed at ${closed}: it lay dormant at a final exit for the retention period, so it takes no more changes. Its record can still be read until retention deletes it.`,
+          { caseId, closedAt: closed },
+        ),
+      );
   }
 
   /** 409 naming the case unless it is there and open. */
@@ -327,7 +357,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         200: json(caseViewSchema, 'The case after the event'),
         404: problemOf('No such case'),
         409: problemOf(
-          'Not allowed now (`allowedEvents` lists what is), or the other case the event names (a link’s) does not exist; `caseId` names it',
+          'Not allowed now (`allowedEvents` lists what is), the case closed for retention (`case-closed`), or the other case the event names (a link’s) does not exist; `caseId` names it',
         ),
         503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
       },

@@ -108,7 +108,9 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
     const values = Object.values(refs).filter((v): v is string => !!v);
     if (values.length === 0) return [];
     // Values were checked against their formats above, so quoting them is safe.
-    const query = `${SA.refs.name} IN (${values.map((v) => `'${v}'`).join(', ')})`;
+    // Only open cases: one closed for retention takes no more changes, so a system's event about
+    // it waits in the unmatched inbox for a supervisor, like one that matches no case.
+    const query = `${SA.refs.name} IN (${values.map((v) => `'${v}'`).join(', ')}) AND ExecutionStatus = 'Running'`;
     const found = new Set<string>();
     for await (const execution of client.workflow.list({ query })) {
       const caseId = caseIdFromWorkflowId(execution.workflowId);

@@ -1,9 +1,11 @@
-/** Health, readiness, metrics and the API's own description: no token needed. */
+/**
+ * Health, readiness and the API's own description: no token needed. Metrics are not here: they are
+ * served on an internal listener (api/metrics-server.ts), never the public port.
+ */
 import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Metrics } from '../metrics.js';
 import { deadlineFor } from '../deadline.js';
 import { problem, sendProblem } from '../problem.js';
 import { route, type Route } from '../route.js';
@@ -14,12 +16,7 @@ const ok = (description: string, schema: z.ZodType = status) => ({
   content: { 'application/json': { schema } },
 });
 
-export function opsRoutes(deps: {
-  client: Client;
-  namespace: string;
-  metrics: Metrics;
-  document: () => unknown;
-}): Route[] {
+export function opsRoutes(deps: { client: Client; namespace: string; document: () => unknown }): Route[] {
   return [
     route({
       method: 'get',
@@ -47,17 +44,6 @@ export function opsRoutes(deps: {
         } catch {
           sendProblem(res, problem(503, 'temporal-unavailable', 'Temporal is not reachable.'), { 'Retry-After': '5' });
         }
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/metrics',
-      summary: 'Prometheus metrics (bind internally)',
-      tags: ['operations'],
-      roles: 'public',
-      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
-      async handler(_i, _req, res) {
-        res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
       },
     }),
     route({
