@@ -22,3 +22,4 @@ export * from './systems.js';
 export * from './pending.js';
 export * from './cohort.js';
 export * from './links.js';
+export * from './bounds.js';

@@ -103,6 +103,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Deadline days (weekends and bank holidays) and late appeals came later still: runs recorded
   // before replay on plain days.
   const tribunalRulesOn = patched('tribunal-rules');
+  // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
+  const boundedOn = patched('bounded-state');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -112,7 +114,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let recent: RecentAnswers = input.carried?.recentUpdates ?? [];
   let draining = false;
   let inFlight = 0;
-  const options = () => ({ at: now(), policy, clocks: clocksOn, tribunalRules: tribunalRulesOn });
+  const options = () => ({
+    at: now(),
+    policy,
+    clocks: clocksOn,
+    tribunalRules: tribunalRulesOn,
+    bounded: boundedOn,
+  });
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(next: CaseMachine) {
@@ -151,9 +159,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
   );
 
-  setHandler(applyInboundUpdate, ({ source, id, event, policy: inForce }) => {
+  setHandler(applyInboundUpdate, ({ source, id, event, policy: inForce, references, conflict }) => {
     if (inForce) policy = inForce;
-    const { machine: next, answer } = receiveInbound(machine, { source, id, event }, options());
+    const { machine: next, answer } = receiveInbound(machine, { source, id, event, references, conflict }, options());
     setMachine(next);
     return answer;
   });

@@ -12,6 +12,7 @@ import type {
   Drift,
   ImportedFrom,
   InboundOutcome,
+  InboundReferences,
   OpenCaseInput,
   OutboundMessage,
   Policy,
@@ -61,6 +62,10 @@ export interface InboundRequest {
   id: string;
   event: CaseEvent;
   policy?: Policy;
+  /** The references it came with: when they name the case by `caseId`, the rest must agree with it. */
+  references?: InboundReferences;
+  /** Why it must be held whatever it says, found by the API (a reference another case already holds). */
+  conflict?: string;
 }
 export const applyInboundUpdate = defineUpdate<InboundOutcome, [InboundRequest]>('applyInbound');
 
@@ -77,7 +82,8 @@ export interface UnmatchedEvent {
   occurredAt: string;
   receivedAt: string;
 }
-export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate', [UnmatchedEvent]>('holdUnmatched');
+/** `full`: the inbox holds as many events as it keeps (STATE_BOUNDS.inboxWaiting); the sender should retry later. */
+export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate' | 'full', [UnmatchedEvent]>('holdUnmatched');
 /** Takes an event out of the inbox to be applied to a case; undefined if it is not there. */
 export const takeUnmatchedUpdate = defineUpdate<UnmatchedEvent | undefined, [string]>('takeUnmatched');
 export const unmatchedQuery = defineQuery<UnmatchedEvent[]>('unmatched');

@@ -14,13 +14,16 @@ import {
   HO_REF_PATTERN,
   CASE_ID_PATTERN,
   UAN_PATTERN,
+  adoptedReferences,
   inboundKey,
   isCaseId,
+  referenceOwnedElsewhere,
   describeSystem,
   systemOfSource,
   SOURCES,
   type CaseEvent,
   type InboundOutcome,
+  type InboundReferences,
   type Policy,
   type Source,
 } from '../../domain/index.js';
@@ -104,24 +107,65 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
   const within = deadlineFor(client, deps.timeoutMs);
   const inbox = () => client.workflow.getHandle(inboxWorkflowId(deps.taskQueue));
 
-  async function matchCases(refs: z.infer<typeof references>): Promise<string[]> {
-    const values = Object.values(refs).filter((v): v is string => !!v);
-    if (values.length === 0) return [];
-    // Values were checked against their formats above, so quoting them is safe.
-    const query = `${SA.refs.name} IN (${values.map((v) => `'${v}'`).join(', ')})`;
-    const found = new Set<string>();
+  /** The cases holding any of `values` as a reference, each with its references (search attributes). */
+  async function casesHolding(values: string[]): Promise<Array<{ caseId: string; refs: string[] }>> {
+    // Values were checked against their formats (inbound references, event fields), which admit no quote.
+    const safe = values.filter((v) => v && !/['\\]/.test(v));
+    if (safe.length === 0) return [];
+    const query = `${SA.refs.name} IN (${safe.map((v) => `'${v}'`).join(', ')})`;
+    const found = new Map<string, string[]>();
     for await (const execution of client.workflow.list({ query })) {
       const caseId = caseIdFromWorkflowId(execution.workflowId);
-      if (caseId) found.add(caseId);
+      if (caseId) found.set(caseId, execution.typedSearchAttributes.get(SA.refs) ?? []);
     }
-    return [...found];
+    return [...found].map(([caseId, refs]) => ({ caseId, refs }));
   }
 
-  const applyTo = (caseId: string, source: Source, id: string, event: CaseEvent) =>
+  /**
+   * Why the event must be held on `target` whatever it says, or undefined: a reference it carries or
+   * would adopt already belongs to another case. A reference is never moved by an event (#19).
+   */
+  async function conflictFor(
+    target: string,
+    refs: InboundReferences,
+    event: CaseEvent,
+    matched: Array<{ caseId: string; refs: string[] }>,
+  ): Promise<string | undefined> {
+    const carried = Object.entries(refs).filter(([k, v]) => k !== 'caseId' && typeof v === 'string');
+    for (const other of matched.filter((m) => m.caseId !== target)) {
+      const shared = carried.find(([, v]) => other.refs.includes(v as string));
+      if (shared) return referenceOwnedElsewhere(shared[1] as string, other.caseId);
+    }
+    const adopted = adoptedReferences(event);
+    if (adopted.length === 0) return undefined;
+    for (const other of await within(() => casesHolding(adopted))) {
+      if (other.caseId === target) continue;
+      const taken = adopted.find((v) => other.refs.includes(v));
+      if (taken) return referenceOwnedElsewhere(taken, other.caseId);
+    }
+    return undefined;
+  }
+
+  const applyTo = (
+    caseId: string,
+    source: Source,
+    id: string,
+    event: CaseEvent,
+    extra: { references?: InboundReferences; conflict?: string | undefined },
+  ) =>
     within(() =>
-      client.workflow
-        .getHandle(caseWorkflowId(caseId))
-        .executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: deps.policy }] }),
+      client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(applyInboundUpdate, {
+        args: [
+          {
+            source,
+            id,
+            event,
+            policy: deps.policy,
+            ...(extra.references ? { references: extra.references } : {}),
+            ...(extra.conflict ? { conflict: extra.conflict } : {}),
+          },
+        ],
+      }),
     );
 
   const inboundRoute = (source: Source): Route =>
@@ -144,6 +188,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         },
         401: { description: 'Bad or stale signature' },
         429: rateLimited,
+        503: { description: 'The unmatched inbox is full (it keeps a bounded number of events): send it again later' },
       },
       async handler(_input, req, res) {
         const bad = signatureProblem(
@@ -157,10 +202,20 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         const { id, occurredAt, references: refs, ...fields } = parsed.data;
         const event = caseEventBody.safeParse(fields);
         if (!event.success) throw new HttpProblem(validationProblem(fieldErrors(event.error)));
-        const matches = await within(() => matchCases(refs));
+        const matches = await within(() =>
+          casesHolding(Object.values(refs).filter((v): v is string => typeof v === 'string')),
+        );
+        // The case it names by `references.caseId` when that case exists, else the one case its references find.
+        const target =
+          refs.caseId && matches.some((m) => m.caseId === refs.caseId)
+            ? refs.caseId
+            : matches.length === 1
+              ? matches[0]!.caseId
+              : undefined;
         let outcome: InboundOutcome;
-        if (matches.length === 1) {
-          outcome = await applyTo(matches[0]!, source, id, event.data);
+        if (target) {
+          const conflict = await conflictFor(target, refs, event.data, matches);
+          outcome = await applyTo(target, source, id, event.data, { references: refs, conflict });
         } else {
           const unmatched: UnmatchedEvent = {
             key: inboundKey(source, id),
@@ -182,6 +237,12 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
               }),
             }),
           );
+          // Bounded inbox (#19): refused, not dropped; the sender retries, as for any 5xx.
+          if (status === 'full')
+            throw new HttpProblem(
+              problem(503, 'inbox-full', 'The unmatched inbox is full until a supervisor links or clears events.'),
+              { 'Retry-After': '300' },
+            );
           outcome = status === 'duplicate' ? { status: 'duplicate' } : { status: 'unmatched' };
         }
         res
@@ -239,7 +300,10 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         await within(() => client.workflow.getHandle(caseWorkflowId(body.caseId)).describe());
         const event = await within(() => inbox().executeUpdate(takeUnmatchedUpdate, { args: [key] }));
         if (!event) throw new HttpProblem(problem(404, 'not-waiting', `No unmatched event ${key} is waiting.`));
-        res.json(await applyTo(body.caseId, event.source, event.id, event.event));
+        // A supervisor chose the case, so its references are not checked against it; a reference it
+        // would adopt from another case still holds it there.
+        const conflict = await conflictFor(body.caseId, {}, event.event, []);
+        res.json(await applyTo(body.caseId, event.source, event.id, event.event, { conflict }));
       },
     }),
   ];
