@@ -16,17 +16,20 @@ import { importProgressQuery, type ImportInput } from './messages.js';
  */
 export const IMPORT_ATTEMPTS = 10;
 
-const { validateImport } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { maximumInterval: '1 minute', maximumAttempts: IMPORT_ATTEMPTS },
-});
-// A chunk heartbeats after every row; a worker that dies mid-chunk is noticed within the minute and
-// the chunk runs again, answering rows already done without doing them twice.
-const { importRows } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute', maximumAttempts: IMPORT_ATTEMPTS },
-});
+/** The passes, each retried at most IMPORT_ATTEMPTS times (the first retry after `firstRetryMs`: tests shorten it). */
+function passes(firstRetryMs = 1_000) {
+  const retry = { initialInterval: firstRetryMs, maximumInterval: '1 minute', maximumAttempts: IMPORT_ATTEMPTS };
+  // Named one by one: the proxy makes each activity on access, it has no keys to spread.
+  const { validateImport } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', retry });
+  // A chunk heartbeats after every row; a worker that dies mid-chunk is noticed within the minute and
+  // the chunk runs again, answering rows already done without doing them twice.
+  const { importRows } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry,
+  });
+  return { validateImport, importRows };
+}
 
 /** Why an activity gave up, in words for the report. */
 function failureText(err: ActivityFailure): string {
@@ -39,6 +42,7 @@ function failureText(err: ActivityFailure): string {
 const CHUNK = 500;
 
 export async function importWorkflow(input: ImportInput): Promise<ImportReport> {
+  const { validateImport, importRows } = passes(input.firstRetryMs);
   let report: ImportReport = {
     importId: input.importId,
     file: input.file,

@@ -140,6 +140,8 @@ export interface ImportInput {
   /** Who asked for it (the token's subject). */
   by: string;
   policy: Policy;
+  /** Tests only: the first retry of a failed pass after this many ms (default 1 s), so its bounded attempts run out fast. */
+  firstRetryMs?: number;
 }
 /** Memo key of what an import set on a case (kept current by corrections), read without the worker. */
 export const IMPORTED_MEMO = 'imported';
