@@ -6,7 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import pMap from 'p-map';
 import { STATE_BOUNDS } from '../domain/index.js';
+import {
+  holdUnmatchedUpdate,
+  INBOX_WORKFLOW_TYPE,
+  inboxWorkflowId,
+  takeUnmatchedUpdate,
+} from '../workflows/messages.js';
 import { useStack } from './harness.js';
 import { eventually } from './systems.js';
 import { signWebhook } from './case-api.js';
@@ -185,3 +193,59 @@ describe('a case sent many events it cannot take', () => {
     });
   });
 });
+
+describe('the unmatched inbox', () => {
+  it('refuses an event past the most it keeps with 503 and Retry-After, and takes it once there is room', async () => {
+    const inboxId = inboxWorkflowId(stack.config.temporal.taskQueue);
+    const event = { type: 'tribunal.listed', hearingDate: '2027-01-12' } as const;
+    // Filled through the inbox's own update, as the webhook route sends it (faster than 500 signed requests).
+    const hold = (id: string) =>
+      stack.client.workflow.executeUpdateWithStart(holdUnmatchedUpdate, {
+        args: [
+          {
+            key: `hmcts:${id}`,
+            source: 'hmcts',
+            id,
+            event,
+            references: { homeOfficeRef: 'Z0000001' },
+            occurredAt: new Date().toISOString(),
+            receivedAt: new Date().toISOString(),
+          },
+        ],
+        startWorkflowOperation: new WithStartWorkflowOperation(INBOX_WORKFLOW_TYPE, {
+          workflowId: inboxId,
+          taskQueue: stack.config.temporal.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [],
+        }),
+      });
+    const first = await hold('fill-0');
+    expect(first).toBe('unmatched');
+    const waiting = (await stack.call('GET', '/integrations/unmatched', { role: 'supervisor' })).body.events.length;
+    await pMap(
+      Array.from({ length: STATE_BOUNDS.inboxWaiting - waiting }, (_, i) => `fill-${i + 1}`),
+      async (id) => expect(await hold(id)).toBe('unmatched'),
+      { concurrency: 8 },
+    );
+    const refused = await fetchWebhook({ ...event, references: { homeOfficeRef: 'Z0000002' } });
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBe('300');
+    expect(refused.body.type).toMatch(/inbox-full$/);
+    // A repeat of one waiting is still a duplicate, full or not.
+    expect(await hold('fill-0')).toBe('duplicate');
+    // A supervisor takes one out: the refused event, sent again, now waits.
+    await stack.client.workflow.getHandle(inboxId).executeUpdate(takeUnmatchedUpdate, { args: ['hmcts:fill-0'] });
+    const again = await fetchWebhook({ ...event, references: { homeOfficeRef: 'Z0000002' } }, refused.id);
+    expect(again.body).toEqual({ status: 'unmatched' });
+  });
+});
+
+async function fetchWebhook(body: Record<string, unknown>, id = randomUUID()) {
+  const raw = JSON.stringify({ id, occurredAt: new Date().toISOString(), ...body });
+  const res = await fetch(`${stack.baseUrl}/integrations/hmcts/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': signWebhook(SECRETS.hmcts, raw) },
+    body: raw,
+  });
+  return { id, status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+}
