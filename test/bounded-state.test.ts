@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import pMap from 'p-map';
-import { STATE_BOUNDS } from '../domain/index.js';
+import { HMCTS_SEQUENCE_START, STATE_BOUNDS } from '../domain/index.js';
 import {
   holdUnmatchedUpdate,
   INBOX_WORKFLOW_TYPE,
@@ -61,7 +61,7 @@ describe('references an event carries', () => {
   it('never moves a reference another case holds: the event is held on its case, naming the conflict', async () => {
     const owner = await refusedCase();
     const other = await refusedCase();
-    const hmctsRef = `PA/${String(Math.floor(Math.random() * 90_000) + 10_000)}/2026`;
+    const hmctsRef = `PA/${String(Math.floor(Math.random() * 40_000) + HMCTS_SEQUENCE_START)}/2026`;
     const lodged = await webhook('hmcts', {
       type: 'appeal.lodged',
       hmctsRef,
@@ -92,7 +92,7 @@ describe('references an event carries', () => {
     await findable(hmctsRef, owner.caseId);
   });
 
-  it('holds a prison number another case holds, brought by the Home Office’s case.identified', async () => {
+  it('holds a prison number another case holds, brought by the Home Office’s case.identified, and refuses it from a caseworker', async () => {
     const owner = await stack.openFindableCase();
     const other = await stack.openFindableCase();
     const letter = () => String.fromCharCode(65 + Math.floor(Math.random() * 26));
@@ -116,6 +116,18 @@ describe('references an event carries', () => {
       status: 'held',
       caseId: other.caseId,
       reason: `reference ${prisonNumber} already belongs to case ${owner.caseId}`,
+    });
+    expect((await read(other.caseId)).identifiers.prisonNumber).toBeUndefined();
+    // Nor can a caseworker put it on the other case: 409 naming the case that holds it.
+    const typed = await stack.call('POST', `/cases/${other.caseId}/events`, {
+      role: 'caseworker',
+      body: { type: 'case.identified', prisonNumber },
+    });
+    expect(typed.status).toBe(409);
+    expect(typed.body).toMatchObject({
+      type: expect.stringMatching(/reference-taken$/),
+      detail: `reference ${prisonNumber} already belongs to case ${owner.caseId}.`,
+      caseId: owner.caseId,
     });
     expect((await read(other.caseId)).identifiers.prisonNumber).toBeUndefined();
   });

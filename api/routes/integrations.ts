@@ -17,7 +17,6 @@ import {
   adoptedReferences,
   inboundKey,
   isCaseId,
-  referenceOwnedElsewhere,
   describeSystem,
   systemOfSource,
   SOURCES,
@@ -29,7 +28,6 @@ import {
 } from '../../domain/index.js';
 import {
   applyInboundUpdate,
-  caseIdFromWorkflowId,
   caseWorkflowId,
   holdUnmatchedUpdate,
   inboxWorkflowId,
@@ -38,8 +36,8 @@ import {
   unmatchedQuery,
   type UnmatchedEvent,
 } from '../../workflows/messages.js';
-import { SA } from '../../workflows/messages.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
+import { casesHolding, heldElsewhere, type Holder } from '../references.js';
 import { deadlineFor } from '../deadline.js';
 import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, fieldErrors } from '../schemas.js';
@@ -107,20 +105,6 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
   const within = deadlineFor(client, deps.timeoutMs);
   const inbox = () => client.workflow.getHandle(inboxWorkflowId(deps.taskQueue));
 
-  /** The cases holding any of `values` as a reference, each with its references (search attributes). */
-  async function casesHolding(values: string[]): Promise<Array<{ caseId: string; refs: string[] }>> {
-    // Values were checked against their formats (inbound references, event fields), which admit no quote.
-    const safe = values.filter((v) => v && !/['\\]/.test(v));
-    if (safe.length === 0) return [];
-    const query = `${SA.refs.name} IN (${safe.map((v) => `'${v}'`).join(', ')})`;
-    const found = new Map<string, string[]>();
-    for await (const execution of client.workflow.list({ query })) {
-      const caseId = caseIdFromWorkflowId(execution.workflowId);
-      if (caseId) found.set(caseId, execution.typedSearchAttributes.get(SA.refs) ?? []);
-    }
-    return [...found].map(([caseId, refs]) => ({ caseId, refs }));
-  }
-
   /**
    * Why the event must be held on `target` whatever it says, or undefined: a reference it carries or
    * would adopt already belongs to another case. A reference is never moved by an event (#19).
@@ -129,21 +113,14 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
     target: string,
     refs: InboundReferences,
     event: CaseEvent,
-    matched: Array<{ caseId: string; refs: string[] }>,
+    matched: Holder[],
   ): Promise<string | undefined> {
-    const carried = Object.entries(refs).filter(([k, v]) => k !== 'caseId' && typeof v === 'string');
-    for (const other of matched.filter((m) => m.caseId !== target)) {
-      const shared = carried.find(([, v]) => other.refs.includes(v as string));
-      if (shared) return referenceOwnedElsewhere(shared[1] as string, other.caseId);
-    }
+    const carried = Object.entries(refs).flatMap(([k, v]) => (k !== 'caseId' && typeof v === 'string' ? [v] : []));
+    const theirs = heldElsewhere(target, carried, matched);
+    if (theirs) return theirs.reason;
     const adopted = adoptedReferences(event);
     if (adopted.length === 0) return undefined;
-    for (const other of await within(() => casesHolding(adopted))) {
-      if (other.caseId === target) continue;
-      const taken = adopted.find((v) => other.refs.includes(v));
-      if (taken) return referenceOwnedElsewhere(taken, other.caseId);
-    }
-    return undefined;
+    return heldElsewhere(target, adopted, await within(() => casesHolding(client, adopted)))?.reason;
   }
 
   const applyTo = (
@@ -203,7 +180,10 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         const event = caseEventBody.safeParse(fields);
         if (!event.success) throw new HttpProblem(validationProblem(fieldErrors(event.error)));
         const matches = await within(() =>
-          casesHolding(Object.values(refs).filter((v): v is string => typeof v === 'string')),
+          casesHolding(
+            client,
+            Object.values(refs).filter((v): v is string => typeof v === 'string'),
+          ),
         );
         // The case it names by `references.caseId` when that case exists, else the one case its references find.
         const target =
