@@ -13,6 +13,11 @@ export const STATE_BOUNDS = {
    */
   held: 25,
   /**
+   * And at most this many characters of them as JSON (the newest is always kept): their payloads
+   * carry free text, and every update answer kept for late retries (50 of them) holds the held list.
+   */
+  heldChars: 16 * 1024,
+  /**
    * Inbound event keys a case remembers to answer a repeat as `duplicate`. A repeat is recognised
    * while fewer than this many newer events have reached the same case since (docs/sync.md).
    */

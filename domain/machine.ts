@@ -114,11 +114,15 @@ export function receiveInbound(
 const remembered = (keys: readonly string[], key: string, bounded = false) =>
   bounded ? keepLast([...keys, key], STATE_BOUNDS.inboundKeys) : [...keys, key];
 
-/** The event added to those held: past STATE_BOUNDS.held the oldest leaves state, and is counted. */
+/** The event added to those held: past STATE_BOUNDS.held (or heldChars) the oldest leave state, and are counted. */
 function withHeld(state: CaseState, event: HeldEvent, bounded = false): CaseState {
   const held = [...state.held, event];
-  if (!bounded || held.length <= STATE_BOUNDS.held) return { ...state, held };
-  const dropped = held.length - STATE_BOUNDS.held;
+  if (!bounded) return { ...state, held };
+  let dropped = Math.max(0, held.length - STATE_BOUNDS.held);
+  const sizes = held.map((h) => JSON.stringify(h).length);
+  let chars = sizes.slice(dropped).reduce((a, b) => a + b, 0);
+  while (dropped < held.length - 1 && chars > STATE_BOUNDS.heldChars) chars -= sizes[dropped++]!;
+  if (dropped === 0) return { ...state, held };
   return { ...state, held: held.slice(dropped), heldDropped: (state.heldDropped ?? 0) + dropped };
 }
 

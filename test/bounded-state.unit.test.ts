@@ -44,6 +44,24 @@ describe('held events and inbound keys', () => {
     expect(Math.max(...full) - Math.min(...full)).toBeLessThan(STATE_BOUNDS.held * 2);
   });
 
+  it('keeps fewer when their text is long: the held list stays under its size in characters', () => {
+    let m = fresh();
+    for (let i = 0; i < 20; i++)
+      m = receiveInbound(
+        m,
+        {
+          source: 'hmcts',
+          id: `long-${i}`,
+          event: { type: 'tribunal.adjourned', reason: 'x'.repeat(2000), hearingDate: '2026-05-01' },
+        },
+        bounded,
+      ).machine;
+    expect(JSON.stringify(m.state.held).length).toBeLessThanOrEqual(STATE_BOUNDS.heldChars);
+    expect(m.state.held.length).toBeGreaterThan(3);
+    expect(m.state.held.length + (m.state.heldDropped ?? 0)).toBe(20);
+    expect(m.state.held.at(-1)!.key).toBe('hmcts:long-19');
+  });
+
   it('without the patch (a run recorded before) keeps every one, as that run did', () => {
     let m = fresh();
     for (let i = 0; i < STATE_BOUNDS.held + 5; i++)
