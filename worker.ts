@@ -44,6 +44,7 @@ export async function createWorker({
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       importDir: config.imports.dir,
+      csvLimits: config.imports.csvLimits,
       // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
       // notifier stores and lists them).
       ports: perSystem((system) => httpSystemPort(system, config.systems[system])),

@@ -9,8 +9,16 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { heartbeat } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import pMap from 'p-map';
 import {
   changedFields,
@@ -25,7 +33,13 @@ import {
 } from '../domain/index.js';
 import { acceptedPath, importFiles, uploadPath } from '../imports/files.js';
 import type { ImportOutcome } from '../imports/report.js';
-import { validateFile, type AcceptedRow, type Validation } from '../imports/validate.js';
+import {
+  DEFAULT_CSV_LIMITS,
+  validateFile,
+  type AcceptedRow,
+  type CsvLimits,
+  type Validation,
+} from '../imports/validate.js';
 import {
   applyEventUpdate,
   caseStateQuery,
@@ -43,6 +57,7 @@ export interface ImportDeps {
   /** Where the API stores uploads and this pass writes the accepted rows (shared with the API). */
   importDir: string;
   concurrency?: number;
+  csvLimits?: CsvLimits;
 }
 
 export interface RowsRequest {
@@ -62,7 +77,13 @@ export interface RowOutcome {
   note?: string;
 }
 
-export function createImportActivities({ client, taskQueue, importDir, concurrency = 32 }: ImportDeps) {
+export function createImportActivities({
+  client,
+  taskQueue,
+  importDir,
+  concurrency = 32,
+  csvLimits = DEFAULT_CSV_LIMITS,
+}: ImportDeps) {
   /**
    * What earlier imports set on the chunk's cases, from visibility in a few list calls: a re-import
    * of unchanged rows then costs no call per row. A case not listed yet (visibility lags a little)
@@ -183,7 +204,8 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
         acceptedPath(importDir, importId),
         new Date().toISOString(),
         policy,
-      );
+        csvLimits,
+      ).catch((err: unknown) => Promise.reject(finalIfFileGone(err)));
     },
 
     async importRows({ importId, file, by, policy, from, count }: RowsRequest): Promise<RowOutcome[]> {
@@ -193,11 +215,18 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
         input: createReadStream(acceptedPath(importDir, importId)),
         crlfDelay: Infinity,
       });
-      for await (const line of lines) {
-        if (index >= from + count) break;
-        if (index++ >= from && line.trim()) rows.push(JSON.parse(line) as AcceptedRow);
+      try {
+        for await (const line of lines) {
+          if (index >= from + count) break;
+          if (index++ >= from && line.trim()) rows.push(JSON.parse(line) as AcceptedRow);
+        }
+      } catch (err) {
+        throw finalIfFileGone(err);
+      } finally {
+        lines.close();
       }
-      lines.close();
+      if (rows.length === 0 && from === 0)
+        throw ApplicationFailure.nonRetryable('the accepted rows are gone from the import folder', 'import-file-gone');
       const known = await importedMemos(rows.map((r) => caseIdFor(r.record.homeOfficeRef)));
       let done = 0;
       return pMap(
@@ -210,7 +239,7 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
             policy,
             r,
             known.get(caseWorkflowId(caseIdFor(r.record.homeOfficeRef))),
-          );
+          ).catch((err: unknown) => poisonRow(r.row, err));
           heartbeat(++done);
           return outcome;
         },
@@ -218,4 +247,41 @@ export function createImportActivities({ client, taskQueue, importDir, concurren
       );
     },
   };
+}
+
+/**
+ * A row that fails for a reason of its own (the case refuses its correction, its record cannot be
+ * built) is that row's conflict in the report, never a chunk retried for ever; a failure of
+ * Temporal itself (unavailable, overloaded, a deadline) is thrown, so the chunk runs again later.
+ */
+function poisonRow(row: number, err: unknown): RowOutcome {
+  if (transient(err)) throw err;
+  const message = err instanceof Error ? err.message : String(err);
+  return { row, outcome: 'conflict', reason: `could not be brought in: ${message.slice(0, 500)}` };
+}
+
+const TRANSIENT_GRPC = new Set([
+  grpcStatus.UNAVAILABLE,
+  grpcStatus.DEADLINE_EXCEEDED,
+  grpcStatus.RESOURCE_EXHAUSTED,
+  grpcStatus.ABORTED,
+  grpcStatus.INTERNAL,
+  grpcStatus.UNKNOWN,
+  grpcStatus.CANCELLED,
+]);
+
+/** Whether a failure is the server's or the connection's, which time mends (not the row's). */
+function transient(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc)) return TRANSIENT_GRPC.has(grpc.code);
+  // Anything else (an update the case refused, a record the code cannot handle) is the row's own.
+  return false;
+}
+
+/** The uploaded file gone (never mended by a retry): the import ends, with the reason in its report. */
+function finalIfFileGone(err: unknown): unknown {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOENT'
+    ? ApplicationFailure.nonRetryable('the uploaded file is gone from the import folder', 'import-file-gone')
+    : err;
 }

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
+import type { CsvLimits } from '../imports/validate.js';
 import { createImportActivities } from './import.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createLinkActivities } from './links.js';
@@ -17,16 +18,18 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Uploaded import files, shared with the API. */
   importDir: string;
+  /** How long a spreadsheet's row and cell may be (default: DEFAULT_CSV_LIMITS). */
+  csvLimits?: CsvLimits;
 }
 
-export function createActivities({ ports, client, namespace, taskQueue, importDir }: ActivityDeps) {
+export function createActivities({ ports, client, namespace, taskQueue, importDir, csvLimits }: ActivityDeps) {
   return {
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
       return ports[message.system].deliver(message);
     },
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
-    ...createImportActivities({ client, taskQueue, importDir }),
+    ...createImportActivities({ client, taskQueue, importDir, ...(csvLimits ? { csvLimits } : {}) }),
     ...createLinkActivities({ client }),
   };
 }

@@ -251,6 +251,10 @@ export const caseViewSchema = z
           .optional(),
       }),
     ),
+    heldDropped: z.number().int().optional().openapi({
+      description:
+        'Held events dropped from `held` (the oldest first) to keep the case bounded; the timeline still shows them',
+    }),
     reconciliation: z.object({ at: z.string(), drift: z.array(driftSchema) }).optional(),
     allowedEvents: z.array(z.enum(EVENT_TYPES)),
     openedAt: z.string(),

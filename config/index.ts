@@ -147,6 +147,13 @@ const schema = z
       .int()
       .positive()
       .default(100 * 1024 * 1024),
+    // CSV caps (#19, bounded state): a longer row or cell is that row's error in the import report.
+    IMPORT_MAX_ROW_BYTES: z.coerce
+      .number()
+      .int()
+      .min(256)
+      .default(8 * 1024),
+    IMPORT_MAX_CELL_BYTES: z.coerce.number().int().min(64).default(1024),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
@@ -232,7 +239,11 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
-    imports: { dir: env.IMPORT_DIR, maxBytes: env.IMPORT_MAX_BYTES },
+    imports: {
+      dir: env.IMPORT_DIR,
+      maxBytes: env.IMPORT_MAX_BYTES,
+      csvLimits: { rowBytes: env.IMPORT_MAX_ROW_BYTES, cellBytes: env.IMPORT_MAX_CELL_BYTES },
+    },
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,

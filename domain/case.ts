@@ -149,6 +149,8 @@ export interface CaseState {
   inbound: string[];
   /** Inbound events that did not fit the case when they came, with why. */
   held: HeldEvent[];
+  /** Held events dropped from `held` (oldest first) to keep the state bounded; still in history (absent: none). */
+  heldDropped?: number;
   /** What the last reconciliation found wrong at the systems (absent until one found drift). */
   reconciliation?: { at: string; drift: Drift[] };
   /** Set on a case brought in from a spreadsheet: the record as last imported, and from where. */

@@ -35,7 +35,8 @@ import { bankHolidayCalendar, deadlineDay, nextWorkingDay } from './working-days
 import { checkFields, field, optional, type FieldError, type Fields, type ValuesOf } from './fields.js';
 import { correctImport, importedState, type ImportedFrom } from './import.js';
 import { canonicalPnc } from './identifiers.js';
-import { LINK_RELATIONS, linkMade, linkProblem, withLink } from './links.js';
+import { LINK_RELATIONS, linkMade, linkProblem, linksFull, withLink } from './links.js';
+import { STATE_BOUNDS } from './bounds.js';
 import type { Policy } from './policy.js';
 import type { ActorRole, Role } from './roles.js';
 import { anyOf, positionOf, splitPosition, type Position } from './stages.js';
@@ -865,6 +866,11 @@ const EVENT_TABLE = {
     roles: ['caseworker'],
     reportedBy: HOME_OFFICE_REPORTS,
     from: ANYWHERE,
+    // Bounded state (#19): the facts travel in the case's state across continue-as-new.
+    guard: (s) =>
+      (s.cohortFacts?.length ?? 0) >= STATE_BOUNDS.cohortFacts
+        ? `the case already records ${STATE_BOUNDS.cohortFacts} dated facts, the most it keeps`
+        : null,
     check: (e) =>
       COHORT_KEYS.some((k) => e[k] !== undefined)
         ? []
@@ -1012,6 +1018,7 @@ const EVENT_TABLE = {
     fields: { caseId: field.identifier('caseId'), relation: field.oneOf(LINK_RELATIONS) },
     roles: ['system'],
     from: ANYWHERE,
+    guard: (s, e) => (e ? linksFull(s, e.caseId) : null),
     apply: (s, e) => withLink(s, e),
     notify: NONE,
   }),

@@ -23,3 +23,4 @@ export * from './pending.js';
 export * from './cohort.js';
 export * from './links.js';
 export * from './retention.js';
+export * from './bounds.js';

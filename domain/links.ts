@@ -6,6 +6,7 @@
  * the link as `case.link-recorded`, which queues nothing: it never bounces back. Pure.
  */
 import type { CaseState } from './case.js';
+import { STATE_BOUNDS } from './bounds.js';
 // Types only: events.ts imports this module's values, so nothing here may run before it.
 import type { CaseEvent, EventOf, EventType } from './events.js';
 
@@ -45,7 +46,16 @@ export const isLinkUpdateId = (key: string) => key.startsWith(LINK_UPDATE_PREFIX
 export function linkProblem(state: CaseState, other: string): string | null {
   if (other === state.caseId) return 'a case cannot be linked to itself';
   const existing = (state.links ?? []).find((l) => l.caseId === other);
-  return existing ? `already linked to ${other} (${existing.relation})` : null;
+  return existing ? `already linked to ${other} (${existing.relation})` : linksFull(state, other);
+}
+
+/** Bounded state (#19): links travel in the case's state, so a case keeps a fixed number of them. */
+export function linksFull(state: CaseState, other: string): string | null {
+  const links = state.links ?? [];
+  if (links.some((l) => l.caseId === other)) return null; // recorded already: nothing grows
+  return links.length >= STATE_BOUNDS.links
+    ? `the case is already linked to ${STATE_BOUNDS.links} cases, the most it keeps`
+    : null;
 }
 
 /** The case with a link to `link.caseId`; unchanged if it has one to that case already. */

@@ -6,7 +6,15 @@
 import type { CaseState } from './case.js';
 import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
 import { applyEvent, checkEvent, recipients, rejectionText, standsFor, type CaseEvent } from './events.js';
-import { inboundKey, SOURCE_EVENTS, type InboundOutcome } from './inbound.js';
+import { STATE_BOUNDS, keepLast } from './bounds.js';
+import {
+  inboundKey,
+  referenceContradiction,
+  SOURCE_EVENTS,
+  type HeldEvent,
+  type InboundOutcome,
+  type InboundReferences,
+} from './inbound.js';
 import { outboundMessages, type OutboundMessage } from './outbound.js';
 import type { Policy } from './policy.js';
 import type { Drift } from './reconcile.js';
@@ -34,6 +42,8 @@ export interface ChangeOptions {
   clocks?: boolean;
   /** Runs recorded before deadline days and late appeals replay with plain days (the workflow's patch). */
   tribunalRules?: boolean;
+  /** Runs recorded before state was bounded replay keeping every inbound key and held event (the workflow's patch). */
+  bounded?: boolean;
 }
 
 /** A checked event applied: the next sequence number, each recipient's message queued, the state replaced. */
@@ -59,36 +69,61 @@ export interface InboundInput {
   source: Source;
   id: string;
   event: CaseEvent;
+  /** The references the event came with, checked against the case when they name it by `caseId`. */
+  references?: InboundReferences;
+  /** Why the event must be held whatever it says, found outside the case (a reference another case holds). */
+  conflict?: string;
 }
 
 /**
  * What a system tells us is applied once per event key, or held with the reason it does not fit
- * now (e.g. listed before lodged): never forced, never an error to the sender. Applied events are
- * sent as `integration` with the system as the actor.
+ * now (e.g. listed before lodged), or that its references do not agree with the case: never
+ * forced, never an error to the sender. Applied events are sent as `integration` with the system
+ * as the actor. With `bounded` (runs since the 'bounded-state' patch) the keys and held events kept
+ * are capped (STATE_BOUNDS): older ones stay in history only.
  */
 export function receiveInbound(
   m: CaseMachine,
-  { source, id, event }: InboundInput,
+  { source, id, event, references, conflict }: InboundInput,
   opts: ChangeOptions,
 ): { machine: CaseMachine; answer: InboundOutcome } {
   const key = inboundKey(source, id);
   if (m.state.inbound.includes(key)) return { machine: m, answer: { status: 'duplicate', caseId: m.state.caseId } };
-  const rejection = !SOURCE_EVENTS[source].includes(event.type)
-    ? `${source} does not report ${event.type}`
-    : inboundRejection(m.state, event, opts);
+  const rejection =
+    conflict ??
+    referenceContradiction(m.state, references, event) ??
+    (!SOURCE_EVENTS[source].includes(event.type)
+      ? `${source} does not report ${event.type}`
+      : inboundRejection(m.state, event, opts));
   if (rejection) {
-    const state = {
-      ...m.state,
-      inbound: [...m.state.inbound, key],
-      held: [...m.state.held, { key, type: event.type, reason: rejection, at: opts.at, event, source }],
-    };
+    const state = withHeld(
+      { ...m.state, inbound: remembered(m.state.inbound, key, opts.bounded) },
+      { key, type: event.type, reason: rejection, at: opts.at, event, source },
+      opts.bounded,
+    );
     return { machine: { ...m, state }, answer: { status: 'held', caseId: state.caseId, reason: rejection } };
   }
   const changed = applyChange(m, event, { id: source, role: 'integration' }, opts);
   return {
-    machine: { ...changed, state: { ...changed.state, inbound: [...changed.state.inbound, key] } },
+    machine: { ...changed, state: { ...changed.state, inbound: remembered(changed.state.inbound, key, opts.bounded) } },
     answer: { status: 'applied', caseId: m.state.caseId },
   };
+}
+
+/** The key added to those the case remembers: the newest STATE_BOUNDS.inboundKeys of them when bounded. */
+const remembered = (keys: readonly string[], key: string, bounded = false) =>
+  bounded ? keepLast([...keys, key], STATE_BOUNDS.inboundKeys) : [...keys, key];
+
+/** The event added to those held: past STATE_BOUNDS.held (or heldChars) the oldest leave state, and are counted. */
+function withHeld(state: CaseState, event: HeldEvent, bounded = false): CaseState {
+  const held = [...state.held, event];
+  if (!bounded) return { ...state, held };
+  let dropped = Math.max(0, held.length - STATE_BOUNDS.held);
+  const sizes = held.map((h) => JSON.stringify(h).length);
+  let chars = sizes.slice(dropped).reduce((a, b) => a + b, 0);
+  while (dropped < held.length - 1 && chars > STATE_BOUNDS.heldChars) chars -= sizes[dropped++]!;
+  if (dropped === 0) return { ...state, held };
+  return { ...state, held: held.slice(dropped), heldDropped: (state.heldDropped ?? 0) + dropped };
 }
 
 function inboundRejection(

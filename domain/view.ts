@@ -39,6 +39,8 @@ export interface CaseView {
   /** Why removal is barred now, if it is (an appeal pending, submissions awaiting consideration, a judicial review). */
   removalBarred?: string;
   held: HeldView[];
+  /** Held events dropped from `held` to keep the case bounded (oldest first); the timeline still shows them. */
+  heldDropped?: number;
   reconciliation?: CaseState['reconciliation'];
   allowedEvents: EventType[];
   openedAt: string;
@@ -79,6 +81,7 @@ export function caseView(state: CaseState, role?: Role): CaseView {
       receivedAt: at,
       ...(event ? { event } : {}),
     })),
+    ...(state.heldDropped ? { heldDropped: state.heldDropped } : {}),
     ...(state.reconciliation ? { reconciliation: state.reconciliation } : {}),
     allowedEvents: allowedEvents(state, role),
     openedAt: state.openedAt,

@@ -26,4 +26,9 @@ export interface ImportReport {
   /** Rows applied in part, with what was left alone and why. */
   notes: Array<{ row: number; note: string }>;
   ignoredColumns: string[];
+  /**
+   * Set when the import stopped short (#19): the step whose activity gave up after its bounded
+   * attempts, and why. Rows brought in before it stay in.
+   */
+  failure?: { step: 'validating' | 'importing'; reason: string };
 }

@@ -108,6 +108,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const tribunalRulesOn = patched('tribunal-rules');
   // Retention (a dormant final case completes) came later again: runs recorded before never complete.
   const retentionOn = patched('retention');
+  // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
+  const boundedOn = patched('bounded-state');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -119,7 +121,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let mark = activityMark(machine.state);
   let draining = false;
   let inFlight = 0;
-  const options = () => ({ at: now(), policy, clocks: clocksOn, tribunalRules: tribunalRulesOn });
+  const options = () => ({
+    at: now(),
+    policy,
+    clocks: clocksOn,
+    tribunalRules: tribunalRulesOn,
+    bounded: boundedOn,
+  });
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(next: CaseMachine) {
@@ -163,9 +171,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
   );
 
-  setHandler(applyInboundUpdate, ({ source, id, event, policy: inForce }) => {
+  setHandler(applyInboundUpdate, ({ source, id, event, policy: inForce, references, conflict }) => {
     if (inForce) policy = inForce;
-    const { machine: next, answer } = receiveInbound(machine, { source, id, event }, options());
+    const { machine: next, answer } = receiveInbound(machine, { source, id, event, references, conflict }, options());
     setMachine(next);
     return answer;
   });

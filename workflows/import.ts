@@ -4,22 +4,48 @@
  * result. The rows themselves stay in the file the API stored, not in this history, and that file
  * is deleted when the import ends, however it ends: the report, by row number, is what lasts.
  */
-import { CancellationScope, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ImportReport } from '../imports/report.js';
 import { importProgressQuery, type ImportInput } from './messages.js';
 
-const { validateImport } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { maximumInterval: '1 minute' },
-});
-// A chunk heartbeats after every row; a worker that dies mid-chunk is noticed within the minute and
-// the chunk runs again, answering rows already done without doing them twice.
-const { importRows } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute' },
-});
+/**
+ * Bounded (#19): a bad file or a row that fails every time must end the import with the reason in
+ * its report, not retry for ever. Attempts count only when a worker runs the activity, so an outage
+ * of the worker or of Temporal delays an import without using them up; a poison row is the row's
+ * conflict (activities/import.ts), and a file gone from the folder fails at once.
+ */
+export const IMPORT_ATTEMPTS = 10;
+
+/** The passes, each retried at most IMPORT_ATTEMPTS times (the first retry after `firstRetryMs`: tests shorten it). */
+function passes(firstRetryMs = 1_000) {
+  const retry = { initialInterval: firstRetryMs, maximumInterval: '1 minute', maximumAttempts: IMPORT_ATTEMPTS };
+  // Named one by one: the proxy makes each activity on access, it has no keys to spread.
+  const { validateImport } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', retry });
+  // A chunk heartbeats after every row; a worker that dies mid-chunk is noticed within the minute and
+  // the chunk runs again, answering rows already done without doing them twice.
+  const { importRows } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry,
+  });
+  return { validateImport, importRows };
+}
+
+/** Why an activity gave up, in words for the report. */
+function failureText(err: ActivityFailure): string {
+  const cause = err.cause;
+  const why = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : err.message;
+  return why || 'the activity failed';
+}
 
 // Deleting is idempotent: retried without limit, so a crash or an outage delays it, never skips it.
 const { deleteImportFiles } = proxyActivities<Activities>({
@@ -50,6 +76,7 @@ export async function importWorkflow(input: ImportInput): Promise<ImportReport> 
 }
 
 async function runImport(input: ImportInput): Promise<ImportReport> {
+  const { validateImport, importRows } = passes(input.firstRetryMs);
   let report: ImportReport = {
     importId: input.importId,
     file: input.file,
@@ -70,7 +97,22 @@ async function runImport(input: ImportInput): Promise<ImportReport> {
   };
   setHandler(importProgressQuery, () => report);
 
-  const checked = await validateImport({ importId: input.importId, policy: input.policy });
+  const failed = (step: 'validating' | 'importing', err: unknown): ImportReport => {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return {
+      ...report,
+      phase: 'done',
+      failure: { step, reason: failureText(err) },
+      finishedAt: new Date().toISOString(),
+    };
+  };
+
+  let checked: Awaited<ReturnType<typeof validateImport>>;
+  try {
+    checked = await validateImport({ importId: input.importId, policy: input.policy });
+  } catch (err) {
+    return (report = failed('validating', err));
+  }
   report = {
     ...report,
     phase: input.dryRun ? 'done' : 'importing',
@@ -84,14 +126,20 @@ async function runImport(input: ImportInput): Promise<ImportReport> {
   };
   if (!input.dryRun) {
     for (let from = 0; from < checked.accepted; from += CHUNK) {
-      const outcomes = await importRows({
-        importId: input.importId,
-        file: input.file,
-        by: input.by,
-        policy: input.policy,
-        from,
-        count: CHUNK,
-      });
+      let outcomes: Awaited<ReturnType<typeof importRows>>;
+      try {
+        outcomes = await importRows({
+          importId: input.importId,
+          file: input.file,
+          by: input.by,
+          policy: input.policy,
+          from,
+          count: CHUNK,
+        });
+      } catch (err) {
+        // Rows before this chunk stay brought in; the report says where it stopped and why.
+        return (report = failed('importing', err));
+      }
       const counts = { ...report.outcomes };
       for (const o of outcomes) counts[o.outcome] += 1;
       report = {

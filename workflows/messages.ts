@@ -12,6 +12,7 @@ import type {
   Drift,
   ImportedFrom,
   InboundOutcome,
+  InboundReferences,
   OpenCaseInput,
   OutboundMessage,
   Policy,
@@ -66,6 +67,10 @@ export interface InboundRequest {
   id: string;
   event: CaseEvent;
   policy?: Policy;
+  /** The references it came with: when they name the case by `caseId`, the rest must agree with it. */
+  references?: InboundReferences;
+  /** Why it must be held whatever it says, found by the API (a reference another case already holds). */
+  conflict?: string;
 }
 export const applyInboundUpdate = defineUpdate<InboundOutcome, [InboundRequest]>('applyInbound');
 
@@ -82,7 +87,8 @@ export interface UnmatchedEvent {
   occurredAt: string;
   receivedAt: string;
 }
-export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate', [UnmatchedEvent]>('holdUnmatched');
+/** `full`: the inbox holds as many events as it keeps (STATE_BOUNDS.inboxWaiting); the sender should retry later. */
+export const holdUnmatchedUpdate = defineUpdate<'unmatched' | 'duplicate' | 'full', [UnmatchedEvent]>('holdUnmatched');
 /** Takes an event out of the inbox to be applied to a case; undefined if it is not there. */
 export const takeUnmatchedUpdate = defineUpdate<UnmatchedEvent | undefined, [string]>('takeUnmatched');
 export const unmatchedQuery = defineQuery<UnmatchedEvent[]>('unmatched');
@@ -139,6 +145,8 @@ export interface ImportInput {
   /** Who asked for it (the token's subject). */
   by: string;
   policy: Policy;
+  /** Tests only: the first retry of a failed pass after this many ms (default 1 s), so its bounded attempts run out fast. */
+  firstRetryMs?: number;
 }
 /** Memo key of what an import set on a case (kept current by corrections), read without the worker. */
 export const IMPORTED_MEMO = 'imported';

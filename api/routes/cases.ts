@@ -5,6 +5,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from '../zod.js';
 import { caseIdFor } from '../../ids/case-id.js';
 import {
+  adoptedReferences,
   caseView,
   SOURCE_EVENTS,
   HELD_EVENTS,
@@ -14,6 +15,7 @@ import {
   otherCaseOf,
   ROLES,
   rolesFor,
+  type CaseEvent,
   type CaseView,
   type EventType,
   type OpenCaseInput,
@@ -27,6 +29,7 @@ import {
   type CaseWorkflowInput,
 } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/messages.js';
+import { casesHolding, heldElsewhere } from '../references.js';
 import { HttpProblem, problem, temporalProblem, validationProblem } from '../problem.js';
 import { rateLimited, route, type Route } from '../route.js';
 import {
@@ -128,6 +131,14 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
     // A change that names another case (a link) needs that case to be there: said here, before the change.
     const other = otherCaseOf(event);
     if (other !== undefined) await mustBeOpen(other);
+    // A reference the change would adopt (an appeal's HMCTS reference, case.identified's) that another
+    // case holds is never moved onto this one (#19).
+    const adopted = adoptedReferences(event as CaseEvent);
+    const taken =
+      adopted.length > 0
+        ? heldElsewhere(caseId, adopted, await within(() => casesHolding(client, adopted)))
+        : undefined;
+    if (taken) throw new HttpProblem(problem(409, 'reference-taken', `${taken.reason}.`, { caseId: taken.caseId }));
     const key = idempotencyKey ?? randomUUID();
     if (!IDEMPOTENCY_KEY.test(key))
       throw new HttpProblem(
@@ -357,7 +368,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
         200: json(caseViewSchema, 'The case after the event'),
         404: problemOf('No such case'),
         409: problemOf(
-          'Not allowed now (`allowedEvents` lists what is), the case closed for retention (`case-closed`), or the other case the event names (a link’s) does not exist; `caseId` names it',
+          'Not allowed now (`allowedEvents` lists what is), the case closed for retention (`case-closed`), the other case the event names (a link’s) does not exist, or a reference the event would add belongs to another case (`reference-taken`); `caseId` names it',
         ),
         503: problemOf('Temporal unreachable or the change not confirmed in time; retry with the same Idempotency-Key'),
       },

@@ -66,6 +66,13 @@ export const importReportSchema = z
     conflicts: z.array(z.object({ row: count, reason: z.string() })),
     notes: z.array(z.object({ row: count, note: z.string() })),
     ignoredColumns: z.array(z.string()),
+    failure: z
+      .object({ step: z.enum(['validating', 'importing']), reason: z.string() })
+      .optional()
+      .openapi({
+        description:
+          'Set when the import stopped short: the step that gave up after its bounded attempts, and why (rows brought in before it stay in)',
+      }),
   })
   .openapi('ImportReport');
 type Assert<T extends true> = T;

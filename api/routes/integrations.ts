@@ -14,6 +14,7 @@ import {
   HO_REF_PATTERN,
   CASE_ID_PATTERN,
   UAN_PATTERN,
+  adoptedReferences,
   inboundKey,
   isCaseId,
   describeSystem,
@@ -21,12 +22,12 @@ import {
   SOURCES,
   type CaseEvent,
   type InboundOutcome,
+  type InboundReferences,
   type Policy,
   type Source,
 } from '../../domain/index.js';
 import {
   applyInboundUpdate,
-  caseIdFromWorkflowId,
   caseWorkflowId,
   holdUnmatchedUpdate,
   inboxWorkflowId,
@@ -35,8 +36,8 @@ import {
   unmatchedQuery,
   type UnmatchedEvent,
 } from '../../workflows/messages.js';
-import { SA } from '../../workflows/messages.js';
 import { HttpProblem, problem, validationProblem } from '../problem.js';
+import { casesHolding, heldElsewhere, type Holder } from '../references.js';
 import { deadlineFor } from '../deadline.js';
 import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, fieldErrors } from '../schemas.js';
@@ -104,26 +105,44 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
   const within = deadlineFor(client, deps.timeoutMs);
   const inbox = () => client.workflow.getHandle(inboxWorkflowId(deps.taskQueue));
 
-  async function matchCases(refs: z.infer<typeof references>): Promise<string[]> {
-    const values = Object.values(refs).filter((v): v is string => !!v);
-    if (values.length === 0) return [];
-    // Values were checked against their formats above, so quoting them is safe.
-    // Only open cases: one closed for retention takes no more changes, so a system's event about
-    // it waits in the unmatched inbox for a supervisor, like one that matches no case.
-    const query = `${SA.refs.name} IN (${values.map((v) => `'${v}'`).join(', ')}) AND ExecutionStatus = 'Running'`;
-    const found = new Set<string>();
-    for await (const execution of client.workflow.list({ query })) {
-      const caseId = caseIdFromWorkflowId(execution.workflowId);
-      if (caseId) found.add(caseId);
-    }
-    return [...found];
+  /**
+   * Why the event must be held on `target` whatever it says, or undefined: a reference it carries or
+   * would adopt already belongs to another case. A reference is never moved by an event (#19).
+   */
+  async function conflictFor(
+    target: string,
+    refs: InboundReferences,
+    event: CaseEvent,
+    matched: Holder[],
+  ): Promise<string | undefined> {
+    const carried = Object.entries(refs).flatMap(([k, v]) => (k !== 'caseId' && typeof v === 'string' ? [v] : []));
+    const theirs = heldElsewhere(target, carried, matched);
+    if (theirs) return theirs.reason;
+    const adopted = adoptedReferences(event);
+    if (adopted.length === 0) return undefined;
+    return heldElsewhere(target, adopted, await within(() => casesHolding(client, adopted)))?.reason;
   }
 
-  const applyTo = (caseId: string, source: Source, id: string, event: CaseEvent) =>
+  const applyTo = (
+    caseId: string,
+    source: Source,
+    id: string,
+    event: CaseEvent,
+    extra: { references?: InboundReferences; conflict?: string | undefined },
+  ) =>
     within(() =>
-      client.workflow
-        .getHandle(caseWorkflowId(caseId))
-        .executeUpdate(applyInboundUpdate, { args: [{ source, id, event, policy: deps.policy }] }),
+      client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(applyInboundUpdate, {
+        args: [
+          {
+            source,
+            id,
+            event,
+            policy: deps.policy,
+            ...(extra.references ? { references: extra.references } : {}),
+            ...(extra.conflict ? { conflict: extra.conflict } : {}),
+          },
+        ],
+      }),
     );
 
   const inboundRoute = (source: Source): Route =>
@@ -146,6 +165,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         },
         401: { description: 'Bad or stale signature' },
         429: rateLimited,
+        503: { description: 'The unmatched inbox is full (it keeps a bounded number of events): send it again later' },
       },
       // Applied or held on a case, the system that signed it changed that case.
       access: {
@@ -165,10 +185,26 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         const { id, occurredAt, references: refs, ...fields } = parsed.data;
         const event = caseEventBody.safeParse(fields);
         if (!event.success) throw new HttpProblem(validationProblem(fieldErrors(event.error)));
-        const matches = await within(() => matchCases(refs));
+        const matches = await within(() =>
+          casesHolding(
+            client,
+            Object.values(refs).filter((v): v is string => typeof v === 'string'),
+          ),
+        );
+        // The case it names by `references.caseId` when that case exists, else the one case its references
+        // find. Only open cases: one closed for retention takes no more changes, so a system's event about
+        // it waits in the unmatched inbox for a supervisor, like one that matches no case.
+        const open = matches.filter((m) => m.open);
+        const target =
+          refs.caseId && open.some((m) => m.caseId === refs.caseId)
+            ? refs.caseId
+            : open.length === 1
+              ? open[0]!.caseId
+              : undefined;
         let outcome: InboundOutcome;
-        if (matches.length === 1) {
-          outcome = await applyTo(matches[0]!, source, id, event.data);
+        if (target) {
+          const conflict = await conflictFor(target, refs, event.data, matches);
+          outcome = await applyTo(target, source, id, event.data, { references: refs, conflict });
         } else {
           const unmatched: UnmatchedEvent = {
             key: inboundKey(source, id),
@@ -190,6 +226,12 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
               }),
             }),
           );
+          // Bounded inbox (#19): refused, not dropped; the sender retries, as for any 5xx.
+          if (status === 'full')
+            throw new HttpProblem(
+              problem(503, 'inbox-full', 'The unmatched inbox is full until a supervisor links or clears events.'),
+              { 'Retry-After': '300' },
+            );
           outcome = status === 'duplicate' ? { status: 'duplicate' } : { status: 'unmatched' };
         }
         res
@@ -248,7 +290,10 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
         await within(() => client.workflow.getHandle(caseWorkflowId(body.caseId)).describe());
         const event = await within(() => inbox().executeUpdate(takeUnmatchedUpdate, { args: [key] }));
         if (!event) throw new HttpProblem(problem(404, 'not-waiting', `No unmatched event ${key} is waiting.`));
-        res.json(await applyTo(body.caseId, event.source, event.id, event.event));
+        // A supervisor chose the case, so its references are not checked against it; a reference it
+        // would adopt from another case still holds it there.
+        const conflict = await conflictFor(body.caseId, {}, event.event, []);
+        res.json(await applyTo(body.caseId, event.source, event.id, event.event, { conflict }));
       },
     }),
   ];
