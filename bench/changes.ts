@@ -104,12 +104,15 @@ async function ours(stack: BenchStack) {
 async function bare(stack: BenchStack) {
   const ids = Array.from({ length: CASES }, (_, i) => `bare-${i}-${Date.now()}`);
   await pool(ids.length, async (i) => {
-    await stack.client.workflow.start('bareWorkflow', { workflowId: ids[i]!, taskQueue: stack.baseline.taskQueue });
+    await stack.baseline.client.workflow.start('bareWorkflow', {
+      workflowId: ids[i]!,
+      taskQueue: stack.baseline.taskQueue,
+    });
   });
   const latencies: number[] = [];
   const t0 = performance.now();
   await pool(ids.length, async (i) => {
-    const handle = stack.client.workflow.getHandle(ids[i]!);
+    const handle = stack.baseline.client.workflow.getHandle(ids[i]!);
     for (let n = 0; n < LIFECYCLE.length; n++) {
       const t = performance.now();
       await handle.executeUpdate(bumpUpdate, { args: [1], updateId: `${ids[i]}-${n}` });
