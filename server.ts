@@ -30,6 +30,7 @@ async function main() {
     policy: config.policy,
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
+    temporalUiOrigins: config.temporalUiOrigins,
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,

@@ -7,13 +7,14 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { DEFAULT_POLICY, type Policy, type Source } from '../domain/index.js';
 import { DEV_WEBHOOK_SECRETS } from '../config/index.js';
-import { createAuth, type AuthConfig } from './auth.js';
+import { createAuth, type AuthConfig, type SessionToken } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { pageTokenSealer } from './page-token.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { mount, type Route } from './route.js';
 import { caseRoutes } from './routes/cases.js';
+import { codecCors, codecRoutes } from './routes/codec.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
 import { importRoutes } from './routes/imports.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -36,6 +37,10 @@ export interface AppDeps {
   pages?: express.Handler;
   /** Where uploads go (shared with the worker) and how large one may be. */
   imports?: { dir: string; maxBytes: number };
+  /** The pages' sign-in cookie reader (web/), for the codec routes a signed-in browser calls. */
+  sessionToken?: SessionToken;
+  /** Origins of the Temporal web UI, allowed to call the codec routes from a browser. */
+  temporalUiOrigins?: readonly string[];
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -113,6 +118,8 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       timeoutMs: deps.updateTimeoutMs ?? 10_000,
     }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    // The codec of the API's own client: the UI reads what the API reads, no more.
+    ...codecRoutes(deps.client.options.loadedDataConverter.payloadCodecs),
     ...integrationRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
@@ -124,8 +131,9 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   app.use('/docs', docsAssets());
   // The pages: a client of the routes below, served by the same process.
   if (deps.pages) app.use(deps.pages);
+  app.use('/codec', codecCors(deps.temporalUiOrigins ?? []));
   const router = express.Router();
-  mount(router, routes, createAuth(deps.auth));
+  mount(router, routes, createAuth(deps.auth, deps.sessionToken));
   app.use(router);
 
   app.use((req, res) => sendProblem(res, problem(404, 'no-route', `No route for ${req.method} ${req.path}.`)));

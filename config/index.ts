@@ -203,6 +203,22 @@ const schema = z
     PAYLOAD_KEY_ID: z.string().min(1).default(DEV_PAYLOAD_KEY_ID),
     /** `off` only in local mode, for the benchmark's with-and-without comparison (bench/changes.ts --codec both). */
     PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+    /**
+     * Origins of the Temporal web UI allowed to call the API's codec routes from a browser, comma-separated.
+     * Unset: in local mode the dev server's UI (localhost and 127.0.0.1 on TEMPORAL_UI_PORT); otherwise none.
+     */
+    TEMPORAL_UI_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v === undefined
+          ? undefined
+          : v
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+      )
+      .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')).optional()),
   })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
@@ -276,6 +292,10 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       env.PAYLOAD_ENCRYPTION === 'on'
         ? ({ currentKeyId: env.PAYLOAD_KEY_ID, keys: env.PAYLOAD_KEYS } satisfies PayloadKeyring)
         : null,
+    /** Origins of the Temporal web UI that may call the codec routes from a browser (CORS). */
+    temporalUiOrigins:
+      env.TEMPORAL_UI_ORIGINS ??
+      (env.LOCAL_MODE ? ['localhost', '127.0.0.1'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`) : []),
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
     imports: { dir: env.IMPORT_DIR, maxBytes: env.IMPORT_MAX_BYTES },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },

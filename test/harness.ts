@@ -148,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     policy: config.policy,
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
+    temporalUiOrigins: config.temporalUiOrigins,
     ...config.api,
   });
   const server: Server = await new Promise((resolve) => {

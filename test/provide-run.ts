@@ -15,6 +15,8 @@ declare module 'vitest' {
     temporalAddress: string;
     namespace: string;
     workflowBundlePath: string;
+    /** The stack tier's dev server database file; '' on another topology (the workflow tier: unset). */
+    temporalDbFile: string;
   }
 }
 
