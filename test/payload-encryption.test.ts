@@ -10,6 +10,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { caseWorkflowId } from '../workflows/messages.js';
 import { ENCRYPTED_ENCODING } from '../config/payload-codec.js';
 import { useStack, type Stack } from './harness.js';
+import { eventually } from './systems.js';
 
 const stack = useStack();
 const plainStack = useStack({ env: { PAYLOAD_ENCRYPTION: 'off' } });
@@ -178,5 +179,31 @@ describe('personal data in Temporal', () => {
     const text = Buffer.from(((await supervisor.json()) as any).payloads[0].data, 'base64').toString();
     expect(text).toContain(name);
     expect((await asBrowser('caseworker')).status).toBe(403);
+  });
+
+  it("keeps a failure's message encrypted in the history, and the timeline still reads it", async () => {
+    const caseId = await stack.openCase();
+    await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
+    try {
+      await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
+      await eventually(
+        async () => ((await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.failure ? true : undefined),
+        20_000,
+        'failure',
+      );
+    } finally {
+      await stack.systems.homeOffice.faults({ rejectRefs: [] });
+    }
+    const { history } = await stack.client.workflowService.getWorkflowExecutionHistory({
+      namespace: stack.config.temporal.namespace,
+      execution: { workflowId: caseWorkflowId(caseId) },
+    });
+    const failure = history!.events!.find((e) => e.activityTaskFailedEventAttributes)!
+      .activityTaskFailedEventAttributes!.failure!;
+    expect(failure.message).toBe('Encoded failure');
+    expect(Buffer.from(failure.encodedAttributes!.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
+    expect(JSON.stringify(failure)).not.toContain('422');
+    const timeline = await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'supervisor' });
+    expect(timeline.body.entries[0].sync.homeOffice.failure).toContain('422');
   });
 });
