@@ -8,6 +8,7 @@ import { createApp as createApiApp, type AppDeps as ApiDeps } from './api/app.js
 import { signDevToken } from './api/auth.js';
 import type { Route } from './api/route.js';
 import { webRouter } from './web/router.js';
+import { tokenOf } from './web/session.js';
 
 export interface AppDeps extends Omit<ApiDeps, 'pages'> {
   /**
@@ -24,5 +25,5 @@ export function createApp({ devSignIn, secureCookies, ...deps }: AppDeps): expre
     devSignIn,
     secureCookies,
   });
-  return createApiApp({ ...deps, pages });
+  return createApiApp({ ...deps, pages, sessionToken: tokenOf });
 }

@@ -43,6 +43,7 @@ async function main() {
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
     accessLog: createAccessLog(config.accessLog),
+    temporalUiOrigins: config.temporalUiOrigins,
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,

@@ -11,7 +11,7 @@ import { httpSystemPort } from './activities/ports.js';
 import { perSystem } from './domain/index.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
-import { connectClient, connectWorker } from './config/temporal.js';
+import { connectClient, connectWorker, dataConverter } from './config/temporal.js';
 import { ensureReconciliationSchedule } from './schedules/reconciliation.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -38,6 +38,9 @@ export async function createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    // The client's own (encrypted payloads, encoded failures); a prebuilt bundle must have been
+    // bundled with its failureConverterPath (test/provide-run.ts).
+    dataConverter: dataConverter(config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       client,

@@ -9,7 +9,7 @@ import { DEFAULT_POLICY, type Policy, type Source } from '../domain/index.js';
 import { DEV_WEBHOOK_SECRETS } from '../config/index.js';
 import { accessRecorder } from './access.js';
 import type { AccessLog } from './access-log.js';
-import { createAuth, type AuthConfig } from './auth.js';
+import { createAuth, type AuthConfig, type SessionToken } from './auth.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { pageTokenSealer } from './page-token.js';
@@ -19,6 +19,7 @@ import { mount, type Route } from './route.js';
 import { accessRoutes } from './routes/access.js';
 import { caseRoutes } from './routes/cases.js';
 import { erasureRoutes } from './routes/erasure.js';
+import { codecCors, codecRoutes } from './routes/codec.js';
 import { docsAssets, opsRoutes } from './routes/ops.js';
 import { importRoutes } from './routes/imports.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -43,6 +44,10 @@ export interface AppDeps {
   imports?: { dir: string; maxBytes: number };
   /** Who read or changed which case: required, so no app serves a case without recording it. */
   accessLog: AccessLog;
+  /** The pages' sign-in cookie reader (web/), for the codec routes a signed-in browser calls. */
+  sessionToken?: SessionToken;
+  /** Origins of the Temporal web UI, allowed to call the codec routes from a browser. */
+  temporalUiOrigins?: readonly string[];
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -131,6 +136,8 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       timeoutMs: deps.updateTimeoutMs ?? 10_000,
     }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    // The codec of the API's own client: the UI reads what the API reads, no more.
+    ...codecRoutes(deps.client.options.loadedDataConverter.payloadCodecs),
     ...integrationRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
@@ -142,8 +149,9 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
   app.use('/docs', docsAssets());
   // The pages: a client of the routes below, served by the same process.
   if (deps.pages) app.use(deps.pages);
+  app.use('/codec', codecCors(deps.temporalUiOrigins ?? []));
   const router = express.Router();
-  mount(router, routes, createAuth(deps.auth), accessRecorder(deps.accessLog, deps.logger));
+  mount(router, routes, createAuth(deps.auth, deps.sessionToken), accessRecorder(deps.accessLog, deps.logger));
   app.use(router);
 
   app.use((req, res) => sendProblem(res, problem(404, 'no-route', `No route for ${req.method} ${req.path}.`)));

@@ -2,7 +2,7 @@
  * Bearer JWTs (jose): HS256 with JWT_SECRET locally, a JWKS URL in production. A token carries
  * `sub` and one `role`; which role may do what comes from the domain's table, never from here.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { isRole, SOURCES, WORKFLOW_ACTOR, type Role, type Source } from '../domain/index.js';
 import { HttpProblem, problem } from './problem.js';
@@ -36,7 +36,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function createAuth(config: AuthConfig) {
+/** Reads the pages' sign-in cookie (web/session.ts; handed in by the composition root, app.ts). */
+export type SessionToken = (req: Request) => string | undefined;
+
+export function createAuth(config: AuthConfig, sessionToken?: SessionToken) {
   const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
     : new TextEncoder().encode(config.jwtSecret);
@@ -63,16 +66,20 @@ export function createAuth(config: AuthConfig) {
     }
   }
 
-  /** 401 without a valid token; 403 when the role is not among `roles` (all roles when empty). */
-  function requireRole(...roles: Role[]): RequestHandler {
+  /**
+   * 401 without a valid token; 403 when the role is not among `roles` (all roles when empty).
+   * `orSession`: without a bearer token, the pages' sign-in cookie is taken instead (for a route a
+   * signed-in browser calls from another origin, the Temporal UI's codec; its CORS limits who may).
+   */
+  function requireRole(roles: Role[], { orSession = false } = {}): RequestHandler {
     return async (req, _res, next) => {
       const header = req.get('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1])
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (orSession ? sessionToken?.(req) : undefined);
+      if (!token)
         throw new HttpProblem(problem(401, 'unauthenticated', 'Send Authorization: Bearer <token>.'), {
           'WWW-Authenticate': 'Bearer',
         });
-      const principal = await verify(match[1]);
+      const principal = await verify(token);
       if (typeof principal === 'string')
         throw new HttpProblem(problem(401, 'unauthenticated', principal), {
           'WWW-Authenticate': 'Bearer error="invalid_token"',

@@ -29,6 +29,8 @@ export interface Route<Q = unknown, B = unknown> {
   tags: string[];
   /** Roles allowed; `public` needs no token. An empty list: any valid token. */
   roles: Role[] | 'public';
+  /** Also takes the pages' sign-in cookie instead of a bearer token (a browser calling from another origin). */
+  session?: boolean;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   /** A body that is not JSON (a CSV upload): documented here, read from the request by the handler. */
@@ -58,7 +60,7 @@ export function mount(
     const record = recorder(r);
     const guards: RequestHandler[] = [
       ...(record ? [record] : []),
-      ...(r.roles === 'public' ? [] : [auth.requireRole(...r.roles)]),
+      ...(r.roles === 'public' ? [] : [auth.requireRole(r.roles, { orSession: r.session ?? false })]),
     ];
     router[r.method](r.path, ...guards, async (req, res) => {
       const query = parse(r.query, req.query);
@@ -103,7 +105,7 @@ export function registerPaths(registry: OpenAPIRegistry, routes: Route[]): void 
       summary: r.summary,
       tags: r.tags,
       description: authed
-        ? `Roles: ${Array.isArray(r.roles) && r.roles.length > 0 ? r.roles.join(', ') : 'any'}.`
+        ? `Roles: ${Array.isArray(r.roles) && r.roles.length > 0 ? r.roles.join(', ') : 'any'}.${r.session ? " The pages' sign-in cookie is taken in place of a bearer token." : ''}`
         : 'No token needed.',
       ...(authed ? { security: [{ bearer: [] }] } : {}),
       request: {

@@ -12,7 +12,7 @@ import {
   type Receipt,
   type System,
 } from '../domain/index.js';
-import { decode, eventTime as time, scheduledMessage, type HistoryEvent } from '../history/read.js';
+import { decode, eventTime as time, failureMessage, scheduledMessage, type HistoryEvent } from '../history/read.js';
 import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
 export interface Delivery {
@@ -120,10 +120,8 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
           d.receipt = decode<Receipt>(e.activityTaskCompletedEventAttributes.result?.payloads?.[0])?.receiptId;
         } else {
           d.status = 'failed';
-          d.failure =
-            e.activityTaskFailedEventAttributes?.failure?.cause?.message ??
-            e.activityTaskFailedEventAttributes?.failure?.message ??
-            'failed';
+          const failure = e.activityTaskFailedEventAttributes?.failure;
+          d.failure = failureMessage(failure?.cause) ?? failureMessage(failure) ?? 'failed';
         }
         d.at = time(e);
       }

@@ -34,7 +34,7 @@ export async function bareStarts(
   await pMap(
     Array.from({ length: n }, (_, i) => i),
     (i) =>
-      stack.client.workflow.start(opts.type ?? 'bareWorkflow', {
+      stack.baseline.client.workflow.start(opts.type ?? 'bareWorkflow', {
         workflowId: `${opts.idPrefix ?? 'bare-start'}-${i}`,
         taskQueue: stack.baseline.taskQueue,
         args: opts.args?.(i) ?? [],

@@ -4,12 +4,17 @@
  * task queue of its own for the baseline: trivial workflows on the same server, so every ratio
  * compares like with like.
  */
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startProcessStack, type ProcessStack } from '../test/stack.js';
 
 export interface BenchStack extends ProcessStack {
-  /** The bare baseline: a trivial workflow with one update handler, served in this process. */
-  baseline: { taskQueue: string };
+  /**
+   * The bare baseline: a trivial workflow with one update handler, served in this process, and the
+   * client to drive it. Bare Temporal: no payload codec on either (the product's client, `client`,
+   * encrypts; this one does not).
+   */
+  baseline: { taskQueue: string; client: Client };
 }
 
 const say = (line: string) => console.error(`[bench] ${line}`);
@@ -57,7 +62,7 @@ export async function startBenchStack(
   // Onto the stack itself, not a copy: its `worker` is a getter that follows restarts.
   const stopStack = stack.stop.bind(stack);
   return Object.assign(stack, {
-    baseline: { taskQueue: baselineQueue },
+    baseline: { taskQueue: baselineQueue, client: new Client({ connection: stack.client.connection, namespace }) },
     async stop() {
       // Guarded, so a stop after a failure reports that failure rather than one of its own.
       if (bare.getState() === 'RUNNING') bare.shutdown();

@@ -108,7 +108,7 @@ try {
   await sleep(bareDue - Date.now());
   const bareLags = await pMap(
     Array.from({ length: N }, (_, i) => i),
-    (i) => stack.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>,
+    (i) => stack.baseline.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>,
     { concurrency: CONCURRENCY },
   );
   const bare = percentiles(bareLags.map((ms) => ms / 1000));

@@ -8,6 +8,7 @@ import { isCalendarDate } from '../domain/fields.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { perSource, perSystem, SYSTEM_REGISTRY, SYSTEMS } from '../domain/systems.js';
 import { bankHolidayCalendar, calendarCheck } from '../domain/working-days.js';
+import { KEY_BYTES, type PayloadKeyring } from './payload-codec.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -29,6 +30,42 @@ const systemSettings = Object.fromEntries(
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
 const systemsSchema = z.object(systemSettings);
+
+// --- Personal data encrypted in Temporal (#19, the payload codec: config/payload-codec.ts) ---
+/** The published dev payload key: fine on a laptop, refused outside local mode (everyone can read it). */
+export const DEV_PAYLOAD_KEY_ID = 'dev';
+const DEV_PAYLOAD_KEY = Buffer.from('dev-only-payload-key-change-me!!');
+export const DEV_PAYLOAD_KEYS = `${DEV_PAYLOAD_KEY_ID}:${DEV_PAYLOAD_KEY.toString('base64')}`;
+
+/** `id:base64,…`: each key 32 random bytes (`openssl rand -base64 32`). Errors name the entry, never the key. */
+const parsePayloadKeys = (value: string, ctx: z.RefinementCtx<string>) => {
+  const keys: Record<string, Buffer> = {};
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const [i, entry] of entries.entries()) {
+    const m = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]+={0,2})$/.exec(entry);
+    const key = m ? Buffer.from(m[2]!, 'base64') : undefined;
+    if (!m || key!.length !== KEY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${m ? `"${m[1]}"` : i + 1} is not id:base64 of ${KEY_BYTES} bytes (make one with openssl rand -base64 32)`,
+      });
+      return z.NEVER;
+    }
+    if (m[1]! in keys) {
+      ctx.addIssue({ code: 'custom', message: `the key id "${m[1]}" is given twice` });
+      return z.NEVER;
+    }
+    keys[m[1]!] = key!;
+  }
+  if (entries.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key, id:base64 (openssl rand -base64 32)' });
+    return z.NEVER;
+  }
+  return keys;
+};
 
 const schema = z
   .object({
@@ -182,6 +219,29 @@ const schema = z
       .string()
       .regex(/^(|(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5})$/, 'host:port, e.g. 127.0.0.1:9466, or empty for none')
       .default('127.0.0.1:9466'),
+    // --- Personal data encrypted in Temporal (#19, the payload codec) ---
+    /** Every key a history may still be encrypted under, `id:base64-of-32-bytes,…`. */
+    PAYLOAD_KEYS: z.string().default(DEV_PAYLOAD_KEYS).transform(parsePayloadKeys),
+    /** The id of the key new payloads are encrypted under: one of PAYLOAD_KEYS. */
+    PAYLOAD_KEY_ID: z.string().min(1).default(DEV_PAYLOAD_KEY_ID),
+    /** `off` only in local mode, for the benchmark's with-and-without comparison (bench/changes.ts --codec both). */
+    PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+    /**
+     * Origins of the Temporal web UI allowed to call the API's codec routes from a browser, comma-separated.
+     * Unset: in local mode the dev server's UI (localhost and 127.0.0.1 on TEMPORAL_UI_PORT); otherwise none.
+     */
+    TEMPORAL_UI_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v === undefined
+          ? undefined
+          : v
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+      )
+      .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')).optional()),
   })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
@@ -190,6 +250,18 @@ const schema = z
   .refine((c) => c.LOCAL_MODE || c.JWKS_URL || c.JWT_SECRET !== DEV_JWT_SECRET, {
     message: 'outside local mode (LOCAL_MODE=1) set JWKS_URL or a JWT_SECRET of your own; the dev default is public',
     path: ['JWT_SECRET'],
+  })
+  .refine((c) => c.PAYLOAD_KEY_ID in c.PAYLOAD_KEYS, {
+    message: 'names no key of PAYLOAD_KEYS',
+    path: ['PAYLOAD_KEY_ID'],
+  })
+  .refine((c) => c.LOCAL_MODE || !Object.values(c.PAYLOAD_KEYS).some((k) => k.equals(DEV_PAYLOAD_KEY)), {
+    message: 'outside local mode (LOCAL_MODE=1) set keys of your own (openssl rand -base64 32); the dev key is public',
+    path: ['PAYLOAD_KEYS'],
+  })
+  .refine((c) => c.LOCAL_MODE || c.PAYLOAD_ENCRYPTION === 'on', {
+    message: 'personal data is stored in Temporal in clear with it off: only in local mode (LOCAL_MODE=1)',
+    path: ['PAYLOAD_ENCRYPTION'],
   });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -238,6 +310,15 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       jwksAlgorithms: env.JWT_ALGORITHMS,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    /** The payload codec's keys (config/payload-codec.ts); null: off (local mode only). */
+    payloadKeyring:
+      env.PAYLOAD_ENCRYPTION === 'on'
+        ? ({ currentKeyId: env.PAYLOAD_KEY_ID, keys: env.PAYLOAD_KEYS } satisfies PayloadKeyring)
+        : null,
+    /** Origins of the Temporal web UI that may call the codec routes from a browser (CORS). */
+    temporalUiOrigins:
+      env.TEMPORAL_UI_ORIGINS ??
+      (env.LOCAL_MODE ? ['localhost', '127.0.0.1'].map((h) => `http://${h}:${env.TEMPORAL_UI_PORT}`) : []),
     reconciliation: { cron: env.RECONCILIATION_CRON, timezone: env.RECONCILIATION_TIMEZONE },
     imports: {
       dir: env.IMPORT_DIR,

@@ -1,5 +1,6 @@
 /** One Temporal connection per process, made at start-up from configuration. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import {
   Client,
@@ -8,8 +9,10 @@ import {
   makeGrpcRetryInterceptor,
   type TLSConfig,
 } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './index.js';
+import { EncryptionCodec } from './payload-codec.js';
 import { rateBudget, visibilityBudget } from './visibility-budget.js';
 
 /** Reports every gRPC call's method, status code and duration (for the API's metrics). */
@@ -52,6 +55,25 @@ export function connectionOptions(
 }
 
 /**
+ * The failure converter that puts messages and stack traces through the codec too. A path, as the
+ * SDK takes it: the workflow bundle includes it (bundle with `failureConverterPath` set to it) and
+ * the worker and client `require()` it.
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('../workflows/failure-converter.ts', import.meta.url));
+
+/**
+ * The one data converter of every client and worker of the product (#19): payloads encrypted with
+ * the configured keys (config/payload-codec.ts), failures' messages with them. Client and worker
+ * must agree, or one cannot read what the other wrote: build both from here.
+ */
+export function dataConverter(config: Pick<Config, 'payloadKeyring'>): DataConverter {
+  return {
+    payloadCodecs: config.payloadKeyring ? [new EncryptionCodec(config.payloadKeyring)] : [],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
+}
+
+/**
  * With an observer (the API) a failed call is answered at once (503, or 429 for a rate limit, with
  * Retry-After: the caller retries); without one (the worker's activities) the SDK's own retries
  * stay, as Temporal sets them by default. Both pace their visibility calls to the process's budget.
@@ -65,7 +87,10 @@ export async function connectClient(
     ...connectionOptions(config),
     interceptors: [first, visibilityBudget(rateBudget(config.temporal.visibilityPerSecond))],
   });
-  return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
+  return {
+    connection,
+    client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) }),
+  };
 }
 
 export function connectWorker(config: Config): Promise<NativeConnection> {

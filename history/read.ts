@@ -4,7 +4,7 @@
  * from here, so there is one decoding of it.
  */
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { OutboundMessage } from '../domain/index.js';
 
@@ -13,19 +13,57 @@ export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const decode = <T>(payload: temporal.api.common.v1.IPayload | null | undefined): T | undefined =>
   payload ? (defaultPayloadConverter.fromPayload(payload) as T) : undefined;
 
+/**
+ * A failure's message: failures' messages travel encoded (workflows/failure-converter.ts), in an
+ * attribute the codec decrypts, with "Encoded failure" in their place; older ones are plain.
+ */
+export function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undefined): string | undefined {
+  if (!failure) return undefined;
+  const encoded = decode<{ message?: unknown }>(failure.encodedAttributes);
+  return typeof encoded?.message === 'string' ? encoded.message : (failure.message ?? undefined);
+}
+
 /** An event's time as ISO text ('' when the event carries none). */
 export const eventTime = (e: HistoryEvent) =>
   e.eventTime?.seconds
     ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString()
     : '';
 
-/** Every run's events, oldest run first. */
+/** Where a history holds payloads that never go through a codec (Temporal indexes or reads them itself). */
+const NOT_ENCODED = new Set(['searchAttributes', 'header']);
+
+/** Every payload in `value` (an event, its attributes), found where the codecs put them. */
+function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return found;
+  const o = value as Record<string, unknown>;
+  if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) found.push(o as Payload);
+  else for (const [key, v] of Object.entries(o)) if (!NOT_ENCODED.has(key)) payloadsIn(v, found);
+  return found;
+}
+
+/**
+ * A fetched history's payloads are as Temporal stores them: encrypted (config/payload-codec.ts).
+ * Decoded here, in place, through the client's own codecs, so everything below reads plain values.
+ */
+async function decodeEvents(events: HistoryEvent[], codecs: readonly PayloadCodec[]): Promise<void> {
+  if (codecs.length === 0) return;
+  const payloads = payloadsIn(events);
+  let decoded = payloads;
+  for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+  payloads.forEach((p, i) => {
+    p.metadata = decoded[i]!.metadata ?? null;
+    p.data = decoded[i]!.data ?? null;
+  });
+}
+
+/** Every run's events, oldest run first, their payloads decoded. */
 export async function historiesOfCase(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
   const runs: HistoryEvent[][] = [];
   let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
     const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events: HistoryEvent[] = history.events ?? [];
+    await decodeEvents(events, client.options.loadedDataConverter.payloadCodecs);
     runs.unshift(events);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }

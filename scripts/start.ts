@@ -78,6 +78,8 @@ try {
         uiPort: config.temporal.uiPort,
         logFile: resolve(dataDir, 'temporal.log'),
         namespaces: [config.temporal.namespace],
+        // The UI decrypts payloads through the API's codec routes (supervisors and auditors).
+        uiCodecEndpoint: `http://localhost:${config.port}/codec`,
       });
       temporalServer = server;
       address = server.address;
@@ -152,6 +154,13 @@ try {
       `  HMCTS          ${config.systems.courts}/admin/stats`,
       `  Escalations    ${config.systems.notifier}/messages   (reference notifier)`,
       `  Temporal UI    ${temporalServer?.uiUrl ? `${temporalServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : `(none started: the server at ${address}; \`temporal workflow list --address ${address} -n ${config.temporal.namespace}\`)`}`,
+      ...(temporalServer?.uiUrl
+        ? [
+            `                 (payloads are encrypted: the UI decrypts them through ${apiUrl}/codec for a supervisor or`,
+            `                 auditor signed in to the pages at ${apiUrl}/app; open it at http://localhost:${config.temporal.uiPort}, and in`,
+            `                 its codec settings tick "Include cross-origin credentials" once: docs/operations.md)`,
+          ]
+        : []),
       ...(onCluster
         ? [
             `  Topology       Temporal server on PostgreSQL, workers ${workers.map((w) => w[0]).join(' + ')}, API × ${apiProcesses} on port ${config.port}`,

@@ -14,6 +14,8 @@ import { startDevServer } from './server.js';
 export interface OwnTemporal {
   address: string;
   topology: 'external' | 'cluster' | 'dev';
+  /** The dev server's SQLite file (its -wal and -shm beside it); absent on other topologies. */
+  dbFile?: string;
   /** Stops (or SIGKILLs) the server and starts it again on the same database and port after `downMs`. */
   restart(how: 'kill' | 'stop', downMs?: number): Promise<void>;
   /** Stops the server and throws its data away (a cluster's databases are dropped). */
@@ -54,11 +56,12 @@ export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTempor
   o.log(cli.value.description);
   const cliPath = cli.value.path;
   const port = await o.freePort();
+  const dbFile = join(o.dir, 'temporal.sqlite');
   // The same database file and port every time, so a restarted server is the same server.
-  return restartable('dev', () =>
+  const server = await restartable('dev', () =>
     startDevServer({
       cli: cliPath,
-      dbFile: join(o.dir, 'temporal.sqlite'),
+      dbFile,
       port,
       uiPort: 0,
       headless: true,
@@ -67,6 +70,7 @@ export async function startOwnTemporal(o: OwnTemporalOptions): Promise<OwnTempor
       ...(o.dynamicConfig ? { dynamicConfig: o.dynamicConfig } : {}),
     }),
   );
+  return { ...server, dbFile };
 }
 
 /** One way to restart either server: `start` again on the same data and ports, after a stop or a SIGKILL. */

@@ -27,6 +27,8 @@ export interface DevServerOptions {
   sqlitePragmas?: string[];
   /** Dynamic config values (`key=value`), e.g. for a benchmark's experiment; default DEV_SERVER_DYNAMIC_CONFIG. */
   dynamicConfig?: string[];
+  /** Where the web UI decodes payloads (the API's `/codec`): without it the UI shows them encrypted. */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -73,7 +75,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   for (const pragma of options.sqlitePragmas ?? DEV_SERVER_PRAGMAS) args.push('--sqlite-pragma', pragma);
   for (const value of options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
   if (options.headless) args.push('--headless');
-  else args.push('--ui-port', String(options.uiPort));
+  else {
+    args.push('--ui-port', String(options.uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
   const address = `${ip}:${options.port}`;
   const running = await runServer(options.cli, args, {
     address,

@@ -129,8 +129,10 @@ describe('POST /cases/:caseId/events', () => {
       e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes] : [],
     );
     expect(accepted).toHaveLength(1);
-    const payload = accepted[0]!.acceptedRequest!.input!.args!.payloads![0]!;
-    expect(JSON.parse(Buffer.from(payload.data!).toString())).toMatchObject({
+    // Stored encrypted (#19): read through the client's own codec.
+    const [codec] = stack.client.options.loadedDataConverter.payloadCodecs;
+    const [payload] = await codec!.decode([accepted[0]!.acceptedRequest!.input!.args!.payloads![0]!]);
+    expect(JSON.parse(Buffer.from(payload!.data!).toString())).toMatchObject({
       event: { type: 'claim.screened' },
       actor: { id: 'alice', role: 'caseworker' },
     });

@@ -113,6 +113,8 @@ describe('outside local mode (fail closed)', () => {
     JWT_SECRET: 'a-secret-of-our-own-0123456789abcdef-xyz',
     HMCTS_WEBHOOK_SECRET: 'hmcts-secret-of-our-own-0123',
     HOME_OFFICE_WEBHOOK_SECRET: 'home-office-secret-of-our-own-0123',
+    PAYLOAD_KEYS: `2026-01:${Buffer.alloc(32, 7).toString('base64')}`,
+    PAYLOAD_KEY_ID: '2026-01',
   };
 
   it('refuses the published dev JWT secret, naming the setting', () => {

@@ -38,6 +38,8 @@ export default async function setup(project: TestProject) {
     await connection.close();
 
     await provideRun(project, dir, address, NAMESPACE);
+    // The bytes a test may search for what must not be stored in clear ('': not a dev server).
+    project.provide('temporalDbFile', temporal.dbFile ?? '');
   } catch (err) {
     await teardown();
     throw err;

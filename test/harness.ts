@@ -151,6 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookSecrets: config.webhookSecrets,
     imports: config.imports,
     accessLog: createAccessLog(config.accessLog),
+    temporalUiOrigins: config.temporalUiOrigins,
     ...config.api,
   });
   const server: Server = await new Promise((resolve) => {

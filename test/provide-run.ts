@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { FAILURE_CONVERTER_PATH } from '../config/temporal.js';
 import { WORKFLOWS_PATH } from '../worker.js';
 
 declare module 'vitest' {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     temporalAddress: string;
     namespace: string;
     workflowBundlePath: string;
+    /** The stack tier's dev server database file; '' on another topology (the workflow tier: unset). */
+    temporalDbFile: string;
   }
 }
 
@@ -23,7 +26,12 @@ export async function provideRun(
   temporalAddress: string,
   namespace: string,
 ): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  // With the product's failure converter, as worker.ts bundles it when it is given no bundle.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   const workflowBundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, code);
   project.provide('temporalAddress', temporalAddress);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
+import { dataConverter } from '../config/temporal.js';
 import { perSystem, type Role, type System } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { CLUSTER_PROCESSES } from '../temporal/cluster.js';
@@ -69,7 +70,6 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
   const connection = await Connection.connect({ address });
   await prepareNamespace(connection, namespace, 1);
-  const client = new Client({ connection, namespace });
 
   const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
   const { systems, env: systemsEnv } = await startSystems((wire) => ({ dir, onLine: quiet(wire) }));
@@ -92,6 +92,8 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   };
   const config = loadConfig(shared);
   if (!config.ok) throw new Error(config.error);
+  // The parts' own data converter: what they encrypt, this client reads.
+  const client = new Client({ connection, namespace, dataConverter: dataConverter(config.config) });
   const nodeArgs = options.workerNodeArgs;
   const spawnWorker = (n: number) =>
     spawnService(`worker-${n}`, 'worker.ts', {

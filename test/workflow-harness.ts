@@ -10,6 +10,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Activities } from '../activities/index.js';
+import { loadConfig } from '../config/index.js';
+import { dataConverter } from '../config/temporal.js';
 import { caseIdFor } from '../ids/case-id.js';
 import {
   DEFAULT_POLICY,
@@ -145,14 +147,20 @@ export function useWorkflowTier(): WorkflowTier {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
       runtimeInstalled = true;
     }
+    // The product's data converter on both sides (encrypted payloads, encoded failures), with the local keys.
+    const config = loadConfig({ LOCAL_MODE: '1' });
+    if (!config.ok) throw new Error(config.error);
+    const converter = dataConverter(config.config);
     env = await TestWorkflowEnvironment.createFromExistingServer({
       address: inject('temporalAddress'),
       namespace: inject('namespace'),
+      client: { dataConverter: converter },
     });
     worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: inject('namespace'),
       taskQueue,
+      dataConverter: converter,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: stub.activities,
     });
