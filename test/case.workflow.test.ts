@@ -277,8 +277,13 @@ describe('retention', () => {
     );
     // Final (granted) but dormant for minutes, not thirty days: the new run sleeps on.
     expect(next.status.name).toBe('RUNNING');
-    const history = await tier.handle(caseId).fetchHistory();
-    const [payload] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const handle = tier.handle(caseId);
+    const history = await handle.fetchHistory();
+    // Stored encrypted (#19): read through the client's own codec.
+    const [codec] = handle.client.options.loadedDataConverter.payloadCodecs;
+    const [payload] = await codec!.decode([
+      history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
+    ]);
     const input = JSON.parse(Buffer.from(payload!.data!).toString()) as CaseWorkflowInput;
     expect(input.carried?.state.status).toBe('granted');
     expect(Date.parse(input.carried!.lastActivityAt!)).toBeGreaterThanOrEqual(Date.parse(lastChange) - 1_000);

@@ -52,7 +52,12 @@ const activities = {
     counted(request.importId).rows += 1;
     return behaviour.get(request.importId)!.rows(request);
   },
+  async deleteImportFiles({ importId }: { importId: string }) {
+    deleted.add(importId);
+  },
 } as unknown as Activities;
+/** Imports whose upload was deleted at their end. */
+const deleted = new Set<string>();
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -79,7 +84,7 @@ afterAll(async () => {
 async function runImport(passes: {
   validate: () => Validation;
   rows: (r: RowsRequest) => RowOutcome[];
-}): Promise<{ report: ImportReport; tried: { validate: number; rows: number } }> {
+}): Promise<{ report: ImportReport; tried: { validate: number; rows: number }; deleted: boolean }> {
   const importId = `imp-${randomUUID()}`;
   behaviour.set(importId, passes);
   const input: ImportInput = {
@@ -95,7 +100,7 @@ async function runImport(passes: {
     taskQueue,
     args: [input],
   });
-  return { report: report as ImportReport, tried: counted(importId) };
+  return { report: report as ImportReport, tried: counted(importId), deleted: deleted.has(importId) };
 }
 
 const bothCreated = (r: RowsRequest): RowOutcome[] =>
@@ -108,13 +113,15 @@ const bothCreated = (r: RowsRequest): RowOutcome[] =>
 
 describe('import retries', () => {
   it(`ends a pass that fails every time after ${IMPORT_ATTEMPTS} tries, with the reason in the report`, async () => {
-    const { report, tried } = await runImport({
+    const { report, tried, deleted } = await runImport({
       validate: () => {
         throw new Error('Invalid Record Length: the file breaks the parser');
       },
       rows: bothCreated,
     });
     expect(tried).toEqual({ validate: IMPORT_ATTEMPTS, rows: 0 });
+    // A failed import still deletes its upload.
+    expect(deleted).toBe(true);
     expect(report).toMatchObject({
       phase: 'done',
       failure: { step: 'validating', reason: 'Invalid Record Length: the file breaks the parser' },
