@@ -7,15 +7,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
 import { createAccessLog } from '../api/access-log.js';
 import type { Role } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
-import { startStack, type Stack } from './harness.js';
+import { extraApi, startStack, type Stack } from './harness.js';
 import { signWebhook } from './case-api.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';
@@ -228,22 +226,10 @@ describe('the access log', () => {
 
   it('answers 503 instead of the case when the entry cannot be written: nothing disclosed unrecorded', async () => {
     const caseId = await stack.openCase();
-    const app = createApp({
-      devSignIn: false,
-      secureCookies: false,
-      client: stack.client,
-      taskQueue: stack.config.temporal.taskQueue,
-      namespace: stack.config.temporal.namespace,
-      auth: stack.config.auth,
-      logger: pino({ level: 'silent' }),
-      // A directory that cannot be made: under a file.
-      accessLog: createAccessLog({ dir: '/dev/null/access', fsync: true }),
-    });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    // A directory that cannot be made: under a file.
+    const api = await extraApi(stack, { accessLog: createAccessLog({ dir: '/dev/null/access', fsync: true }) });
     try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/cases/${caseId}`, {
+      const res = await fetch(`${api.url}/cases/${caseId}`, {
         headers: { authorization: `Bearer ${await stack.token('caseworker', 'cw-unrecorded')}` },
       });
       expect(res.status).toBe(503);
@@ -251,7 +237,7 @@ describe('the access log', () => {
       expect(JSON.parse(text).type).toMatch(/access-log-unavailable$/);
       expect(text).not.toContain('Test Person');
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
     }
   });
 });

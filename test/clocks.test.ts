@@ -3,12 +3,8 @@
  * breach, the exception, stopping at determination, the notifier hearing each escalation, search
  * by escalation and deadline, and a policy change reaching new clocks only.
  */
-import type { Server } from 'node:http';
-import { pino } from 'pino';
-import { createAccessLog } from '../api/access-log.js';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import { testConfig, useStack } from './harness.js';
+import { extraApi, testConfig, useStack } from './harness.js';
 import { daysAgo, plusDays, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
@@ -198,22 +194,9 @@ describe('the 24-week clock over HTTP', () => {
 
     // A second API process with a new warning point, on the same worker and server.
     const config = testConfig({ POLICY_TRIBUNAL_WARNING_WEEKS: '18,20,22' });
-    const app = createApp({
-      devSignIn: true,
-      secureCookies: false,
-      client: stack.client,
-      taskQueue: stack.config.temporal.taskQueue,
-      namespace: stack.config.temporal.namespace,
-      auth: stack.config.auth,
-      logger: pino({ level: 'silent' }),
-      accessLog: createAccessLog(config.accessLog),
-      policy: config.policy,
-    });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const api = await extraApi(stack, { policy: config.policy });
     try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const url = api.url;
       const headers = { authorization: `Bearer ${await stack.token('tribunal')}`, 'content-type': 'application/json' };
       const after = await stack.openCase();
       await stack.call('POST', `/cases/${after}/events`, { body: { type: 'decision.refused' } });
@@ -238,7 +221,7 @@ describe('the 24-week clock over HTTP', () => {
       expect(old.warnings[0]).toBe(ukMidnight(plusDays(old.startedAt, 16 * 7)));
       expect(old.level).toBe(1);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
     }
   });
 });

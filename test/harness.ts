@@ -11,7 +11,7 @@ import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../app.js';
+import { createApp, type AppDeps } from '../app.js';
 import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
 import { createAccessLog } from '../api/access-log.js';
@@ -241,6 +241,46 @@ export function useStackInOwnNamespace(prefix: string, env: Record<string, strin
 }
 
 export { newCaseBody, uniqueHomeOfficeRef };
+
+/**
+ * A second API process's app on the stack's client and a free port, with what a test changes
+ * (another policy, an unwritable access log): its URL, and how to close it.
+ */
+export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ url: string; close(): Promise<void> }> {
+  const app = createApp({
+    devSignIn: true,
+    secureCookies: false,
+    client: stack.client,
+    taskQueue: stack.config.temporal.taskQueue,
+    namespace: stack.config.temporal.namespace,
+    auth: stack.config.auth,
+    logger: pino({ level: 'silent' }),
+    accessLog: createAccessLog(stack.config.accessLog),
+    ...deps,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Makes the Home Office reject the case's next delivery for good, and waits until the case shows it. */
+export async function rejectedDelivery(stack: Stack, caseId: string): Promise<void> {
+  await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
+  try {
+    await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
+    await eventually(
+      async () => ((await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.failure ? true : undefined),
+      20_000,
+      'failure',
+    );
+  } finally {
+    await stack.systems.homeOffice.faults({ rejectRefs: [] });
+  }
+}
 
 /** How many events the current run's history holds. */
 export async function historyLength(client: Client, workflowId: string): Promise<number> {

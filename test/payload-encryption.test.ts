@@ -11,7 +11,7 @@ import { caseIdFor } from '../ids/case-id.js';
 import { TEMPLATE } from '../imports/format.js';
 import { caseWorkflowId, IMPORTED_MEMO } from '../workflows/messages.js';
 import { ENCRYPTED_ENCODING } from '../config/payload-codec.js';
-import { uniqueHomeOfficeRef, useStack, type Stack } from './harness.js';
+import { rejectedDelivery, uniqueHomeOfficeRef, useStack, type Stack } from './harness.js';
 import { eventually } from './systems.js';
 
 const stack = useStack();
@@ -185,17 +185,7 @@ describe('personal data in Temporal', () => {
 
   it("keeps a failure's message encrypted in the history, and the timeline still reads it", async () => {
     const caseId = await stack.openCase();
-    await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
-    try {
-      await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
-      await eventually(
-        async () => ((await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.failure ? true : undefined),
-        20_000,
-        'failure',
-      );
-    } finally {
-      await stack.systems.homeOffice.faults({ rejectRefs: [] });
-    }
+    await rejectedDelivery(stack, caseId);
     const { history } = await stack.client.workflowService.getWorkflowExecutionHistory({
       namespace: stack.config.temporal.namespace,
       execution: { workflowId: caseWorkflowId(caseId) },

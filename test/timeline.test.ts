@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openCase as openCaseState } from '../domain/index.js';
 import { caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
-import { newCaseBody, useStack } from './harness.js';
+import { newCaseBody, rejectedDelivery, useStack } from './harness.js';
 import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
 
@@ -70,17 +70,7 @@ describe('GET /cases/:caseId/timeline', () => {
 
   it('shows a permanent rejection as a failed delivery', async () => {
     const caseId = await stack.openCase();
-    await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
-    try {
-      await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
-      await eventually(
-        async () => ((await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.failure ? true : undefined),
-        20_000,
-        'failure',
-      );
-    } finally {
-      await stack.systems.homeOffice.faults({ rejectRefs: [] });
-    }
+    await rejectedDelivery(stack, caseId);
     const entry = (await timeline(caseId)).entries[0];
     expect(entry.sync.homeOffice).toMatchObject({ status: 'failed' });
     expect(entry.sync.homeOffice.failure).toContain('422');
