@@ -21,14 +21,15 @@ export async function casesHolding(client: Client, values: readonly string[]): P
   if (safe.length === 0) return [];
   const query = `${SA.refs.name} IN (${safe.map((v) => `'${v}'`).join(', ')})`;
   const found = new Map<string, Holder>();
+  // Visibility lists every run of a case: the runs it handed over from by continue-as-new too. The
+  // case is open when one of them runs, and holds what its running (or last) run holds.
   for await (const execution of client.workflow.list({ query })) {
     const caseId = caseIdFromWorkflowId(execution.workflowId);
-    if (caseId)
-      found.set(caseId, {
-        caseId,
-        refs: execution.typedSearchAttributes.get(SA.refs) ?? [],
-        open: execution.status.name === 'RUNNING',
-      });
+    if (!caseId) continue;
+    const open = execution.status.name === 'RUNNING';
+    const earlier = found.get(caseId);
+    if (earlier?.open) continue;
+    found.set(caseId, { caseId, refs: execution.typedSearchAttributes.get(SA.refs) ?? [], open });
   }
   return [...found.values()];
 }
