@@ -47,6 +47,7 @@ export function dormantUntil(state: CaseState, lastActivityAt: string | undefine
 
 /**
  * What counts as activity on the case: any applied change (the version), and any event a system
- * sent, applied or held (the inbound keys). The workflow stamps its clock whenever this changes.
+ * sent, applied or held (the newest inbound key: the count would stop moving once the remembered
+ * keys reach their bound). The workflow stamps its clock whenever this changes.
  */
-export const activityMark = (state: CaseState) => `${state.version}/${state.inbound.length}`;
+export const activityMark = (state: CaseState) => `${state.version}/${state.inbound.at(-1) ?? ''}`;

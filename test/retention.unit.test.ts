@@ -10,6 +10,7 @@ import {
   notFinal,
   receiveInbound,
   retentionDormancyDays,
+  STATE_BOUNDS,
   type CaseEvent,
   type Policy,
 } from '../domain/index.js';
@@ -80,6 +81,21 @@ describe('the dormancy', () => {
     expect(held.answer.status).toBe('held');
     expect(held.machine.state.version).toBe(m.state.version);
     expect(activityMark(held.machine.state)).not.toBe(activityMark(m.state));
+  });
+
+  it('counts an event a system sent as activity also once the remembered keys are at their bound', () => {
+    const m = exhausted();
+    const full = {
+      ...m,
+      state: { ...m.state, inbound: Array.from({ length: STATE_BOUNDS.inboundKeys }, (_, i) => `hmcts:old-${i}`) },
+    };
+    const held = receiveInbound(
+      full,
+      { source: 'hmcts', id: 'evt-2', event: { type: 'tribunal.listed', hearingDate: '2031-06-01' } },
+      { ...on('2031-04-02'), bounded: true },
+    );
+    expect(held.machine.state.inbound).toHaveLength(STATE_BOUNDS.inboundKeys);
+    expect(activityMark(held.machine.state)).not.toBe(activityMark(full.state));
   });
 
   it('defaults to fifteen years, also for a policy recorded before it had one', () => {
