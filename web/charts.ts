@@ -301,42 +301,49 @@ function daysY(days: number, buckets: StageAgeing['buckets']) {
 }
 
 function ageingPanel(id: string, stage: string, a: StageAgeing, top: number) {
-  const height = A.top + a.buckets.length * (BAR + GAP) + 34;
+  const bottom = A.top + a.buckets.length * (BAR + GAP);
   const plotW = W - A.left - A.right;
   const parts = [
     svgOpen(
       id,
       `${stageName(stage)}: ${plural(a.open, 'open case')} by days in the stage; median ${escapeXml(daysText(a.p50Days))}, 90th percentile ${escapeXml(daysText(a.p90Days))}. The figures are in the table.`,
-      height,
+      bottom + 48,
     ),
     `<text x="0" y="18" font-size="16" font-weight="bold" fill="${COLOURS.text}">${stageName(stage)}: ${escapeXml(plural(a.open, 'open case'))}</text>`,
   ];
+  const widths = a.buckets.map((b) => (b.count / top) * plotW);
   a.buckets.forEach((b, i) => {
     const y = A.top + i * (BAR + GAP);
-    const w = (b.count / top) * plotW;
     parts.push(
       `<text x="${A.left - 6}" y="${y + 16}" text-anchor="end" font-size="12" fill="${COLOURS.text}">${escapeXml(bucketLabel(b))}</text>`,
-      `<rect x="${A.left}" y="${y}" width="${round1(w)}" height="${BAR}" fill="${COLOURS.bar}"/>`,
-      `<text x="${round1(A.left + w + 6)}" y="${y + 16}" font-size="12" fill="${COLOURS.text}">${b.count}</text>`,
+      `<rect x="${A.left}" y="${y}" width="${round1(widths[i] as number)}" height="${BAR}" fill="${COLOURS.bar}"/>`,
     );
   });
-  // The percentiles on the days axis: a black rule across the plot, named in words at its end.
+  // The percentiles on the days axis: a black rule across the bars (solid the median, dashed the
+  // 90th percentile), each also named in words with its days under the bars.
   const marks = [
-    [a.p50Days, ''],
-    [a.p90Days, ' stroke-dasharray="6 4"'],
+    ['Median', a.p50Days, ''],
+    ['90th percentile', a.p90Days, ' stroke-dasharray="6 4"'],
   ] as const;
-  const bottom = A.top + a.buckets.length * (BAR + GAP);
-  for (const [days, dash] of marks) {
+  marks.forEach(([name, days, dash], k) => {
     const y = days == null ? undefined : daysY(days, a.buckets);
-    if (y == null) continue;
+    const key = bottom + 14 + k * 18;
+    if (y != null)
+      parts.push(
+        `<line x1="${A.left - 4}" x2="${A.left + plotW}" y1="${round1(y)}" y2="${round1(y)}" stroke="${COLOURS.text}" stroke-width="2"${dash}/>`,
+        `<line x1="${A.left}" x2="${A.left + 24}" y1="${key - 4}" y2="${key - 4}" stroke="${COLOURS.text}" stroke-width="2"${dash}/>`,
+      );
     parts.push(
-      `<line x1="${A.left - 4}" x2="${W - A.right + 40}" y1="${round1(y)}" y2="${round1(y)}" stroke="${COLOURS.text}" stroke-width="2"${dash}/>`,
+      `<text x="${A.left + 30}" y="${key}" font-size="12" fill="${COLOURS.text}">${name}: ${escapeXml(daysText(days))}</text>`,
     );
-  }
-  parts.push(
-    `<text x="${A.left}" y="${bottom + 18}" font-size="12" fill="${COLOURS.text}">Median ${escapeXml(daysText(a.p50Days))} (solid rule); 90th percentile ${escapeXml(daysText(a.p90Days))} (dashed)</text>`,
-    '</svg>',
+  });
+  // The counts last, haloed in white, so a rule crossing one does not hide it.
+  a.buckets.forEach((b, i) =>
+    parts.push(
+      `<text x="${round1(A.left + (widths[i] as number) + 6)}" y="${A.top + i * (BAR + GAP) + 16}" font-size="12" fill="${COLOURS.text}" stroke="#fff" stroke-width="3" paint-order="stroke">${b.count}</text>`,
+    ),
   );
+  parts.push('</svg>');
   return parts.join('');
 }
 
