@@ -27,8 +27,7 @@ import {
   type Role,
 } from '../domain/index.js';
 import { apiFor } from './api-client.js';
-import { ageingChart, backlogChart, flowChart, startingCounts, type Chart } from './charts.js';
-import { ageingReport, flowReport } from './report-shapes.js';
+import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
@@ -180,7 +179,7 @@ export function webRouter(deps: WebDeps): Router {
     const who = res.locals.principal as Principal;
     if (who.role !== 'supervisor' && who.role !== 'auditor') return res.redirect(303, '/app/cases');
     const api = apiFor(req);
-    const weeks = lastWeeks(12);
+    const weeks = lastWeeks(today(), 12);
     const [summary, unmatched, watch, flow, ageing] = await Promise.all([
       api('GET', '/reports/summary'),
       api('GET', '/integrations/unmatched'),
@@ -203,7 +202,7 @@ export function webRouter(deps: WebDeps): Router {
       unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
       watch,
       in4Weeks: today(28),
-      ...reportCharts(flow, ageing, summary.body.backlogByStage),
+      ...overviewCharts(flow, ageing, summary.body.backlogByStage),
     });
   });
 
@@ -464,36 +463,6 @@ function caseContext(view: any, timeline: any, who: Principal) {
     resendEvent: RESEND_EVENT,
     formKey: randomBytes(12).toString('hex'),
     who,
-  };
-}
-
-/** The weeks the overview's charts cover: this one (Monday in London to today) and the `n - 1` before it. */
-function lastWeeks(n: number) {
-  const to = today();
-  const dayOfWeek = (new Date(`${to}T12:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return { from: addDays(to, -dayOfWeek - 7 * (n - 1)), to };
-}
-
-/**
- * The charts from the reports, each only when its report answered in the contract's shape: until
- * the reporting read model is deployed the API answers 404 for them, and the overview then shows
- * what it showed before, with no chart and no error. The backlog trend starts from the counts open
- * now (the summary's, by stage) less what the weeks added.
- */
-function reportCharts(
-  flow: { status: number; body: unknown },
-  ageing: { status: number; body: unknown },
-  openNow: Record<string, number>,
-): { flowChart?: Chart; backlogChart?: Chart; ageingChart?: Chart } {
-  const f = flow.status === 200 ? flowReport.safeParse(flow.body) : undefined;
-  const a = ageing.status === 200 ? ageingReport.safeParse(ageing.body) : undefined;
-  const periods = f?.success && f.data.periods.length ? f.data.periods : undefined;
-  return {
-    ...(periods && {
-      flowChart: flowChart(periods),
-      backlogChart: backlogChart(periods, startingCounts(openNow, periods)),
-    }),
-    ...(a?.success && Object.keys(a.data.stages).length ? { ageingChart: ageingChart(a.data.stages) } : {}),
   };
 }
 
