@@ -100,6 +100,12 @@ describe('the web service', () => {
       expect(await rows.nth(0).textContent()).toContain(nearest);
       expect(await rows.nth(1).textContent()).toContain(later);
       await checked(page, 'overview');
+      // An internal service's header: its own name, once, and no GOV.UK crown or logotype.
+      expect(await page.locator('header').getByText('Asylum case tracker').count()).toBe(1);
+      expect(await page.locator('header .govuk-header, header svg').count()).toBe(0);
+      // While the API has no flow or ageing report (404), the overview draws no chart and is no error.
+      if ((await stack.call('GET', '/reports/ageing', { role: 'supervisor' })).status === 404)
+        expect(await page.locator('.app-chart').count()).toBe(0);
 
       await page.getByRole('link', { name: nearest }).click();
       await expect.poll(() => page.locator('h1').textContent()).toContain(nearest);

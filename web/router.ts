@@ -27,6 +27,7 @@ import {
   type Role,
 } from '../domain/index.js';
 import { apiFor } from './api-client.js';
+import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
@@ -178,10 +179,13 @@ export function webRouter(deps: WebDeps): Router {
     const who = res.locals.principal as Principal;
     if (who.role !== 'supervisor' && who.role !== 'auditor') return res.redirect(303, '/app/cases');
     const api = apiFor(req);
-    const [summary, unmatched, watch] = await Promise.all([
+    const weeks = lastWeeks(today(), 12);
+    const [summary, unmatched, watch, flow, ageing] = await Promise.all([
       api('GET', '/reports/summary'),
       api('GET', '/integrations/unmatched'),
       watchList(api),
+      api('GET', `/reports/flow?from=${weeks.from}&to=${weeks.to}`),
+      api('GET', '/reports/ageing'),
     ]);
     // The case store said "not now" (429) or did not answer (503): the page says so, with the API's Retry-After.
     if (summary.status !== 200)
@@ -198,6 +202,7 @@ export function webRouter(deps: WebDeps): Router {
       unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
       watch,
       in4Weeks: today(28),
+      ...overviewCharts(flow, ageing, summary.body.backlogByStage),
     });
   });
 
