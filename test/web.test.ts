@@ -103,6 +103,9 @@ describe('the web service', () => {
       // An internal service's header: its own name, once, and no GOV.UK crown or logotype.
       expect(await page.locator('header').getByText('Asylum case tracker').count()).toBe(1);
       expect(await page.locator('header .govuk-header, header svg').count()).toBe(0);
+      // Nor in the footer, which says the service records every read.
+      expect(await page.locator('footer svg, .govuk-footer__crown').count()).toBe(0);
+      expect(await page.locator('footer').textContent()).toContain('Every read and change of a case is recorded');
       // While the API has no flow or ageing report (404), the overview draws no chart and is no error.
       if ((await stack.call('GET', '/reports/ageing', { role: 'supervisor' })).status === 404)
         expect(await page.locator('.app-chart').count()).toBe(0);
