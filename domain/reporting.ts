@@ -21,6 +21,8 @@ export const HAPPENED_ON_FIELDS = [
   'heardOn',
   'effectiveOn',
   'exitedOn',
+  // The opening of a case (outbound.ts, CASE_OPENED).
+  'openedOn',
 ] as const;
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -95,3 +97,40 @@ export function reportingStep(
     },
   };
 }
+
+/** Ages in days with how many open stays have each, youngest first. */
+export type AgeHistogram = ReadonlyArray<{ age: number; n: number }>;
+
+/**
+ * The p-th percentile of the ages by the nearest-rank definition: the smallest age with at least
+ * p% of the stays at or below it (rank ⌈p/100 × n⌉). Always an age some case has; null when none.
+ */
+export function nearestRank(histogram: AgeHistogram, p: number): number | null {
+  const total = histogram.reduce((sum, h) => sum + h.n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const h of histogram) {
+    seen += h.n;
+    if (seen >= rank) return h.age;
+  }
+  return histogram[histogram.length - 1]!.age;
+}
+
+/** The ageing report's buckets, in days since entering the stage, both ends included (null: no upper end). */
+export const AGE_BUCKETS = [
+  { fromDays: 0, toDays: 6 },
+  { fromDays: 7, toDays: 27 },
+  { fromDays: 28, toDays: 83 },
+  { fromDays: 84, toDays: 167 },
+  { fromDays: 168, toDays: 364 },
+  { fromDays: 365, toDays: null },
+] as const satisfies ReadonlyArray<{ fromDays: number; toDays: number | null }>;
+
+export const bucketed = (histogram: AgeHistogram) =>
+  AGE_BUCKETS.map((b) => ({
+    ...b,
+    count: histogram
+      .filter((h) => h.age >= b.fromDays && (b.toDays === null || h.age <= b.toDays))
+      .reduce((sum, h) => sum + h.n, 0),
+  }));

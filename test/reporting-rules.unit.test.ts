@@ -3,7 +3,7 @@
  * event says when it says one, else the London day it was recorded; messages apply once, in order.
  */
 import { describe, expect, it } from 'vitest';
-import { happenedOn, reportingStep, type ReportingPosition } from '../domain/index.js';
+import { bucketed, happenedOn, nearestRank, reportingStep, type ReportingPosition } from '../domain/index.js';
 
 const cohort = { supportedAccommodation: false, foreignNationalOffender: false, detained: false };
 const message = (seq: number, stage: string, event: object, at = '2026-06-10T12:00:00.000Z', c = cohort) =>
@@ -90,5 +90,25 @@ describe('a message applied to where the case stands', () => {
       kind: 'gap',
       expected: 6,
     });
+  });
+});
+
+describe('percentiles by nearest rank', () => {
+  /** The same definition worked out on the list of ages itself. */
+  const byList = (ages: number[], p: number) => [...ages].sort((a, b) => a - b)[Math.ceil((p / 100) * ages.length) - 1];
+  const histogram = (ages: number[]) =>
+    [...new Set(ages)].sort((a, b) => a - b).map((age) => ({ age, n: ages.filter((a) => a === age).length }));
+
+  it('is an age a case has, the smallest with p% at or below it', () => {
+    const ages = [3, 3, 10, 40, 40, 40, 200, 365, 366, 1000];
+    for (const p of [1, 10, 50, 89, 90, 99, 100]) expect(nearestRank(histogram(ages), p)).toBe(byList(ages, p));
+    expect(nearestRank(histogram([7]), 50)).toBe(7);
+    expect(nearestRank([], 50)).toBeNull();
+  });
+  it('buckets every age once', () => {
+    const ages = [0, 6, 7, 27, 28, 83, 84, 167, 168, 364, 365, 5000];
+    const buckets = bucketed(histogram(ages));
+    expect(buckets.map((b) => b.count)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(buckets.at(-1)).toEqual({ fromDays: 365, toDays: null, count: 2 });
   });
 });
