@@ -139,6 +139,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       taskQueue: deps.taskQueue,
       log: deps.accessLog,
       timeoutMs: deps.updateTimeoutMs ?? 10_000,
+      reporting: deps.reporting,
     }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     // The codec of the API's own client: the UI reads what the API reads, no more.

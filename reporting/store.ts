@@ -60,6 +60,8 @@ export interface ReportingStore {
   /** Open stays by stage and age in days on `today`. */
   openAges(today: string): Array<{ stage: Stage; age: number; n: number }>;
   positions(): Array<ReportingPosition & { caseId: string }>;
+  /** A case erased (#19 erasure): its rows go too, so no figure counts it and a rebuild agrees. */
+  forget(caseId: string): void;
   stays(): StayRow[];
   /**
    * Empties the model and fills it again, all in one write transaction: deliveries meanwhile wait
@@ -128,6 +130,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     apply: (message) => apply.immediate(message),
     weeklyCounts: (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
     openAges: (today) => ages.all(today),
+    forget: db.transaction((caseId: string) => {
+      db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
+      db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
+    }),
     positions: () =>
       db
         .prepare<[], ReportingPosition & { caseId: string }>(

@@ -6,7 +6,7 @@
  * changes are read from the timeline (update answers and other systems' deliveries) instead, on
  * the day each was recorded.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   CASE_OPENED,
   londonDate,
@@ -92,7 +92,11 @@ export async function rebuildReporting(
     for (const workflowId of ids) {
       const caseId = caseIdFromWorkflowId(workflowId);
       if (!caseId) continue;
-      const runs = await historiesOfCase(client, workflowId);
+      // A case erased meanwhile (visibility forgets it a little after): nothing to count.
+      const runs = await historiesOfCase(client, workflowId).catch((err: unknown) =>
+        err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err),
+      );
+      if (!runs) continue;
       for (const m of reportingMessagesOf(caseId, runs)) {
         const outcome = apply(m);
         if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);

@@ -201,6 +201,21 @@ describe('the reporting read model', () => {
     },
   );
 
+  it('forgets an erased case', { timeout: 60_000 }, async () => {
+    const caseId = await open(T(-5));
+    await settled();
+    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(true);
+    const erased = await stack.call('POST', `/cases/${caseId}/erase`, {
+      role: 'supervisor',
+      body: { reason: 'opened in error for the wrong person' },
+    });
+    expect([200, 202]).toContain(erased.status);
+    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(false);
+    expect(stack.reporting.positions().some((p) => p.caseId === caseId)).toBe(false);
+    cases.splice(cases.indexOf(caseId), 1);
+    booked.delete(caseId);
+  });
+
   it('rebuilds from the histories a model equal to the live one', { timeout: 120_000 }, async () => {
     await settled();
     const live = { positions: stack.reporting.positions(), stays: stack.reporting.stays() };
