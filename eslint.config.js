@@ -26,7 +26,7 @@ const TOP_FILES = top
   .filter((e) => e.isFile() && /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts'))
   .map((e) => e.name.replace(/\.ts$/, '.js'));
 const esc = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const SHARED = ['history', 'schedules', 'imports', 'ids'];
+const SHARED = ['history', 'schedules', 'imports', 'ids', 'reporting'];
 const DETERMINISTIC = [
   ...nodeBuiltins.map((name) => ({ name, message: 'No Node APIs in deterministic code.' })),
   { name: 'zod', message: 'Validate at the HTTP edge; use plain domain functions here.' },

@@ -8,7 +8,9 @@ import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
-import { perSystem } from './domain/index.js';
+import { perHttpSystem } from './domain/index.js';
+import { reportingPort } from './activities/reporting-port.js';
+import { openReportingStore } from './reporting/index.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient, connectWorker, dataConverter } from './config/temporal.js';
@@ -50,7 +52,11 @@ export async function createWorker({
       csvLimits: config.imports.csvLimits,
       // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
       // notifier stores and lists them).
-      ports: perSystem((system) => httpSystemPort(system, config.systems[system])),
+      ports: {
+        ...perHttpSystem((system) => httpSystemPort(system, config.systems[system])),
+        // The reporting read model lives here: its SQLite file, opened on the first delivery.
+        reporting: reportingPort(() => openReportingStore(config.reporting.dbFile, { busyTimeoutMs: 200 })),
+      },
     }),
     ...overrides,
   });

@@ -26,6 +26,8 @@ import { integrationRoutes } from './routes/integrations.js';
 import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportingRoutes } from './routes/reporting.js';
+import type { ReportingStore } from '../reporting/index.js';
 
 export interface AppDeps {
   client: Client;
@@ -48,6 +50,8 @@ export interface AppDeps {
   sessionToken?: SessionToken;
   /** Origins of the Temporal web UI, allowed to call the codec routes from a browser. */
   temporalUiOrigins?: readonly string[];
+  /** The reporting read model (#20): flow and ageing are read from it. */
+  reporting: ReportingStore;
 }
 
 export function createApp(deps: AppDeps): express.Express & { routes: Route[] } {
@@ -115,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       policy: deps.policy ?? DEFAULT_POLICY,
     }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...reportingRoutes(deps.reporting),
     ...importRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
@@ -134,6 +139,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       taskQueue: deps.taskQueue,
       log: deps.accessLog,
       timeoutMs: deps.updateTimeoutMs ?? 10_000,
+      reporting: deps.reporting,
     }),
     ...peopleRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     // The codec of the API's own client: the UI reads what the API reads, no more.

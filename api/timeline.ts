@@ -6,6 +6,7 @@
  */
 import {
   HELD_EVENTS,
+  REPORTING_SYSTEM,
   type Actor,
   type CaseView,
   type OutboundMessage,
@@ -88,8 +89,10 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
             ...heldNote(request.event),
           });
       }
-      // Deliveries only: a link back to another case is no change of this one's.
-      const sent = scheduledMessage(e);
+      // Deliveries only: a link back to another case is no change of this one's. The reporting read
+      // model is the tracker's own projection, not a system a person chases: not listed.
+      const scheduledSend = scheduledMessage(e);
+      const sent = scheduledSend?.system === REPORTING_SYSTEM ? undefined : scheduledSend;
       if (sent) {
         scheduled.set(String(e.eventId), sent);
         if (!bySeq.has(sent.seq))

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { londonDate } from '../domain/days.js';
 import { isCalendarDate } from '../domain/fields.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
-import { perSource, perSystem, SYSTEM_REGISTRY, SYSTEMS } from '../domain/systems.js';
+import { HTTP_SYSTEMS, perHttpSystem, perSource, SYSTEM_REGISTRY } from '../domain/systems.js';
 import { bankHolidayCalendar, calendarCheck } from '../domain/working-days.js';
 import { KEY_BYTES, type PayloadKeyring } from './payload-codec.js';
 
@@ -17,7 +17,7 @@ export const DEV_WEBHOOK_SECRETS = perSource((source) => `dev-only-${source}-web
 
 /** Each system's URL, and the shared secret of each that reports by webhook: named by its descriptor. */
 const systemSettings = Object.fromEntries(
-  SYSTEMS.flatMap((key) => {
+  HTTP_SYSTEMS.flatMap((key) => {
     const d = SYSTEM_REGISTRY[key];
     const url = [d.urlSetting, z.url().default(d.defaultUrl)] as const;
     return 'webhookSecretSetting' in d
@@ -203,6 +203,9 @@ const schema = z
       )
       .default('Europe/London'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+    // The reporting read model (#20, reporting store): an SQLite file the worker writes and the API
+    // processes read (docs/reports.md); a projection, rebuilt from the histories by `npm run reporting:rebuild`.
+    REPORTING_DB: z.string().min(1).default('data/reporting.sqlite'),
     // The access log (#19, access log part): who read or changed which case, kept outside the case
     // history, one append-only file per case (docs/operations.md#the-access-log).
     ACCESS_LOG_DIR: z.string().min(1).default('data/access-log'),
@@ -300,7 +303,7 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       visibilityPerSecond: env.TEMPORAL_VISIBILITY_RPS,
     },
     apiProcesses: env.API_PROCESSES,
-    systems: perSystem((_key, d) => setting(d.urlSetting)),
+    systems: perHttpSystem((_key, d) => setting(d.urlSetting)),
     webhookSecrets: perSource((_source, d) => setting(d.webhookSecretSetting!)),
     auth: {
       jwtSecret: env.JWT_SECRET,
@@ -326,6 +329,7 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       csvLimits: { rowBytes: env.IMPORT_MAX_ROW_BYTES, cellBytes: env.IMPORT_MAX_CELL_BYTES },
     },
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
+    reporting: { dbFile: env.REPORTING_DB },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     /** Where the API serves /metrics; empty: nowhere. Never the public port. */

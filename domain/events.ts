@@ -5,7 +5,7 @@
  * update validator, the API's 409 answer and the docs.
  */
 import type { CaseState } from './case.js';
-import { SYSTEMS, type Source, type System } from './systems.js';
+import { EXTERNAL_SYSTEMS, type Source, type System } from './systems.js';
 import { appealWindowOf } from './limits.js';
 import { appealPendingReason, removalBar } from './pending.js';
 import {
@@ -905,10 +905,11 @@ const EVENT_TABLE = {
     notify: NONE,
   }),
   'sync.resent': row({
-    fields: { system: field.oneOf(SYSTEMS) },
+    // The systems a person sees: the reporting model never rejects for good (it retries), so has nothing to re-send.
+    fields: { system: field.oneOf(EXTERNAL_SYSTEMS) },
     roles: ['supervisor'],
     from: ANYWHERE,
-    guard: (s) => (SYSTEMS.some((sys) => s.sync[sys]?.failure) ? null : 'no sync failure to re-send'),
+    guard: (s) => (EXTERNAL_SYSTEMS.some((sys) => s.sync[sys]?.failure) ? null : 'no sync failure to re-send'),
     apply: (s, e) => ({ ...s, sync: { ...s.sync, [e.system]: { ...s.sync[e.system], failure: null } } }),
     notify: NONE,
   }),

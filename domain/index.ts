@@ -24,3 +24,4 @@ export * from './cohort.js';
 export * from './links.js';
 export * from './retention.js';
 export * from './bounds.js';
+export * from './reporting.js';

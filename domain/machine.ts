@@ -4,7 +4,7 @@
  * without Temporal. A `CaseMachine` is the case's state plus what each system has yet to hear.
  */
 import type { CaseState } from './case.js';
-import { perSystem, SYSTEMS, type Source, type System } from './systems.js';
+import { perSystem, REPORTING_SYSTEM, SYSTEMS, type Source, type System } from './systems.js';
 import { applyEvent, checkEvent, recipients, rejectionText, standsFor, type CaseEvent } from './events.js';
 import { STATE_BOUNDS, keepLast } from './bounds.js';
 import {
@@ -15,11 +15,12 @@ import {
   type InboundOutcome,
   type InboundReferences,
 } from './inbound.js';
-import { outboundMessages, type OutboundMessage } from './outbound.js';
+import { openingMessage, outboundMessages, type OutboundMessage } from './outbound.js';
 import type { Policy } from './policy.js';
 import type { Drift } from './reconcile.js';
 import type { Actor } from './roles.js';
 import { recordQueued } from './sync.js';
+import { londonDate } from './days.js';
 import { caseView, type CaseView } from './view.js';
 
 export type Outbox = Record<System, OutboundMessage[]>;
@@ -44,6 +45,8 @@ export interface ChangeOptions {
   tribunalRules?: boolean;
   /** Runs recorded before state was bounded replay keeping every inbound key and held event (the workflow's patch). */
   bounded?: boolean;
+  /** Runs recorded before the reporting read model replay without delivering to it (the workflow's patch). */
+  reporting?: boolean;
 }
 
 /** A checked event applied: the next sequence number, each recipient's message queued, the state replaced. */
@@ -51,14 +54,18 @@ export function applyChange(
   m: CaseMachine,
   event: CaseEvent,
   actor: Actor,
-  { at, policy, clocks = true, tribunalRules = true }: ChangeOptions,
+  { at, policy, clocks = true, tribunalRules = true, reporting = true }: ChangeOptions,
 ): CaseMachine {
   const before = m.state;
   let after: CaseState = { ...applyEvent(before, event, { at, policy, tribunalRules }), version: before.version + 1 };
   if (!clocks) after = { ...after, clocks: before.clocks };
   const outbox = { ...m.outbox };
   // A held event applied by a supervisor reaches the systems as the event they know.
-  for (const message of outboundMessages(recipients(before, event), after, standsFor(before, event), actor, at)) {
+  // The reporting read model hears of every change, whoever else must.
+  const to: readonly System[] = reporting
+    ? [...recipients(before, event), REPORTING_SYSTEM]
+    : recipients(before, event);
+  for (const message of outboundMessages(to, after, standsFor(before, event), actor, at)) {
     outbox[message.system] = [...outbox[message.system], message];
     after = recordQueued(after, message.system, outbox[message.system].length);
   }
@@ -201,3 +208,24 @@ export const answerOf = (m: CaseMachine): CaseView => caseView(m.state);
 
 /** Whether a change rewrote the case's imported record (the workflow keeps it in a memo for re-imports). */
 export const importedRecordChanged = (before: CaseState, after: CaseState) => after.imported !== before.imported;
+
+/**
+ * A case's opening queued for the reporting read model (seq 0): a new claim entered its stage on
+ * the claim's date; an imported case on its latest dated fact up to the day it was opened (its
+ * record's dates are facts; later ones, like a hearing date, are plans).
+ */
+export function queueOpening(m: CaseMachine, actor: Actor, at: string): CaseMachine {
+  const opened = londonDate(at);
+  const facts = Object.values(m.state.dates).filter(
+    (d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && d <= opened,
+  );
+  const openedOn =
+    m.state.stage === 'claim' || facts.length === 0
+      ? m.state.dates.claimDate <= opened
+        ? m.state.dates.claimDate
+        : opened
+      : facts.sort().at(-1)!;
+  const message = openingMessage(m.state, actor, at, openedOn);
+  const outbox = { ...m.outbox, [REPORTING_SYSTEM]: [message, ...m.outbox[REPORTING_SYSTEM]] };
+  return { outbox, state: recordQueued(m.state, REPORTING_SYSTEM, outbox[REPORTING_SYSTEM].length) };
+}

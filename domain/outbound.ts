@@ -3,9 +3,20 @@
  * receiver can apply it exactly once and check it arrives in order.
  */
 import type { CaseState } from './case.js';
-import type { System } from './systems.js';
+import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
+
+/**
+ * The reporting read model hears of a case's opening too (seq 0, no event: a case opens by being
+ * started): where it opened and since which day. No other system is sent one.
+ */
+export const CASE_OPENED = 'case.opened';
+export interface CaseOpened {
+  type: typeof CASE_OPENED;
+  /** The day the case entered its opening stage: the claim's date, or an imported case's latest dated fact. */
+  openedOn: string;
+}
 
 export interface OutboundMessage {
   /** case id + sequence + system: the receiver's idempotency key. */
@@ -13,10 +24,10 @@ export interface OutboundMessage {
   system: System;
   caseId: string;
   seq: number;
-  type: CaseEvent['type'];
+  type: CaseEvent['type'] | typeof CASE_OPENED;
   at: string;
   actor: Actor;
-  event: CaseEvent;
+  event: CaseEvent | CaseOpened;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
   /**
@@ -59,4 +70,25 @@ export function outboundMessages(
       cohort: after.cohort,
     },
   }));
+}
+
+/** The opening of a case, for the reporting read model (seq 0: before any change). */
+export function openingMessage(state: CaseState, actor: Actor, at: string, openedOn: string): OutboundMessage {
+  return {
+    key: messageKey(state.caseId, 0, REPORTING_SYSTEM),
+    system: REPORTING_SYSTEM,
+    caseId: state.caseId,
+    seq: 0,
+    type: CASE_OPENED,
+    at,
+    actor,
+    event: { type: CASE_OPENED, openedOn },
+    after: {
+      stage: state.stage,
+      status: state.status,
+      identifiers: state.identifiers,
+      dates: state.dates,
+      cohort: state.cohort,
+    },
+  };
 }

@@ -12,9 +12,12 @@ export interface SystemDescriptor {
   name: string;
   /** Its name in URLs, webhook routes, secrets' and stores' names. */
   wire: string;
-  /** The environment variable holding its base URL, and the local default (the reference system). */
-  urlSetting: string;
-  defaultUrl: string;
+  /**
+   * The environment variable holding its base URL, and the local default (the reference system).
+   * Absent: the system lives in the worker itself (the reporting read model), reached without HTTP.
+   */
+  urlSetting?: string;
+  defaultUrl?: string;
   /** Reports events of its own by signed webhook: the variable holding the shared secret. */
   webhookSecretSetting?: string;
   /** Keeps a record of the case that nightly reconciliation compares with ours. */
@@ -46,11 +49,28 @@ export const SYSTEM_REGISTRY = {
     defaultUrl: 'http://127.0.0.1:4003',
     reconciled: false,
   },
+  // The reporting read model (#20): hears of every change, in order and once, like the others; it
+  // lives in the worker (no URL, no reference system) and is the tracker's own, so it is not part of
+  // the case's `sync` answer nor its timeline (an internal projection a caseworker cannot chase).
+  reporting: {
+    name: 'Reporting',
+    wire: 'reporting',
+    reconciled: false,
+  },
 } as const satisfies Record<string, SystemDescriptor>;
 
 type Registry = typeof SYSTEM_REGISTRY;
 export type System = keyof Registry;
 export const SYSTEMS = Object.keys(SYSTEM_REGISTRY) as System[];
+
+/** Systems reached over HTTP at a configured URL (each has a reference implementation under systems/). */
+export type HttpSystem = { [K in System]: Registry[K] extends { urlSetting: string } ? K : never }[System];
+export const HTTP_SYSTEMS = SYSTEMS.filter((k): k is HttpSystem => 'urlSetting' in SYSTEM_REGISTRY[k]);
+/** Systems a person sees on a case (its `sync` answer and timeline): every one but the tracker's own projection. */
+export type ExternalSystem = Exclude<System, 'reporting'>;
+export const EXTERNAL_SYSTEMS = SYSTEMS.filter((k): k is ExternalSystem => k !== 'reporting');
+/** The system that hears of every change, whatever the event's own recipients. */
+export const REPORTING_SYSTEM = 'reporting' satisfies System;
 
 /** Systems that report events by webhook, by their wire names (the `source` of an inbound event). */
 export type Source = {
@@ -69,6 +89,16 @@ export const describeSystem = (system: System): SystemDescriptor => SYSTEM_REGIS
 /** One value per system, built from its descriptor. */
 export const perSystem = <V>(make: (system: System, d: SystemDescriptor) => V): Record<System, V> =>
   Object.fromEntries(SYSTEMS.map((k) => [k, make(k, SYSTEM_REGISTRY[k])])) as Record<System, V>;
+/** One value per system reached over HTTP, built from its descriptor. */
+export const perHttpSystem = <V>(
+  make: (system: HttpSystem, d: SystemDescriptor & { urlSetting: string; defaultUrl: string }) => V,
+): Record<HttpSystem, V> =>
+  Object.fromEntries(
+    HTTP_SYSTEMS.map((k) => [
+      k,
+      make(k, SYSTEM_REGISTRY[k] as SystemDescriptor & { urlSetting: string; defaultUrl: string }),
+    ]),
+  ) as Record<HttpSystem, V>;
 /** One value per reporting system, keyed by its wire name. */
 export const perSource = <V>(make: (source: Source, d: SystemDescriptor) => V): Record<Source, V> =>
   Object.fromEntries(SOURCES.map((s) => [s, make(s, SYSTEM_REGISTRY[systemOfSource(s)])])) as Record<Source, V>;

@@ -9,6 +9,7 @@ import { timeLimits } from './limits.js';
 import { allowedEvents, type EventType } from './events.js';
 import type { Role } from './roles.js';
 import type { CaseLink } from './links.js';
+import { EXTERNAL_SYSTEMS, type ExternalSystem } from './systems.js';
 
 export interface CaseView {
   caseId: string;
@@ -23,7 +24,8 @@ export interface CaseView {
   abscondingPeriods: CaseState['abscondingPeriods'];
   dates: CaseState['dates'];
   clocks: ClockView[];
-  sync: CaseState['sync'];
+  /** The external systems' sync (the reporting read model is the tracker's own: not shown). */
+  sync: Pick<CaseState['sync'], ExternalSystem>;
   /** An appeal could still be brought in time, or one awaits a decision (2002 Act s.104). */
   appealPending: boolean;
   /** Why, in words, when it is. */
@@ -63,7 +65,10 @@ export function caseView(state: CaseState, role?: Role): CaseView {
     abscondingPeriods: state.abscondingPeriods,
     dates: state.dates,
     clocks: clockViews(state),
-    sync: state.sync,
+    sync: Object.fromEntries(EXTERNAL_SYSTEMS.map((s) => [s, state.sync[s]])) as Pick<
+      CaseState['sync'],
+      ExternalSystem
+    >,
     appealPending: appealPending(state),
     ...(appealPendingReason(state) ? { appealPendingReason: appealPendingReason(state)! } : {}),
     ...(state.appealEnded ? { appealEnded: state.appealEnded } : {}),

@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
-import { describeSystem, ROLES, SOURCES, systemOfSource, SYSTEMS } from '../domain/index.js';
+import { describeSystem, HTTP_SYSTEMS, ROLES, SOURCES, systemOfSource } from '../domain/index.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from '../temporal/cli.js';
 import {
@@ -113,7 +113,7 @@ try {
     : [['worker', 'worker.ts', []]];
   const children: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     // One reference system per descriptor; those that report events post them to their webhook route.
-    ...SYSTEMS.map((key): [string, string, string[]] => {
+    ...HTTP_SYSTEMS.map((key): [string, string, string[]] => {
       const { wire } = describeSystem(key);
       const webhook = (SOURCES as readonly string[]).includes(wire)
         ? ['--webhook-url', `http://127.0.0.1:${config.port}/integrations/${wire}/events`]

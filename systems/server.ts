@@ -1,6 +1,6 @@
 /** A reference system as its own process: `tsx systems/server.ts home-office|hmcts`. */
 import { parseArgs } from 'node:util';
-import { describeSystem, SYSTEMS } from '../domain/systems.js';
+import { describeSystem, HTTP_SYSTEMS } from '../domain/systems.js';
 import { hmctsBehaviour } from './hmcts.js';
 import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
 
@@ -9,14 +9,14 @@ const { positionals, values } = parseArgs({
   options: { port: { type: 'string' }, data: { type: 'string' }, 'webhook-url': { type: 'string' } },
 });
 const which = positionals[0];
-const descriptor = SYSTEMS.map(describeSystem).find((d) => d.wire === which);
+const descriptor = HTTP_SYSTEMS.map(describeSystem).find((d) => d.wire === which);
 if (!descriptor) {
   console.error(
-    `usage: tsx systems/server.ts <${SYSTEMS.map((k) => describeSystem(k).wire).join('|')}> [--port N] [--data file.jsonl]`,
+    `usage: tsx systems/server.ts <${HTTP_SYSTEMS.map((k) => describeSystem(k).wire).join('|')}> [--port N] [--data file.jsonl]`,
   );
   process.exit(2);
 }
-const port = Number(values.port ?? new URL(descriptor.defaultUrl).port);
+const port = Number(values.port ?? new URL(descriptor.defaultUrl!).port);
 const dataFile = values.data ?? `data/${which}.jsonl`;
 
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.

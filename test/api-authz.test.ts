@@ -19,6 +19,7 @@ describe('authorisation matrix', () => {
     const routes = createApp({
       devSignIn: true,
       secureCookies: false,
+      reporting: stack.reporting,
       client: stack.client,
       taskQueue: 'x',
       namespace: 'x',
@@ -29,7 +30,13 @@ describe('authorisation matrix', () => {
     expect(routes.length).toBeGreaterThanOrEqual(5);
     // The access log and erasure (#19): supervisors and auditors read the log, supervisors alone erase.
     expect(routes.map((r: Route) => `${r.method} ${r.path} ${String(r.roles)}`)).toEqual(
-      expect.arrayContaining(['get /cases/:caseId/access supervisor,auditor', 'post /cases/:caseId/erase supervisor']),
+      expect.arrayContaining([
+        'get /cases/:caseId/access supervisor,auditor',
+        'post /cases/:caseId/erase supervisor',
+        // The reporting read model's reports (#20): supervisors and auditors only.
+        'get /reports/flow supervisor,auditor',
+        'get /reports/ageing supervisor,auditor',
+      ]),
     );
     const rows: string[] = [];
     for (const route of routes) {

@@ -3,6 +3,7 @@
  * real server cannot produce on demand are made real too: an unreachable Temporal is a client
  * pointed at a closed port, and an update that is never confirmed is one sent with no worker.
  */
+import { openReportingStore } from '../reporting/index.js';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -265,6 +266,7 @@ describe('operations', () => {
     const app = createApp({
       devSignIn: true,
       secureCookies: false,
+      reporting: stack.reporting,
       client: stack.client,
       taskQueue: 'unused',
       namespace: 'unused',
@@ -323,6 +325,7 @@ describe('Temporal unreachable', () => {
       auth: config.auth,
       logger: pino({ level: 'silent' }),
       accessLog: createAccessLog(config.accessLog),
+      reporting: openReportingStore(config.reporting.dbFile),
       updateTimeoutMs: 2_000,
     });
     server = await new Promise((resolve) => {

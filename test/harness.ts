@@ -17,10 +17,11 @@ import { createMetrics } from '../api/metrics.js';
 import { createAccessLog } from '../api/access-log.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
-import type { Role, Source, System } from '../domain/index.js';
+import type { HttpSystem, Role, Source } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
+import { openReportingStore, type ReportingStore } from '../reporting/index.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { eventually, startSystems, type RunningSystem } from './systems.js';
 
@@ -28,12 +29,14 @@ let runtimeInstalled = false;
 
 export interface Stack {
   baseUrl: string;
-  systems: Record<System, RunningSystem>;
+  systems: Record<HttpSystem, RunningSystem>;
   /** The worker: in-process by default; a separate process (killable) with `workerProcess`. */
   killWorker(): Promise<void>;
   startWorker(): Promise<void>;
   client: Client;
   config: Config;
+  /** The API's reading of the reporting read model (the worker writes the same file). */
+  reporting: ReportingStore;
   /** A token for a role; an integration token names its system (the Home Office unless said). */
   token(role: Role, sub?: string, system?: Source): Promise<string>;
   /** Opens a case over HTTP (expects 201) and returns its id; `opened` lists them in order. */
@@ -64,6 +67,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     IMPORT_DIR: mkdtempSync(join(tmpdir(), 'imports-')),
     ACCESS_LOG_DIR: mkdtempSync(join(tmpdir(), 'access-log-')),
+    REPORTING_DB: join(mkdtempSync(join(tmpdir(), 'reporting-')), 'reporting.sqlite'),
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -110,6 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           TEMPORAL_ADDRESS: config.temporal.address,
           TEMPORAL_NAMESPACE: config.temporal.namespace,
           TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+          REPORTING_DB: config.reporting.dbFile,
           WORKFLOW_BUNDLE: inject('workflowBundlePath'),
           LOG_LEVEL: 'warn',
           WORKER_METRICS_ADDRESS: '',
@@ -138,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
+  const reporting = openReportingStore(config.reporting.dbFile);
   const app = createApp({
     devSignIn: true,
     secureCookies: false,
@@ -152,6 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     imports: config.imports,
     accessLog: createAccessLog(config.accessLog),
     temporalUiOrigins: config.temporalUiOrigins,
+    reporting,
     ...config.api,
   });
   const server: Server = await new Promise((resolve) => {
@@ -188,6 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     client,
     config,
+    reporting,
     systems,
     killWorker,
     startWorker,
@@ -226,6 +234,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await killWorker();
       await connection.close();
       await nativeConnection?.close();
+      reporting.close();
       await Promise.all(Object.values(systems).map((s) => s.kill()));
     },
   };
@@ -256,6 +265,7 @@ export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ 
     auth: stack.config.auth,
     logger: pino({ level: 'silent' }),
     accessLog: createAccessLog(stack.config.accessLog),
+    reporting: stack.reporting,
     ...deps,
   });
   const server: Server = await new Promise((resolve) => {

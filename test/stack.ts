@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { signDevToken } from '../api/auth.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { dataConverter } from '../config/temporal.js';
-import { perSystem, type Role, type System } from '../domain/index.js';
+import { perHttpSystem, type Role, type HttpSystem } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import { CLUSTER_PROCESSES } from '../temporal/cluster.js';
 import { startOwnTemporal } from '../temporal/own.js';
@@ -29,7 +29,7 @@ export interface ProcessStack {
   /** The parts' configuration: its `temporal` names the server, namespace and task queue. */
   config: Config;
   client: Client;
-  systems: Record<System, string>;
+  systems: Record<HttpSystem, string>;
   worker: Service;
   workers: Service[];
   /** API processes behind the one port (API_PROCESSES). */
@@ -82,6 +82,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     PORT: String(api),
     IMPORT_DIR: join(dir, 'imports'),
     ACCESS_LOG_DIR: join(dir, 'access-log'),
+    REPORTING_DB: join(dir, 'reporting.sqlite'),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
     API_METRICS_ADDRESS: '',
@@ -117,7 +118,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     topology,
     config: config.config,
     client,
-    systems: perSystem((key) => systems[key].url),
+    systems: perHttpSystem((key) => systems[key].url),
     get worker() {
       return workers[0]!;
     },

@@ -15,11 +15,23 @@ import { recordFixtures } from './fixtures.js';
 const stack = useStack({ workerProcess: true }, (s) => recordFixtures(s, 'sync'));
 
 const openCase = () => stack.openCase();
-const post = (
+/**
+ * A change as a client sends it: one Idempotency-Key, and a 429 retried with it. An update that
+ * meets the case handing over to its next run is refused by Temporal as busy (RESOURCE_EXHAUSTED),
+ * and the reporting model's deliveries (#20) make the short histories here hand over more often.
+ */
+async function post(
   caseId: string,
   event: Record<string, unknown>,
   role: 'caseworker' | 'tribunal' | 'supervisor' = 'caseworker',
-) => stack.call('POST', `/cases/${caseId}/events`, { role, body: event, headers: { 'idempotency-key': randomUUID() } });
+) {
+  const headers = { 'idempotency-key': randomUUID() };
+  for (let attempt = 1; ; attempt++) {
+    const res = await stack.call('POST', `/cases/${caseId}/events`, { role, body: event, headers });
+    if (res.status !== 429 || attempt === 5) return res;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
 const homeOfficeTypes = async (caseId: string) => (await stack.systems.homeOffice.view(caseId))?.messages ?? [];
 

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeSystem, SYSTEMS, type System } from '../domain/index.js';
+import { describeSystem, HTTP_SYSTEMS, type HttpSystem } from '../domain/index.js';
 import { spawnService, waitForHttp, type Service } from '../scripts/processes.js';
 import type { Faults } from '../systems/reference-system.js';
 import { freePort } from './ports.js';
@@ -148,11 +148,11 @@ export async function eventually<T>(
  */
 export async function startSystems(options: (wire: string) => SystemOptions = () => ({})) {
   const started = await Promise.all(
-    SYSTEMS.map(
+    HTTP_SYSTEMS.map(
       async (key) => [key, await startSystem(describeSystem(key).wire, options(describeSystem(key).wire))] as const,
     ),
   );
-  const systems = Object.fromEntries(started) as Record<System, RunningSystem>;
-  const env = Object.fromEntries(SYSTEMS.map((key) => [describeSystem(key).urlSetting, systems[key].url]));
+  const systems = Object.fromEntries(started) as Record<HttpSystem, RunningSystem>;
+  const env = Object.fromEntries(HTTP_SYSTEMS.map((key) => [describeSystem(key).urlSetting!, systems[key].url]));
   return { systems, env };
 }

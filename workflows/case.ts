@@ -45,6 +45,7 @@ import {
   recordRejected,
   rejectionText,
   remember,
+  queueOpening,
   requeueForReconcile,
   SYNC_REJECTED,
   SYSTEMS,
@@ -110,12 +111,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const retentionOn = patched('retention');
   // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
   const boundedOn = patched('bounded-state');
+  // The reporting read model hears of every change (#20): runs recorded before deliver nothing to
+  // it on replay (the rebuild reads their histories instead); runs started since, for good.
+  const reportingOn = patched('reporting-projection');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
     state: upgradeState(input.carried?.state ?? openingState(input, policy, tribunalRulesOn)),
     outbox: emptyOutbox(input.carried?.outbox),
   };
+  // A new case is news to the reporting model too: where it opened and since when (seq 0). A run
+  // continued from an earlier one opened long ago.
+  if (reportingOn && !input.carried) machine = queueOpening(machine, WORKFLOW_ACTOR, machine.state.openedAt);
   let recent: RecentAnswers = input.carried?.recentUpdates ?? [];
   let lastActivityAt = input.carried?.lastActivityAt;
   let mark = activityMark(machine.state);
@@ -127,6 +134,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     clocks: clocksOn,
     tribunalRules: tribunalRulesOn,
     bounded: boundedOn,
+    reporting: reportingOn,
   });
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */

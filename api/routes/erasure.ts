@@ -10,6 +10,7 @@ import { isCaseId, type CaseState } from '../../domain/index.js';
 import { caseStateQuery, caseWorkflowId, inboxWorkflowId, unmatchedQuery } from '../../workflows/messages.js';
 import type { AccessLog } from '../access-log.js';
 import { deadlineFor } from '../deadline.js';
+import type { ReportingStore } from '../../reporting/index.js';
 import { eraseWorkflow } from '../erase.js';
 import { HttpProblem, problem } from '../problem.js';
 import { route, type Route } from '../route.js';
@@ -20,6 +21,8 @@ export interface ErasureDeps {
   taskQueue: string;
   log: AccessLog;
   timeoutMs: number;
+  /** The reporting read model (#20), which forgets an erased case. */
+  reporting: Pick<ReportingStore, 'forget'>;
 }
 
 const ROUTE = 'POST /cases/:caseId/erase';
@@ -55,7 +58,7 @@ const problemOf = (description: string) => ({
   content: { 'application/problem+json': { schema: problemSchema } },
 });
 
-export function erasureRoutes({ client, taskQueue, log, timeoutMs }: ErasureDeps): Route[] {
+export function erasureRoutes({ client, taskQueue, log, timeoutMs, reporting }: ErasureDeps): Route[] {
   const within = deadlineFor(client, timeoutMs);
   return [
     route<undefined, EraseBody>({
@@ -102,6 +105,8 @@ export function erasureRoutes({ client, taskQueue, log, timeoutMs }: ErasureDeps
           });
           throw err;
         }
+        // The reporting read model forgets it too: the workflow is terminated, so nothing more is delivered.
+        reporting.forget(caseId);
         const refs = referencesOf(state);
         res.status(erased.gone ? 200 : 202).json({
           caseId,

@@ -1,0 +1,66 @@
+/**
+ * The flow and ageing reports (#20), answered from the reporting store in one grouped query each:
+ * their cost grows with the weeks and stages asked for, not with the number of cases.
+ */
+import { addDays, bucketed, daysBetween, nearestRank, STAGES, type Stage } from '../domain/index.js';
+import type { ReportingStore } from './store.js';
+
+export interface FlowPeriod {
+  start: string;
+  end: string;
+  entered: Record<Stage, number>;
+  left: Record<Stage, number>;
+}
+
+/** The Monday on or before a day (London calendar dates: the weekday of the date itself). */
+export const mondayOf = (date: string) => addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
+
+const zeroes = () => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+
+/**
+ * Weeks Monday to Sunday, from the week holding `from` to the week holding `to`, each with the
+ * stays entered and left in it by stage (every stage listed, 0 when none).
+ */
+export function flowReport(store: ReportingStore, from: string, to: string): FlowPeriod[] {
+  const first = mondayOf(from);
+  const weeks = Math.floor(daysBetween(first, to) / 7) + 1;
+  const periods: FlowPeriod[] = Array.from({ length: weeks }, (_, i) => ({
+    start: addDays(first, 7 * i),
+    end: addDays(first, 7 * i + 6),
+    entered: zeroes(),
+    left: zeroes(),
+  }));
+  const last = periods[periods.length - 1]!.end;
+  for (const which of ['entered', 'left'] as const)
+    for (const { week, stage, n } of store.weeklyCounts(which, first, last)) periods[week]![which][stage] = n;
+  return periods;
+}
+
+export interface StageAgeing {
+  open: number;
+  p50Days: number | null;
+  p90Days: number | null;
+  buckets: Array<{ fromDays: number; toDays: number | null; count: number }>;
+}
+
+/**
+ * Open cases by days in their stage on `today` (age = days since the case entered its stage).
+ * Exit is final, not open work: it is left out.
+ */
+export function ageingReport(store: ReportingStore, today: string): Partial<Record<Stage, StageAgeing>> {
+  const rows = store.openAges(today);
+  return Object.fromEntries(
+    STAGES.filter((s) => s !== 'exit').map((stage) => {
+      const histogram = rows.filter((r) => r.stage === stage);
+      return [
+        stage,
+        {
+          open: histogram.reduce((sum, h) => sum + h.n, 0),
+          p50Days: nearestRank(histogram, 50),
+          p90Days: nearestRank(histogram, 90),
+          buckets: bucketed(histogram),
+        },
+      ];
+    }),
+  );
+}

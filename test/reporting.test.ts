@@ -1,0 +1,240 @@
+/**
+ * The reporting read model end to end (#20): a population of cases moved through back-dated paths
+ * over HTTP; the flow and ageing reports equal what the test itself booked, computed here on its
+ * own; a change made while the store is locked arrives once it is free, once, across a killed
+ * worker; and a model rebuilt from the histories equals the live one. The worker is a separate
+ * process, in a namespace of this file's own (the rebuild reads every case in it).
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { openReportingStore } from '../reporting/index.js';
+import { rebuildReporting } from '../scripts/reporting-history.js';
+import { useStack } from './harness.js';
+import { caseApi } from './case-api.js';
+import { eventually } from './systems.js';
+
+const stack = useStack({ workerProcess: true, namespacePrefix: 'reporting' });
+const api = caseApi(stack, 'reporting');
+
+/** Dates worked out here, without the code under test: London's today, and days from it. */
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+const DAY = 86_400_000;
+const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
+const plus = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
+const T = (n: number) => plus(today, n);
+const days = (from: string, to: string) => Math.round((ms(to) - ms(from)) / DAY);
+const monday = (d: string) => plus(d, -((new Date(ms(d)).getUTCDay() + 6) % 7));
+
+/** What the test did: each case's stays, booked as it made them. */
+interface Booked {
+  stage: string;
+  enteredOn: string;
+  leftOn: string | null;
+}
+const booked = new Map<string, Booked[]>();
+const cases: string[] = [];
+
+async function open(claimDate: string): Promise<string> {
+  const caseId = await stack.openCase({ claimDate });
+  booked.set(caseId, [{ stage: 'claim', enteredOn: claimDate, leftOn: null }]);
+  cases.push(caseId);
+  return caseId;
+}
+/** An event applied over HTTP; a new stage opens a stay on `day` (the event's own date, or today). */
+async function move(caseId: string, as: 'caseworker' | 'tribunal', event: Record<string, unknown>, day = today) {
+  const after = await api.apply(caseId, as, event);
+  const stays = booked.get(caseId)!;
+  const current = stays.at(-1)!;
+  if (after.stage !== current.stage) {
+    current.leftOn = day;
+    stays.push({ stage: after.stage, enteredOn: day, leftOn: null });
+  }
+}
+const refuse = (caseId: string, on: string) =>
+  move(caseId, 'caseworker', { type: 'decision.refused', decidedOn: on, sentOn: on }, on);
+const lodge = (caseId: string, on: string) => move(caseId, 'tribunal', { type: 'appeal.lodged', lodgedOn: on }, on);
+
+/** Every case's model has caught up with the case (its position at the case's version). */
+async function settled() {
+  await eventually(
+    async () => {
+      const seqs = new Map(stack.reporting.positions().map((p) => [p.caseId, p.seq]));
+      for (const caseId of cases) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
+      return true;
+    },
+    60_000,
+    'the reporting model to catch up',
+  );
+}
+
+describe('the reporting read model', () => {
+  it(
+    'gives flow and ageing equal to what the cases went through, computed on its own',
+    { timeout: 180_000 },
+    async () => {
+      await open(T(-100)); // still at claim
+      const c2 = await open(T(-90));
+      await refuse(c2, T(-60)); // no appeal: its window closed long ago, so the workflow's timer moves it on
+      const c3 = await open(T(-80));
+      await refuse(c3, T(-50));
+      await lodge(c3, T(-45));
+      const c4 = await open(T(-70));
+      await refuse(c4, T(-40));
+      await lodge(c4, T(-35));
+      await move(c4, 'tribunal', { type: 'tribunal.listed', hearingDate: T(20) }); // listed today
+      const c5 = await open(T(-20));
+      await move(c5, 'caseworker', { type: 'claim.screened' }); // no new stage
+      await move(await open(T(-10)), 'caseworker', { type: 'claim.withdrawn' });
+      await settled();
+      // The workflow's own change: the appeal window's expiry, recorded today (its event carries no date).
+      const exhausted = await api.until(c2, 'exit:appeal-rights-exhausted');
+      await settled();
+      const c2Stays = booked.get(c2)!;
+      c2Stays.at(-1)!.leftOn = today;
+      c2Stays.push({ stage: exhausted.stage, enteredOn: today, leftOn: null });
+
+      const stays = [...booked.values()].flat();
+      // Flow: weeks Monday to Sunday over the range asked.
+      const from = T(-120);
+      const flow = await stack.call('GET', `/reports/flow?from=${from}&to=${today}`, { role: 'auditor' });
+      expect(flow.status).toBe(200);
+      expect(Date.parse(flow.body.asOf)).toBeGreaterThan(Date.now() - 60_000);
+      const first = monday(from);
+      const weeks = Math.floor(days(first, today) / 7) + 1;
+      const stages = Object.keys(flow.body.periods[0].entered);
+      const count = (day: string | null, start: string, stage: string, s: Booked) =>
+        s.stage === stage && day !== null && day >= start && day <= plus(start, 6);
+      const expected = Array.from({ length: weeks }, (_, i) => {
+        const start = plus(first, 7 * i);
+        return {
+          start,
+          end: plus(start, 6),
+          entered: Object.fromEntries(
+            stages.map((st) => [st, stays.filter((s) => count(s.enteredOn, start, st, s)).length]),
+          ),
+          left: Object.fromEntries(stages.map((st) => [st, stays.filter((s) => count(s.leftOn, start, st, s)).length])),
+        };
+      });
+      expect(flow.body.periods).toEqual(expected);
+      expect(stages).toEqual(expect.arrayContaining(['claim', 'decision', 'appeal', 'tribunal', 'exit']));
+
+      // Ageing: open stays by days since entered, nearest-rank percentiles; exit is not open work.
+      const ageing = await stack.call('GET', '/reports/ageing', { role: 'supervisor' });
+      expect(ageing.status).toBe(200);
+      const rank = (ages: number[], p: number) =>
+        ages.length === 0 ? null : [...ages].sort((a, b) => a - b)[Math.ceil((p / 100) * ages.length) - 1];
+      for (const [stage, a] of Object.entries<any>(ageing.body.stages)) {
+        const ages = stays.filter((s) => s.stage === stage && s.leftOn === null).map((s) => days(s.enteredOn, today));
+        expect({ stage, open: a.open, p50: a.p50Days, p90: a.p90Days }).toEqual({
+          stage,
+          open: ages.length,
+          p50: rank(ages, 50),
+          p90: rank(ages, 90),
+        });
+        for (const b of a.buckets)
+          expect(b.count).toBe(ages.filter((d) => d >= b.fromDays && (b.toDays === null || d <= b.toDays)).length);
+      }
+      expect(Object.keys(ageing.body.stages)).not.toContain('exit');
+      expect(ageing.body.stages.claim.open).toBe(2);
+      expect(ageing.body.stages.claim.p90Days).toBe(100);
+
+      // The same figures as CSV.
+      const csv = await fetch(`${stack.baseUrl}/reports/flow?from=${from}&to=${today}&format=csv`, {
+        headers: { authorization: `Bearer ${await stack.token('supervisor')}` },
+      });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const rows = parse(await csv.text(), { columns: true }) as Array<Record<string, string>>;
+      expect(rows).toHaveLength(weeks * stages.length);
+      for (const r of rows) {
+        const p = expected.find((e) => e.start === r.start)!;
+        expect([Number(r.entered), Number(r.left)]).toEqual([p.entered[r.stage!], p.left[r.stage!]]);
+      }
+    },
+  );
+
+  it('refuses a bad range, naming the field', async () => {
+    const backwards = await stack.call('GET', `/reports/flow?from=${today}&to=${T(-1)}`, { role: 'supervisor' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(backwards.body.errors.map((e: any) => e.field)).toEqual(['to']);
+    const long = await stack.call('GET', `/reports/flow?from=${T(-800)}&to=${today}`, { role: 'supervisor' });
+    expect(long.body.errors.map((e: any) => e.field)).toEqual(['to']);
+    const notADate = await stack.call('GET', `/reports/flow?from=2026-02-30&to=${today}`, { role: 'supervisor' });
+    expect(notADate.body.errors.map((e: any) => e.field)).toEqual(['from']);
+    const caseworker = await stack.call('GET', '/reports/ageing', { role: 'caseworker' });
+    expect(caseworker.status).toBe(403);
+  });
+
+  it(
+    'holds a change while the store is locked, and applies it once when it is free, across a killed worker',
+    { timeout: 180_000 },
+    async () => {
+      const caseId = await open(T(-30));
+      await settled();
+      const lock = new Database(stack.config.reporting.dbFile);
+      lock.exec('BEGIN EXCLUSIVE');
+      try {
+        await refuse(caseId, T(-3));
+        await new Promise((r) => setTimeout(r, 3_000)); // attempts fail meanwhile, and are retried
+        const version = (await api.read(caseId)).version;
+        expect(stack.reporting.positions().find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
+        await stack.killWorker(); // mid-retry: the next worker takes the delivery over
+      } finally {
+        lock.exec('ROLLBACK');
+        lock.close();
+      }
+      await stack.startWorker();
+      await settled();
+      expect(
+        stack.reporting
+          .stays()
+          .filter((s) => s.caseId === caseId)
+          .map((s) => [s.stage, s.enteredOn, s.leftOn]),
+      ).toEqual([
+        ['claim', T(-30), T(-3)],
+        ['decision', T(-3), null],
+      ]);
+    },
+  );
+
+  it('forgets an erased case', { timeout: 60_000 }, async () => {
+    const caseId = await open(T(-5));
+    await settled();
+    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(true);
+    const erased = await stack.call('POST', `/cases/${caseId}/erase`, {
+      role: 'supervisor',
+      body: { reason: 'opened in error for the wrong person' },
+    });
+    expect([200, 202]).toContain(erased.status);
+    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(false);
+    expect(stack.reporting.positions().some((p) => p.caseId === caseId)).toBe(false);
+    cases.splice(cases.indexOf(caseId), 1);
+    booked.delete(caseId);
+  });
+
+  it('rebuilds from the histories a model equal to the live one', { timeout: 120_000 }, async () => {
+    await settled();
+    const live = { positions: stack.reporting.positions(), stays: stack.reporting.stays() };
+    expect(live.positions.map((p) => p.caseId).sort()).toEqual([...cases].sort());
+    // Into a fresh file, and in place over the live one (the worker running).
+    const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
+    try {
+      const { cases: n } = await rebuildReporting(stack.client, fresh);
+      expect(n).toBe(cases.length);
+      expect({ positions: fresh.positions(), stays: fresh.stays() }).toEqual(live);
+    } finally {
+      fresh.close();
+    }
+    const inPlace = openReportingStore(stack.config.reporting.dbFile);
+    try {
+      await rebuildReporting(stack.client, inPlace);
+    } finally {
+      inPlace.close();
+    }
+    expect({ positions: stack.reporting.positions(), stays: stack.reporting.stays() }).toEqual(live);
+  });
+});
