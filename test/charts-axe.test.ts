@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import nunjucks from 'nunjucks';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageingChart, backlogChart, flowChart, startingCounts } from '../web/charts.js';
 import type { FlowPeriod, StageAgeing } from '../web/report-shapes.js';
@@ -25,19 +26,7 @@ const SHOTS = 'test/artifacts/screenshots';
 let browser: Browser;
 
 beforeAll(async () => {
-  // The same flags as test/web.test.ts: Chromium kept off the network it cannot reach here.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
