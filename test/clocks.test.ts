@@ -175,8 +175,16 @@ describe('the 24-week clock over HTTP', () => {
       15_000,
       'search',
     );
-    const { count } = await stack.client.workflow.count(`CaseClock = 'exception' AND CaseRefs = '${caseId}'`);
-    expect(count).toBe(1);
+    // Visibility is eventually consistent, and the escalation above may have been there before the
+    // exception: wait for the exception's own attribute, not for another one's.
+    await eventually(
+      async () =>
+        (await stack.client.workflow.count(`CaseClock = 'exception' AND CaseRefs = '${caseId}'`)).count === 1
+          ? true
+          : undefined,
+      15_000,
+      'the exception in search',
+    );
   });
 
   it('starts no clock for a detained appellant', async () => {
