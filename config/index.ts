@@ -12,6 +12,13 @@ import { KEY_BYTES, type PayloadKeyring } from './payload-codec.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
 /** Shared secrets of the reference systems' webhooks, for local runs only. */
 export const DEV_WEBHOOK_SECRETS = perSource((source) => `dev-only-${source}-webhook-secret`);
 
@@ -40,10 +47,7 @@ export const DEV_PAYLOAD_KEYS = `${DEV_PAYLOAD_KEY_ID}:${DEV_PAYLOAD_KEY.toStrin
 /** `id:base64,…`: each key 32 random bytes (`openssl rand -base64 32`). Errors name the entry, never the key. */
 const parsePayloadKeys = (value: string, ctx: z.RefinementCtx<string>) => {
   const keys: Record<string, Buffer> = {};
-  const entries = value
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
+  const entries = commaList(value);
   for (const [i, entry] of entries.entries()) {
     const m = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]+={0,2})$/.exec(entry);
     const key = m ? Buffer.from(m[2]!, 'base64') : undefined;
@@ -117,12 +121,7 @@ const schema = z
     JWT_ALGORITHMS: z
       .string()
       .default('RS256,ES256')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean),
-      )
+      .transform(commaList)
       .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
     JWKS_URL: z.url().optional(),
     UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -163,12 +162,7 @@ const schema = z
     BANK_HOLIDAYS_EXTRA: z
       .string()
       .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((d) => d.trim())
-          .filter((d) => d !== ''),
-      )
+      .transform(commaList)
       .superRefine((dates, ctx) => {
         const wrong = dates.filter((d) => !isCalendarDate(d));
         if (wrong.length > 0)
@@ -236,14 +230,7 @@ const schema = z
     TEMPORAL_UI_ORIGINS: z
       .string()
       .optional()
-      .transform((v) =>
-        v === undefined
-          ? undefined
-          : v
-              .split(',')
-              .map((o) => o.trim())
-              .filter(Boolean),
-      )
+      .transform((v) => (v === undefined ? undefined : commaList(v)))
       .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')).optional()),
   })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
