@@ -62,7 +62,15 @@ export function reportingFacts(state: Pick<CaseState, 'assignee' | 'clocks'>): R
  */
 export function factsFromView(view: {
   assignee: string | null;
-  clocks: ReadonlyArray<{ name: string; startedAt: string; lastDay: string; state: string; stoppedOn?: string }>;
+  clocks: ReadonlyArray<{
+    name: string;
+    startedAt: string;
+    /** Absent from answers recorded before views showed it: read back from the deadline then. */
+    lastDay?: string;
+    deadline: string;
+    state: string;
+    stoppedOn?: string;
+  }>;
 }): ReportingFacts {
   const clock = view.clocks.find((c) => c.name === TRIBUNAL_CLOCK);
   return {
@@ -70,7 +78,7 @@ export function factsFromView(view: {
     duty: clock
       ? {
           startedOn: addDays(clock.startedAt, -1),
-          lastDay: clock.lastDay,
+          lastDay: clock.lastDay ?? lastDayOf(clock.deadline),
           state: dutyState(clock),
           decidedOn: clock.stoppedOn ?? null,
         }

@@ -17,6 +17,8 @@ import {
   type DutyFacts,
 } from '../domain/index.js';
 import { openReportingStore } from '../reporting/index.js';
+import { reportingMessagesOf } from '../scripts/reporting-history.js';
+import { loadFixtures } from './fixtures.js';
 import { caseworker, run, supervisor, tribunal, type Step } from './domain-steps.js';
 
 const DAY = 86_400_000;
@@ -90,6 +92,22 @@ describe('the facts a reporting message carries', () => {
     ]);
     expect(reportingFacts(ended.state).duty?.state).toBe('ended');
     expect(factsFromView(caseView(ended.state))).toEqual(reportingFacts(ended.state));
+  });
+});
+
+describe('the rebuild of a case recorded before messages carried the facts', () => {
+  it("reads them from each change's answer in the recorded histories", () => {
+    const duties: DutyFacts[] = [];
+    for (const { workflowId, history } of loadFixtures()) {
+      const messages = reportingMessagesOf(workflowId, [history.events ?? []]);
+      // Recorded before: none was sent with facts; an opening (seq 0) has no answer to read them from.
+      for (const m of messages.filter((m) => m.seq === 0)) expect(m.reporting, workflowId).toBeUndefined();
+      for (const m of messages) if (m.reporting?.duty) duties.push(m.reporting.duty);
+    }
+    expect(duties.length).toBeGreaterThan(0);
+    // The 24 weeks as this test counts them: 168 days after the appeal started (no fixture's reinstatement moved one).
+    for (const d of duties) expect(d.lastDay).toBe(plus(d.startedOn, 168));
+    expect(new Set(duties.map((d) => d.state))).toEqual(new Set(['open', 'decided', 'exception', 'ended']));
   });
 });
 
