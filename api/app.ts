@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       pageTokens: pageTokenSealer(deps.auth.jwtSecret),
       policy: deps.policy ?? DEFAULT_POLICY,
     }),
-    ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000, deps.reporting),
     ...reportingRoutes(deps.reporting),
     ...importRoutes({
       client: deps.client,

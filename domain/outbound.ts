@@ -3,6 +3,7 @@
  * receiver can apply it exactly once and check it arrives in order.
  */
 import type { CaseState } from './case.js';
+import { caseFigures, type CaseFigures } from './figures.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
@@ -30,6 +31,11 @@ export interface OutboundMessage {
   event: CaseEvent | CaseOpened;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+  /**
+   * The reporting read model's only: what the case adds to the summary after the change. Absent
+   * from messages queued before it was sent (the rebuild fills those cases from their state).
+   */
+  figures?: CaseFigures;
   /**
    * Set when reconciliation found the system no longer holds this acknowledged change: the
    * receiver accepts it behind later ones (a gap fill) instead of refusing it as out of order.
@@ -69,6 +75,7 @@ export function outboundMessages(
       dates: after.dates,
       cohort: after.cohort,
     },
+    ...(system === REPORTING_SYSTEM ? { figures: caseFigures(after) } : {}),
   }));
 }
 
@@ -90,5 +97,6 @@ export function openingMessage(state: CaseState, actor: Actor, at: string, opene
       dates: state.dates,
       cohort: state.cohort,
     },
+    figures: caseFigures(state),
   };
 }

@@ -12,12 +12,23 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  APPEAL_ENDINGS,
   reportingStep,
+  type CaseFigures,
   type OutboundMessage,
   type ReportingPosition,
   type Stage,
   type StayChange,
 } from '../domain/index.js';
+import {
+  COUNTED_FIGURES,
+  emptyByStage,
+  emptyEndings,
+  FIGURE_CONDITIONS,
+  type FiguresRow,
+  type SummaryCounts,
+  type SummaryFigure,
+} from './figures.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (
@@ -38,6 +49,21 @@ CREATE TABLE IF NOT EXISTS stays (
 CREATE INDEX IF NOT EXISTS stays_entered ON stays (entered_on, stage);
 CREATE INDEX IF NOT EXISTS stays_left ON stays (left_on, stage) WHERE left_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on IS NULL;
+-- What each case adds to the summary, as of its latest change (added later: a store made before
+-- has none until \`npm run reporting:rebuild\`).
+CREATE TABLE IF NOT EXISTS figures (
+  case_id        TEXT PRIMARY KEY,
+  seq            INTEGER NOT NULL, -- the change they came with
+  status         TEXT NOT NULL,
+  appeals        INTEGER NOT NULL,
+  absconded      INTEGER NOT NULL,
+  appeal_pending INTEGER NOT NULL,
+  appeal_ended   TEXT,
+  clock          TEXT,             -- the 24-week clock's status; null: no such clock
+  deadline       TEXT,
+  deadline_ms    INTEGER,          -- the deadline, comparable
+  escalation     INTEGER
+) STRICT;
 `;
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
@@ -54,7 +80,7 @@ export interface StayRow {
 }
 
 export interface ReportingStore {
-  apply(message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after'>): ApplyOutcome;
+  apply(message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures'>): ApplyOutcome;
   /** Stays entered (or left) within [from, to], by stage and the week they fall in (0: the week from `from`). */
   weeklyCounts(which: 'entered' | 'left', from: string, to: string): Array<{ week: number; stage: Stage; n: number }>;
   /** Open stays by stage and age in days on `today`. */
@@ -70,7 +96,39 @@ export interface ReportingStore {
    */
   replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
   close(): void;
+  // The summary, its reconciliation and the cases behind each figure (#20).
+  /** Each case's figures, for the rebuild's comparison and the tests. */
+  figures(): FiguresRow[];
+  /** A case's figures set outright: the rebuild's, for a case whose latest change came without them. */
+  putFigures(caseId: string, seq: number, figures: CaseFigures): void;
+  /** The summary's counts: positions by stage, and one pass over the figures. `dueBefore`: an instant (ISO). */
+  summaryCounts(dueBefore: string): SummaryCounts;
+  /** Cases by status (their figures), for reconciliation with visibility. */
+  statusCounts(): Array<{ status: string; n: number }>;
+  /** Where each stored case stands (seq, stage, status when known): reconciliation's candidates. */
+  standings(): Map<string, { seq: number; stage: Stage; status: string | null }>;
+  /**
+   * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
+   * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
+   */
+  replaceCase(caseId: string, fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
+  /** The cases behind a figure, by case id, `limit` after `after` (keyset paging). */
+  casesBehind(figure: FigureCases, page: { after?: string; limit: number }): string[];
 }
+
+/** The cases behind one figure of the flow, ageing or summary report. */
+export type FigureCases =
+  | { report: 'flow'; which: 'entered' | 'left'; stage: Stage; from: string; to: string }
+  /** Open stays in `stage` entered within [from, to] (the ages asked for, as days). */
+  | { report: 'ageing'; stage: Stage; from: string; to: string }
+  | {
+      report: 'summary';
+      figure: SummaryFigure;
+      stage?: Stage;
+      how?: (typeof APPEAL_ENDINGS)[number];
+      /** As summaryCounts' (ISO instant). */
+      dueBefore: string;
+    };
 
 /**
  * `busyTimeoutMs`: how long a write waits for another writer. The worker's is short: better-sqlite3
@@ -99,10 +157,32 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const openStay = db.prepare(
     `INSERT INTO stays (case_id, seq, stage, entered_on, left_on, cohort) VALUES (@caseId, @seq, @stage, @enteredOn, NULL, @cohort)`,
   );
-  const write = (caseId: string, { position, closes, opens }: StayChange) => {
+  const putFiguresRow = db.prepare(
+    `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
+     VALUES (@caseId, @seq, @status, @appeals, @absconded, @appealPending, @appealEnded, @clock, @deadline, @deadlineMs, @escalation)`,
+  );
+  const putFigures = (caseId: string, seq: number, f: CaseFigures) =>
+    putFiguresRow.run({
+      caseId,
+      seq,
+      status: f.status,
+      appeals: f.appeals,
+      absconded: f.absconded ? 1 : 0,
+      appealPending: f.appealPending ? 1 : 0,
+      appealEnded: f.appealEnded,
+      clock: f.clock?.status ?? null,
+      deadline: f.clock?.deadline ?? null,
+      deadlineMs: f.clock ? Date.parse(f.clock.deadline) : null,
+      escalation: f.clock?.escalation ?? null,
+    });
+  const dropFigures = db.prepare('DELETE FROM figures WHERE case_id = ?');
+  const write = (caseId: string, { position, closes, opens }: StayChange, figures: CaseFigures | undefined) => {
     putPosition.run({ caseId, ...position });
     if (closes) closeStay.run({ caseId, ...closes });
     if (opens) openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+    // A change queued before figures were sent leaves the case's unknown, not stale.
+    if (figures) putFigures(caseId, position.seq, figures);
+    else dropFigures.run(caseId);
   };
 
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
@@ -110,7 +190,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const apply = db.transaction((message: Parameters<ReportingStore['apply']>[0]): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
-    write(message.caseId, step.change);
+    write(message.caseId, step.change, message.figures);
     return { kind: 'applied' };
   });
 
@@ -126,6 +206,17 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      FROM stays WHERE left_on IS NULL GROUP BY stage, age ORDER BY stage, age`,
   );
 
+  const stageCounts = db.prepare<[], { stage: Stage; n: number }>(
+    'SELECT stage, count(*) AS n FROM positions GROUP BY stage',
+  );
+  const endingCounts = db.prepare<[], { how: (typeof APPEAL_ENDINGS)[number]; n: number }>(
+    'SELECT appeal_ended AS how, count(*) AS n FROM figures WHERE appeal_ended IS NOT NULL GROUP BY appeal_ended',
+  );
+  // Every counted figure in one pass over the figures.
+  const counted = db.prepare<[{ dueBefore: number }], SummaryCounts['counted']>(
+    `SELECT ${COUNTED_FIGURES.map((k) => `count(*) FILTER (WHERE ${FIGURE_CONDITIONS[k]}) AS "${k}"`).join(', ')} FROM figures f`,
+  );
+
   return {
     apply: (message) => apply.immediate(message),
     weeklyCounts: (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
@@ -133,6 +224,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     forget: db.transaction((caseId: string) => {
       db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
       db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
+      dropFigures.run(caseId);
     }),
     positions: () =>
       db
@@ -151,7 +243,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceAll(fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        db.exec('DELETE FROM stays; DELETE FROM positions;');
+        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM figures;');
         await fill((message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
@@ -160,5 +252,102 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
       }
     },
     close: () => db.close(),
+    figures: () =>
+      db
+        .prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`)
+        .all()
+        .map((r) => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) })),
+    putFigures,
+    summaryCounts(dueBefore) {
+      const byStage = emptyByStage();
+      for (const { stage, n } of stageCounts.all()) byStage[stage] = n;
+      const endings = emptyEndings();
+      for (const { how, n } of endingCounts.all()) endings[how] = n;
+      return { byStage, endings, counted: counted.get({ dueBefore: Date.parse(dueBefore) })! };
+    },
+    statusCounts: () =>
+      db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM figures GROUP BY status').all(),
+    standings: () =>
+      new Map(
+        db
+          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null }>(
+            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
+          )
+          .all()
+          .map(({ caseId, ...standing }) => [caseId, standing]),
+      ),
+    async replaceCase(caseId, fill) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const table of ['stays', 'positions', 'figures'])
+          db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+        await fill((message) => apply(message));
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    casesBehind(figure, { after, limit }) {
+      const { sql, params } = casesBehindSql(figure);
+      return db
+        .prepare<Record<string, unknown>, { caseId: string }>(
+          `SELECT DISTINCT case_id AS caseId FROM (${sql}) WHERE case_id > @after ORDER BY case_id LIMIT @limit`,
+        )
+        .all({ ...params, after: after ?? '', limit })
+        .map((r) => r.caseId);
+    },
   };
+}
+
+interface FiguresSql {
+  case_id: string;
+  seq: number;
+  status: CaseFigures['status'];
+  appeals: number;
+  absconded: number;
+  appeal_pending: number;
+  appeal_ended: CaseFigures['appealEnded'];
+  clock: NonNullable<CaseFigures['clock']>['status'] | null;
+  deadline: string | null;
+  escalation: number | null;
+}
+
+const figuresOf = (r: FiguresSql): CaseFigures => ({
+  status: r.status,
+  appeals: r.appeals,
+  absconded: r.absconded === 1,
+  appealPending: r.appeal_pending === 1,
+  appealEnded: r.appeal_ended,
+  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
+});
+
+/** The rows (each with a case_id) behind a figure, and the parameters they take. */
+function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
+  switch (figure.report) {
+    case 'flow': {
+      const column = figure.which === 'entered' ? 'entered_on' : 'left_on';
+      return {
+        sql: `SELECT case_id FROM stays WHERE stage = @stage AND ${column} BETWEEN @from AND @to`,
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    }
+    case 'ageing':
+      return {
+        sql: 'SELECT case_id FROM stays WHERE left_on IS NULL AND stage = @stage AND entered_on BETWEEN @from AND @to',
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    case 'summary': {
+      const { figure: name } = figure;
+      if (name === 'openCases') return { sql: 'SELECT case_id FROM positions', params: {} };
+      if (name === 'backlogByStage')
+        return { sql: 'SELECT case_id FROM positions WHERE stage = @stage', params: { stage: figure.stage } };
+      if (name === 'appealsEnded')
+        return { sql: 'SELECT case_id FROM figures WHERE appeal_ended = @how', params: { how: figure.how } };
+      return {
+        sql: `SELECT f.case_id FROM figures f WHERE ${FIGURE_CONDITIONS[name]}`,
+        params: name === 'twentyFourWeeks.dueWithin4Weeks' ? { dueBefore: Date.parse(figure.dueBefore) } : {},
+      };
+    }
+  }
 }
