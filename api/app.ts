@@ -27,6 +27,7 @@ import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportingRoutes } from './routes/reporting.js';
+import { reportCasesRoutes } from './routes/report-cases.js';
 import type { ReportingStore } from '../reporting/index.js';
 
 export interface AppDeps {
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000, deps.reporting),
     ...reportingRoutes(deps.reporting),
+    ...reportCasesRoutes(deps.reporting, pageTokenSealer(deps.auth.jwtSecret)),
     ...importRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,

@@ -12,8 +12,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  APPEAL_ENDINGS,
   reportingStep,
+  type AppealEnding,
   type CaseFigures,
   type OutboundMessage,
   type ReportingPosition,
@@ -105,8 +105,11 @@ export interface ReportingStore {
   summaryCounts(dueBefore: string): SummaryCounts;
   /** Cases by status (their figures), for reconciliation with visibility. */
   statusCounts(): Array<{ status: string; n: number }>;
-  /** Where each stored case stands (seq, stage, status when known): reconciliation's candidates. */
-  standings(): Map<string, { seq: number; stage: Stage; status: string | null }>;
+  /**
+   * Where each stored case stands (stage, status when known), and whether its rows agree with each
+   * other (one open stay, the position's; figures of the same change): reconciliation's candidates.
+   */
+  standings(): Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>;
   /**
    * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
    * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
@@ -125,7 +128,7 @@ export type FigureCases =
       report: 'summary';
       figure: SummaryFigure;
       stage?: Stage;
-      how?: (typeof APPEAL_ENDINGS)[number];
+      how?: AppealEnding['how'];
       /** As summaryCounts' (ISO instant). */
       dueBefore: string;
     };
@@ -209,7 +212,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const stageCounts = db.prepare<[], { stage: Stage; n: number }>(
     'SELECT stage, count(*) AS n FROM positions GROUP BY stage',
   );
-  const endingCounts = db.prepare<[], { how: (typeof APPEAL_ENDINGS)[number]; n: number }>(
+  const endingCounts = db.prepare<[], { how: AppealEnding['how']; n: number }>(
     'SELECT appeal_ended AS how, count(*) AS n FROM figures WHERE appeal_ended IS NOT NULL GROUP BY appeal_ended',
   );
   // Every counted figure in one pass over the figures.
@@ -270,11 +273,16 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     standings: () =>
       new Map(
         db
-          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null }>(
-            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
+          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null; consistent: number }>(
+            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status,
+               (f.seq IS NULL OR f.seq = p.seq)
+               AND (SELECT count(*) FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL) = 1
+               AND EXISTS (SELECT 1 FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL
+                           AND s.stage = p.stage AND s.entered_on = p.entered_on) AS consistent
+             FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
           )
           .all()
-          .map(({ caseId, ...standing }) => [caseId, standing]),
+          .map(({ caseId, consistent, ...standing }) => [caseId, { ...standing, consistent: consistent === 1 }]),
       ),
     async replaceCase(caseId, fill) {
       db.exec('BEGIN IMMEDIATE');
