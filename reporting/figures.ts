@@ -38,8 +38,7 @@ export interface SummaryCounts {
 }
 
 export const emptyByStage = () => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
-export const emptyEndings = () =>
-  Object.fromEntries(APPEAL_ENDINGS.map((h) => [h, 0])) as SummaryCounts['endings'];
+export const emptyEndings = () => Object.fromEntries(APPEAL_ENDINGS.map((h) => [h, 0])) as SummaryCounts['endings'];
 
 /** A case's figures as the store holds them. */
 export interface FiguresRow extends CaseFigures {

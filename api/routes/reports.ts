@@ -69,7 +69,6 @@ export const summarySchema = z
   })
   .openapi('Summary');
 
-
 export { ONWARD_PENDING_STATUSES };
 
 export type Summary = z.infer<typeof summarySchema>;
