@@ -28,6 +28,7 @@ import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportingRoutes } from './routes/reporting.js';
 import { reportCasesRoutes } from './routes/report-cases.js';
+import { moreReportingRoutes } from './routes/reporting-more.js';
 import type { ReportingStore } from '../reporting/index.js';
 
 export interface AppDeps {
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000, deps.reporting),
     ...reportingRoutes(deps.reporting),
     ...reportCasesRoutes(deps.reporting, pageTokenSealer(deps.auth.jwtSecret)),
+    ...moreReportingRoutes(deps.reporting),
     ...importRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,

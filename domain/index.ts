@@ -26,3 +26,4 @@ export * from './retention.js';
 export * from './bounds.js';
 export * from './reporting.js';
 export * from './figures.js';
+export * from './reporting-facts.js';

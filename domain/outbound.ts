@@ -7,6 +7,7 @@ import { caseFigures, type CaseFigures } from './figures.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
+import { reportingFacts, type ReportingFacts } from './reporting-facts.js';
 
 /**
  * The reporting read model hears of a case's opening too (seq 0, no event: a case opens by being
@@ -36,6 +37,11 @@ export interface OutboundMessage {
    * from messages queued before it was sent (the rebuild fills those cases from their state).
    */
   figures?: CaseFigures;
+  /**
+   * On the reporting model's messages only: the assignee and the current appeal's 24-week duty
+   * (no personal data). Absent on messages recorded before they were sent: the model keeps what it had.
+   */
+  reporting?: ReportingFacts;
   /**
    * Set when reconciliation found the system no longer holds this acknowledged change: the
    * receiver accepts it behind later ones (a gap fill) instead of refusing it as out of order.
@@ -76,6 +82,8 @@ export function outboundMessages(
       cohort: after.cohort,
     },
     ...(system === REPORTING_SYSTEM ? { figures: caseFigures(after) } : {}),
+    // The other systems' payloads stay as they were: they have no use for these.
+    ...(system === REPORTING_SYSTEM ? { reporting: reportingFacts(after) } : {}),
   }));
 }
 
@@ -98,5 +106,6 @@ export function openingMessage(state: CaseState, actor: Actor, at: string, opene
       cohort: state.cohort,
     },
     figures: caseFigures(state),
+    reporting: reportingFacts(state),
   };
 }

@@ -12,10 +12,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  isOpenWork,
   reportingStep,
   type AppealEnding,
   type CaseFigures,
+  STAGES,
+  type DutyFacts,
+  type DutyStanding,
   type OutboundMessage,
+  type ReportingFacts,
   type ReportingPosition,
   type Stage,
   type StayChange,
@@ -64,7 +69,25 @@ CREATE TABLE IF NOT EXISTS figures (
   deadline_ms    INTEGER,          -- the deadline, comparable
   escalation     INTEGER
 ) STRICT;
+-- Added for time in stage, compliance and workload; IF NOT EXISTS: an older file opens and gains
+-- them empty (npm run reporting:rebuild fills them for cases recorded before).
+CREATE TABLE IF NOT EXISTS assignments (
+  case_id  TEXT PRIMARY KEY,
+  assignee TEXT -- a staff id; null: unassigned
+) STRICT;
+CREATE TABLE IF NOT EXISTS duty_appeals (
+  case_id    TEXT NOT NULL,
+  started_on TEXT NOT NULL, -- the day the appeal started for the 24-week duty
+  last_day   TEXT NOT NULL,
+  state      TEXT NOT NULL, -- open, decided, exception, ended
+  decided_on TEXT,
+  PRIMARY KEY (case_id, started_on)
+) STRICT;
+CREATE INDEX IF NOT EXISTS duty_appeals_started ON duty_appeals (started_on);
 `;
+
+/** Every table with rows of a case: an erasure, a rebuild and a repair clear them all. */
+const CASE_TABLES = ['stays', 'positions', 'assignments', 'duty_appeals', 'figures'] as const;
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
@@ -79,8 +102,15 @@ export interface StayRow {
   cohort: boolean;
 }
 
+/** An appeal in the 24-week duty as stored. */
+export interface DutyAppealRow extends DutyFacts {
+  caseId: string;
+}
+
 export interface ReportingStore {
-  apply(message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures'>): ApplyOutcome;
+  apply(
+    message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'>,
+  ): ApplyOutcome;
   /** Stays entered (or left) within [from, to], by stage and the week they fall in (0: the week from `from`). */
   weeklyCounts(which: 'entered' | 'left', from: string, to: string): Array<{ week: number; stage: Stage; n: number }>;
   /** Open stays by stage and age in days on `today`. */
@@ -117,6 +147,17 @@ export interface ReportingStore {
   replaceCase(caseId: string, fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
   /** The cases behind a figure, by case id, `limit` after `after` (keyset paging). */
   casesBehind(figure: FigureCases, page: { after?: string; limit: number }): string[];
+  /** Stays left within [from, to], by stage, cohort flag and whole days in the stage. */
+  completedStays(from: string, to: string): Array<{ stage: Stage; cohort: boolean; age: number; n: number }>;
+  /** Appeals in the duty started within [from, to], by week (0: the week from `from`) and standing on `today`. */
+  dutyByWeek(from: string, to: string, today: string): Array<DutyStanding & { week: number; n: number }>;
+  /** Open stays (exit left out) by assignee and stage: how many, the oldest entered day, how many entered on or before `longBy`. */
+  openWork(
+    longBy: string,
+  ): Array<{ assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }>;
+  /** Every assignment and duty appeal, for the rebuild's comparison and the tests' recount. */
+  assignments(): Array<{ caseId: string; assignee: string | null }>;
+  dutyAppeals(): DutyAppealRow[];
 }
 
 /** The cases behind one figure of the flow, ageing or summary report. */
@@ -188,12 +229,37 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     else dropFigures.run(caseId);
   };
 
+  const putAssignee = db.prepare(
+    `INSERT INTO assignments (case_id, assignee) VALUES (@caseId, @assignee)
+     ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee`,
+  );
+  // The case holds one 24-week clock, the current appeal's: a live one it no longer holds was
+  // removed by the domain (a fact or the tribunal's flag took the appeal out: it never applied).
+  // A decided or ended one was replaced by a new appeal's and keeps its record.
+  const dropLiveDuty = db.prepare(
+    `DELETE FROM duty_appeals WHERE case_id = @caseId AND started_on IS NOT @startedOn
+     AND state IN ('open', 'exception') AND decided_on IS NULL`,
+  );
+  const putDuty = db.prepare(
+    `INSERT INTO duty_appeals (case_id, started_on, last_day, state, decided_on)
+     VALUES (@caseId, @startedOn, @lastDay, @state, @decidedOn)
+     ON CONFLICT (case_id, started_on) DO UPDATE SET
+       last_day = excluded.last_day, state = excluded.state, decided_on = excluded.decided_on`,
+  );
+  const writeFacts = (caseId: string, { assignee, duty }: ReportingFacts) => {
+    putAssignee.run({ caseId, assignee });
+    dropLiveDuty.run({ caseId, startedOn: duty?.startedOn ?? null });
+    if (duty) putDuty.run({ caseId, ...duty });
+  };
+
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
   const apply = db.transaction((message: Parameters<ReportingStore['apply']>[0]): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
     write(message.caseId, step.change, message.figures);
+    // Messages recorded before they carried facts leave them as they were.
+    if (message.reporting) writeFacts(message.caseId, message.reporting);
     return { kind: 'applied' };
   });
 
@@ -219,15 +285,47 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const counted = db.prepare<[{ dueBefore: number }], SummaryCounts['counted']>(
     `SELECT ${COUNTED_FIGURES.map((k) => `count(*) FILTER (WHERE ${FIGURE_CONDITIONS[k]}) AS "${k}"`).join(', ')} FROM figures f`,
   );
+  // Days in the stage: the histogram nearestRank reads, from one range scan of stays_left.
+  const completed = db.prepare<
+    [{ from: string; to: string }],
+    { stage: Stage; cohort: number; age: number; n: number }
+  >(
+    `SELECT stage, cohort, CAST(julianday(left_on) - julianday(entered_on) AS INTEGER) AS age, count(*) AS n
+     FROM stays WHERE left_on BETWEEN @from AND @to GROUP BY stage, cohort, age ORDER BY stage, cohort, age`,
+  );
+  // Grouped by the standing dutyOutcome reads (domain/reporting-facts.ts `dutyStanding`, in SQL).
+  const dutyWeeks = db.prepare<
+    [{ from: string; to: string; today: string }],
+    { week: number; state: DutyFacts['state']; decidedLate: number; pastLastDay: number; n: number }
+  >(
+    `SELECT CAST((julianday(started_on) - julianday(@from)) / 7 AS INTEGER) AS week, state,
+       coalesce(decided_on > last_day, 0) AS decidedLate, @today > last_day AS pastLastDay, count(*) AS n
+     FROM duty_appeals WHERE started_on BETWEEN @from AND @to
+     GROUP BY week, state, decidedLate, pastLastDay ORDER BY week`,
+  );
+  // Listed, not `!= 'exit'`: the open stays of the work stages are a range of stays_open each, and
+  // the exits (every closed case) are never read.
+  const OPEN_WORK = STAGES.filter(isOpenWork)
+    .map((stage) => `'${stage}'`)
+    .join(', ');
+  // A case never assigned (or heard of before assignments were sent) has no row: unassigned.
+  const work = db.prepare<
+    [string],
+    { assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }
+  >(
+    `SELECT a.assignee AS assignee, s.stage AS stage, count(*) AS open, min(s.entered_on) AS oldestEnteredOn,
+       sum(s.entered_on <= ?) AS long
+     FROM stays s LEFT JOIN assignments a ON a.case_id = s.case_id
+     WHERE s.left_on IS NULL AND s.stage IN (${OPEN_WORK})
+     GROUP BY a.assignee, s.stage ORDER BY a.assignee IS NULL, a.assignee, s.stage`,
+  );
 
   return {
     apply: (message) => apply.immediate(message),
     weeklyCounts: (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
     openAges: (today) => ages.all(today),
     forget: db.transaction((caseId: string) => {
-      db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
-      db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
-      dropFigures.run(caseId);
+      for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
     }),
     positions: () =>
       db
@@ -246,7 +344,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceAll(fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM figures;');
+        for (const table of CASE_TABLES) db.exec(`DELETE FROM ${table}`);
         await fill((message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
@@ -287,8 +385,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceCase(caseId, fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        for (const table of ['stays', 'positions', 'figures'])
-          db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+        for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
         await fill((message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
@@ -305,6 +402,25 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         .all({ ...params, after: after ?? '', limit })
         .map((r) => r.caseId);
     },
+    completedStays: (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
+    dutyByWeek: (from, to, today) =>
+      dutyWeeks
+        .all({ from, to, today })
+        .map((r) => ({ ...r, decidedLate: r.decidedLate === 1, pastLastDay: r.pastLastDay === 1 })),
+    openWork: (longBy) => work.all(longBy),
+    assignments: () =>
+      db
+        .prepare<[], { caseId: string; assignee: string | null }>(
+          'SELECT case_id AS caseId, assignee FROM assignments ORDER BY case_id',
+        )
+        .all(),
+    dutyAppeals: () =>
+      db
+        .prepare<[], DutyAppealRow>(
+          `SELECT case_id AS caseId, started_on AS startedOn, last_day AS lastDay, state, decided_on AS decidedOn
+           FROM duty_appeals ORDER BY case_id, started_on`,
+        )
+        .all(),
   };
 }
 

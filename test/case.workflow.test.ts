@@ -212,7 +212,8 @@ describe('an inbound event', () => {
 
 describe('continue-as-new', () => {
   it('carries the state, the undelivered changes and the recent answers into the next run', async () => {
-    const { caseId, handle: started } = await tier.startCase({ continueAsNewAfterEvents: 40 });
+    // Past the opening (each patch adds a marker and an upsert) and the first two changes, within a few more.
+    const { caseId, handle: started } = await tier.startCase({ continueAsNewAfterEvents: 48 });
     const firstRun = started.firstExecutionRunId;
     // Hold the Home Office's queue with a rejection, so undelivered changes must travel along.
     tier.stub.reject((m) => m.caseId === caseId && m.system === 'homeOffice' && m.seq === 1);

@@ -81,6 +81,8 @@ export interface Audit {
    */
   fuzz: { sent: number; unavailable: number; acceptedAsChange: number; targetChanged: boolean };
   faults: string[];
+  /** The cases the load moved, for checks of their own (the test replays their histories). */
+  caseIds: string[];
   /** Changes acknowledged to clients while each fault was being applied (the worker fault: while it was down). */
   acceptedDuringFault: Record<string, number>;
   /** When the last fault was applied and when the load stopped (ms after it started). */
@@ -287,7 +289,7 @@ export async function runChaos(
     audited.problems.push(
       `the fuzz target ${fuzzTarget.caseId} went from version ${fuzzTarget.version} to ${target.version}`,
     );
-  return { ...audited, fuzz, acceptedDuringFault, lastFaultAt, loadEndedAt };
+  return { ...audited, fuzz, acceptedDuringFault, lastFaultAt, loadEndedAt, caseIds: ids };
 }
 
 /** The auditor: history against acknowledgements, and each system's store against the history. */
@@ -296,7 +298,7 @@ async function audit(
   ids: string[],
   acknowledged: Map<string, number>,
   extra: { retries: number; mistakes5xx: number; faults: string[] },
-): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'>> {
+): Promise<Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault' | 'caseIds'>> {
   const token = await stack.token('auditor');
   const get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
@@ -312,7 +314,7 @@ async function audit(
     result[kind] += 1;
     result.problems.push(problem);
   };
-  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault'> = {
+  const result: Omit<Audit, 'lastFaultAt' | 'loadEndedAt' | 'fuzz' | 'acceptedDuringFault' | 'caseIds'> = {
     accepted: 0,
     delivered: 0,
     lost: 0,

@@ -6,7 +6,11 @@
  * server on PostgreSQL with two workers and two API processes). The auditor
  * must find every acknowledged change in its case's history once and at each system once, in order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import { dataConverter } from '../config/temporal.js';
+import { caseWorkflowId } from '../workflows/messages.js';
 import { runChaos, summary } from './chaos-scenario.js';
 import { startProcessStack, type ProcessStack } from './stack.js';
 
@@ -48,6 +52,28 @@ describe('reliability under faults', () => {
         expect(accepted, 'changes acknowledged while one of the two workers was down').toBeGreaterThan(0);
       }
       expect(result.delivered).toBeGreaterThanOrEqual(result.accepted); // each change reaches the HO, appeal ones HMCTS too
+      // Every history the faults shaped (restarts, tasks timed out, results and changes arriving
+      // together) replays on the current code: a worker that lost its cache must come to the same commands.
+      expect(await nondeterministic(result.caseIds)).toEqual([]);
     },
   );
 });
+
+/** The cases whose current run does not replay, with the SDK's reason. */
+async function nondeterministic(caseIds: string[]): Promise<string[]> {
+  const config = loadConfig({ LOCAL_MODE: '1' });
+  if (!config.ok) throw new Error(config.error);
+  async function* histories() {
+    for (const caseId of caseIds) {
+      const workflowId = caseWorkflowId(caseId);
+      yield { workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() };
+    }
+  }
+  const failures: string[] = [];
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(config.config) },
+    histories(),
+  ))
+    if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+  return failures;
+}

@@ -215,7 +215,13 @@ describe('the summary from the reporting read model', () => {
       const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
       try {
         await rebuildReporting(stack.client, fresh);
-        const of = (s: typeof fresh) => ({ positions: s.positions(), stays: s.stays(), figures: s.figures() });
+        const of = (s: typeof fresh) => ({
+          positions: s.positions(),
+          stays: s.stays(),
+          figures: s.figures(),
+          assignments: s.assignments(),
+          dutyAppeals: s.dutyAppeals(),
+        });
         expect(of(stack.reporting)).toEqual(of(fresh));
       } finally {
         fresh.close();

@@ -1,12 +1,11 @@
 /**
  * One asylum case, claim to exit and beyond: this workflow's history is the case's record.
- * It wires handlers, runs one in-order delivery loop per external system, sleeps until the next
+ * It wires handlers, delivers each change to each system in order (workflows/delivery.ts), sleeps until the next
  * statutory limit, and hands over to a fresh run when history grows long. A case dormant at a
  * final exit for the retention dormancy completes, so the namespace's retention can apply. Every
  * rule lives in domain/.
  */
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -14,14 +13,12 @@ import {
   currentUpdateInfo,
   log,
   patched,
-  proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities } from '../activities/index.js';
 import {
   activityMark,
   answerFor,
@@ -35,28 +32,22 @@ import {
   fieldErrorsText,
   importedRecordChanged,
   importedState,
-  linkBackDone,
   nextDue,
   nextLinkBack,
   openCase,
   receiveInbound,
   reconcileRejection,
-  recordDelivered,
-  recordRejected,
   rejectionText,
   remember,
   queueOpening,
   requeueForReconcile,
-  SYNC_REJECTED,
   SYSTEMS,
   upgradeState,
-  withoutMessage,
   WORKFLOW_ACTOR,
   type CaseMachine,
   type CaseState,
   type Policy,
   type RecentAnswers,
-  type System,
 } from '../domain/index.js';
 import {
   applyEventUpdate,
@@ -67,29 +58,8 @@ import {
   type CarriedState,
   type CaseWorkflowInput,
 } from './messages.js';
+import { startDeliveryLoops, startDeliveryPump, type DeliveryHost } from './delivery.js';
 import { SA, searchAttributesOf } from './search-attributes.js';
-
-// Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
-// a change, never drops it.
-// Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
-const { deliver } = proxyActivities<Activities>({
-  // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
-  startToCloseTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [SYNC_REJECTED],
-  },
-});
-
-// A link made here is recorded on the other case by an update under the link's own id: retried
-// without limit (a restart or an outage delays it, never drops it, and never applies it twice).
-const { recordLinkBack } = proxyActivities<Activities>({
-  // The other case's update answers in well under this; a worker that dies mid-call is noticed by then.
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 /** How many update answers travel across continue-as-new, for late retries of the same key. */
 const RECENT_UPDATES_KEPT = 50;
@@ -114,6 +84,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // The reporting read model hears of every change (#20): runs recorded before deliver nothing to
   // it on replay (the rebuild reads their histories instead); runs started since, for good.
   const reportingOn = patched('reporting-projection');
+  // Deliveries scheduled by one coroutine in a fixed order (workflows/delivery.ts): runs recorded
+  // before keep one loop per system on replay.
+  const orderedSyncOn = patched('ordered-sync');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -127,7 +100,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let lastActivityAt = input.carried?.lastActivityAt;
   let mark = activityMark(machine.state);
   let draining = false;
-  let inFlight = 0;
   const options = () => ({
     at: now(),
     policy,
@@ -201,58 +173,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
   );
 
-  /** One loop per system: head of the queue first, so a later change never overtakes an earlier one. */
-  async function syncLoop(system: System): Promise<void> {
-    for (;;) {
-      await condition(
-        () => !draining && machine.outbox[system].length > 0 && machine.state.sync[system].failure === null,
-      );
-      const message = machine.outbox[system][0]!;
-      inFlight += 1;
-      try {
-        const receipt = await deliver(message);
-        const outbox = withoutMessage(machine.outbox, message);
-        setMachine({
-          outbox,
-          state: recordDelivered(machine.state, system, message.seq, receipt, outbox[system].length),
-        });
-      } catch (err) {
-        if (
-          err instanceof ActivityFailure &&
-          err.cause instanceof ApplicationFailure &&
-          err.cause.type === SYNC_REJECTED
-        ) {
-          setMachine({
-            ...machine,
-            state: recordRejected(machine.state, system, message.seq, err.cause.message, now()),
-          });
-        } else {
-          throw err;
-        }
-      } finally {
-        inFlight -= 1;
-      }
-    }
-  }
-  for (const system of SYSTEMS) void syncLoop(system);
-
-  /** Links made here, recorded on the other case one at a time; a case that never links schedules nothing. */
-  async function linkLoop(): Promise<void> {
-    for (;;) {
-      await condition(() => !draining && nextLinkBack(machine.state) !== undefined);
-      const back = nextLinkBack(machine.state)!;
-      inFlight += 1;
-      try {
-        const outcome = await recordLinkBack(back);
-        if (outcome.status === 'refused')
-          log.warn('the other case refused a link back', { linkBack: back.id, reason: outcome.reason });
-        setMachine({ ...machine, state: linkBackDone(machine.state, back.id) });
-      } finally {
-        inFlight -= 1;
-      }
-    }
-  }
-  void linkLoop();
+  // Changes leave in order, head of each queue first; links are recorded on their other cases.
+  const host: DeliveryHost = { machine: () => machine, setMachine, draining: () => draining };
+  const inFlight = orderedSyncOn ? startDeliveryPump(host, now) : startDeliveryLoops(host, now);
 
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -278,7 +201,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     if (!woke && reached(closesAt) && !reached(due)) {
       // Dormant for the whole period: complete once every change is delivered and no handler is
       // half-way, unless something happens meanwhile (then the dormancy starts again).
-      await condition(() => mark !== seen || historyIsLong() || (inFlight === 0 && drained() && allHandlersFinished()));
+      await condition(
+        () => mark !== seen || historyIsLong() || (inFlight.count === 0 && drained() && allHandlersFinished()),
+      );
       if (mark === seen && !historyIsLong()) {
         log.info('retention: dormant at a final exit for the whole period; the case workflow completes', {
           closesAt,
@@ -298,7 +223,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   // Hand over: no delivery in flight, no handler half-way; undelivered messages travel along.
   draining = true;
-  await condition(() => inFlight === 0 && allHandlersFinished());
+  await condition(() => inFlight.count === 0 && allHandlersFinished());
   const carried: CarriedState = {
     state: machine.state,
     outbox: machine.outbox,

@@ -1,0 +1,198 @@
+/**
+ * How a case's changes leave it: each system's queue in order, head first, and the links it made
+ * recorded on their other cases. Two ways, for two generations of histories:
+ *
+ * - `startDeliveryPump` (runs started since the `ordered-sync` patch): one coroutine records every
+ *   result and schedules every delivery, in a fixed order, one round of condition checks after it
+ *   wakes. A workflow task can hold an update and a delivery's result together, and the server has
+ *   listed them to the worker in one order when the task ran and in the other when the history was
+ *   replayed later (found by the chaos run: a dev server restart, then a nondeterminism error on
+ *   every task). Nothing here acts where a result arrives, so that order changes no command.
+ * - `startDeliveryLoops`: one loop per system and one for links, acting where each result arrives;
+ *   kept unchanged so runs recorded with it replay.
+ */
+import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import {
+  linkBackDone,
+  nextLinkBack,
+  recordDelivered,
+  recordRejected,
+  SYNC_REJECTED,
+  SYSTEMS,
+  withoutMessage,
+  type CaseMachine,
+  type OutboundMessage,
+  type Receipt,
+  type System,
+} from '../domain/index.js';
+
+// Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
+// a change, never drops it.
+// Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
+const { deliver } = proxyActivities<Activities>({
+  // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
+  startToCloseTimeout: '15 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [SYNC_REJECTED],
+  },
+});
+
+// A link made here is recorded on the other case by an update under the link's own id: retried
+// without limit (a restart or an outage delays it, never drops it, and never applies it twice).
+const { recordLinkBack } = proxyActivities<Activities>({
+  // The other case's update answers in well under this; a worker that dies mid-call is noticed by then.
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** What the case workflow lends its delivery: its state, the one place it changes, and whether it is handing over. */
+export interface DeliveryHost {
+  machine(): CaseMachine;
+  setMachine(next: CaseMachine): void;
+  draining(): boolean;
+}
+
+/** How many deliveries and link-backs are out: the workflow hands over or completes only at 0. */
+export interface InFlight {
+  readonly count: number;
+}
+
+const isRejection = (err: unknown): err is ActivityFailure & { cause: ApplicationFailure } =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === SYNC_REJECTED;
+
+/** A delivery answered or refused: the queue's head leaves, or the system's failure shows on the case. */
+function deliveryResult(machine: CaseMachine, message: OutboundMessage, result: Result<Receipt>, at: string) {
+  const system = message.system as System;
+  if (result.ok) {
+    const outbox = withoutMessage(machine.outbox, message);
+    return { outbox, state: recordDelivered(machine.state, system, message.seq, result.value, outbox[system].length) };
+  }
+  if (isRejection(result.error))
+    return { ...machine, state: recordRejected(machine.state, system, message.seq, result.error.cause.message, at) };
+  // Anything else (the activity cancelled, say) is not an answer: fail the task, as a thrown error would.
+  throw result.error;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Result<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+type Settled =
+  | { kind: 'delivery'; system: System; message: OutboundMessage; result: Result<Receipt> }
+  | { kind: 'link'; id: string; result: Result<Awaited<ReturnType<Activities['recordLinkBack']>>> };
+
+/** Results are recorded systems first, in the registry's order, then links: never in arrival order. */
+const recordOrder = (s: Settled) => (s.kind === 'delivery' ? SYSTEMS.indexOf(s.system) : SYSTEMS.length);
+
+export function startDeliveryPump(host: DeliveryHost, now: () => string): InFlight {
+  const busy = new Set<System | 'links'>();
+  const settled: Settled[] = [];
+  const canSend = (system: System) => {
+    const m = host.machine();
+    return !busy.has(system) && m.outbox[system].length > 0 && m.state.sync[system].failure === null;
+  };
+  const canLink = () => !busy.has('links') && nextLinkBack(host.machine().state) !== undefined;
+  const due = () => settled.length > 0 || (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
+
+  function record(s: Settled) {
+    if (s.kind === 'delivery') {
+      busy.delete(s.system);
+      host.setMachine(deliveryResult(host.machine(), s.message, s.result, now()));
+      return;
+    }
+    busy.delete('links');
+    if (!s.result.ok) throw s.result.error;
+    if (s.result.value.status === 'refused')
+      log.warn('the other case refused a link back', { linkBack: s.id, reason: s.result.value.reason });
+    const m = host.machine();
+    host.setMachine({ ...m, state: linkBackDone(m.state, s.id) });
+  }
+
+  async function pump(): Promise<void> {
+    for (;;) {
+      await condition(due);
+      // One more round of condition checks first: the SDK makes it only once every job of the task
+      // has run and every result has been noted, whatever order the jobs came in.
+      let checked = false;
+      await condition(() => {
+        const again = checked;
+        checked = true;
+        return again;
+      });
+      for (const s of settled.splice(0).sort((a, b) => recordOrder(a) - recordOrder(b))) record(s);
+      if (host.draining()) continue;
+      for (const system of SYSTEMS) {
+        if (!canSend(system)) continue;
+        const message = host.machine().outbox[system][0]!;
+        busy.add(system);
+        void settle(deliver(message)).then((result) => settled.push({ kind: 'delivery', system, message, result }));
+      }
+      if (canLink()) {
+        const back = nextLinkBack(host.machine().state)!;
+        busy.add('links');
+        void settle(recordLinkBack(back)).then((result) => settled.push({ kind: 'link', id: back.id, result }));
+      }
+    }
+  }
+  void pump();
+  return {
+    get count() {
+      return busy.size;
+    },
+  };
+}
+
+/** The first way, unchanged for the runs that recorded it: one loop per system, one for links. */
+export function startDeliveryLoops(host: DeliveryHost, now: () => string): InFlight {
+  let inFlight = 0;
+  async function syncLoop(system: System): Promise<void> {
+    for (;;) {
+      await condition(() => {
+        const m = host.machine();
+        return !host.draining() && m.outbox[system].length > 0 && m.state.sync[system].failure === null;
+      });
+      const message = host.machine().outbox[system][0]!;
+      inFlight += 1;
+      try {
+        const receipt = await deliver(message);
+        host.setMachine(deliveryResult(host.machine(), message, { ok: true, value: receipt }, now()));
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        host.setMachine(deliveryResult(host.machine(), message, { ok: false, error: err }, now()));
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  }
+  for (const system of SYSTEMS) void syncLoop(system);
+
+  async function linkLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => !host.draining() && nextLinkBack(host.machine().state) !== undefined);
+      const back = nextLinkBack(host.machine().state)!;
+      inFlight += 1;
+      try {
+        const outcome = await recordLinkBack(back);
+        if (outcome.status === 'refused')
+          log.warn('the other case refused a link back', { linkBack: back.id, reason: outcome.reason });
+        const m = host.machine();
+        host.setMachine({ ...m, state: linkBackDone(m.state, back.id) });
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  }
+  void linkLoop();
+  return {
+    get count() {
+      return inFlight;
+    },
+  };
+}
