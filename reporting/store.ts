@@ -14,6 +14,8 @@ import { dirname } from 'node:path';
 import {
   isOpenWork,
   reportingStep,
+  type AppealEnding,
+  type CaseFigures,
   STAGES,
   type DutyFacts,
   type DutyStanding,
@@ -23,6 +25,15 @@ import {
   type Stage,
   type StayChange,
 } from '../domain/index.js';
+import {
+  COUNTED_FIGURES,
+  emptyByStage,
+  emptyEndings,
+  FIGURE_CONDITIONS,
+  type FiguresRow,
+  type SummaryCounts,
+  type SummaryFigure,
+} from './figures.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (
@@ -43,6 +54,21 @@ CREATE TABLE IF NOT EXISTS stays (
 CREATE INDEX IF NOT EXISTS stays_entered ON stays (entered_on, stage);
 CREATE INDEX IF NOT EXISTS stays_left ON stays (left_on, stage) WHERE left_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on IS NULL;
+-- What each case adds to the summary, as of its latest change (added later: a store made before
+-- has none until \`npm run reporting:rebuild\`).
+CREATE TABLE IF NOT EXISTS figures (
+  case_id        TEXT PRIMARY KEY,
+  seq            INTEGER NOT NULL, -- the change they came with
+  status         TEXT NOT NULL,
+  appeals        INTEGER NOT NULL,
+  absconded      INTEGER NOT NULL,
+  appeal_pending INTEGER NOT NULL,
+  appeal_ended   TEXT,
+  clock          TEXT,             -- the 24-week clock's status; null: no such clock
+  deadline       TEXT,
+  deadline_ms    INTEGER,          -- the deadline, comparable
+  escalation     INTEGER
+) STRICT;
 -- Added for time in stage, compliance and workload; IF NOT EXISTS: an older file opens and gains
 -- them empty (npm run reporting:rebuild fills them for cases recorded before).
 CREATE TABLE IF NOT EXISTS assignments (
@@ -59,6 +85,9 @@ CREATE TABLE IF NOT EXISTS duty_appeals (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS duty_appeals_started ON duty_appeals (started_on);
 `;
+
+/** Every table with rows of a case: an erasure, a rebuild and a repair clear them all. */
+const CASE_TABLES = ['stays', 'positions', 'assignments', 'duty_appeals', 'figures'] as const;
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
@@ -79,7 +108,9 @@ export interface DutyAppealRow extends DutyFacts {
 }
 
 export interface ReportingStore {
-  apply(message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'reporting'>): ApplyOutcome;
+  apply(
+    message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'>,
+  ): ApplyOutcome;
   /** Stays entered (or left) within [from, to], by stage and the week they fall in (0: the week from `from`). */
   weeklyCounts(which: 'entered' | 'left', from: string, to: string): Array<{ week: number; stage: Stage; n: number }>;
   /** Open stays by stage and age in days on `today`. */
@@ -95,6 +126,27 @@ export interface ReportingStore {
    */
   replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
   close(): void;
+  // The summary, its reconciliation and the cases behind each figure (#20).
+  /** Each case's figures, for the rebuild's comparison and the tests. */
+  figures(): FiguresRow[];
+  /** A case's figures set outright: the rebuild's, for a case whose latest change came without them. */
+  putFigures(caseId: string, seq: number, figures: CaseFigures): void;
+  /** The summary's counts: positions by stage, and one pass over the figures. `dueBefore`: an instant (ISO). */
+  summaryCounts(dueBefore: string): SummaryCounts;
+  /** Cases by status (their figures), for reconciliation with visibility. */
+  statusCounts(): Array<{ status: string; n: number }>;
+  /**
+   * Where each stored case stands (stage, status when known), and whether its rows agree with each
+   * other (one open stay, the position's; figures of the same change): reconciliation's candidates.
+   */
+  standings(): Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>;
+  /**
+   * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
+   * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
+   */
+  replaceCase(caseId: string, fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
+  /** The cases behind a figure, by case id, `limit` after `after` (keyset paging). */
+  casesBehind(figure: FigureCases, page: { after?: string; limit: number }): string[];
   /** Stays left within [from, to], by stage, cohort flag and whole days in the stage. */
   completedStays(from: string, to: string): Array<{ stage: Stage; cohort: boolean; age: number; n: number }>;
   /** Appeals in the duty started within [from, to], by week (0: the week from `from`) and standing on `today`. */
@@ -107,6 +159,20 @@ export interface ReportingStore {
   assignments(): Array<{ caseId: string; assignee: string | null }>;
   dutyAppeals(): DutyAppealRow[];
 }
+
+/** The cases behind one figure of the flow, ageing or summary report. */
+export type FigureCases =
+  | { report: 'flow'; which: 'entered' | 'left'; stage: Stage; from: string; to: string }
+  /** Open stays in `stage` entered within [from, to] (the ages asked for, as days). */
+  | { report: 'ageing'; stage: Stage; from: string; to: string }
+  | {
+      report: 'summary';
+      figure: SummaryFigure;
+      stage?: Stage;
+      how?: AppealEnding['how'];
+      /** As summaryCounts' (ISO instant). */
+      dueBefore: string;
+    };
 
 /**
  * `busyTimeoutMs`: how long a write waits for another writer. The worker's is short: better-sqlite3
@@ -135,10 +201,32 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const openStay = db.prepare(
     `INSERT INTO stays (case_id, seq, stage, entered_on, left_on, cohort) VALUES (@caseId, @seq, @stage, @enteredOn, NULL, @cohort)`,
   );
-  const write = (caseId: string, { position, closes, opens }: StayChange) => {
+  const putFiguresRow = db.prepare(
+    `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
+     VALUES (@caseId, @seq, @status, @appeals, @absconded, @appealPending, @appealEnded, @clock, @deadline, @deadlineMs, @escalation)`,
+  );
+  const putFigures = (caseId: string, seq: number, f: CaseFigures) =>
+    putFiguresRow.run({
+      caseId,
+      seq,
+      status: f.status,
+      appeals: f.appeals,
+      absconded: f.absconded ? 1 : 0,
+      appealPending: f.appealPending ? 1 : 0,
+      appealEnded: f.appealEnded,
+      clock: f.clock?.status ?? null,
+      deadline: f.clock?.deadline ?? null,
+      deadlineMs: f.clock ? Date.parse(f.clock.deadline) : null,
+      escalation: f.clock?.escalation ?? null,
+    });
+  const dropFigures = db.prepare('DELETE FROM figures WHERE case_id = ?');
+  const write = (caseId: string, { position, closes, opens }: StayChange, figures: CaseFigures | undefined) => {
     putPosition.run({ caseId, ...position });
     if (closes) closeStay.run({ caseId, ...closes });
     if (opens) openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+    // A change queued before figures were sent leaves the case's unknown, not stale.
+    if (figures) putFigures(caseId, position.seq, figures);
+    else dropFigures.run(caseId);
   };
 
   const putAssignee = db.prepare(
@@ -169,7 +257,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const apply = db.transaction((message: Parameters<ReportingStore['apply']>[0]): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
-    write(message.caseId, step.change);
+    write(message.caseId, step.change, message.figures);
     // Messages recorded before they carried facts leave them as they were.
     if (message.reporting) writeFacts(message.caseId, message.reporting);
     return { kind: 'applied' };
@@ -187,6 +275,16 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      FROM stays WHERE left_on IS NULL GROUP BY stage, age ORDER BY stage, age`,
   );
 
+  const stageCounts = db.prepare<[], { stage: Stage; n: number }>(
+    'SELECT stage, count(*) AS n FROM positions GROUP BY stage',
+  );
+  const endingCounts = db.prepare<[], { how: AppealEnding['how']; n: number }>(
+    'SELECT appeal_ended AS how, count(*) AS n FROM figures WHERE appeal_ended IS NOT NULL GROUP BY appeal_ended',
+  );
+  // Every counted figure in one pass over the figures.
+  const counted = db.prepare<[{ dueBefore: number }], SummaryCounts['counted']>(
+    `SELECT ${COUNTED_FIGURES.map((k) => `count(*) FILTER (WHERE ${FIGURE_CONDITIONS[k]}) AS "${k}"`).join(', ')} FROM figures f`,
+  );
   // Days in the stage: the histogram nearestRank reads, from one range scan of stays_left.
   const completed = db.prepare<
     [{ from: string; to: string }],
@@ -227,8 +325,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     weeklyCounts: (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
     openAges: (today) => ages.all(today),
     forget: db.transaction((caseId: string) => {
-      for (const table of ['stays', 'positions', 'assignments', 'duty_appeals'])
-        db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+      for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
     }),
     positions: () =>
       db
@@ -247,7 +344,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceAll(fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM assignments; DELETE FROM duty_appeals;');
+        for (const table of CASE_TABLES) db.exec(`DELETE FROM ${table}`);
         await fill((message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
@@ -256,6 +353,55 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
       }
     },
     close: () => db.close(),
+    figures: () =>
+      db
+        .prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`)
+        .all()
+        .map((r) => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) })),
+    putFigures,
+    summaryCounts(dueBefore) {
+      const byStage = emptyByStage();
+      for (const { stage, n } of stageCounts.all()) byStage[stage] = n;
+      const endings = emptyEndings();
+      for (const { how, n } of endingCounts.all()) endings[how] = n;
+      return { byStage, endings, counted: counted.get({ dueBefore: Date.parse(dueBefore) })! };
+    },
+    statusCounts: () =>
+      db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM figures GROUP BY status').all(),
+    standings: () =>
+      new Map(
+        db
+          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null; consistent: number }>(
+            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status,
+               (f.seq IS NULL OR f.seq = p.seq)
+               AND (SELECT count(*) FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL) = 1
+               AND EXISTS (SELECT 1 FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL
+                           AND s.stage = p.stage AND s.entered_on = p.entered_on) AS consistent
+             FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
+          )
+          .all()
+          .map(({ caseId, consistent, ...standing }) => [caseId, { ...standing, consistent: consistent === 1 }]),
+      ),
+    async replaceCase(caseId, fill) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+        await fill((message) => apply(message));
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    casesBehind(figure, { after, limit }) {
+      const { sql, params } = casesBehindSql(figure);
+      return db
+        .prepare<Record<string, unknown>, { caseId: string }>(
+          `SELECT DISTINCT case_id AS caseId FROM (${sql}) WHERE case_id > @after ORDER BY case_id LIMIT @limit`,
+        )
+        .all({ ...params, after: after ?? '', limit })
+        .map((r) => r.caseId);
+    },
     completedStays: (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
     dutyByWeek: (from, to, today) =>
       dutyWeeks
@@ -276,4 +422,56 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         )
         .all(),
   };
+}
+
+interface FiguresSql {
+  case_id: string;
+  seq: number;
+  status: CaseFigures['status'];
+  appeals: number;
+  absconded: number;
+  appeal_pending: number;
+  appeal_ended: CaseFigures['appealEnded'];
+  clock: NonNullable<CaseFigures['clock']>['status'] | null;
+  deadline: string | null;
+  escalation: number | null;
+}
+
+const figuresOf = (r: FiguresSql): CaseFigures => ({
+  status: r.status,
+  appeals: r.appeals,
+  absconded: r.absconded === 1,
+  appealPending: r.appeal_pending === 1,
+  appealEnded: r.appeal_ended,
+  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
+});
+
+/** The rows (each with a case_id) behind a figure, and the parameters they take. */
+function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
+  switch (figure.report) {
+    case 'flow': {
+      const column = figure.which === 'entered' ? 'entered_on' : 'left_on';
+      return {
+        sql: `SELECT case_id FROM stays WHERE stage = @stage AND ${column} BETWEEN @from AND @to`,
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    }
+    case 'ageing':
+      return {
+        sql: 'SELECT case_id FROM stays WHERE left_on IS NULL AND stage = @stage AND entered_on BETWEEN @from AND @to',
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    case 'summary': {
+      const { figure: name } = figure;
+      if (name === 'openCases') return { sql: 'SELECT case_id FROM positions', params: {} };
+      if (name === 'backlogByStage')
+        return { sql: 'SELECT case_id FROM positions WHERE stage = @stage', params: { stage: figure.stage } };
+      if (name === 'appealsEnded')
+        return { sql: 'SELECT case_id FROM figures WHERE appeal_ended = @how', params: { how: figure.how } };
+      return {
+        sql: `SELECT f.case_id FROM figures f WHERE ${FIGURE_CONDITIONS[name]}`,
+        params: name === 'twentyFourWeeks.dueWithin4Weeks' ? { dueBefore: Date.parse(figure.dueBefore) } : {},
+      };
+    }
+  }
 }

@@ -20,7 +20,7 @@ import { loadConfig } from '../config/index.js';
 import { dataConverter } from '../config/temporal.js';
 import { decodeEvents } from '../history/read.js';
 import { openReportingStore } from '../reporting/index.js';
-import { reportingMessagesOf } from '../scripts/reporting-history.js';
+import { reportingMessagesOf } from '../activities/reporting-history.js';
 import { loadFixtures } from './fixtures.js';
 import { caseworker, run, supervisor, tribunal, type Step } from './domain-steps.js';
 

@@ -1,0 +1,93 @@
+/**
+ * The reporting read model reconciled with visibility (#20), a step of the nightly reconciliation:
+ * every case of the deployment as visibility lists it (stage and status, from its search
+ * attributes) against where the model has it. Counts that differ are the report's drift; each case
+ * that differs, that one side lacks, or whose rows disagree with each other is remade from its
+ * workflow history, as the rebuild would make it. Visibility lags a change by moments: a case
+ * caught mid-change is remade too, harmlessly (its history already holds the change).
+ */
+import { heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import {
+  countDrift,
+  EXAMPLES_KEPT,
+  modelCandidates,
+  type ReportingModelReconciliation,
+  type Standing,
+} from '../domain/index.js';
+import type { ReportingStore } from '../reporting/index.js';
+import { CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, SA } from '../workflows/messages.js';
+import { reprojectCase } from './reporting-history.js';
+
+export interface ReportingReconcileDeps {
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  /** The model, opened for the step and closed after it. */
+  openStore: () => ReportingStore;
+}
+
+export function createReportingReconcileActivities({
+  client,
+  namespace,
+  taskQueue,
+  openStore,
+}: ReportingReconcileDeps) {
+  /** Every case of this deployment, open or closed (the model keeps both), each by its latest run. */
+  async function listed(): Promise<Map<string, Standing>> {
+    const cases = new Map<string, Standing>();
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await client.workflowService.listWorkflowExecutions({
+        namespace,
+        pageSize: 1000,
+        query: `WorkflowType = '${CASE_WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue}' AND ExecutionStatus != 'ContinuedAsNew'`,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      for (const e of page.executions ?? []) {
+        const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
+        const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+        const stage = sa.get(SA.stage);
+        if (caseId && stage) cases.set(caseId, { stage, status: sa.get(SA.status) ?? null });
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+      heartbeat();
+    } while (nextPageToken);
+    return cases;
+  }
+
+  const stored = (store: ReportingStore) => {
+    const standings = store.standings();
+    return {
+      model: new Map([...standings].map(([id, { stage, status }]) => [id, { stage, status }])),
+      inconsistent: [...standings].filter(([, s]) => !s.consistent).map(([id]) => id),
+    };
+  };
+
+  return {
+    async reconcileReportingModel(): Promise<ReportingModelReconciliation> {
+      const store = openStore();
+      try {
+        const visibility = await listed();
+        const before = stored(store);
+        const drift = countDrift(before.model, visibility);
+        const candidates = [...new Set([...modelCandidates(before.model, visibility), ...before.inconsistent])].sort();
+        for (const caseId of candidates) {
+          await reprojectCase(client, store, caseId);
+          heartbeat();
+        }
+        const after = candidates.length > 0 ? countDrift(stored(store).model, await listed()) : drift;
+        return {
+          cases: visibility.size,
+          drift,
+          repaired: candidates.length,
+          examples: candidates.slice(0, EXAMPLES_KEPT),
+          after,
+        };
+      } finally {
+        store.close();
+      }
+    },
+  };
+}
