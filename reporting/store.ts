@@ -39,7 +39,26 @@ CREATE TABLE IF NOT EXISTS stays (
 CREATE INDEX IF NOT EXISTS stays_entered ON stays (entered_on, stage);
 CREATE INDEX IF NOT EXISTS stays_left ON stays (left_on, stage) WHERE left_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on IS NULL;
+-- The stays counted by stage and day, kept with them in the same transaction: the flow and ageing
+-- reports read a row a stage and day, not a row a stay (counting stays was a second at 250,000
+-- open cases; docs/measured.md).
+CREATE TABLE IF NOT EXISTS stay_days (
+  stage      TEXT NOT NULL,
+  day        TEXT NOT NULL,
+  entered_n  INTEGER NOT NULL, -- stays entered on the day
+  left_n     INTEGER NOT NULL, -- stays left on the day
+  open_n     INTEGER NOT NULL, -- stays entered on the day and still open
+  PRIMARY KEY (stage, day)
+) STRICT, WITHOUT ROWID;
 `;
+
+/** The counts recounted from the stays: a model written before stay_days existed gets them on opening. */
+const RECOUNT = `
+INSERT INTO stay_days (stage, day, entered_n, left_n, open_n)
+SELECT stage, day, sum(e), sum(l), sum(o) FROM (
+  SELECT stage, entered_on AS day, 1 AS e, 0 AS l, left_on IS NULL AS o FROM stays
+  UNION ALL SELECT stage, left_on, 0, 1, 0 FROM stays WHERE left_on IS NOT NULL
+) GROUP BY stage, day`;
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
@@ -91,6 +110,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM stay_days LIMIT 1').get() && db.prepare('SELECT 1 FROM stays LIMIT 1').get())
+      db.exec(RECOUNT);
+  }).immediate();
 
   const positionOf = db.prepare<[string], { seq: number; stage: Stage; enteredOn: string }>(
     'SELECT seq, stage, entered_on AS enteredOn FROM positions WHERE case_id = ?',
@@ -101,16 +124,29 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   );
   // `+stage`: not by the open-stays index (stage = ?, every open stay of the stage: a scan growing
   // with the caseload, found by the reports' benchmark) but by the case's own rows (the key's prefix).
-  const closeStay = db.prepare(
-    'UPDATE stays SET left_on = @leftOn WHERE case_id = @caseId AND +stage = @stage AND left_on IS NULL',
+  const closeStay = db.prepare<{ caseId: string; stage: Stage; leftOn: string }, { enteredOn: string }>(
+    `UPDATE stays SET left_on = @leftOn WHERE case_id = @caseId AND +stage = @stage AND left_on IS NULL
+     RETURNING entered_on AS enteredOn`,
   );
   const openStay = db.prepare(
     `INSERT INTO stays (case_id, seq, stage, entered_on, left_on, cohort) VALUES (@caseId, @seq, @stage, @enteredOn, NULL, @cohort)`,
   );
+  const count = db.prepare<{ stage: Stage; day: string; entered: number; left: number; open: number }>(
+    `INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) VALUES (@stage, @day, @entered, @left, @open)
+     ON CONFLICT (stage, day) DO UPDATE SET entered_n = entered_n + excluded.entered_n,
+       left_n = left_n + excluded.left_n, open_n = open_n + excluded.open_n`,
+  );
   const write = (caseId: string, { position, closes, opens }: StayChange) => {
     putPosition.run({ caseId, ...position });
-    if (closes) closeStay.run({ caseId, ...closes });
-    if (opens) openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+    if (closes)
+      for (const { enteredOn } of closeStay.all({ caseId, ...closes })) {
+        count.run({ stage: closes.stage, day: closes.leftOn, entered: 0, left: 1, open: 0 });
+        count.run({ stage: closes.stage, day: enteredOn, entered: 0, left: 0, open: -1 });
+      }
+    if (opens) {
+      openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+      count.run({ stage: opens.stage, day: opens.enteredOn, entered: 1, left: 0, open: 1 });
+    }
   };
 
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
@@ -127,19 +163,15 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     messages.map(applyOne),
   );
 
-  // Grouped by day, in the order of the day's index, and then by week and age here: SQLite then
-  // walks the index once with no date arithmetic and no sort per stay (the week or age of each
-  // stay, grouped in a temporary B-tree, was most of a second at 250,000 open cases; docs/measured.md).
-  const daily = (column: 'entered_on' | 'left_on') =>
+  // A row a stage and day, then by week and age here (stay_days above).
+  const daily = (column: 'entered_n' | 'left_n') =>
     db.prepare<[{ from: string; to: string }], { day: string; stage: Stage; n: number }>(
-      `SELECT ${column} AS day, stage, count(*) AS n
-       FROM stays WHERE ${column} BETWEEN @from AND @to GROUP BY ${column}, stage`,
+      `SELECT day, stage, ${column} AS n FROM stay_days WHERE day BETWEEN @from AND @to AND ${column} > 0`,
     );
-  const entered = daily('entered_on');
-  const left = daily('left_on');
+  const entered = daily('entered_n');
+  const left = daily('left_n');
   const openByDay = db.prepare<[], { stage: Stage; day: string; n: number }>(
-    `SELECT stage, entered_on AS day, count(*) AS n
-     FROM stays WHERE left_on IS NULL GROUP BY stage, entered_on ORDER BY stage, entered_on DESC`,
+    'SELECT stage, day, open_n AS n FROM stay_days WHERE open_n > 0 ORDER BY stage, day DESC',
   );
   const weeklyCounts: ReportingStore['weeklyCounts'] = (which, from, to) => {
     const weeks = new Map<string, { week: number; stage: Stage; n: number }>();
@@ -160,6 +192,15 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     weeklyCounts,
     openAges,
     forget: db.transaction((caseId: string) => {
+      const gone = db
+        .prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
+          'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
+        )
+        .all(caseId);
+      for (const { stage, enteredOn, leftOn } of gone) {
+        count.run({ stage, day: enteredOn, entered: -1, left: 0, open: leftOn === null ? -1 : 0 });
+        if (leftOn !== null) count.run({ stage, day: leftOn, entered: 0, left: -1, open: 0 });
+      }
       db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
       db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
     }),
@@ -180,7 +221,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceAll(fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        db.exec('DELETE FROM stays; DELETE FROM positions;');
+        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM stay_days;');
         await fill((message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
