@@ -143,16 +143,12 @@ try {
       if (values['screenshot-of'] === 'charts') {
         const boxes = await Promise.all(['#weekly-flow', '#ageing'].map((id) => page.locator(id).boundingBox()));
         const [flow, ageing] = boxes.map((b) => b ?? { x: 0, y: 0, width: 0, height: 0 });
-        const pad = 16;
+        // The page's full width: the charts' axis labels reach left of their sections.
+        const width = page.viewportSize()?.width ?? 1100;
         await page.screenshot({
           path: values.screenshot,
           fullPage: true,
-          clip: {
-            x: flow!.x - pad,
-            y: flow!.y - pad,
-            width: Math.max(flow!.width, ageing!.width) + 2 * pad,
-            height: ageing!.y + ageing!.height - flow!.y + 2 * pad,
-          },
+          clip: { x: 0, y: flow!.y - 16, width, height: ageing!.y + ageing!.height - flow!.y + 32 },
         });
       } else await page.screenshot({ path: values.screenshot, fullPage: true });
       say(`overview screenshot: ${values.screenshot}`);
