@@ -1,0 +1,92 @@
+/**
+ * The reporting store's counts against a recount of its own stays, over a synthetic caseload
+ * (test/reporting-population.ts: two years of back-dated stays, some cases going back a stage):
+ * the flow's weeks and the ageing's ages come from per-day counts kept beside the stays, and must
+ * equal the same figures counted here stay by stay: after the caseload is applied, after cases are
+ * erased, and in a model written before the counts existed (recounted on opening). And a batch
+ * applied in one transaction writes what the same messages applied one by one write.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openReportingStore, type ReportingStore } from '../reporting/index.js';
+import { population } from './reporting-population.js';
+
+const TODAY = '2026-11-18';
+const DAY = 86_400_000;
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY);
+const plus = (d: string, n: number) => new Date(Date.parse(d) + n * DAY).toISOString().slice(0, 10);
+const messages = [...population(1500, TODAY, { seed: 7, batch: 4000 })].flatMap((b) => b.messages);
+
+/** Rows keyed and counted, in a canonical order, for comparison. */
+function tally(keys: string[]): Array<[string, number]> {
+  const t = new Map<string, number>();
+  for (const k of keys) t.set(k, (t.get(k) ?? 0) + 1);
+  return [...t].sort();
+}
+
+/** The store's flow and ageing figures equal a recount of its stays, in the order the reports want. */
+function expectRecount(store: ReportingStore) {
+  const stays = store.stays();
+  const from = plus(TODAY, -370);
+  const to = plus(TODAY, -5);
+  for (const which of ['entered', 'left'] as const) {
+    const expected = tally(
+      stays.flatMap((s) => {
+        const day = which === 'entered' ? s.enteredOn : s.leftOn;
+        return day && day >= from && day <= to ? [`${Math.floor(days(from, day) / 7)} ${s.stage}`] : [];
+      }),
+    );
+    const got = store.weeklyCounts(which, from, to);
+    expect(got.map((r) => [`${r.week} ${r.stage}`, r.n]).sort(), which).toEqual(expected);
+    expect(got).toEqual([...got].sort((a, b) => a.week - b.week || (a.stage < b.stage ? -1 : 1)));
+  }
+  const open = tally(stays.filter((s) => s.leftOn === null).map((s) => `${s.stage} ${days(s.enteredOn, TODAY)}`));
+  const ages = store.openAges(TODAY);
+  expect(ages.map((r) => [`${r.stage} ${r.age}`, r.n]).sort(), 'ages').toEqual(open);
+  expect(ages).toEqual([...ages].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : a.age - b.age)));
+}
+
+describe('the reporting store', () => {
+  it('holds a caseload with stays closed, open and re-entered, and counts them as a recount does', () => {
+    const store = openReportingStore(':memory:');
+    store.applyAll(messages);
+    const stays = store.stays();
+    expect(stays.filter((s) => s.leftOn === null).length).toBeGreaterThan(1000);
+    expect(stays.filter((s) => s.leftOn !== null).length).toBeGreaterThan(1000);
+    expect(tally(stays.map((s) => `${s.caseId} ${s.stage}`)).some(([, n]) => n > 1)).toBe(true);
+    expectRecount(store);
+  });
+
+  it('counts as a recount does after cases are erased', () => {
+    const store = openReportingStore(':memory:');
+    store.applyAll(messages);
+    const erased = [...new Set(messages.map((m) => m.caseId))].filter((_, i) => i % 7 === 0);
+    for (const caseId of erased) store.forget(caseId);
+    expect(store.stays().some((s) => erased.includes(s.caseId))).toBe(false);
+    expectRecount(store);
+  });
+
+  it('recounts a model written before the counts were kept, on opening it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'reporting-store-')), 'reporting.sqlite');
+    openReportingStore(file).applyAll(messages);
+    const db = new Database(file);
+    db.exec('DROP TABLE stay_days');
+    db.close();
+    const reopened = openReportingStore(file);
+    expect(reopened.openAges(TODAY).length).toBeGreaterThan(0);
+    expectRecount(reopened);
+  });
+
+  it('writes the same rows from a batch as from the messages one by one', () => {
+    const one = openReportingStore(':memory:');
+    const outcomes = messages.map((m) => one.apply(m));
+    const again = openReportingStore(':memory:');
+    expect(again.applyAll(messages)).toEqual(outcomes);
+    expect(again.stays()).toEqual(one.stays());
+    expect(again.positions()).toEqual(one.positions());
+    expect(again.openAges(TODAY)).toEqual(one.openAges(TODAY));
+  });
+});
