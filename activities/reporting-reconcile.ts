@@ -4,7 +4,8 @@
  * attributes) against where the model has it. Counts that differ are the report's drift; each case
  * that differs, that one side lacks, or whose rows disagree with each other is remade from its
  * workflow history, as the rebuild would make it. Visibility lags a change by moments: a case
- * caught mid-change is remade too, harmlessly (its history already holds the change).
+ * caught mid-change is remade too, harmlessly (its history already holds the change). Then the
+ * per-day stay counts flow and ageing read are checked against the stays, and corrected.
  */
 import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -78,7 +79,10 @@ export function createReportingReconcileActivities({
           heartbeat();
         }
         const after = candidates.length > 0 ? countDrift(stored(store).model, await listed()) : drift;
+        // Last, once the cases are remade: flow and ageing read the day counts, not the stays.
+        const dayCountsCorrected = store.recountDays();
         return {
+          dayCountsCorrected,
           cases: visibility.size,
           drift,
           repaired: candidates.length,

@@ -157,6 +157,8 @@ export interface ReportingModelReconciliation {
   examples: string[];
   /** Counts still differing after the repair: a change landing meanwhile, checked again next run. */
   after: { stages: ModelCountDrift[]; statuses: ModelCountDrift[] };
+  /** Rows of the per-day stay counts (flow, ageing) that differed from a recount of the stays, and were corrected. */
+  dayCountsCorrected: number;
 }
 
 /** Where a case stands, as one side sees it: its stage, and its status (null: the model lacks its figures). */

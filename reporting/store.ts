@@ -104,13 +104,13 @@ CREATE TABLE IF NOT EXISTS stay_days (
  */
 const CASE_TABLES = ['stays', 'positions', 'assignments', 'duty_appeals', 'figures'] as const;
 
-/** The counts recounted from the stays: a model written before stay_days existed gets them on opening. */
-const RECOUNT = `
-INSERT INTO stay_days (stage, day, entered_n, left_n, open_n)
-SELECT stage, day, sum(e), sum(l), sum(o) FROM (
+/** The day counts as the stays make them (the same rows stay_days should hold, zeroes left out). */
+const RECOUNTED = `
+SELECT stage, day, sum(e) AS entered_n, sum(l) AS left_n, sum(o) AS open_n FROM (
   SELECT stage, entered_on AS day, 1 AS e, 0 AS l, left_on IS NULL AS o FROM stays
   UNION ALL SELECT stage, left_on, 0, 1, 0 FROM stays WHERE left_on IS NOT NULL
 ) GROUP BY stage, day`;
+const KEPT = 'SELECT stage, day, entered_n, left_n, open_n FROM stay_days WHERE entered_n OR left_n OR open_n';
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
@@ -186,6 +186,14 @@ export interface ReportingStore {
    * in bulk (the reports' benchmark), where a transaction per message would be the whole cost.
    */
   applyAll(messages: ReadonlyArray<Parameters<ReportingStore['apply']>[0]>): ApplyOutcome[];
+  /**
+   * The day counts checked against the stays they count, and made equal: how many (stage, day) rows
+   * differed (0: none). Reconciliation's last step: rows written or removed outside the projection
+   * (a restored backup, a hand edit) leave the counts wrong, and a repair of a case cannot see that.
+   */
+  recountDays(): number;
+  /** Each work stage's longest-waiting open cases: `perStage` of them, oldest entry first. */
+  oldestOpen(perStage: number): Array<{ stage: Stage; caseId: string; enteredOn: string }>;
 }
 
 /** The cases behind one figure of the flow, ageing or summary report. */
@@ -217,7 +225,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   db.exec(SCHEMA);
   db.transaction(() => {
     if (!db.prepare('SELECT 1 FROM stay_days LIMIT 1').get() && db.prepare('SELECT 1 FROM stays LIMIT 1').get())
-      db.exec(RECOUNT);
+      db.exec(`INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) ${RECOUNTED}`);
   }).immediate();
 
   const positionOf = db.prepare<[string], { seq: number; stage: Stage; enteredOn: string }>(
@@ -396,6 +404,21 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const openAges: ReportingStore['openAges'] = (today) =>
     openByDay.all().map(({ stage, day, n }) => ({ stage, age: daysBetween(day, today), n }));
 
+  const differing = db.prepare<[], { n: number }>(
+    `SELECT (SELECT count(*) FROM (${KEPT} EXCEPT ${RECOUNTED})) + (SELECT count(*) FROM (${RECOUNTED} EXCEPT ${KEPT})) AS n`,
+  );
+  const recountDays = db.transaction(() => {
+    const { n } = differing.get()!;
+    if (n > 0)
+      db.exec(`DELETE FROM stay_days; INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) ${RECOUNTED}`);
+    return n;
+  });
+  // One range of stays_open a stage (stage, entered_on): as cheap at 250,000 cases as at ten.
+  const oldestOf = db.prepare<{ stage: Stage; limit: number }, { caseId: string; enteredOn: string }>(
+    `SELECT case_id AS caseId, entered_on AS enteredOn FROM stays WHERE left_on IS NULL AND stage = @stage
+     ORDER BY entered_on, case_id LIMIT @limit`,
+  );
+
   return {
     apply: (message) => apply.immediate(message),
     weeklyCounts,
@@ -496,6 +519,11 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         )
         .all(),
     applyAll: (messages) => applyAll.immediate(messages),
+    recountDays: () => recountDays.immediate(),
+    oldestOpen: (perStage) =>
+      STAGES.filter(isOpenWork).flatMap((stage) =>
+        oldestOf.all({ stage, limit: perStage }).map((r) => ({ stage, ...r })),
+      ),
   };
 }
 

@@ -89,4 +89,38 @@ describe('the reporting store', () => {
     expect(again.positions()).toEqual(one.positions());
     expect(again.openAges(TODAY)).toEqual(one.openAges(TODAY));
   });
+
+  it('finds day counts that differ from its stays, corrects them, and then finds none', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'reporting-store-')), 'reporting.sqlite');
+    const store = openReportingStore(file);
+    store.applyAll(messages);
+    expect(store.recountDays()).toBe(0);
+    // Rows changed behind the projection's back: a stay deleted by hand, a count bumped.
+    const db = new Database(file);
+    db.exec(`DELETE FROM stays WHERE rowid IN (SELECT rowid FROM stays WHERE left_on IS NULL LIMIT 3)`);
+    db.exec(
+      `UPDATE stay_days SET entered_n = entered_n + 5 WHERE (stage, day) IN (SELECT stage, day FROM stay_days LIMIT 1)`,
+    );
+    db.close();
+    expect(store.recountDays()).toBeGreaterThanOrEqual(2);
+    expectRecount(store);
+    expect(store.recountDays()).toBe(0);
+  });
+
+  it('lists the longest-waiting open cases of each work stage, oldest first', () => {
+    const store = openReportingStore(':memory:');
+    store.applyAll(messages);
+    const oldest = store.oldestOpen(3);
+    const open = store.stays().filter((s) => s.leftOn === null && s.stage !== 'exit');
+    const stages = [...new Set(open.map((s) => s.stage))].sort();
+    expect([...new Set(oldest.map((o) => o.stage))].sort()).toEqual(stages);
+    for (const stage of stages) {
+      const expected = open
+        .filter((s) => s.stage === stage)
+        .sort((a, b) => (a.enteredOn < b.enteredOn ? -1 : a.enteredOn > b.enteredOn ? 1 : a.caseId < b.caseId ? -1 : 1))
+        .slice(0, 3)
+        .map((s) => ({ stage, caseId: s.caseId, enteredOn: s.enteredOn }));
+      expect(oldest.filter((o) => o.stage === stage)).toEqual(expected);
+    }
+  });
 });

@@ -210,6 +210,8 @@ describe('the summary from the reporting read model', () => {
       expect(model.examples).toEqual(expect.arrayContaining([gone, moved, unknown]));
       expect(model.repaired).toBe(model.examples.length);
       expect(model.after).toEqual({ stages: [], statuses: [] });
+      // The lost case's stays went behind the day counts' back: the recount after the repair saw it.
+      expect(model.dayCountsCorrected).toBeGreaterThan(0);
 
       // Repaired equals rebuilt, and the figures equal visibility's again.
       const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
@@ -221,6 +223,10 @@ describe('the summary from the reporting read model', () => {
           figures: s.figures(),
           assignments: s.assignments(),
           dutyAppeals: s.dutyAppeals(),
+          // What flow and ageing read: the day counts.
+          entered: s.weeklyCounts('entered', T(-800), T(0)),
+          left: s.weeklyCounts('left', T(-800), T(0)),
+          ages: s.openAges(T(0)),
         });
         expect(of(stack.reporting)).toEqual(of(fresh));
       } finally {

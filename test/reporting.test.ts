@@ -137,6 +137,15 @@ describe('the reporting read model', () => {
         });
         for (const b of a.buckets)
           expect(b.count).toBe(ages.filter((d) => d >= b.fromDays && (b.toDays === null || d <= b.toDays)).length);
+        // Named: the five longest in the stage, oldest first (ties by case id).
+        const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+        const longest = [...booked]
+          .flatMap(([caseId, ss]) => ss.map((s) => ({ caseId, ...s })))
+          .filter((s) => s.stage === stage && s.leftOn === null)
+          .sort((x, y) => cmp(x.enteredOn, y.enteredOn) || cmp(x.caseId, y.caseId))
+          .slice(0, 5)
+          .map((s) => ({ caseId: s.caseId, enteredOn: s.enteredOn, days: days(s.enteredOn, today) }));
+        expect(a.oldest, stage).toEqual(longest);
       }
       expect(Object.keys(ageing.body.stages)).not.toContain('exit');
       expect(ageing.body.stages.claim.open).toBe(2);

@@ -202,6 +202,13 @@ export function webRouter(deps: WebDeps): Router {
       backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })),
       unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
       watch,
+      // Where to look first: each stage's longest-waiting cases, as the ageing report names them.
+      oldest:
+        ageing.status === 200
+          ? Object.entries(ageing.body.stages as Record<string, { oldest: Array<Record<string, unknown>> }>).flatMap(
+              ([stage, a]) => a.oldest.map((o) => ({ stage, ...o })),
+            )
+          : [],
       // Every figure links to the cases behind it (sync failures, visibility's, to the search).
       figureHref: (figure: string, more: Record<string, string> = {}) =>
         reportCasesHref({ report: 'summary', figure, ...more }),

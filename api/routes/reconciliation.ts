@@ -31,6 +31,10 @@ const reportingModelSchema = z
     }),
     examples: z.array(z.string()).openapi({ description: 'The first repaired cases' }),
     after: modelDrift.openapi({ description: 'Counts still differing after the repair' }),
+    dayCountsCorrected: z.number().int().openapi({
+      description:
+        'Rows of the per-day stay counts behind flow and ageing that differed from a recount of the stays (corrected)',
+    }),
   })
   .openapi('ReportingModelReconciliation', {
     description: 'The reporting read model checked against visibility and repaired (#20)',
