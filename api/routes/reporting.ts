@@ -48,11 +48,9 @@ const stageAgeing = z.object({
   buckets: z.array(
     z.object({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }),
   ),
-  oldest: z
-    .array(z.object({ caseId: z.string(), enteredOn: z.string(), days: z.number().int() }))
-    .openapi({
-      description: `The ${OLDEST_LISTED} open cases longest in the stage, oldest first (each in the access log)`,
-    }),
+  oldest: z.array(z.object({ caseId: z.string(), enteredOn: z.string(), days: z.number().int() })).openapi({
+    description: `The ${OLDEST_LISTED} open cases longest in the stage, oldest first (each in the access log)`,
+  }),
 });
 
 export const ageingSchema = z
