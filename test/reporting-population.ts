@@ -9,7 +9,7 @@
  * changes within a stage (screening, interview, adjournment) come as messages that leave the stay
  * as it is. What is open today is where each walk stopped.
  */
-import { addDays, type Stage } from '../domain/index.js';
+import { addDays, type CaseFigures, type Stage } from '../domain/index.js';
 import type { ReportingStore } from '../reporting/index.js';
 
 export type SeedMessage = Parameters<ReportingStore['apply']>[0];
@@ -75,14 +75,52 @@ export function caseMessages(id: string, today: string, rnd: () => number): { me
   const between = ([lo, hi]: [number, number]) => lo + Math.floor(rnd() * (hi - lo + 1));
   const cohort = { ...COHORT_OFF, supportedAccommodation: rnd() < 0.3, foreignNationalOffender: rnd() < 0.05 };
   const messages: SeedMessage[] = [];
-  const say = (day: string, stage: Stage, type: string) =>
+  // What the summary counts of the case (domain/figures.ts), shaped as a case would have them: the
+  // appeals it lodged, the 24-week clock of an appeal in the duty's group (deadline 168 days on,
+  // warnings at 16, 20 and 22 weeks), an appeal pending while one is, a few absconded.
+  const inDuty = cohort.supportedAccommodation || cohort.foreignNationalOffender;
+  const absconded = rnd() < 0.02;
+  let appeals = 0;
+  let appealFrom: string | null = null;
+  const clockOn = (day: string, stage: Stage): CaseFigures['clock'] => {
+    if (!inDuty || !appealFrom) return null;
+    const deadline = addDays(appealFrom, 168);
+    const weeks = (Date.parse(day) - Date.parse(appealFrom)) / (7 * 86_400_000);
+    if (stage === 'exit')
+      return { status: day <= deadline ? 'in-time' : 'late', deadline: `${deadline}T23:00:00.000Z`, escalation: 0 };
+    const escalation = weeks >= 24 ? 4 : weeks >= 22 ? 3 : weeks >= 20 ? 2 : weeks >= 16 ? 1 : 0;
+    return { status: weeks >= 24 ? 'breached' : 'running', deadline: `${deadline}T23:00:00.000Z`, escalation };
+  };
+  const say = (day: string, stage: Stage, type: string) => {
+    if (stage === 'appeal' && appealFrom === null) {
+      appeals += 1;
+      appealFrom = day;
+    }
+    const figures: CaseFigures = {
+      status: (stage === 'exit'
+        ? 'granted'
+        : stage === 'claim'
+          ? 'lodged'
+          : stage === 'decision'
+            ? 'refused'
+            : 'lodged') as CaseFigures['status'],
+      appeals,
+      absconded,
+      appealPending: stage === 'appeal' || stage === 'tribunal',
+      appealEnded: null,
+      clock: clockOn(day, stage),
+    };
     messages.push({
       caseId: id,
       seq: messages.length + 1,
       at: `${day}T10:00:00.000Z`,
       event: { type } as SeedMessage['event'],
-      after: { stage, status: 'lodged', identifiers: {}, dates: {}, cohort } as unknown as SeedMessage['after'],
+      after: { stage, status: figures.status, identifiers: {}, dates: {}, cohort } as unknown as SeedMessage['after'],
+      figures,
     });
+    // A case back at claim (a refusal reconsidered) starts any later appeal afresh.
+    if (stage === 'claim') appealFrom = null;
+  };
   // Opened on a day of the last two years, the recent ones more often (a growing caseload).
   let day = addDays(today, -Math.floor(730 * rnd() ** 1.3));
   let stage: Stage = 'claim';
