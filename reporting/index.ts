@@ -1,2 +1,3 @@
 export * from './store.js';
+export * from './open.js';
 export * from './reports.js';

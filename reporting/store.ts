@@ -1,8 +1,12 @@
 /**
- * The reporting read model (#20): an embedded SQLite file, written by the worker's reporting
- * adapter (one writer) and read by every API process (WAL: readers never block the writer nor each
- * other). It is a projection of the outbox, never the record: `npm run reporting:rebuild` remakes
- * it from the workflow histories.
+ * The reporting read model (#20): where each case stands and its stays, written by the worker's
+ * reporting adapter and read by every API process. It is a projection of the outbox, never the
+ * record: `npm run reporting:rebuild` remakes it from the workflow histories.
+ *
+ * One asynchronous interface, two backends: this file's embedded SQLite file (the default for the
+ * two commands), and PostgreSQL for the cluster topology (reporting/pg-store.ts), where workers on
+ * several hosts write. `openReporting` (reporting/open.ts) picks one from the configuration. Each
+ * backend keeps its own SQL (day arithmetic differs by dialect); the rules are domain/reporting.ts.
  *
  * Two tables: where each case stands (its last applied seq, the stay it is in), and its stays, one
  * row per time a case entered a stage. Days are London calendar dates, YYYY-MM-DD, so they sort
@@ -43,6 +47,9 @@ CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
 
+/** What the model hears of a change: a reporting message of the outbox. */
+export type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after'>;
+
 /** A stay as stored, for the rebuild's comparison and the tests' recount. */
 export interface StayRow {
   caseId: string;
@@ -53,23 +60,36 @@ export interface StayRow {
   cohort: boolean;
 }
 
+/**
+ * Every method answers a promise, whichever backend: PostgreSQL's client is asynchronous, and one
+ * interface lets the callers not know which they have. A failure (a locked file, a lost
+ * connection) is a rejection.
+ */
 export interface ReportingStore {
-  apply(message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after'>): ApplyOutcome;
+  /** Reads where the case stands, decides and writes in one transaction: two deliveries of one message cannot both apply. */
+  apply(message: ReportingMessage): Promise<ApplyOutcome>;
   /** Stays entered (or left) within [from, to], by stage and the week they fall in (0: the week from `from`). */
-  weeklyCounts(which: 'entered' | 'left', from: string, to: string): Array<{ week: number; stage: Stage; n: number }>;
+  weeklyCounts(
+    which: 'entered' | 'left',
+    from: string,
+    to: string,
+  ): Promise<Array<{ week: number; stage: Stage; n: number }>>;
   /** Open stays by stage and age in days on `today`. */
-  openAges(today: string): Array<{ stage: Stage; age: number; n: number }>;
-  positions(): Array<ReportingPosition & { caseId: string }>;
+  openAges(today: string): Promise<Array<{ stage: Stage; age: number; n: number }>>;
+  /** By case id, in code-point order on both backends. */
+  positions(): Promise<Array<ReportingPosition & { caseId: string }>>;
   /** A case erased (#19 erasure): its rows go too, so no figure counts it and a rebuild agrees. */
-  forget(caseId: string): void;
-  stays(): StayRow[];
+  forget(caseId: string): Promise<void>;
+  /** By case id (code-point order) and seq. */
+  stays(): Promise<StayRow[]>;
   /**
    * Empties the model and fills it again, all in one write transaction: deliveries meanwhile wait
-   * (SQLITE_BUSY after the busy timeout: the workflow retries them) and find the rebuilt model.
-   * Read the histories inside `fill`, so every change scheduled before it is in them.
+   * (at most their lock timeout: then they fail and the workflow retries them) and find the
+   * rebuilt model; readers see the old model until it commits. Read the histories inside `fill`,
+   * so every change scheduled before it is in them.
    */
   replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -107,7 +127,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
 
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
-  const apply = db.transaction((message: Parameters<ReportingStore['apply']>[0]): ApplyOutcome => {
+  const apply = db.transaction((message: ReportingMessage): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
     write(message.caseId, step.change);
@@ -126,21 +146,25 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      FROM stays WHERE left_on IS NULL GROUP BY stage, age ORDER BY stage, age`,
   );
 
+  const forget = db.transaction((caseId: string) => {
+    db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
+    db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
+  });
+
+  // better-sqlite3 is synchronous: each method is its synchronous body behind `async`, so a thrown
+  // error (SQLITE_BUSY, a full disk) is the promise's rejection, as on PostgreSQL.
   return {
-    apply: (message) => apply.immediate(message),
-    weeklyCounts: (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
-    openAges: (today) => ages.all(today),
-    forget: db.transaction((caseId: string) => {
-      db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
-      db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
-    }),
-    positions: () =>
+    apply: async (message) => apply.immediate(message),
+    weeklyCounts: async (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
+    openAges: async (today) => ages.all(today),
+    forget: async (caseId) => forget(caseId),
+    positions: async () =>
       db
         .prepare<[], ReportingPosition & { caseId: string }>(
           'SELECT case_id AS caseId, seq, stage, entered_on AS enteredOn FROM positions ORDER BY case_id',
         )
         .all(),
-    stays: () =>
+    stays: async () =>
       db
         .prepare<[], Omit<StayRow, 'cohort'> & { cohort: number }>(
           `SELECT case_id AS caseId, seq, stage, entered_on AS enteredOn, left_on AS leftOn, cohort
@@ -152,13 +176,15 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
       db.exec('BEGIN IMMEDIATE');
       try {
         db.exec('DELETE FROM stays; DELETE FROM positions;');
-        await fill((message) => apply(message));
+        await fill(async (message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
         db.exec('ROLLBACK');
         throw err;
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }

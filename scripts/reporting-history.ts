@@ -19,9 +19,7 @@ import {
 import { decode, eventTime, historiesOfCase, scheduledMessage, type HistoryEvent } from '../history/read.js';
 import { timelineOf } from '../api/timeline.js';
 import { CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, type CaseWorkflowInput } from '../workflows/messages.js';
-import type { ReportingStore } from '../reporting/index.js';
-
-type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after'>;
+import type { ReportingMessage, ReportingStore } from '../reporting/index.js';
 
 /** The messages the model hears of a case, in seq order, read from its runs. */
 export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): ReportingMessage[] {
@@ -98,7 +96,7 @@ export async function rebuildReporting(
       );
       if (!runs) continue;
       for (const m of reportingMessagesOf(caseId, runs)) {
-        const outcome = apply(m);
+        const outcome = await apply(m);
         if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);
         messages += 1;
       }

@@ -21,7 +21,7 @@ import type { HttpSystem, Role, Source } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
-import { openReportingStore, type ReportingStore } from '../reporting/index.js';
+import { openReporting, type ReportingStore } from '../reporting/index.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { eventually, startSystems, type RunningSystem } from './systems.js';
 
@@ -143,7 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
-  const reporting = openReportingStore(config.reporting.dbFile);
+  const reporting = await openReporting(config.reporting);
   const app = createApp({
     devSignIn: true,
     secureCookies: false,
@@ -234,7 +234,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await killWorker();
       await connection.close();
       await nativeConnection?.close();
-      reporting.close();
+      await reporting.close();
       await Promise.all(Object.values(systems).map((s) => s.kill()));
     },
   };

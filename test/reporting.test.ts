@@ -62,7 +62,7 @@ const lodge = (caseId: string, on: string) => move(caseId, 'tribunal', { type: '
 async function settled() {
   await eventually(
     async () => {
-      const seqs = new Map(stack.reporting.positions().map((p) => [p.caseId, p.seq]));
+      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
       for (const caseId of cases) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
       return true;
     },
@@ -181,7 +181,7 @@ describe('the reporting read model', () => {
         await refuse(caseId, T(-3));
         await new Promise((r) => setTimeout(r, 3_000)); // attempts fail meanwhile, and are retried
         const version = (await api.read(caseId)).version;
-        expect(stack.reporting.positions().find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
+        expect((await stack.reporting.positions()).find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
         await stack.killWorker(); // mid-retry: the next worker takes the delivery over
       } finally {
         lock.exec('ROLLBACK');
@@ -190,10 +190,7 @@ describe('the reporting read model', () => {
       await stack.startWorker();
       await settled();
       expect(
-        stack.reporting
-          .stays()
-          .filter((s) => s.caseId === caseId)
-          .map((s) => [s.stage, s.enteredOn, s.leftOn]),
+        (await stack.reporting.stays()).filter((s) => s.caseId === caseId).map((s) => [s.stage, s.enteredOn, s.leftOn]),
       ).toEqual([
         ['claim', T(-30), T(-3)],
         ['decision', T(-3), null],
@@ -204,37 +201,37 @@ describe('the reporting read model', () => {
   it('forgets an erased case', { timeout: 60_000 }, async () => {
     const caseId = await open(T(-5));
     await settled();
-    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(true);
+    expect((await stack.reporting.stays()).some((s) => s.caseId === caseId)).toBe(true);
     const erased = await stack.call('POST', `/cases/${caseId}/erase`, {
       role: 'supervisor',
       body: { reason: 'opened in error for the wrong person' },
     });
     expect([200, 202]).toContain(erased.status);
-    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(false);
-    expect(stack.reporting.positions().some((p) => p.caseId === caseId)).toBe(false);
+    expect((await stack.reporting.stays()).some((s) => s.caseId === caseId)).toBe(false);
+    expect((await stack.reporting.positions()).some((p) => p.caseId === caseId)).toBe(false);
     cases.splice(cases.indexOf(caseId), 1);
     booked.delete(caseId);
   });
 
   it('rebuilds from the histories a model equal to the live one', { timeout: 120_000 }, async () => {
     await settled();
-    const live = { positions: stack.reporting.positions(), stays: stack.reporting.stays() };
+    const live = { positions: await stack.reporting.positions(), stays: await stack.reporting.stays() };
     expect(live.positions.map((p) => p.caseId).sort()).toEqual([...cases].sort());
     // Into a fresh file, and in place over the live one (the worker running).
     const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
     try {
       const { cases: n } = await rebuildReporting(stack.client, fresh);
       expect(n).toBe(cases.length);
-      expect({ positions: fresh.positions(), stays: fresh.stays() }).toEqual(live);
+      expect({ positions: await fresh.positions(), stays: await fresh.stays() }).toEqual(live);
     } finally {
-      fresh.close();
+      await fresh.close();
     }
     const inPlace = openReportingStore(stack.config.reporting.dbFile);
     try {
       await rebuildReporting(stack.client, inPlace);
     } finally {
-      inPlace.close();
+      await inPlace.close();
     }
-    expect({ positions: stack.reporting.positions(), stays: stack.reporting.stays() }).toEqual(live);
+    expect({ positions: await stack.reporting.positions(), stays: await stack.reporting.stays() }).toEqual(live);
   });
 });

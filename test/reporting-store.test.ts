@@ -1,0 +1,308 @@
+/**
+ * The reporting store's contract (#20), run against both backends: the SQLite file of the two
+ * commands and the PostgreSQL database of the cluster topology, each fresh for every test (a temp
+ * file; a database created here and dropped after). The same messages give the same model and the
+ * same figures on both, and those figures equal what this file computes on its own from the stays
+ * it booked. PostgreSQL is the one TEMPORAL_POSTGRES_URL names (the cluster's): unreachable, its
+ * half fails saying so, it does not skip.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import { openReporting, type ReportingMessage, type ReportingStore } from '../reporting/index.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../reporting/pg-database.js';
+
+interface Backend {
+  open(options?: { lockWaitMs?: number }): Promise<ReportingStore>;
+  drop(): Promise<void>;
+}
+
+function sqlite(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'reporting-store-'));
+  const dbFile = join(dir, 'reporting.sqlite');
+  return Promise.resolve({
+    open: (options) => openReporting({ dbFile }, options),
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  });
+}
+
+let databases = 0;
+async function postgres(): Promise<Backend> {
+  const config = loadConfig({ LOCAL_MODE: '1', ...process.env });
+  if (!config.ok) throw new Error(config.error);
+  const server = config.config.temporal.cluster.postgresUrl;
+  const url = withDatabase(
+    server,
+    `case_tracker_reporting_test_${process.pid}_${Date.now().toString(36)}_${++databases}`,
+  );
+  try {
+    await createDatabaseIfMissing(url);
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${new URL(server).host} (TEMPORAL_POSTGRES_URL), or this role may not create a database there: ${(err as Error).message}. The reporting store's PostgreSQL half needs it (CI has it).`,
+    );
+  }
+  return {
+    open: (options) => openReporting({ dbFile: 'unused', postgresUrl: url }, options),
+    drop: () => dropDatabase(url),
+  };
+}
+
+const BACKENDS = [
+  ['SQLite', sqlite],
+  ['PostgreSQL', postgres],
+] as const;
+
+/** Dates worked out here, without the code under test. */
+const DAY = 86_400_000;
+const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
+const plus = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
+const days = (from: string, to: string) => Math.round((ms(to) - ms(from)) / DAY);
+
+type Stage = ReportingMessage['after']['stage'];
+const noCohort = { supportedAccommodation: false, foreignNationalOffender: false, detained: false };
+
+/** A change that moved `caseId` to `stage` on `day` (recorded at noon that day), its cohort as given. */
+function message(
+  caseId: string,
+  seq: number,
+  stage: Stage,
+  day: string,
+  cohort: ReportingMessage['after']['cohort'] = noCohort,
+): ReportingMessage {
+  return {
+    caseId,
+    seq,
+    at: `${day}T12:00:00.000Z`,
+    event: (seq === 0
+      ? { type: 'case.opened', openedOn: day }
+      : { type: 'decision.refused', decidedOn: day }) as ReportingMessage['event'],
+    after: { stage, status: 'lodged', identifiers: { caseId, homeOfficeRef: '' }, dates: { claimDate: day }, cohort },
+  } as ReportingMessage;
+}
+
+interface Booked {
+  caseId: string;
+  seq: number;
+  stage: Stage;
+  enteredOn: string;
+  leftOn: string | null;
+  cohort: boolean;
+}
+
+/**
+ * A population of cases walked through stages on non-decreasing days (a pseudo-random walk, the
+ * same every run), with the stays it makes booked here as it goes.
+ */
+function population(n: number, start: string) {
+  let seed = 20;
+  const random = (k: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    // The high bits: an LCG's low bits repeat with a short period.
+    return Math.floor((seed / 2 ** 31) * k);
+  };
+  const path: Stage[] = ['claim', 'decision', 'appeal', 'tribunal', 'exit'];
+  const messages: ReportingMessage[] = [];
+  const stays: Booked[] = [];
+  for (let i = 0; i < n; i++) {
+    // Upper and lower case: code-point order (SQLite's) differs from a locale's, which PostgreSQL must not use.
+    const caseId = `case-${String.fromCharCode((random(2) === 0 ? 65 : 97) + random(26))}${i}`;
+    const cohort = {
+      supportedAccommodation: random(2) === 0,
+      foreignNationalOffender: false,
+      detained: random(4) === 0,
+    };
+    const inCohort = cohort.supportedAccommodation && !cohort.detained;
+    let day = plus(start, random(60));
+    let at = 0;
+    const changes = random(7);
+    for (let seq = 0; seq <= changes; seq++) {
+      // Half the changes keep the case in its stage (a screening, a listing): a new position, no new stay.
+      if (seq > 0 && random(2) === 0 && at < path.length - 1) at += 1;
+      const stage = path[at]!;
+      messages.push(message(caseId, seq, stage, day, cohort));
+      const open = stays.filter((s) => s.caseId === caseId).at(-1);
+      if (open?.stage !== stage) {
+        if (open) open.leftOn = day;
+        stays.push({ caseId, seq, stage, enteredOn: day, leftOn: null, cohort: inCohort });
+      }
+      day = plus(day, random(30));
+    }
+  }
+  return { messages, stays };
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Counts per (week from `from`, stage) of the booked days within [from, to], ordered as the store orders them. */
+function weeklyExpected(stays: Booked[], which: 'enteredOn' | 'leftOn', from: string, to: string) {
+  const counts = new Map<string, { week: number; stage: Stage; n: number }>();
+  for (const s of stays) {
+    const d = s[which];
+    if (d === null || d < from || d > to) continue;
+    const week = Math.floor(days(from, d) / 7);
+    const row = counts.get(`${week}/${s.stage}`) ?? { week, stage: s.stage, n: 0 };
+    row.n += 1;
+    counts.set(`${week}/${s.stage}`, row);
+  }
+  return [...counts.values()].sort((a, b) => a.week - b.week || byCodePoint(a.stage, b.stage));
+}
+
+function agesExpected(stays: Booked[], today: string) {
+  const counts = new Map<string, { stage: Stage; age: number; n: number }>();
+  for (const s of stays.filter((x) => x.leftOn === null)) {
+    const age = days(s.enteredOn, today);
+    const row = counts.get(`${s.stage}/${age}`) ?? { stage: s.stage, age, n: 0 };
+    row.n += 1;
+    counts.set(`${s.stage}/${age}`, row);
+  }
+  return [...counts.values()].sort((a, b) => byCodePoint(a.stage, b.stage) || a.age - b.age);
+}
+
+const sortedStays = (stays: Booked[]) => [...stays].sort((a, b) => byCodePoint(a.caseId, b.caseId) || a.seq - b.seq);
+
+async function applyAll(store: ReportingStore, messages: ReportingMessage[]) {
+  for (const m of messages) expect(await store.apply(m), `${m.caseId} seq ${m.seq}`).toEqual({ kind: 'applied' });
+}
+
+describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
+  let backend: Backend | undefined;
+  const opened: ReportingStore[] = [];
+  const open = async (options?: { lockWaitMs?: number }) => {
+    const store = await backend!.open(options);
+    opened.push(store);
+    return store;
+  };
+  beforeEach(async () => {
+    backend = await make();
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await backend?.drop();
+    backend = undefined;
+  });
+
+  it('applies a message once: a repeat is a duplicate, a gap is refused and changes nothing', async () => {
+    const store = await open();
+    expect(await store.apply(message('c1', 0, 'claim', '2026-03-02'))).toEqual({ kind: 'applied' });
+    expect(await store.apply(message('c1', 0, 'claim', '2026-03-02'))).toEqual({ kind: 'duplicate' });
+    expect(await store.apply(message('c1', 2, 'appeal', '2026-03-20'))).toEqual({ kind: 'gap', expected: 1 });
+    expect(await store.positions()).toEqual([{ caseId: 'c1', seq: 0, stage: 'claim', enteredOn: '2026-03-02' }]);
+    expect(await store.apply(message('c1', 1, 'decision', '2026-03-10'))).toEqual({ kind: 'applied' });
+    expect(await store.apply(message('c1', 1, 'decision', '2026-03-10'))).toEqual({ kind: 'duplicate' });
+    expect(await store.stays()).toEqual([
+      { caseId: 'c1', seq: 0, stage: 'claim', enteredOn: '2026-03-02', leftOn: '2026-03-10', cohort: false },
+      { caseId: 'c1', seq: 1, stage: 'decision', enteredOn: '2026-03-10', leftOn: null, cohort: false },
+    ]);
+  });
+
+  it('applies each message once when two connections deliver it at the same moment', async () => {
+    const [a, b] = [await open(), await open()];
+    const ids = Array.from({ length: 20 }, (_, i) => `race-${i}`);
+    // Twice: a case's first message (no position row yet to lock), then its next (the row held).
+    for (const [seq, stage] of [
+      [0, 'claim'],
+      [1, 'decision'],
+    ] as const) {
+      const outcomes = await Promise.all(
+        ids.flatMap((id) => [a, b].map((store) => store.apply(message(id, seq, stage, '2026-04-01')))),
+      );
+      for (let i = 0; i < ids.length; i++)
+        expect(
+          outcomes
+            .slice(2 * i, 2 * i + 2)
+            .map((o) => o.kind)
+            .sort(),
+          ids[i],
+        ).toEqual(['applied', 'duplicate']);
+    }
+    const stays = await a.stays();
+    expect(stays).toHaveLength(2 * ids.length);
+    expect((await b.positions()).map((p) => [p.caseId, p.seq])).toEqual(
+      [...ids].sort(byCodePoint).map((id) => [id, 1]),
+    );
+  });
+
+  it('counts stays by week and open stays by age as booked', async () => {
+    const store = await open();
+    const { messages, stays } = population(60, '2026-01-05');
+    await applyAll(store, messages);
+    expect(await store.stays()).toEqual(sortedStays(stays));
+    const [from, to] = ['2026-01-12', '2026-06-30'];
+    expect(await store.weeklyCounts('entered', from, to)).toEqual(weeklyExpected(stays, 'enteredOn', from, to));
+    expect(await store.weeklyCounts('left', from, to)).toEqual(weeklyExpected(stays, 'leftOn', from, to));
+    const today = '2026-09-01';
+    expect(await store.openAges(today)).toEqual(agesExpected(stays, today));
+    expect(stays.some((s) => s.leftOn !== null) && stays.some((s) => s.cohort)).toBe(true);
+  });
+
+  it('forgets a case, and only that case', async () => {
+    const store = await open();
+    await applyAll(store, [message('keep', 0, 'claim', '2026-02-02'), message('erase', 0, 'claim', '2026-02-03')]);
+    await applyAll(store, [message('erase', 1, 'decision', '2026-02-09')]);
+    await store.forget('erase');
+    expect((await store.positions()).map((p) => p.caseId)).toEqual(['keep']);
+    expect((await store.stays()).map((s) => s.caseId)).toEqual(['keep']);
+    // Heard of again (an erasure retried while a delivery was in flight): a new case to the model.
+    expect(await store.apply(message('erase', 2, 'appeal', '2026-02-10'))).toEqual({ kind: 'applied' });
+  });
+
+  it('replaces the whole model in one transaction: all of it, or on failure none of it', async () => {
+    const store = await open();
+    const old = population(10, '2026-01-05');
+    await applyAll(store, old.messages);
+    const before = { positions: await store.positions(), stays: await store.stays() };
+    await expect(
+      store.replaceAll(async (apply) => {
+        await apply(message('half-way', 0, 'claim', '2026-05-01'));
+        throw new Error('the histories could not be read');
+      }),
+    ).rejects.toThrow('the histories could not be read');
+    expect({ positions: await store.positions(), stays: await store.stays() }).toEqual(before);
+
+    const fresh = population(12, '2026-03-02');
+    // A delivery meanwhile, from another connection with the worker's short wait: it fails (the
+    // workflow retries it), and the rebuilt model does not hold it.
+    const worker = await open({ lockWaitMs: 200 });
+    let meanwhile: Promise<unknown> | undefined;
+    await store.replaceAll(async (apply) => {
+      for (const m of fresh.messages) expect(await apply(m)).toEqual({ kind: 'applied' });
+      meanwhile = worker.apply(message('meanwhile', 0, 'claim', '2026-05-01')).then(
+        () => 'applied',
+        () => 'failed',
+      );
+      await meanwhile;
+    });
+    expect(await meanwhile).toBe('failed');
+    expect(await store.stays()).toEqual(sortedStays(fresh.stays));
+    expect(await worker.apply(message('meanwhile', 0, 'claim', '2026-05-01'))).toEqual({ kind: 'applied' });
+  });
+});
+
+describe('both backends', () => {
+  it('hold the same model and give the same figures for the same messages', async () => {
+    const { messages } = population(80, '2025-11-03');
+    const answers = [];
+    for (const [, make] of BACKENDS) {
+      const backend = await make();
+      const store = await backend.open();
+      try {
+        await applyAll(store, messages);
+        answers.push({
+          positions: await store.positions(),
+          stays: await store.stays(),
+          entered: await store.weeklyCounts('entered', '2025-11-03', '2026-05-31'),
+          left: await store.weeklyCounts('left', '2025-11-03', '2026-05-31'),
+          ages: await store.openAges('2026-06-15'),
+        });
+      } finally {
+        await store.close();
+        await backend.drop();
+      }
+    }
+    expect(answers[0]!.entered.length).toBeGreaterThan(10);
+    expect(answers[1]).toEqual(answers[0]);
+  });
+});
