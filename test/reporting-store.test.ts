@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/index.js';
 import { openReporting, type ReportingMessage, type ReportingStore } from '../reporting/index.js';
-import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../reporting/pg-database.js';
+import { throwAwayReportingDatabase } from './reporting-db.js';
 
 interface Backend {
   open(options?: { lockWaitMs?: number }): Promise<ReportingStore>;
@@ -28,26 +27,9 @@ function sqlite(): Promise<Backend> {
   });
 }
 
-let databases = 0;
 async function postgres(): Promise<Backend> {
-  const config = loadConfig({ LOCAL_MODE: '1', ...process.env });
-  if (!config.ok) throw new Error(config.error);
-  const server = config.config.temporal.cluster.postgresUrl;
-  const url = withDatabase(
-    server,
-    `case_tracker_reporting_test_${process.pid}_${Date.now().toString(36)}_${++databases}`,
-  );
-  try {
-    await createDatabaseIfMissing(url);
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${new URL(server).host} (TEMPORAL_POSTGRES_URL), or this role may not create a database there: ${(err as Error).message}. The reporting store's PostgreSQL half needs it (CI has it).`,
-    );
-  }
-  return {
-    open: (options) => openReporting({ dbFile: 'unused', postgresUrl: url }, options),
-    drop: () => dropDatabase(url),
-  };
+  const { url, drop } = await throwAwayReportingDatabase('store');
+  return { open: (options) => openReporting({ dbFile: 'unused', postgresUrl: url }, options), drop };
 }
 
 const BACKENDS = [

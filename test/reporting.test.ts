@@ -6,12 +6,13 @@
  * process, in a namespace of this file's own (the rebuild reads every case in it).
  */
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { openReportingStore } from '../reporting/index.js';
+import { openReporting, openReportingStore, type ReportingConfig } from '../reporting/index.js';
 import { rebuildReporting } from '../scripts/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
@@ -57,6 +58,29 @@ async function move(caseId: string, as: 'caseworker' | 'tribunal', event: Record
 const refuse = (caseId: string, on: string) =>
   move(caseId, 'caseworker', { type: 'decision.refused', decidedOn: on, sentOn: on }, on);
 const lodge = (caseId: string, on: string) => move(caseId, 'tribunal', { type: 'appeal.lodged', lodgedOn: on }, on);
+
+/**
+ * Holds the model's write lock, as a long rebuild would: the SQLite file's, or on the cluster
+ * topology PostgreSQL's tables. Readers carry on; writers wait and fail.
+ */
+async function lockModel(reporting: ReportingConfig): Promise<() => Promise<void>> {
+  if (reporting.postgresUrl) {
+    const c = new pg.Client({ connectionString: reporting.postgresUrl });
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('LOCK TABLE positions, stays IN EXCLUSIVE MODE');
+    return async () => {
+      await c.query('ROLLBACK');
+      await c.end();
+    };
+  }
+  const lock = new Database(reporting.dbFile);
+  lock.exec('BEGIN EXCLUSIVE');
+  return async () => {
+    lock.exec('ROLLBACK');
+    lock.close();
+  };
+}
 
 /** Every case's model has caught up with the case (its position at the case's version). */
 async function settled() {
@@ -175,8 +199,7 @@ describe('the reporting read model', () => {
     async () => {
       const caseId = await open(T(-30));
       await settled();
-      const lock = new Database(stack.config.reporting.dbFile);
-      lock.exec('BEGIN EXCLUSIVE');
+      const unlock = await lockModel(stack.config.reporting);
       try {
         await refuse(caseId, T(-3));
         await new Promise((r) => setTimeout(r, 3_000)); // attempts fail meanwhile, and are retried
@@ -184,8 +207,7 @@ describe('the reporting read model', () => {
         expect((await stack.reporting.positions()).find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
         await stack.killWorker(); // mid-retry: the next worker takes the delivery over
       } finally {
-        lock.exec('ROLLBACK');
-        lock.close();
+        await unlock();
       }
       await stack.startWorker();
       await settled();
@@ -217,7 +239,8 @@ describe('the reporting read model', () => {
     await settled();
     const live = { positions: await stack.reporting.positions(), stays: await stack.reporting.stays() };
     expect(live.positions.map((p) => p.caseId).sort()).toEqual([...cases].sort());
-    // Into a fresh file, and in place over the live one (the worker running).
+    // Into a fresh file (an SQLite file whatever the live backend: the two agree), and in place over
+    // the live one (the worker running).
     const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
     try {
       const { cases: n } = await rebuildReporting(stack.client, fresh);
@@ -226,7 +249,7 @@ describe('the reporting read model', () => {
     } finally {
       await fresh.close();
     }
-    const inPlace = openReportingStore(stack.config.reporting.dbFile);
+    const inPlace = await openReporting(stack.config.reporting);
     try {
       await rebuildReporting(stack.client, inPlace);
     } finally {
