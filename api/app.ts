@@ -27,6 +27,7 @@ import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportingRoutes } from './routes/reporting.js';
+import { moreReportingRoutes } from './routes/reporting-more.js';
 import type { ReportingStore } from '../reporting/index.js';
 
 export interface AppDeps {
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
     }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
     ...reportingRoutes(deps.reporting),
+    ...moreReportingRoutes(deps.reporting),
     ...importRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,

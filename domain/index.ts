@@ -25,3 +25,4 @@ export * from './links.js';
 export * from './retention.js';
 export * from './bounds.js';
 export * from './reporting.js';
+export * from './reporting-facts.js';

@@ -6,6 +6,7 @@ import type { CaseState } from './case.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
+import { reportingFacts, type ReportingFacts } from './reporting-facts.js';
 
 /**
  * The reporting read model hears of a case's opening too (seq 0, no event: a case opens by being
@@ -30,6 +31,11 @@ export interface OutboundMessage {
   event: CaseEvent | CaseOpened;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+  /**
+   * On the reporting model's messages only: the assignee and the current appeal's 24-week duty
+   * (no personal data). Absent on messages recorded before they were sent: the model keeps what it had.
+   */
+  reporting?: ReportingFacts;
   /**
    * Set when reconciliation found the system no longer holds this acknowledged change: the
    * receiver accepts it behind later ones (a gap fill) instead of refusing it as out of order.
@@ -69,6 +75,8 @@ export function outboundMessages(
       dates: after.dates,
       cohort: after.cohort,
     },
+    // The other systems' payloads stay as they were: they have no use for these.
+    ...(system === REPORTING_SYSTEM ? { reporting: reportingFacts(after) } : {}),
   }));
 }
 
@@ -90,5 +98,6 @@ export function openingMessage(state: CaseState, actor: Actor, at: string, opene
       dates: state.dates,
       cohort: state.cohort,
     },
+    reporting: reportingFacts(state),
   };
 }

@@ -1,3 +1,4 @@
 export * from './store.js';
 export * from './open.js';
 export * from './reports.js';
+export * from './reports-more.js';

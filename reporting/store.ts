@@ -1,23 +1,29 @@
 /**
- * The reporting read model (#20): where each case stands and its stays, written by the worker's
- * reporting adapter and read by every API process. It is a projection of the outbox, never the
- * record: `npm run reporting:rebuild` remakes it from the workflow histories.
+ * The reporting read model (#20): where each case stands, its stays, its assignee and its 24-week
+ * duty, written by the worker's reporting adapter and read by every API process. It is a
+ * projection of the outbox, never the record: `npm run reporting:rebuild` remakes it from the
+ * workflow histories.
  *
  * One asynchronous interface, two backends: this file's embedded SQLite file (the default for the
  * two commands), and PostgreSQL for the cluster topology (reporting/pg-store.ts), where workers on
  * several hosts write. `openReporting` (reporting/open.ts) picks one from the configuration. Each
  * backend keeps its own SQL (day arithmetic differs by dialect); the rules are domain/reporting.ts.
  *
- * Two tables: where each case stands (its last applied seq, the stay it is in), and its stays, one
- * row per time a case entered a stage. Days are London calendar dates, YYYY-MM-DD, so they sort
- * and compare as text.
+ * Tables: where each case stands (its last applied seq, the stay it is in), its stays (one row per
+ * time a case entered a stage), its assignee, and its appeals in the 24-week duty. Days are London
+ * calendar dates, YYYY-MM-DD, so they sort and compare as text.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  isOpenWork,
   reportingStep,
+  STAGES,
+  type DutyFacts,
+  type DutyStanding,
   type OutboundMessage,
+  type ReportingFacts,
   type ReportingPosition,
   type Stage,
   type StayChange,
@@ -42,13 +48,28 @@ CREATE TABLE IF NOT EXISTS stays (
 CREATE INDEX IF NOT EXISTS stays_entered ON stays (entered_on, stage);
 CREATE INDEX IF NOT EXISTS stays_left ON stays (left_on, stage) WHERE left_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on IS NULL;
+-- Added for time in stage, compliance and workload; IF NOT EXISTS: an older file opens and gains
+-- them empty (npm run reporting:rebuild fills them for cases recorded before).
+CREATE TABLE IF NOT EXISTS assignments (
+  case_id  TEXT PRIMARY KEY,
+  assignee TEXT -- a staff id; null: unassigned
+) STRICT;
+CREATE TABLE IF NOT EXISTS duty_appeals (
+  case_id    TEXT NOT NULL,
+  started_on TEXT NOT NULL, -- the day the appeal started for the 24-week duty
+  last_day   TEXT NOT NULL,
+  state      TEXT NOT NULL, -- open, decided, exception, ended
+  decided_on TEXT,
+  PRIMARY KEY (case_id, started_on)
+) STRICT;
+CREATE INDEX IF NOT EXISTS duty_appeals_started ON duty_appeals (started_on);
 `;
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
 
-/** What the model hears of a change: a reporting message of the outbox. */
-export type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after'>;
+/** What the model hears of a change: a reporting message of the outbox (its facts absent on older ones). */
+export type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'reporting'>;
 
 /** A stay as stored, for the rebuild's comparison and the tests' recount. */
 export interface StayRow {
@@ -58,6 +79,11 @@ export interface StayRow {
   enteredOn: string;
   leftOn: string | null;
   cohort: boolean;
+}
+
+/** An appeal in the 24-week duty as stored. */
+export interface DutyAppealRow extends DutyFacts {
+  caseId: string;
 }
 
 /**
@@ -90,6 +116,17 @@ export interface ReportingStore {
    */
   replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
   close(): Promise<void>;
+  /** Stays left within [from, to], by stage, cohort flag and whole days in the stage. */
+  completedStays(from: string, to: string): Promise<Array<{ stage: Stage; cohort: boolean; age: number; n: number }>>;
+  /** Appeals in the duty started within [from, to], by week (0: the week from `from`) and standing on `today`. */
+  dutyByWeek(from: string, to: string, today: string): Promise<Array<DutyStanding & { week: number; n: number }>>;
+  /** Open stays (exit left out) by assignee and stage: how many, the oldest entered day, how many entered on or before `longBy`. */
+  openWork(
+    longBy: string,
+  ): Promise<Array<{ assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }>>;
+  /** Every assignment and duty appeal (by case id, code-point order), for the rebuild's comparison and the tests' recount. */
+  assignments(): Promise<Array<{ caseId: string; assignee: string | null }>>;
+  dutyAppeals(): Promise<DutyAppealRow[]>;
 }
 
 /**
@@ -125,12 +162,37 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     if (opens) openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
   };
 
+  const putAssignee = db.prepare(
+    `INSERT INTO assignments (case_id, assignee) VALUES (@caseId, @assignee)
+     ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee`,
+  );
+  // The case holds one 24-week clock, the current appeal's: a live one it no longer holds was
+  // removed by the domain (a fact or the tribunal's flag took the appeal out: it never applied).
+  // A decided or ended one was replaced by a new appeal's and keeps its record.
+  const dropLiveDuty = db.prepare(
+    `DELETE FROM duty_appeals WHERE case_id = @caseId AND started_on IS NOT @startedOn
+     AND state IN ('open', 'exception') AND decided_on IS NULL`,
+  );
+  const putDuty = db.prepare(
+    `INSERT INTO duty_appeals (case_id, started_on, last_day, state, decided_on)
+     VALUES (@caseId, @startedOn, @lastDay, @state, @decidedOn)
+     ON CONFLICT (case_id, started_on) DO UPDATE SET
+       last_day = excluded.last_day, state = excluded.state, decided_on = excluded.decided_on`,
+  );
+  const writeFacts = (caseId: string, { assignee, duty }: ReportingFacts) => {
+    putAssignee.run({ caseId, assignee });
+    dropLiveDuty.run({ caseId, startedOn: duty?.startedOn ?? null });
+    if (duty) putDuty.run({ caseId, ...duty });
+  };
+
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
   const apply = db.transaction((message: ReportingMessage): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
     write(message.caseId, step.change);
+    // Messages recorded before they carried facts leave them as they were.
+    if (message.reporting) writeFacts(message.caseId, message.reporting);
     return { kind: 'applied' };
   });
 
@@ -146,9 +208,44 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      FROM stays WHERE left_on IS NULL GROUP BY stage, age ORDER BY stage, age`,
   );
 
+  // Days in the stage: the histogram nearestRank reads, from one range scan of stays_left.
+  const completed = db.prepare<
+    [{ from: string; to: string }],
+    { stage: Stage; cohort: number; age: number; n: number }
+  >(
+    `SELECT stage, cohort, CAST(julianday(left_on) - julianday(entered_on) AS INTEGER) AS age, count(*) AS n
+     FROM stays WHERE left_on BETWEEN @from AND @to GROUP BY stage, cohort, age ORDER BY stage, cohort, age`,
+  );
+  // Grouped by the standing dutyOutcome reads (domain/reporting-facts.ts `dutyStanding`, in SQL).
+  const dutyWeeks = db.prepare<
+    [{ from: string; to: string; today: string }],
+    { week: number; state: DutyFacts['state']; decidedLate: number; pastLastDay: number; n: number }
+  >(
+    `SELECT CAST((julianday(started_on) - julianday(@from)) / 7 AS INTEGER) AS week, state,
+       coalesce(decided_on > last_day, 0) AS decidedLate, @today > last_day AS pastLastDay, count(*) AS n
+     FROM duty_appeals WHERE started_on BETWEEN @from AND @to
+     GROUP BY week, state, decidedLate, pastLastDay ORDER BY week`,
+  );
+  // Listed, not `!= 'exit'`: the open stays of the work stages are a range of stays_open each, and
+  // the exits (every closed case) are never read.
+  const OPEN_WORK = STAGES.filter(isOpenWork)
+    .map((stage) => `'${stage}'`)
+    .join(', ');
+  // A case never assigned (or heard of before assignments were sent) has no row: unassigned.
+  const work = db.prepare<
+    [string],
+    { assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }
+  >(
+    `SELECT a.assignee AS assignee, s.stage AS stage, count(*) AS open, min(s.entered_on) AS oldestEnteredOn,
+       sum(s.entered_on <= ?) AS long
+     FROM stays s LEFT JOIN assignments a ON a.case_id = s.case_id
+     WHERE s.left_on IS NULL AND s.stage IN (${OPEN_WORK})
+     GROUP BY a.assignee, s.stage ORDER BY a.assignee IS NULL, a.assignee, s.stage`,
+  );
+
   const forget = db.transaction((caseId: string) => {
-    db.prepare('DELETE FROM stays WHERE case_id = ?').run(caseId);
-    db.prepare('DELETE FROM positions WHERE case_id = ?').run(caseId);
+    for (const table of ['stays', 'positions', 'assignments', 'duty_appeals'])
+      db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
   });
 
   // better-sqlite3 is synchronous: each method is its synchronous body behind `async`, so a thrown
@@ -175,7 +272,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     async replaceAll(fill) {
       db.exec('BEGIN IMMEDIATE');
       try {
-        db.exec('DELETE FROM stays; DELETE FROM positions;');
+        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM assignments; DELETE FROM duty_appeals;');
         await fill(async (message) => apply(message));
         db.exec('COMMIT');
       } catch (err) {
@@ -186,5 +283,24 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     close: async () => {
       db.close();
     },
+    completedStays: async (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
+    dutyByWeek: async (from, to, today) =>
+      dutyWeeks
+        .all({ from, to, today })
+        .map((r) => ({ ...r, decidedLate: r.decidedLate === 1, pastLastDay: r.pastLastDay === 1 })),
+    openWork: async (longBy) => work.all(longBy),
+    assignments: async () =>
+      db
+        .prepare<[], { caseId: string; assignee: string | null }>(
+          'SELECT case_id AS caseId, assignee FROM assignments ORDER BY case_id',
+        )
+        .all(),
+    dutyAppeals: async () =>
+      db
+        .prepare<[], DutyAppealRow>(
+          `SELECT case_id AS caseId, started_on AS startedOn, last_day AS lastDay, state, decided_on AS decidedOn
+           FROM duty_appeals ORDER BY case_id, started_on`,
+        )
+        .all(),
   };
 }

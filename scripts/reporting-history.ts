@@ -9,9 +9,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   CASE_OPENED,
+  factsFromView,
   londonDate,
   REPORTING_SYSTEM,
   type CaseOpened,
+  type CaseView,
   type OutboundMessage,
   type Stage,
   type Status,
@@ -29,8 +31,28 @@ export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): Rep
       const m = scheduledMessage(e);
       if (m?.system === REPORTING_SYSTEM && !bySeq.has(m.seq)) bySeq.set(m.seq, m);
     }
-  if (bySeq.size > 0) return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-  return fromTimeline(caseId, runs);
+  const messages = bySeq.size > 0 ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : fromTimeline(caseId, runs);
+  return withFacts(messages, runs);
+}
+
+/**
+ * Messages recorded before they carried the assignee and the duty gain them from the change's
+ * answer (the case view the update returned at that version), so the rebuild fills the newer
+ * tables for older cases. A change with no answer in the history (a system's event, a timer's)
+ * leaves them as they were; messages that carry them are applied as sent, as live.
+ */
+function withFacts(messages: ReportingMessage[], runs: HistoryEvent[][]): ReportingMessage[] {
+  if (messages.every((m) => m.reporting)) return messages;
+  const answers = new Map<number, CaseView>();
+  for (const events of runs)
+    for (const e of events) {
+      const view = decode<CaseView>(e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0]);
+      if (view && typeof view.version === 'number' && Array.isArray(view.clocks)) answers.set(view.version, view);
+    }
+  return messages.map((m) => {
+    const view = m.reporting ? undefined : answers.get(m.seq);
+    return view ? { ...m, reporting: factsFromView(view) } : m;
+  });
 }
 
 /** A case recorded before the reporting patch: its changes as the timeline reads them. */

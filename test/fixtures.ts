@@ -21,9 +21,12 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * applied or dismissed), recorded by test/appeal-paths.test.ts, and the onward chain, dated cohort
  * facts, the tribunal's flag, further submissions and judicial review (`chain-*`), recorded by
  * test/chain-cohort.test.ts. `v3-chain-flag-removed-before-attributes-were` is kept from the code
- * before a lost 24-week clock's search attributes were removed, and is not recorded again.
+ * before a lost 24-week clock's search attributes were removed, and is not recorded again. v4 is
+ * the code with retention, bounded state and the reporting projection, whose deliveries still ran
+ * one loop per system (before the `ordered-sync` patch): recorded by lifecycle, appeal-paths and
+ * sync-reliability. v5 onwards: the code since.
  */
-const SET = 'v3';
+const SET = 'v5';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

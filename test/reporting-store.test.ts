@@ -53,6 +53,7 @@ function message(
   stage: Stage,
   day: string,
   cohort: ReportingMessage['after']['cohort'] = noCohort,
+  reporting?: ReportingMessage['reporting'],
 ): ReportingMessage {
   return {
     caseId,
@@ -62,6 +63,7 @@ function message(
       ? { type: 'case.opened', openedOn: day }
       : { type: 'decision.refused', decidedOn: day }) as ReportingMessage['event'],
     after: { stage, status: 'lodged', identifiers: { caseId, homeOfficeRef: '' }, dates: { claimDate: day }, cohort },
+    ...(reporting ? { reporting } : {}),
   } as ReportingMessage;
 }
 
@@ -100,11 +102,26 @@ function population(n: number, start: string) {
     let day = plus(start, random(60));
     let at = 0;
     const changes = random(7);
+    // What the model hears beyond stays: an assignee (upper and lower case, or none), and from the
+    // appeal on an appeal in the 24-week duty, in any of its states.
+    const assignee = [null, 'alice', 'Bob', 'carol'][random(4)]!;
+    const states = ['open', 'decided', 'exception', 'ended'] as const;
+    let duty = null as NonNullable<ReportingMessage['reporting']>['duty'];
     for (let seq = 0; seq <= changes; seq++) {
       // Half the changes keep the case in its stage (a screening, a listing): a new position, no new stay.
       if (seq > 0 && random(2) === 0 && at < path.length - 1) at += 1;
       const stage = path[at]!;
-      messages.push(message(caseId, seq, stage, day, cohort));
+      if (stage !== 'claim' && stage !== 'decision' && inCohort) {
+        const state = states[random(4)]!;
+        duty = {
+          startedOn: duty?.startedOn ?? day,
+          // Short, so some are decided late; now and then the day of the change, so some on the day.
+          lastDay: random(4) === 0 ? day : plus(duty?.startedOn ?? day, 40),
+          state,
+          decidedOn: state === 'decided' || state === 'exception' ? day : null,
+        };
+      }
+      messages.push(message(caseId, seq, stage, day, cohort, seq % 3 === 2 ? undefined : { assignee, duty }));
       const open = stays.filter((s) => s.caseId === caseId).at(-1);
       if (open?.stage !== stage) {
         if (open) open.leftOn = day;
@@ -265,7 +282,17 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
 
 describe('both backends', () => {
   it('hold the same model and give the same figures for the same messages', async () => {
-    const { messages } = population(80, '2025-11-03');
+    const { messages, stays } = population(200, '2025-11-03');
+    // Bounds on days the data holds (a stay left on `from` and on `to`, an appeal's last day and a
+    // stay entered on `today`), so a bound taken as exclusive on one backend shows.
+    const left = stays.flatMap((st) => (st.leftOn ? [st.leftOn] : [])).sort();
+    const [from, to] = [left[3]!, left.at(-3)!];
+    const lastDays = new Set(messages.flatMap((m) => (m.reporting?.duty ? [m.reporting.duty.lastDay] : [])));
+    const entered = new Set(stays.map((st) => st.enteredOn));
+    const today = [...lastDays]
+      .sort()
+      .filter((d) => entered.has(d) && d > from && d < to)
+      .at(-1)!;
     const answers = [];
     for (const [, make] of BACKENDS) {
       const backend = await make();
@@ -275,16 +302,27 @@ describe('both backends', () => {
         answers.push({
           positions: await store.positions(),
           stays: await store.stays(),
-          entered: await store.weeklyCounts('entered', '2025-11-03', '2026-05-31'),
-          left: await store.weeklyCounts('left', '2025-11-03', '2026-05-31'),
-          ages: await store.openAges('2026-06-15'),
+          entered: await store.weeklyCounts('entered', from, to),
+          left: await store.weeklyCounts('left', from, to),
+          ages: await store.openAges(today),
+          completed: await store.completedStays(from, to),
+          duty: await store.dutyByWeek(from, to, today),
+          work: await store.openWork(today),
+          assignments: await store.assignments(),
+          dutyAppeals: await store.dutyAppeals(),
         });
       } finally {
         await store.close();
         await backend.drop();
       }
     }
-    expect(answers[0]!.entered.length).toBeGreaterThan(10);
-    expect(answers[1]).toEqual(answers[0]);
+    // Enough of each for the comparison to mean something.
+    const [sqlite, postgres] = answers;
+    expect(sqlite!.entered.length).toBeGreaterThan(10);
+    expect(new Set(sqlite!.dutyAppeals.map((d) => d.state)).size).toBe(4);
+    expect(new Set(sqlite!.duty.map((d) => `${d.decidedLate}/${d.pastLastDay}`)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(sqlite!.work.map((w) => w.assignee)).size).toBe(4);
+    expect(sqlite!.completed.some((c) => c.cohort) && sqlite!.completed.some((c) => !c.cohort)).toBe(true);
+    expect(postgres).toEqual(sqlite);
   });
 });

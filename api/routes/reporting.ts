@@ -14,9 +14,12 @@ import { calendarDate } from '../schemas.js';
 /** The longest flow report: two years of weeks (a longer range is refused, naming `to`). */
 export const MAX_FLOW_DAYS = 731;
 
-const format = z.enum(['json', 'csv']).default('json').openapi({ description: '`csv`: the same figures as CSV' });
+export const format = z
+  .enum(['json', 'csv'])
+  .default('json')
+  .openapi({ description: '`csv`: the same figures as CSV' });
 
-const flowQuery = z.object({ from: calendarDate, to: calendarDate, format }).superRefine(({ from, to }, ctx) => {
+export const flowQuery = z.object({ from: calendarDate, to: calendarDate, format }).superRefine(({ from, to }, ctx) => {
   if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'on or after from' });
   else if (daysBetween(from, to) > MAX_FLOW_DAYS)
     ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_FLOW_DAYS} days after from` });
@@ -51,13 +54,13 @@ export const ageingSchema = z
   .object({ asOf: z.string(), stages: z.record(z.enum(STAGES), stageAgeing) })
   .openapi('Ageing');
 
-const csv = (res: Response, name: string, rows: unknown[][]) => {
+export const csv = (res: Response, name: string, rows: unknown[][]) => {
   res.type('text/csv; charset=utf-8');
   res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
   res.send(stringify(rows));
 };
 
-const csvResponse = { 'text/csv': { schema: z.string() } };
+export const csvResponse = { 'text/csv': { schema: z.string() } };
 
 export function reportingRoutes(store: ReportingStore): Route[] {
   return [
