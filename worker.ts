@@ -50,6 +50,7 @@ export async function createWorker({
       taskQueue: config.temporal.taskQueue,
       importDir: config.imports.dir,
       csvLimits: config.imports.csvLimits,
+      openReportingStore: () => openReporting(config.reporting),
       // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
       // notifier stores and lists them).
       ports: {

@@ -9,6 +9,8 @@ import type { CsvLimits } from '../imports/validate.js';
 import { createImportActivities } from './import.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createLinkActivities } from './links.js';
+import { createReportingReconcileActivities } from './reporting-reconcile.js';
+import type { ReportingStore } from '../reporting/index.js';
 
 export interface ActivityDeps {
   ports: Record<System, SystemPort>;
@@ -20,9 +22,19 @@ export interface ActivityDeps {
   importDir: string;
   /** How long a spreadsheet's row and cell may be (default: DEFAULT_CSV_LIMITS). */
   csvLimits?: CsvLimits;
+  /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
+  openReportingStore: () => Promise<ReportingStore>;
 }
 
-export function createActivities({ ports, client, namespace, taskQueue, importDir, csvLimits }: ActivityDeps) {
+export function createActivities({
+  ports,
+  client,
+  namespace,
+  taskQueue,
+  importDir,
+  csvLimits,
+  openReportingStore,
+}: ActivityDeps) {
   return {
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
@@ -31,6 +43,7 @@ export function createActivities({ ports, client, namespace, taskQueue, importDi
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
     ...createImportActivities({ client, taskQueue, importDir, ...(csvLimits ? { csvLimits } : {}) }),
     ...createLinkActivities({ client }),
+    ...createReportingReconcileActivities({ client, namespace, taskQueue, openStore: openReportingStore }),
   };
 }
 

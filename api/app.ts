@@ -27,6 +27,7 @@ import { peopleRoutes } from './routes/people.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportingRoutes } from './routes/reporting.js';
+import { reportCasesRoutes } from './routes/report-cases.js';
 import { moreReportingRoutes } from './routes/reporting-more.js';
 import type { ReportingStore } from '../reporting/index.js';
 
@@ -119,8 +120,9 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       pageTokens: pageTokenSealer(deps.auth.jwtSecret),
       policy: deps.policy ?? DEFAULT_POLICY,
     }),
-    ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000),
+    ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000, deps.reporting),
     ...reportingRoutes(deps.reporting),
+    ...reportCasesRoutes(deps.reporting, pageTokenSealer(deps.auth.jwtSecret)),
     ...moreReportingRoutes(deps.reporting),
     ...importRoutes({
       client: deps.client,

@@ -3,7 +3,7 @@
  * as it stands and every change from its history. JSON, or a printable HTML page.
  */
 import type { CaseView } from '../domain/index.js';
-import type { TimelineEntry } from './timeline.js';
+import type { TimelineEntry } from '../history/timeline.js';
 
 export interface CaseRecord {
   generatedAt: string;

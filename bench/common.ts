@@ -84,13 +84,20 @@ export async function importCsv(
   }
 }
 
-/** Calls `call` `n` times one after another; the percentiles of how long each took, in ms. */
-export async function timed(n: number, call: () => Promise<unknown>) {
+/**
+ * Calls `call` `n` times, one after another or `concurrency` at a time; the percentiles of how long
+ * each took, in ms.
+ */
+export async function timed(n: number, call: () => Promise<unknown>, concurrency = 1) {
   const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await call();
-    samples.push(performance.now() - t0);
-  }
+  await pMap(
+    Array.from({ length: n }),
+    async () => {
+      const t0 = performance.now();
+      await call();
+      samples.push(performance.now() - t0);
+    },
+    { concurrency },
+  );
   return percentiles(samples);
 }

@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { homeOfficeRef } from '../domain/index.js';
-import { addDays, londonDate } from '../domain/days.js';
 import { visibilityQuery, type SearchQuery } from '../api/search.js';
 import { freePort } from '../test/ports.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
+import { backlogSheet } from './backlog.js';
 import { importCsv, machine, timed, writeResults } from './common.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
@@ -30,37 +30,6 @@ const MARKS = values.cases
 const SAMPLES = Number(values.samples);
 const CHUNK = Number(values.chunk);
 const say = (line: string) => console.error(`[scale] ${line}`);
-const today = londonDate(Date.now());
-const ASSIGNEES = Array.from({ length: 200 }, (_, i) => `caseworker.${i}`);
-
-/** Open cases spread over the stages a backlog holds, every row valid. */
-function backlogSheet(from: number, n: number): string {
-  const lines = [
-    'ho_ref,name,date_of_birth,nationality,supported_accommodation,foreign_national_offender,stage,status,claim_date,decision_date,appeal_lodged_date,hearing_date,assignee',
-  ];
-  for (let i = from; i < from + n; i++) {
-    const weeks = 2 + (i % 19);
-    const lodged = addDays(today, -weeks * 7);
-    const base = `${homeOfficeRef('C', i)},Backlog Person ${i},1985-03-0${1 + (i % 9)},${['ERI', 'SDN', 'AFG', 'IRN', 'SYR'][i % 5]},${i % 3 === 0 ? 'yes' : 'no'},${i % 11 === 0 ? 'yes' : 'no'}`;
-    const kind = i % 4;
-    if (kind === 0)
-      lines.push(`${base},claim,,${addDays(today, -30 - (i % 300))},,,,${ASSIGNEES[i % ASSIGNEES.length]}`);
-    if (kind === 1)
-      lines.push(
-        `${base},decision,refused,${addDays(today, -200)},${addDays(today, -3)},,,${ASSIGNEES[i % ASSIGNEES.length]}`,
-      );
-    if (kind === 2)
-      lines.push(
-        `${base},appeal,,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},,${ASSIGNEES[i % ASSIGNEES.length]}`,
-      );
-    if (kind === 3)
-      lines.push(
-        `${base},tribunal,listed,${addDays(lodged, -200)},${addDays(lodged, -7)},${lodged},${addDays(lodged, 7)},${ASSIGNEES[i % ASSIGNEES.length]}`,
-      );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** RSS of a process and its descendants (the worker runs under tsx's wrapper). */
 function treeRssBytes(pid: number): number {
   const rss = (p: number) =>

@@ -25,4 +25,5 @@ export * from './links.js';
 export * from './retention.js';
 export * from './bounds.js';
 export * from './reporting.js';
+export * from './figures.js';
 export * from './reporting-facts.js';

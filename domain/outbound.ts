@@ -3,6 +3,7 @@
  * receiver can apply it exactly once and check it arrives in order.
  */
 import type { CaseState } from './case.js';
+import { caseFigures, type CaseFigures } from './figures.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
 import type { Actor } from './roles.js';
@@ -31,6 +32,11 @@ export interface OutboundMessage {
   event: CaseEvent | CaseOpened;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+  /**
+   * The reporting read model's only: what the case adds to the summary after the change. Absent
+   * from messages queued before it was sent (the rebuild fills those cases from their state).
+   */
+  figures?: CaseFigures;
   /**
    * On the reporting model's messages only: the assignee and the current appeal's 24-week duty
    * (no personal data). Absent on messages recorded before they were sent: the model keeps what it had.
@@ -75,6 +81,7 @@ export function outboundMessages(
       dates: after.dates,
       cohort: after.cohort,
     },
+    ...(system === REPORTING_SYSTEM ? { figures: caseFigures(after) } : {}),
     // The other systems' payloads stay as they were: they have no use for these.
     ...(system === REPORTING_SYSTEM ? { reporting: reportingFacts(after) } : {}),
   }));
@@ -98,6 +105,7 @@ export function openingMessage(state: CaseState, actor: Actor, at: string, opene
       dates: state.dates,
       cohort: state.cohort,
     },
+    figures: caseFigures(state),
     reporting: reportingFacts(state),
   };
 }

@@ -95,6 +95,8 @@ export interface ReconciliationReport {
   unreachable: Record<ReconciledSystem, number>;
   /** The first cases found with drift, for a supervisor to open. */
   examples: Array<Drift & { caseId: string }>;
+  /** The reporting read model against visibility (runs since it was added). */
+  reportingModel?: ReportingModelReconciliation;
 }
 
 export const EXAMPLES_KEPT = 100;
@@ -134,4 +136,73 @@ export function addToReport(report: ReconciliationReport, result: CaseReconcilia
         ? [...report.examples, ...result.drift.slice(0, room).map((d) => ({ ...d, caseId: result.caseId }))]
         : report.examples,
   };
+}
+
+/** A count the reporting read model and visibility disagree on (#20): by stage or by status. */
+export interface ModelCountDrift {
+  key: string;
+  model: number;
+  visibility: number;
+}
+
+/** The reporting read model checked against visibility, and repaired, in the same run (#20). */
+export interface ReportingModelReconciliation {
+  /** Cases visibility lists for this deployment. */
+  cases: number;
+  /** Counts that differed before the repair. */
+  drift: { stages: ModelCountDrift[]; statuses: ModelCountDrift[] };
+  /** Cases whose stored stage or status differed from visibility's (or one side lacked), remade from their histories. */
+  repaired: number;
+  /** The first of them, for a supervisor to open. */
+  examples: string[];
+  /** Counts still differing after the repair: a change landing meanwhile, checked again next run. */
+  after: { stages: ModelCountDrift[]; statuses: ModelCountDrift[] };
+  /** Rows of the per-day stay counts (flow, ageing) that differed from a recount of the stays, and were corrected. */
+  dayCountsCorrected: number;
+}
+
+/** Where a case stands, as one side sees it: its stage, and its status (null: the model lacks its figures). */
+export interface Standing {
+  stage: string;
+  status: string | null;
+}
+
+const tally = (standings: Iterable<Standing>, by: 'stage' | 'status') => {
+  const counts = new Map<string, number>();
+  for (const s of standings) {
+    const key = s[by];
+    if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+};
+
+/** Counts by stage and by status that differ between the model and visibility, in key order. */
+export function countDrift(
+  model: ReadonlyMap<string, Standing>,
+  visibility: ReadonlyMap<string, Standing>,
+): ReportingModelReconciliation['drift'] {
+  const differing = (by: 'stage' | 'status') => {
+    const m = tally(model.values(), by);
+    const v = tally(visibility.values(), by);
+    return [...new Set([...m.keys(), ...v.keys()])]
+      .sort()
+      .map((key) => ({ key, model: m.get(key) ?? 0, visibility: v.get(key) ?? 0 }))
+      .filter((d) => d.model !== d.visibility);
+  };
+  return { stages: differing('stage'), statuses: differing('status') };
+}
+
+/** Cases whose standing differs between the two sides, or that one side lacks: each is remade from its history. */
+export function modelCandidates(
+  model: ReadonlyMap<string, Standing>,
+  visibility: ReadonlyMap<string, Standing>,
+): string[] {
+  const ids = new Set([...model.keys(), ...visibility.keys()]);
+  return [...ids]
+    .filter((id) => {
+      const m = model.get(id);
+      const v = visibility.get(id);
+      return !m || !v || m.stage !== v.stage || m.status !== v.status;
+    })
+    .sort();
 }

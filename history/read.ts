@@ -45,7 +45,7 @@ function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
  * A fetched history's payloads are as Temporal stores them: encrypted (config/payload-codec.ts).
  * Decoded here, in place, through the client's own codecs, so everything below reads plain values.
  */
-async function decodeEvents(events: HistoryEvent[], codecs: readonly PayloadCodec[]): Promise<void> {
+export async function decodeEvents(events: HistoryEvent[], codecs: readonly PayloadCodec[]): Promise<void> {
   if (codecs.length === 0) return;
   const payloads = payloadsIn(events);
   let decoded = payloads;

@@ -41,14 +41,19 @@ export interface StageAgeing {
   p50Days: number | null;
   p90Days: number | null;
   buckets: Array<{ fromDays: number; toDays: number | null; count: number }>;
+  /** The open cases longest in the stage, oldest first: where to look first. */
+  oldest: Array<{ caseId: string; enteredOn: string; days: number }>;
 }
+
+/** How many of each stage's longest-waiting cases the ageing report names. */
+export const OLDEST_LISTED = 5;
 
 /**
  * Open cases by days in their stage on `today` (age = days since the case entered its stage).
  * Exit is final, not open work: it is left out.
  */
 export async function ageingReport(store: ReportingStore, today: string): Promise<Partial<Record<Stage, StageAgeing>>> {
-  const rows = await store.openAges(today);
+  const [rows, oldest] = await Promise.all([store.openAges(today), store.oldestOpen(OLDEST_LISTED)]);
   return Object.fromEntries(
     STAGES.filter((s) => s !== 'exit').map((stage) => {
       const histogram = rows.filter((r) => r.stage === stage);
@@ -59,6 +64,9 @@ export async function ageingReport(store: ReportingStore, today: string): Promis
           p50Days: nearestRank(histogram, 50),
           p90Days: nearestRank(histogram, 90),
           buckets: bucketed(histogram),
+          oldest: oldest
+            .filter((o) => o.stage === stage)
+            .map(({ caseId, enteredOn }) => ({ caseId, enteredOn, days: daysBetween(enteredOn, today) })),
         },
       ];
     }),

@@ -18,7 +18,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   isOpenWork,
+  daysBetween,
   reportingStep,
+  type AppealEnding,
+  type CaseFigures,
   STAGES,
   type DutyFacts,
   type DutyStanding,
@@ -28,6 +31,15 @@ import {
   type Stage,
   type StayChange,
 } from '../domain/index.js';
+import {
+  COUNTED_FIGURES,
+  emptyByStage,
+  emptyEndings,
+  FIGURE_CONDITIONS,
+  type FiguresRow,
+  type SummaryCounts,
+  type SummaryFigure,
+} from './figures.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS positions (
@@ -48,6 +60,21 @@ CREATE TABLE IF NOT EXISTS stays (
 CREATE INDEX IF NOT EXISTS stays_entered ON stays (entered_on, stage);
 CREATE INDEX IF NOT EXISTS stays_left ON stays (left_on, stage) WHERE left_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stays_open ON stays (stage, entered_on) WHERE left_on IS NULL;
+-- What each case adds to the summary, as of its latest change (added later: a store made before
+-- has none until \`npm run reporting:rebuild\`).
+CREATE TABLE IF NOT EXISTS figures (
+  case_id        TEXT PRIMARY KEY,
+  seq            INTEGER NOT NULL, -- the change they came with
+  status         TEXT NOT NULL,
+  appeals        INTEGER NOT NULL,
+  absconded      INTEGER NOT NULL,
+  appeal_pending INTEGER NOT NULL,
+  appeal_ended   TEXT,
+  clock          TEXT,             -- the 24-week clock's status; null: no such clock
+  deadline       TEXT,
+  deadline_ms    INTEGER,          -- the deadline, comparable
+  escalation     INTEGER
+) STRICT;
 -- Added for time in stage, compliance and workload; IF NOT EXISTS: an older file opens and gains
 -- them empty (npm run reporting:rebuild fills them for cases recorded before).
 CREATE TABLE IF NOT EXISTS assignments (
@@ -63,13 +90,41 @@ CREATE TABLE IF NOT EXISTS duty_appeals (
   PRIMARY KEY (case_id, started_on)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS duty_appeals_started ON duty_appeals (started_on);
+-- The stays counted by stage and day, kept with them in the same transaction: the flow and ageing
+-- reports read a row a stage and day, not a row a stay (counting stays was a second at 250,000
+-- open cases; docs/measured.md).
+CREATE TABLE IF NOT EXISTS stay_days (
+  stage      TEXT NOT NULL,
+  day        TEXT NOT NULL,
+  entered_n  INTEGER NOT NULL, -- stays entered on the day
+  left_n     INTEGER NOT NULL, -- stays left on the day
+  open_n     INTEGER NOT NULL, -- stays entered on the day and still open
+  PRIMARY KEY (stage, day)
+) STRICT, WITHOUT ROWID;
 `;
+
+/**
+ * Every table with rows of a case: an erasure, a rebuild and a repair clear them all (and take the
+ * case's stays out of stay_days' counts first: `dropCase`).
+ */
+const CASE_TABLES = ['stays', 'positions', 'assignments', 'duty_appeals', 'figures'] as const;
+
+/** The day counts as the stays make them (the same rows stay_days should hold, zeroes left out). */
+const RECOUNTED = `
+SELECT stage, day, sum(e) AS entered_n, sum(l) AS left_n, sum(o) AS open_n FROM (
+  SELECT stage, entered_on AS day, 1 AS e, 0 AS l, left_on IS NULL AS o FROM stays
+  UNION ALL SELECT stage, left_on, 0, 1, 0 FROM stays WHERE left_on IS NOT NULL
+) GROUP BY stage, day`;
+const KEPT = 'SELECT stage, day, entered_n, left_n, open_n FROM stay_days WHERE entered_n OR left_n OR open_n';
 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
 
 /** What the model hears of a change: a reporting message of the outbox (its facts absent on older ones). */
-export type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'reporting'>;
+export type ReportingMessage = Pick<
+  OutboundMessage,
+  'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'
+>;
 
 /** A stay as stored, for the rebuild's comparison and the tests' recount. */
 export interface StayRow {
@@ -114,8 +169,29 @@ export interface ReportingStore {
    * rebuilt model; readers see the old model until it commits. Read the histories inside `fill`,
    * so every change scheduled before it is in them.
    */
-  replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
+  replaceAll(fill: (writes: ReportingWrites) => Promise<void>): Promise<void>;
   close(): Promise<void>;
+  // The summary, its reconciliation and the cases behind each figure (#20).
+  /** Each case's figures, for the rebuild's comparison and the tests. */
+  figures(): Promise<FiguresRow[]>;
+  /** A case's figures set outright: the rebuild's, for a case whose latest change came without them. */
+  putFigures(caseId: string, seq: number, figures: CaseFigures): Promise<void>;
+  /** The summary's counts: positions by stage, and one pass over the figures. `dueBefore`: an instant (ISO). */
+  summaryCounts(dueBefore: string): Promise<SummaryCounts>;
+  /** Cases by status (their figures), for reconciliation with visibility. */
+  statusCounts(): Promise<Array<{ status: string; n: number }>>;
+  /**
+   * Where each stored case stands (stage, status when known), and whether its rows agree with each
+   * other (one open stay, the position's; figures of the same change): reconciliation's candidates.
+   */
+  standings(): Promise<Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>>;
+  /**
+   * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
+   * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
+   */
+  replaceCase(caseId: string, fill: (writes: ReportingWrites) => Promise<void>): Promise<void>;
+  /** The cases behind a figure, by case id (code-point order), `limit` after `after` (keyset paging). */
+  casesBehind(figure: FigureCases, page: { after?: string; limit: number }): Promise<string[]>;
   /** Stays left within [from, to], by stage, cohort flag and whole days in the stage. */
   completedStays(from: string, to: string): Promise<Array<{ stage: Stage; cohort: boolean; age: number; n: number }>>;
   /** Appeals in the duty started within [from, to], by week (0: the week from `from`) and standing on `today`. */
@@ -127,7 +203,40 @@ export interface ReportingStore {
   /** Every assignment and duty appeal (by case id, code-point order), for the rebuild's comparison and the tests' recount. */
   assignments(): Promise<Array<{ caseId: string; assignee: string | null }>>;
   dutyAppeals(): Promise<DutyAppealRow[]>;
+  /**
+   * Messages applied in order in one write transaction, each as `apply` would: for seeding a model
+   * in bulk (the reports' benchmark), where a transaction per message would be the whole cost.
+   */
+  applyAll(messages: readonly ReportingMessage[]): Promise<ApplyOutcome[]>;
+  /**
+   * The day counts checked against the stays they count, and made equal: how many (stage, day) rows
+   * differed (0: none). Reconciliation's last step: rows written or removed outside the projection
+   * (a restored backup, a hand edit) leave the counts wrong, and a repair of a case cannot see that.
+   */
+  recountDays(): Promise<number>;
+  /** Each work stage's longest-waiting open cases: `perStage` of them, oldest entry first. */
+  oldestOpen(perStage: number): Promise<Array<{ stage: Stage; caseId: string; enteredOn: string }>>;
 }
+
+/**
+ * The writes a replacement's `fill` makes, inside its transaction: on PostgreSQL the store's own
+ * methods would take another connection, outside it, and wait on its locks.
+ */
+export type ReportingWrites = Pick<ReportingStore, 'apply' | 'putFigures'>;
+
+/** The cases behind one figure of the flow, ageing or summary report. */
+export type FigureCases =
+  | { report: 'flow'; which: 'entered' | 'left'; stage: Stage; from: string; to: string }
+  /** Open stays in `stage` entered within [from, to] (the ages asked for, as days). */
+  | { report: 'ageing'; stage: Stage; from: string; to: string }
+  | {
+      report: 'summary';
+      figure: SummaryFigure;
+      stage?: Stage;
+      how?: AppealEnding['how'];
+      /** As summaryCounts' (ISO instant). */
+      dueBefore: string;
+    };
 
 /**
  * `busyTimeoutMs`: how long a write waits for another writer. The worker's is short: better-sqlite3
@@ -142,6 +251,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM stay_days LIMIT 1').get() && db.prepare('SELECT 1 FROM stays LIMIT 1').get())
+      db.exec(`INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) ${RECOUNTED}`);
+  }).immediate();
 
   const positionOf = db.prepare<[string], { seq: number; stage: Stage; enteredOn: string }>(
     'SELECT seq, stage, entered_on AS enteredOn FROM positions WHERE case_id = ?',
@@ -150,16 +263,66 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     `INSERT INTO positions (case_id, seq, stage, entered_on) VALUES (@caseId, @seq, @stage, @enteredOn)
      ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, stage = excluded.stage, entered_on = excluded.entered_on`,
   );
-  const closeStay = db.prepare(
-    'UPDATE stays SET left_on = @leftOn WHERE case_id = @caseId AND stage = @stage AND left_on IS NULL',
+  // `+stage`: not by the open-stays index (stage = ?, every open stay of the stage: a scan growing
+  // with the caseload, found by the reports' benchmark) but by the case's own rows (the key's prefix).
+  const closeStay = db.prepare<{ caseId: string; stage: Stage; leftOn: string }, { enteredOn: string }>(
+    `UPDATE stays SET left_on = @leftOn WHERE case_id = @caseId AND +stage = @stage AND left_on IS NULL
+     RETURNING entered_on AS enteredOn`,
   );
   const openStay = db.prepare(
     `INSERT INTO stays (case_id, seq, stage, entered_on, left_on, cohort) VALUES (@caseId, @seq, @stage, @enteredOn, NULL, @cohort)`,
   );
-  const write = (caseId: string, { position, closes, opens }: StayChange) => {
+  const count = db.prepare<{ stage: Stage; day: string; entered: number; left: number; open: number }>(
+    `INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) VALUES (@stage, @day, @entered, @left, @open)
+     ON CONFLICT (stage, day) DO UPDATE SET entered_n = entered_n + excluded.entered_n,
+       left_n = left_n + excluded.left_n, open_n = open_n + excluded.open_n`,
+  );
+  /** A case's rows gone, its stays taken out of the day counts first. */
+  const dropCase = (caseId: string) => {
+    const gone = db
+      .prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
+        'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
+      )
+      .all(caseId);
+    for (const { stage, enteredOn, leftOn } of gone) {
+      count.run({ stage, day: enteredOn, entered: -1, left: 0, open: leftOn === null ? -1 : 0 });
+      if (leftOn !== null) count.run({ stage, day: leftOn, entered: 0, left: -1, open: 0 });
+    }
+    for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+  };
+  const putFiguresRow = db.prepare(
+    `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
+     VALUES (@caseId, @seq, @status, @appeals, @absconded, @appealPending, @appealEnded, @clock, @deadline, @deadlineMs, @escalation)`,
+  );
+  const putFigures = (caseId: string, seq: number, f: CaseFigures) =>
+    putFiguresRow.run({
+      caseId,
+      seq,
+      status: f.status,
+      appeals: f.appeals,
+      absconded: f.absconded ? 1 : 0,
+      appealPending: f.appealPending ? 1 : 0,
+      appealEnded: f.appealEnded,
+      clock: f.clock?.status ?? null,
+      deadline: f.clock?.deadline ?? null,
+      deadlineMs: f.clock ? Date.parse(f.clock.deadline) : null,
+      escalation: f.clock?.escalation ?? null,
+    });
+  const dropFigures = db.prepare('DELETE FROM figures WHERE case_id = ?');
+  const write = (caseId: string, { position, closes, opens }: StayChange, figures: CaseFigures | undefined) => {
     putPosition.run({ caseId, ...position });
-    if (closes) closeStay.run({ caseId, ...closes });
-    if (opens) openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+    if (closes)
+      for (const { enteredOn } of closeStay.all({ caseId, ...closes })) {
+        count.run({ stage: closes.stage, day: closes.leftOn, entered: 0, left: 1, open: 0 });
+        count.run({ stage: closes.stage, day: enteredOn, entered: 0, left: 0, open: -1 });
+      }
+    if (opens) {
+      openStay.run({ caseId, seq: position.seq, ...opens, cohort: opens.cohort ? 1 : 0 });
+      count.run({ stage: opens.stage, day: opens.enteredOn, entered: 1, left: 0, open: 1 });
+    }
+    // A change queued before figures were sent leaves the case's unknown, not stale.
+    if (figures) putFigures(caseId, position.seq, figures);
+    else dropFigures.run(caseId);
   };
 
   const putAssignee = db.prepare(
@@ -187,27 +350,28 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
 
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
-  const apply = db.transaction((message: ReportingMessage): ApplyOutcome => {
+  const applyOne = (message: ReportingMessage): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
-    write(message.caseId, step.change);
+    write(message.caseId, step.change, message.figures);
     // Messages recorded before they carried facts leave them as they were.
     if (message.reporting) writeFacts(message.caseId, message.reporting);
     return { kind: 'applied' };
-  });
+  };
+  const apply = db.transaction(applyOne);
+  // One transaction for the batch, no savepoint per message: what makes bulk seeding fast.
+  const applyAll = db.transaction((messages: readonly ReportingMessage[]) => messages.map(applyOne));
 
-  const weekly = (column: 'entered_on' | 'left_on') =>
-    db.prepare<[{ from: string; to: string }], { week: number; stage: Stage; n: number }>(
-      `SELECT CAST((julianday(${column}) - julianday(@from)) / 7 AS INTEGER) AS week, stage, count(*) AS n
-       FROM stays WHERE ${column} BETWEEN @from AND @to GROUP BY week, stage ORDER BY week, stage`,
-    );
-  const entered = weekly('entered_on');
-  const left = weekly('left_on');
-  const ages = db.prepare<[string], { stage: Stage; age: number; n: number }>(
-    `SELECT stage, CAST(julianday(?) - julianday(entered_on) AS INTEGER) AS age, count(*) AS n
-     FROM stays WHERE left_on IS NULL GROUP BY stage, age ORDER BY stage, age`,
+  const stageCounts = db.prepare<[], { stage: Stage; n: number }>(
+    'SELECT stage, count(*) AS n FROM positions GROUP BY stage',
   );
-
+  const endingCounts = db.prepare<[], { how: AppealEnding['how']; n: number }>(
+    'SELECT appeal_ended AS how, count(*) AS n FROM figures WHERE appeal_ended IS NOT NULL GROUP BY appeal_ended',
+  );
+  // Every counted figure in one pass over the figures.
+  const counted = db.prepare<[{ dueBefore: number }], SummaryCounts['counted']>(
+    `SELECT ${COUNTED_FIGURES.map((k) => `count(*) FILTER (WHERE ${FIGURE_CONDITIONS[k]}) AS "${k}"`).join(', ')} FROM figures f`,
+  );
   // Days in the stage: the histogram nearestRank reads, from one range scan of stays_left.
   const completed = db.prepare<
     [{ from: string; to: string }],
@@ -242,19 +406,62 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      WHERE s.left_on IS NULL AND s.stage IN (${OPEN_WORK})
      GROUP BY a.assignee, s.stage ORDER BY a.assignee IS NULL, a.assignee, s.stage`,
   );
+  // A row a stage and day, then by week and age here (stay_days above).
+  const daily = (column: 'entered_n' | 'left_n') =>
+    db.prepare<[{ from: string; to: string }], { day: string; stage: Stage; n: number }>(
+      `SELECT day, stage, ${column} AS n FROM stay_days WHERE day BETWEEN @from AND @to AND ${column} > 0`,
+    );
+  const entered = daily('entered_n');
+  const left = daily('left_n');
+  const openByDay = db.prepare<[], { stage: Stage; day: string; n: number }>(
+    'SELECT stage, day, open_n AS n FROM stay_days WHERE open_n > 0 ORDER BY stage, day DESC',
+  );
+  const weeklyCounts: ReportingStore['weeklyCounts'] = async (which, from, to) =>
+    byWeek(from, (which === 'entered' ? entered : left).all({ from, to }));
+  const openAges: ReportingStore['openAges'] = async (today) => agesOn(today, openByDay.all());
 
-  const forget = db.transaction((caseId: string) => {
-    for (const table of ['stays', 'positions', 'assignments', 'duty_appeals'])
-      db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+  const differing = db.prepare<[], { n: number }>(
+    `SELECT (SELECT count(*) FROM (${KEPT} EXCEPT ${RECOUNTED})) + (SELECT count(*) FROM (${RECOUNTED} EXCEPT ${KEPT})) AS n`,
+  );
+  const recountDays = db.transaction(() => {
+    const { n } = differing.get()!;
+    if (n > 0)
+      db.exec(`DELETE FROM stay_days; INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) ${RECOUNTED}`);
+    return n;
   });
+  // One range of stays_open a stage (stage, entered_on): as cheap at 250,000 cases as at ten.
+  const oldestOf = db.prepare<{ stage: Stage; limit: number }, { caseId: string; enteredOn: string }>(
+    `SELECT case_id AS caseId, entered_on AS enteredOn FROM stays WHERE left_on IS NULL AND stage = @stage
+     ORDER BY entered_on, case_id LIMIT @limit`,
+  );
+
+  const forget = db.transaction((caseId: string) => dropCase(caseId));
+  // Inside replaceAll's or replaceCase's transaction: each a savepoint within it.
+  const writes: ReportingWrites = {
+    apply: async (message) => apply(message),
+    putFigures: async (caseId, seq, figures) => {
+      putFigures(caseId, seq, figures);
+    },
+  };
+  /** `work` in one write transaction, awaited: replaceAll's and replaceCase's, whose fill reads histories. */
+  const writing = async (work: () => Promise<void>) => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await work();
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  };
 
   // better-sqlite3 is synchronous: each method is its synchronous body behind `async`, so a thrown
   // error (SQLITE_BUSY, a full disk) is the promise's rejection, as on PostgreSQL.
   return {
     apply: async (message) => apply.immediate(message),
-    weeklyCounts: async (which, from, to) => (which === 'entered' ? entered : left).all({ from, to }),
-    openAges: async (today) => ages.all(today),
-    forget: async (caseId) => forget(caseId),
+    weeklyCounts,
+    openAges,
+    forget: async (caseId) => forget.immediate(caseId),
     positions: async () =>
       db
         .prepare<[], ReportingPosition & { caseId: string }>(
@@ -269,19 +476,60 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         )
         .all()
         .map((r) => ({ ...r, cohort: r.cohort === 1 })),
-    async replaceAll(fill) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        db.exec('DELETE FROM stays; DELETE FROM positions; DELETE FROM assignments; DELETE FROM duty_appeals;');
-        await fill(async (message) => apply(message));
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
-    },
+    replaceAll: (fill) =>
+      writing(async () => {
+        for (const table of [...CASE_TABLES, 'stay_days']) db.exec(`DELETE FROM ${table}`);
+        await fill(writes);
+      }),
     close: async () => {
       db.close();
+    },
+    figures: async () =>
+      db
+        .prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`)
+        .all()
+        .map((r) => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) })),
+    putFigures: writes.putFigures,
+    async summaryCounts(dueBefore) {
+      const byStage = emptyByStage();
+      for (const { stage, n } of stageCounts.all()) byStage[stage] = n;
+      const endings = emptyEndings();
+      for (const { how, n } of endingCounts.all()) endings[how] = n;
+      return { byStage, endings, counted: counted.get({ dueBefore: Date.parse(dueBefore) })! };
+    },
+    statusCounts: async () =>
+      db
+        .prepare<[], { status: string; n: number }>(
+          'SELECT status, count(*) AS n FROM figures GROUP BY status ORDER BY status',
+        )
+        .all(),
+    standings: async () =>
+      new Map(
+        db
+          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null; consistent: number }>(
+            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status,
+               (f.seq IS NULL OR f.seq = p.seq)
+               AND (SELECT count(*) FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL) = 1
+               AND EXISTS (SELECT 1 FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL
+                           AND s.stage = p.stage AND s.entered_on = p.entered_on) AS consistent
+             FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
+          )
+          .all()
+          .map(({ caseId, consistent, ...standing }) => [caseId, { ...standing, consistent: consistent === 1 }]),
+      ),
+    replaceCase: (caseId, fill) =>
+      writing(async () => {
+        dropCase(caseId);
+        await fill(writes);
+      }),
+    async casesBehind(figure, { after, limit }) {
+      const { sql, params } = casesBehindSql(figure);
+      return db
+        .prepare<Record<string, unknown>, { caseId: string }>(
+          `SELECT DISTINCT case_id AS caseId FROM (${sql}) WHERE case_id > @after ORDER BY case_id LIMIT @limit`,
+        )
+        .all({ ...params, after: after ?? '', limit })
+        .map((r) => r.caseId);
     },
     completedStays: async (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
     dutyByWeek: async (from, to, today) =>
@@ -302,5 +550,85 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
            FROM duty_appeals ORDER BY case_id, started_on`,
         )
         .all(),
+    applyAll: async (messages) => applyAll.immediate(messages),
+    recountDays: async () => recountDays.immediate(),
+    oldestOpen: async (perStage) =>
+      STAGES.filter(isOpenWork).flatMap((stage) =>
+        oldestOf.all({ stage, limit: perStage }).map((r) => ({ stage, ...r })),
+      ),
   };
+}
+
+interface FiguresSql {
+  case_id: string;
+  seq: number;
+  status: CaseFigures['status'];
+  appeals: number;
+  absconded: number;
+  appeal_pending: number;
+  appeal_ended: CaseFigures['appealEnded'];
+  clock: NonNullable<CaseFigures['clock']>['status'] | null;
+  deadline: string | null;
+  escalation: number | null;
+}
+
+const figuresOf = (r: FiguresSql): CaseFigures => ({
+  status: r.status,
+  appeals: r.appeals,
+  absconded: r.absconded === 1,
+  appealPending: r.appeal_pending === 1,
+  appealEnded: r.appeal_ended,
+  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
+});
+
+/** Day counts (stay_days' rows) by stage and the week from `from` they fall in: both backends' weeklyCounts. */
+export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage; n: number }>) {
+  const weeks = new Map<string, { week: number; stage: Stage; n: number }>();
+  for (const { day, stage, n } of days) {
+    const week = Math.floor(daysBetween(from, day) / 7);
+    const row = weeks.get(`${week} ${stage}`) ?? { week, stage, n: 0 };
+    row.n += n;
+    weeks.set(`${week} ${stage}`, row);
+  }
+  return [...weeks.values()].sort((a, b) => a.week - b.week || (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+}
+
+/**
+ * Open stays by day entered, as ages on `today`; the rows come by stage and newest day first, so
+ * ages come out youngest first, as the histogram wants them.
+ */
+export const agesOn = (today: string, days: ReadonlyArray<{ stage: Stage; day: string; n: number }>) =>
+  days.map(({ stage, day, n }) => ({ stage, age: daysBetween(day, today), n }));
+
+/**
+ * The rows (each with a case_id) behind a figure, and the parameters they take (`@name`): shared
+ * by both backends, whose conditions are the same SQL.
+ */
+export function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
+  switch (figure.report) {
+    case 'flow': {
+      const column = figure.which === 'entered' ? 'entered_on' : 'left_on';
+      return {
+        sql: `SELECT case_id FROM stays WHERE stage = @stage AND ${column} BETWEEN @from AND @to`,
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    }
+    case 'ageing':
+      return {
+        sql: 'SELECT case_id FROM stays WHERE left_on IS NULL AND stage = @stage AND entered_on BETWEEN @from AND @to',
+        params: { stage: figure.stage, from: figure.from, to: figure.to },
+      };
+    case 'summary': {
+      const { figure: name } = figure;
+      if (name === 'openCases') return { sql: 'SELECT case_id FROM positions', params: {} };
+      if (name === 'backlogByStage')
+        return { sql: 'SELECT case_id FROM positions WHERE stage = @stage', params: { stage: figure.stage } };
+      if (name === 'appealsEnded')
+        return { sql: 'SELECT case_id FROM figures WHERE appeal_ended = @how', params: { how: figure.how } };
+      return {
+        sql: `SELECT f.case_id FROM figures f WHERE ${FIGURE_CONDITIONS[name]}`,
+        params: name === 'twentyFourWeeks.dueWithin4Weeks' ? { dueBefore: Date.parse(figure.dueBefore) } : {},
+      };
+    }
+  }
 }

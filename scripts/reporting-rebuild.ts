@@ -6,7 +6,7 @@
 import { configOrExit } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
 import { openReporting, reportingWhere } from '../reporting/index.js';
-import { rebuildReporting } from './reporting-history.js';
+import { rebuildReporting } from '../activities/reporting-history.js';
 
 const config = configOrExit();
 const { connection, client } = await connectClient(config);

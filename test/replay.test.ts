@@ -13,7 +13,8 @@ describe('replay of recorded histories', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('replays each without non-determinism', async () => {
+  // Over a hundred histories, one worker replaying them in turn: allow for a loaded machine.
+  it('replays each without non-determinism', { timeout: 240_000 }, async () => {
     const histories = fixtures.map((f) => ({ workflowId: f.workflowId, history: f.history }));
     const failures: string[] = [];
     let replayed = 0;

@@ -16,8 +16,11 @@ import {
   type CaseEvent,
   type DutyFacts,
 } from '../domain/index.js';
+import { loadConfig } from '../config/index.js';
+import { dataConverter } from '../config/temporal.js';
+import { decodeEvents } from '../history/read.js';
 import { openReportingStore } from '../reporting/index.js';
-import { reportingMessagesOf } from '../scripts/reporting-history.js';
+import { reportingMessagesOf } from '../activities/reporting-history.js';
 import { loadFixtures } from './fixtures.js';
 import { caseworker, run, supervisor, tribunal, type Step } from './domain-steps.js';
 
@@ -96,9 +99,14 @@ describe('the facts a reporting message carries', () => {
 });
 
 describe('the rebuild of a case recorded before messages carried the facts', () => {
-  it("reads them from each change's answer in the recorded histories", () => {
+  it("reads them from each change's answer in the recorded histories", async () => {
     const duties: DutyFacts[] = [];
+    // Sets recorded since the payload codec are encrypted under the local key, as the rebuild reads them.
+    const config = loadConfig({ LOCAL_MODE: '1' });
+    if (!config.ok) throw new Error(config.error);
+    const codecs = dataConverter(config.config).payloadCodecs ?? [];
     for (const { workflowId, history } of loadFixtures()) {
+      await decodeEvents(history.events ?? [], codecs);
       const messages = reportingMessagesOf(workflowId, [history.events ?? []]);
       // Recorded before: none was sent with facts; an opening (seq 0) has no answer to read them from.
       for (const m of messages.filter((m) => m.seq === 0)) expect(m.reporting, workflowId).toBeUndefined();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openReportingStore, type ReportingStore } from '../reporting/index.js';
-import { rebuildReporting } from '../scripts/reporting-history.js';
+import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi, clockOf } from './case-api.js';
 import { eventually } from './systems.js';

@@ -6,16 +6,27 @@
  * it booked. PostgreSQL is the one TEMPORAL_POSTGRES_URL names (the cluster's): unreachable, its
  * half fails saying so, it does not skip.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openReporting, type ReportingMessage, type ReportingStore } from '../reporting/index.js';
+import { APPEAL_ENDINGS, type CaseFigures } from '../domain/index.js';
+import {
+  openReporting,
+  SUMMARY_FIGURES,
+  type FigureCases,
+  type ReportingMessage,
+  type ReportingStore,
+} from '../reporting/index.js';
 import { throwAwayReportingDatabase } from './reporting-db.js';
 
 interface Backend {
   open(options?: { lockWaitMs?: number }): Promise<ReportingStore>;
   drop(): Promise<void>;
+  /** SQL run on the model behind the store's back (a hand edit): the same statement on both dialects. */
+  edit(sql: string): Promise<void>;
 }
 
 function sqlite(): Promise<Backend> {
@@ -24,12 +35,32 @@ function sqlite(): Promise<Backend> {
   return Promise.resolve({
     open: (options) => openReporting({ dbFile }, options),
     drop: async () => rmSync(dir, { recursive: true, force: true }),
+    edit: async (sql) => {
+      const db = new Database(dbFile);
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    },
   });
 }
 
 async function postgres(): Promise<Backend> {
   const { url, drop } = await throwAwayReportingDatabase('store');
-  return { open: (options) => openReporting({ dbFile: 'unused', postgresUrl: url }, options), drop };
+  return {
+    open: (options) => openReporting({ dbFile: 'unused', postgresUrl: url }, options),
+    drop,
+    edit: async (sql) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
+  };
 }
 
 const BACKENDS = [
@@ -54,6 +85,7 @@ function message(
   day: string,
   cohort: ReportingMessage['after']['cohort'] = noCohort,
   reporting?: ReportingMessage['reporting'],
+  figures?: CaseFigures,
 ): ReportingMessage {
   return {
     caseId,
@@ -64,6 +96,7 @@ function message(
       : { type: 'decision.refused', decidedOn: day }) as ReportingMessage['event'],
     after: { stage, status: 'lodged', identifiers: { caseId, homeOfficeRef: '' }, dates: { claimDate: day }, cohort },
     ...(reporting ? { reporting } : {}),
+    ...(figures ? { figures } : {}),
   } as ReportingMessage;
 }
 
@@ -121,7 +154,9 @@ function population(n: number, start: string) {
           decidedOn: state === 'decided' || state === 'exception' ? day : null,
         };
       }
-      messages.push(message(caseId, seq, stage, day, cohort, seq % 3 === 2 ? undefined : { assignee, duty }));
+      // Figures on most changes; a change without them (queued before they were sent) leaves none.
+      const figures = random(5) === 0 ? undefined : randomFigures(random, day);
+      messages.push(message(caseId, seq, stage, day, cohort, seq % 3 === 2 ? undefined : { assignee, duty }, figures));
       const open = stays.filter((s) => s.caseId === caseId).at(-1);
       if (open?.stage !== stage) {
         if (open) open.leftOn = day;
@@ -131,6 +166,21 @@ function population(n: number, start: string) {
     }
   }
   return { messages, stays };
+}
+
+/** A case's figures, each summary condition met by some cases and not others. */
+function randomFigures(random: (k: number) => number, day: string): CaseFigures {
+  const statuses = ['lodged', 'further-submissions-pending', 'onward-appeal-pending', 'permission-refused', 'refused'];
+  const clocks = ['running', 'breached', 'exception', 'exception-decided', 'in-time', 'late', 'ended'] as const;
+  const clock = random(3) === 0 ? null : clocks[random(clocks.length)]!;
+  return {
+    status: statuses[random(statuses.length)] as CaseFigures['status'],
+    appeals: random(4),
+    absconded: random(5) === 0,
+    appealPending: random(3) === 0,
+    appealEnded: random(3) === 0 ? APPEAL_ENDINGS[random(APPEAL_ENDINGS.length)]! : null,
+    clock: clock && { status: clock, deadline: `${plus(day, random(200))}T23:00:00.000Z`, escalation: random(4) },
+  };
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -165,6 +215,31 @@ const sortedStays = (stays: Booked[]) => [...stays].sort((a, b) => byCodePoint(a
 async function applyAll(store: ReportingStore, messages: ReportingMessage[]) {
   for (const m of messages) expect(await store.apply(m), `${m.caseId} seq ${m.seq}`).toEqual({ kind: 'applied' });
 }
+
+/** Every case behind a figure, asked for `limit` at a time. */
+async function allPages(store: ReportingStore, figure: FigureCases, limit: number) {
+  const ids: string[] = [];
+  for (;;) {
+    const after = ids.at(-1);
+    const page = await store.casesBehind(figure, { ...(after ? { after } : {}), limit });
+    ids.push(...page);
+    if (page.length < limit) return ids;
+  }
+}
+
+/** Each case's latest message: where the model should have it. */
+const latest = (messages: ReportingMessage[]) => new Map(messages.map((m) => [m.caseId, m]));
+
+const tallied = (keys: string[]) => {
+  const t = new Map<string, number>();
+  for (const k of keys) t.set(k, (t.get(k) ?? 0) + 1);
+  return t;
+};
+
+/** One case's stays deleted and one day's count bumped, behind the store's back. */
+const damage = (gone: string, bumped: Booked) =>
+  `DELETE FROM stays WHERE case_id = '${gone}';
+   UPDATE stay_days SET entered_n = entered_n + 5 WHERE stage = '${bumped.stage}' AND day = '${bumped.enteredOn}'`;
 
 describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
   let backend: Backend | undefined;
@@ -237,6 +312,87 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     expect(stays.some((s) => s.leftOn !== null) && stays.some((s) => s.cohort)).toBe(true);
   });
 
+  it('keeps its day counts with the stays through a batch, an erasure and a case remade, and corrects a count changed by hand', async () => {
+    const store = await open();
+    const { messages, stays } = population(40, '2026-01-05');
+    expect(await store.applyAll(messages)).toEqual(messages.map(() => ({ kind: 'applied' })));
+    const [from, to, today] = ['2026-01-05', '2026-12-31', '2026-12-31'];
+    const counted = async () => ({
+      entered: await store.weeklyCounts('entered', from, to),
+      left: await store.weeklyCounts('left', from, to),
+      ages: await store.openAges(today),
+    });
+    const expected = (booked: Booked[]) => ({
+      entered: weeklyExpected(booked, 'enteredOn', from, to),
+      left: weeklyExpected(booked, 'leftOn', from, to),
+      ages: agesExpected(booked, today),
+    });
+    expect(await counted()).toEqual(expected(stays));
+    expect(await store.recountDays()).toBe(0);
+
+    const [erased, remade] = [stays[0]!.caseId, stays.at(-1)!.caseId];
+    await store.forget(erased);
+    await store.replaceCase(remade, async ({ apply }) => {
+      for (const m of messages.filter((x) => x.caseId === remade)) expect(await apply(m)).toEqual({ kind: 'applied' });
+    });
+    const kept = stays.filter((st) => st.caseId !== erased);
+    expect(await counted()).toEqual(expected(kept));
+    expect(await store.recountDays()).toBe(0);
+
+    const gone = kept[0]!.caseId;
+    const bumped = kept.filter((st) => st.caseId !== gone).at(-1)!;
+    await backend!.edit(damage(gone, bumped));
+    expect(await store.recountDays()).toBeGreaterThan(0);
+    expect(await counted()).toEqual(expected(kept.filter((st) => st.caseId !== gone)));
+    expect(await store.recountDays()).toBe(0);
+  });
+
+  it('lists the cases behind a flow or ageing figure in code-point order, page by page', async () => {
+    const store = await open();
+    const { messages, stays } = population(80, '2026-01-05');
+    await store.applyAll(messages);
+    const [from, to] = ['2026-01-20', '2026-04-30'];
+    const ids = (pick: (st: Booked) => boolean) =>
+      [...new Set(stays.filter(pick).map((st) => st.caseId))].sort(byCodePoint);
+    const entered = ids((st) => st.stage === 'decision' && st.enteredOn >= from && st.enteredOn <= to);
+    const ageing = ids(
+      (st) => st.stage === 'appeal' && st.leftOn === null && st.enteredOn >= from && st.enteredOn <= to,
+    );
+    expect(entered.length).toBeGreaterThan(7);
+    expect(ageing.length).toBeGreaterThan(3);
+    const flow: FigureCases = { report: 'flow', which: 'entered', stage: 'decision', from, to };
+    expect(await allPages(store, flow, 3)).toEqual(entered);
+    expect(await store.casesBehind(flow, { limit: 1000 })).toEqual(entered);
+    expect(await store.casesBehind(flow, { after: entered[2]!, limit: 2 })).toEqual(entered.slice(3, 5));
+    expect(await allPages(store, { report: 'ageing', stage: 'appeal', from, to }, 2)).toEqual(ageing);
+  });
+
+  it("counts the summary from each case's latest figures and position", async () => {
+    const store = await open();
+    const { messages } = population(80, '2026-01-05');
+    await store.applyAll(messages);
+    const last = [...latest(messages).values()];
+    const counts = await store.summaryCounts('2026-06-01T00:00:00.000Z');
+    expect(Object.fromEntries(Object.entries(counts.byStage).filter(([, n]) => n > 0))).toEqual(
+      Object.fromEntries(tallied(last.map((m) => m.after.stage))),
+    );
+    const withFigures = last.flatMap((m) => (m.figures ? [m.figures] : []));
+    expect(withFigures.length).toBeLessThan(last.length);
+    expect(new Map((await store.statusCounts()).map((r) => [r.status, r.n]))).toEqual(
+      tallied(withFigures.map((f) => f.status)),
+    );
+    expect(counts.counted.absconders).toBe(withFigures.filter((f) => f.absconded).length);
+    expect(counts.counted['twentyFourWeeks.dueWithin4Weeks']).toBe(
+      withFigures.filter((f) => f.clock?.status === 'running' && f.clock.deadline < '2026-06-01T00:00:00.000Z').length,
+    );
+    expect((await store.figures()).map((f) => f.caseId)).toEqual(
+      last
+        .filter((m) => m.figures)
+        .map((m) => m.caseId)
+        .sort(byCodePoint),
+    );
+  });
+
   it('forgets a case, and only that case', async () => {
     const store = await open();
     await applyAll(store, [message('keep', 0, 'claim', '2026-02-02'), message('erase', 0, 'claim', '2026-02-03')]);
@@ -254,7 +410,7 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     await applyAll(store, old.messages);
     const before = { positions: await store.positions(), stays: await store.stays() };
     await expect(
-      store.replaceAll(async (apply) => {
+      store.replaceAll(async ({ apply }) => {
         await apply(message('half-way', 0, 'claim', '2026-05-01'));
         throw new Error('the histories could not be read');
       }),
@@ -266,7 +422,7 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     // workflow retries it), and the rebuilt model does not hold it.
     const worker = await open({ lockWaitMs: 200 });
     let meanwhile: Promise<unknown> | undefined;
-    await store.replaceAll(async (apply) => {
+    await store.replaceAll(async ({ apply }) => {
       for (const m of fresh.messages) expect(await apply(m)).toEqual({ kind: 'applied' });
       meanwhile = worker.apply(message('meanwhile', 0, 'claim', '2026-05-01')).then(
         () => 'applied',
@@ -279,6 +435,69 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     expect(await worker.apply(message('meanwhile', 0, 'claim', '2026-05-01'))).toEqual({ kind: 'applied' });
   });
 });
+
+/** The summary's figures and the cases behind every figure, paged. */
+async function summaryAnswers(store: ReportingStore, from: string, to: string, today: string) {
+  const dueBefore = `${today}T00:00:00.000Z`;
+  const stages = ['claim', 'decision', 'appeal', 'tribunal', 'exit'] as const;
+  const figures: FigureCases[] = [
+    ...SUMMARY_FIGURES.flatMap((figure): FigureCases[] =>
+      figure === 'backlogByStage'
+        ? stages.map((stage) => ({ report: 'summary', figure, stage, dueBefore }))
+        : figure === 'appealsEnded'
+          ? APPEAL_ENDINGS.map((how) => ({ report: 'summary', figure, how, dueBefore }))
+          : [{ report: 'summary', figure, dueBefore }],
+    ),
+    ...stages.flatMap((stage): FigureCases[] => [
+      { report: 'flow', which: 'entered', stage, from, to },
+      { report: 'flow', which: 'left', stage, from, to },
+      { report: 'ageing', stage, from, to },
+    ]),
+  ];
+  const behind = [];
+  for (const figure of figures) behind.push({ figure, ids: await allPages(store, figure, 7) });
+  return {
+    figures: await store.figures(),
+    summary: await store.summaryCounts(dueBefore),
+    statuses: await store.statusCounts(),
+    standings: [...(await store.standings())].sort(([a], [b]) => byCodePoint(a, b)),
+    oldest: await store.oldestOpen(3),
+    behind,
+  };
+}
+
+/** A case erased, one remade, rows changed by hand and the counts recounted: what each leaves. */
+async function repairAnswers(
+  store: ReportingStore,
+  backend: Backend,
+  stays: Booked[],
+  messages: ReportingMessage[],
+  from: string,
+  to: string,
+  today: string,
+) {
+  const ids = [...new Set(stays.map((st) => st.caseId))];
+  const [erased, remade, gone] = [ids[1]!, ids[2]!, ids[3]!];
+  await store.forget(erased);
+  await store.replaceCase(remade, async ({ apply, putFigures }) => {
+    for (const m of messages.filter((x) => x.caseId === remade)) await apply(m);
+    await putFigures(remade, 99, { ...randomFigures(() => 1, today), status: 'refused' });
+  });
+  await backend.edit(damage(gone, stays.filter((st) => st.caseId !== gone && st.caseId !== erased).at(-1)!));
+  const standings = [...(await store.standings())].sort(([a], [b]) => byCodePoint(a, b));
+  const corrected = await store.recountDays();
+  return {
+    damaged: {
+      standings,
+      corrected,
+      again: await store.recountDays(),
+      entered: await store.weeklyCounts('entered', from, to),
+      ages: await store.openAges(today),
+      figures: await store.figures(),
+      stays: await store.stays(),
+    },
+  };
+}
 
 describe('both backends', () => {
   it('hold the same model and give the same figures for the same messages', async () => {
@@ -310,6 +529,8 @@ describe('both backends', () => {
           work: await store.openWork(today),
           assignments: await store.assignments(),
           dutyAppeals: await store.dutyAppeals(),
+          ...(await summaryAnswers(store, from, to, today)),
+          ...(await repairAnswers(store, backend, stays, messages, from, to, today)),
         });
       } finally {
         await store.close();
@@ -323,6 +544,11 @@ describe('both backends', () => {
     expect(new Set(sqlite!.duty.map((d) => `${d.decidedLate}/${d.pastLastDay}`)).size).toBeGreaterThanOrEqual(3);
     expect(new Set(sqlite!.work.map((w) => w.assignee)).size).toBe(4);
     expect(sqlite!.completed.some((c) => c.cohort) && sqlite!.completed.some((c) => !c.cohort)).toBe(true);
+    expect(sqlite!.figures.length).toBeGreaterThan(100);
+    expect(Object.values(sqlite!.summary.counted).every((n) => n > 0)).toBe(true);
+    expect(sqlite!.behind.filter((b) => b.ids.length > 7).length).toBeGreaterThan(10);
+    expect(sqlite!.damaged.corrected).toBeGreaterThan(0);
+    expect(sqlite!.damaged.standings.some(([, st]) => !st.consistent)).toBe(true);
     expect(postgres).toEqual(sqlite);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openReporting, openReportingStore, type ReportingConfig } from '../reporting/index.js';
-import { rebuildReporting } from '../scripts/reporting-history.js';
+import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { eventually } from './systems.js';
@@ -161,6 +161,15 @@ describe('the reporting read model', () => {
         });
         for (const b of a.buckets)
           expect(b.count).toBe(ages.filter((d) => d >= b.fromDays && (b.toDays === null || d <= b.toDays)).length);
+        // Named: the five longest in the stage, oldest first (ties by case id).
+        const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+        const longest = [...booked]
+          .flatMap(([caseId, ss]) => ss.map((s) => ({ caseId, ...s })))
+          .filter((s) => s.stage === stage && s.leftOn === null)
+          .sort((x, y) => cmp(x.enteredOn, y.enteredOn) || cmp(x.caseId, y.caseId))
+          .slice(0, 5)
+          .map((s) => ({ caseId: s.caseId, enteredOn: s.enteredOn, days: days(s.enteredOn, today) }));
+        expect(a.oldest, stage).toEqual(longest);
       }
       expect(Object.keys(ageing.body.stages)).not.toContain('exit');
       expect(ageing.body.stages.claim.open).toBe(2);

@@ -696,24 +696,20 @@ describe('the summary recounted over every path an appeal can take', () => {
     expect(await found('stage=tribunal&status=permission-refused')).toBe(1);
     expect(await found('stage=exit&status=further-submissions-pending&appealPending=false')).toBe(2);
 
-    // The overview shows each new figure, linked to that search.
-    const page = await fetch(`${stack.baseUrl}/app`, {
-      headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` },
-    });
+    // The overview shows each new figure, linked to the page of the cases behind it, which lists them.
+    const cookie = { cookie: `case_tracker_token=${await stack.token('supervisor')}` };
+    const page = await fetch(`${stack.baseUrl}/app`, { headers: cookie });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain(
-      `<a class="govuk-link" href="/app/cases?status=further-submissions-pending">${want.furtherSubmissionsPending}</a>`,
-    );
-    expect(html).toContain(
-      `<a class="govuk-link" href="/app/cases?status=onward-appeal-pending,permission-refused">${want.onwardPending}</a>`,
-    );
-    const listed = await fetch(`${stack.baseUrl}/app/cases?status=onward-appeal-pending,permission-refused`, {
-      headers: { cookie: `case_tracker_token=${await stack.token('supervisor')}` },
-    });
-    expect(listed.status).toBe(200);
-    expect((await listed.text()).match(/Tribunal: (onward-appeal-pending|permission-refused)/g)).toHaveLength(
-      want.onwardPending,
-    );
+    for (const [figure, n] of [
+      ['furtherSubmissionsPending', want.furtherSubmissionsPending],
+      ['onwardPending', want.onwardPending],
+    ] as const) {
+      const href = `/app/reports/cases?report=summary&figure=${figure}`;
+      expect(html).toContain(`<a class="govuk-link" href="${href.replaceAll('&', '&amp;')}">${n}</a>`);
+      const listed = await fetch(`${stack.baseUrl}${href}`, { headers: cookie });
+      expect(listed.status).toBe(200);
+      expect((await listed.text()).match(/href="\/app\/cases\/AC-/g), figure).toHaveLength(n);
+    }
   });
 });

@@ -94,6 +94,7 @@ export class DeliveryStub {
     },
     // The case workflow delivers only; the others belong to the reconciliation and import workflows.
     reconcileCases: notStubbed('reconcileCases'),
+    reconcileReportingModel: notStubbed('reconcileReportingModel'),
     validateImport: notStubbed('validateImport'),
     importRows: notStubbed('importRows'),
     deleteImportFiles: notStubbed('deleteImportFiles'),

@@ -13,6 +13,7 @@
  */
 import { STAGES } from '../domain/index.js';
 import type { FlowPeriod, StageAgeing } from './report-shapes.js';
+import { reportCasesHref } from './report-links.js';
 
 /** GOV.UK Frontend 6 palette: blue (5.2:1 on white) and purple (9.9:1); black for text and markers. */
 const COLOURS = {
@@ -30,6 +31,8 @@ export interface ChartTable {
   /** Which columns hold numbers (right-aligned, as GOV.UK tables do). */
   numeric: boolean[];
   rows: string[][];
+  /** Where a cell links, row by row (the cases behind its figure); none: plain text. */
+  links?: Array<Array<string | undefined>>;
 }
 export interface Chart {
   title: string;
@@ -202,6 +205,15 @@ export function flowChart(periods: FlowPeriod[]): Chart {
             String(get(p.left, stage)),
           ]),
         ),
+        links: periods.flatMap((p) =>
+          stages.map((stage) => [
+            undefined,
+            undefined,
+            ...(['entered', 'left'] as const).map((which) =>
+              reportCasesHref({ report: 'flow', week: p.start, stage, which }),
+            ),
+          ]),
+        ),
       },
     ],
   };
@@ -362,6 +374,13 @@ export function ageingChart(stages: Record<string, StageAgeing>): Chart {
         rows: names.flatMap((s) =>
           (stages[s] as StageAgeing).buckets.map((b) => [stageLabel(s), bucketLabel(b), String(b.count)]),
         ),
+        links: names.flatMap((s) =>
+          (stages[s] as StageAgeing).buckets.map((b) => [
+            undefined,
+            undefined,
+            reportCasesHref({ report: 'ageing', stage: s, fromDays: b.fromDays, toDays: b.toDays ?? undefined }),
+          ]),
+        ),
       },
       {
         caption: 'Days in the stage: median and 90th percentile',
@@ -376,6 +395,7 @@ export function ageingChart(stages: Record<string, StageAgeing>): Chart {
             a.p90Days == null ? '' : String(round1(a.p90Days)),
           ];
         }),
+        links: names.map((s) => [undefined, reportCasesHref({ report: 'ageing', stage: s, fromDays: 0 })]),
       },
     ],
   };

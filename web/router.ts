@@ -29,6 +29,7 @@ import {
 import { apiFor } from './api-client.js';
 import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
+import { REPORT_CASES_PARAMS, reportCasesHref, reportCasesTitle } from './report-links.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
 const GOVUK = createRequire(import.meta.url)
@@ -201,8 +202,45 @@ export function webRouter(deps: WebDeps): Router {
       backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })),
       unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
       watch,
-      in4Weeks: today(28),
+      // Where to look first: each stage's longest-waiting cases, as the ageing report names them.
+      oldest:
+        ageing.status === 200
+          ? Object.entries(ageing.body.stages as Record<string, { oldest: Array<Record<string, unknown>> }>).flatMap(
+              ([stage, a]) => a.oldest.map((o) => ({ stage, ...o })),
+            )
+          : [],
+      // Every figure links to the cases behind it (sync failures, visibility's, to the search).
+      figureHref: (figure: string, more: Record<string, string> = {}) =>
+        reportCasesHref({ report: 'summary', figure, ...more }),
       ...overviewCharts(flow, ageing, summary.body.backlogByStage),
+    });
+  });
+
+  // The cases behind a figure of the reports (#20), a page at a time.
+  router.get('/app/reports/cases', signedIn(['supervisor', 'auditor']), async (req, res) => {
+    const asked = Object.fromEntries(
+      [...REPORT_CASES_PARAMS, 'pageToken'].flatMap((k) => {
+        const v = req.query[k];
+        return typeof v === 'string' && v !== '' ? [[k, v]] : [];
+      }),
+    ) as Record<string, string>;
+    const listed = await apiFor(req)('GET', `/reports/cases?${new URLSearchParams({ ...asked, pageSize: '50' })}`);
+    const { pageToken: _page, ...figure } = asked;
+    const errors =
+      listed.status === 400
+        ? (listed.body.errors as Array<{ field: string; message: string }>).map((e) => ({
+            text: `${e.field} ${e.message}`,
+            href: '#results',
+          }))
+        : undefined;
+    render(res.status(listed.status === 200 ? 200 : 400), 'report-cases.njk', {
+      heading: reportCasesTitle(figure),
+      asOf: listed.body?.asOf ?? new Date().toISOString(),
+      caseIds: listed.status === 200 ? listed.body.caseIds : [],
+      errors,
+      next: listed.body?.nextPageToken
+        ? `/app/reports/cases?${new URLSearchParams({ ...figure, pageToken: listed.body.nextPageToken })}`
+        : undefined,
     });
   });
 

@@ -1,9 +1,10 @@
 /**
  * One reconciliation run: every open case of the deployment, a page at a time, each checked
  * against each system by the reconcileCases activity. The report so far can be queried while it
- * runs and is the result when it ends; a long run continues as new carrying both.
+ * runs and is the result when it ends; a long run continues as new carrying both. Last, the
+ * reporting read model is checked against visibility and repaired (#20).
  */
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { addToReport, emptyReport, type ReconciliationReport } from '../domain/index.js';
 import { reconciliationProgressQuery, type ReconciliationInput } from './messages.js';
@@ -13,6 +14,14 @@ import { reconciliationProgressQuery, type ReconciliationInput } from './message
 const { reconcileCases } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes' },
+});
+
+// The reporting read model against visibility, after the cases: one listing of every case, and
+// each case that differs remade from its history (seconds a thousand cases).
+const { reconcileReportingModel } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes' },
 });
 
@@ -33,6 +42,9 @@ export async function reconciliationWorkflow(input: ReconciliationInput = {}): P
       await continueAsNew<typeof reconciliationWorkflow>({ carried: { report, pageToken } });
     }
   }
+  // Runs recorded before the model was reconciled here replay without the step.
+  if (patched('reporting-model-reconciliation'))
+    report = { ...report, reportingModel: await reconcileReportingModel() };
   report = { ...report, finishedAt: new Date().toISOString() };
   return report;
 }

@@ -5,7 +5,7 @@
  * and 10 Keyword custom attributes: keep within those.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { appealPending, decidedInTime, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
+import { caseFigures, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
 
 export const SA = {
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
@@ -29,32 +29,8 @@ export const SA = {
   clock: defineSearchAttributeKey('CaseClock', SearchAttributeType.KEYWORD),
 } as const;
 
-export const CLOCK_STATUSES = [
-  'running',
-  'breached',
-  'exception',
-  'exception-decided',
-  'in-time',
-  'late',
-  'ended',
-] as const;
-export type ClockStatus = (typeof CLOCK_STATUSES)[number];
-
-function tribunalClockStatus(
-  state: CaseState,
-): { status: ClockStatus; deadline: string; escalation: number } | undefined {
-  const c = state.clocks.find((k) => k.name === 'tribunal-24-weeks');
-  if (!c) return undefined;
-  const status: ClockStatus =
-    c.state === 'stopped'
-      ? decidedInTime(c)
-        ? 'in-time'
-        : 'late'
-      : c.state === 'exception' && c.stoppedOn
-        ? 'exception-decided'
-        : c.state;
-  return { status, deadline: c.deadline, escalation: c.state === 'breached' ? c.warnings.length + 1 : c.level };
-}
+// The clock's statuses are the domain's (figures.ts): the summary counts the same ones from the reporting model.
+export { CLOCK_STATUSES, type ClockStatus } from '../domain/index.js';
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(SA);
 
@@ -66,20 +42,21 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     ...(state.cohort.detained ? ['detained'] : []),
     ...(state.clocks.some((c) => c.name === 'tribunal-24-weeks') ? ['24-week'] : []),
   ];
+  const figures = caseFigures(state);
   const pairs: SearchAttributePair[] = [
     { key: SA.stage, value: state.stage },
-    { key: SA.status, value: state.status },
+    { key: SA.status, value: figures.status },
     { key: SA.cohort, value: cohort },
     { key: SA.refs, value: [state.caseId, ...externalRefs(state)] },
-    { key: SA.appeals, value: state.counts.appeals },
-    { key: SA.absconded, value: state.flags.absconded },
-    { key: SA.appealPending, value: appealPending(state) },
+    { key: SA.appeals, value: figures.appeals },
+    { key: SA.absconded, value: figures.absconded },
+    { key: SA.appealPending, value: figures.appealPending },
     { key: SA.syncFailed, value: hasSyncFailure(state) },
   ];
   // Attributes cannot be null: a case without an assignee or a 24-week clock simply lacks them.
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });
-  if (state.appealEnded) pairs.push({ key: SA.appealEnded, value: state.appealEnded.how });
-  const clock = tribunalClockStatus(state);
+  if (figures.appealEnded) pairs.push({ key: SA.appealEnded, value: figures.appealEnded });
+  const clock = figures.clock;
   if (clock) {
     pairs.push(
       { key: SA.clock, value: clock.status },

@@ -47,7 +47,7 @@ import { deadlineFor } from '../deadline.js';
 import { sharedWhileInFlight } from '../shared-reads.js';
 import { runSearch } from './search.js';
 import { historiesOfCase } from '../../history/read.js';
-import { timelineOf } from '../timeline.js';
+import { timelineOf } from '../../history/timeline.js';
 import { recordHtml, type CaseRecord } from '../record.js';
 import { searchQuery, searchResult, type SearchQuery, type SearchResult } from '../search.js';
 

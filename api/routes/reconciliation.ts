@@ -19,6 +19,27 @@ import { driftSchema } from '../schemas.js';
 const counts = <K extends string>(keys: readonly K[]) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
 
+const countDrift = z.array(z.object({ key: z.string(), model: z.number().int(), visibility: z.number().int() }));
+const modelDrift = z.object({ stages: countDrift, statuses: countDrift });
+
+const reportingModelSchema = z
+  .object({
+    cases: z.number().int().openapi({ description: 'Cases visibility lists for this deployment' }),
+    drift: modelDrift.openapi({ description: 'Counts by stage and by status the model and visibility differed on' }),
+    repaired: z.number().int().openapi({
+      description: 'Cases whose stored stage or status differed (or one side lacked), remade from their histories',
+    }),
+    examples: z.array(z.string()).openapi({ description: 'The first repaired cases' }),
+    after: modelDrift.openapi({ description: 'Counts still differing after the repair' }),
+    dayCountsCorrected: z.number().int().openapi({
+      description:
+        'Rows of the per-day stay counts behind flow and ageing that differed from a recount of the stays (corrected)',
+    }),
+  })
+  .openapi('ReportingModelReconciliation', {
+    description: 'The reporting read model checked against visibility and repaired (#20)',
+  });
+
 export const reconciliationReportSchema = z
   .object({
     startedAt: z.string(),
@@ -29,6 +50,7 @@ export const reconciliationReportSchema = z
     resent: z.number().int(),
     unreachable: counts(RECONCILED_SYSTEMS),
     examples: z.array(driftSchema.extend({ caseId: z.string() })),
+    reportingModel: reportingModelSchema.optional(),
   })
   .openapi('ReconciliationReport');
 

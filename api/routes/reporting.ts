@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from '../zod.js';
 import { daysBetween, londonDate, STAGES } from '../../domain/index.js';
-import { ageingReport, flowReport, type ReportingStore } from '../../reporting/index.js';
+import { ageingReport, flowReport, OLDEST_LISTED, type ReportingStore } from '../../reporting/index.js';
 import { route, type Route } from '../route.js';
 import { calendarDate } from '../schemas.js';
 
@@ -48,6 +48,9 @@ const stageAgeing = z.object({
   buckets: z.array(
     z.object({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }),
   ),
+  oldest: z.array(z.object({ caseId: z.string(), enteredOn: z.string(), days: z.number().int() })).openapi({
+    description: `The ${OLDEST_LISTED} open cases longest in the stage, oldest first (each in the access log)`,
+  }),
 });
 
 export const ageingSchema = z
@@ -95,6 +98,14 @@ export function reportingRoutes(store: ReportingStore): Route[] {
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
       query: z.object({ format }),
+      // The oldest cases are named: case data, so each is recorded as a search's hits are.
+      access: {
+        action: 'search-hit',
+        cases: (_input, body) =>
+          Object.values(
+            (body as { stages?: Record<string, { oldest: Array<{ caseId: string }> }> }).stages ?? {},
+          ).flatMap((a) => a.oldest.map((o) => o.caseId)),
+      },
       responses: {
         200: {
           description: 'Ageing now (exit is final, not open work: left out)',

@@ -1,4 +1,9 @@
-/** /reports: counts over Temporal visibility, no second store. */
+/**
+ * /reports/summary: counted from the reporting read model (#20), one pass over its figures, and
+ * sync failures from visibility (they change on a delivery, not a change, so the model never hears
+ * of them). `?source=visibility` counts every figure over visibility as before: the benchmark
+ * compares the two, and the nightly reconciliation checks the model against it.
+ */
 import type { Client } from '@temporalio/client';
 import { z } from '../zod.js';
 import {
@@ -6,11 +11,13 @@ import {
   APPEAL_ENDINGS,
   deadlinesBefore,
   londonDate,
+  ONWARD_PENDING_STATUSES,
   STAGES,
   type AppealEnding,
   type Stage,
   type Status,
 } from '../../domain/index.js';
+import type { ReportingStore } from '../../reporting/index.js';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/messages.js';
 import { SA } from '../../workflows/messages.js';
 import { rateLimited, route, type Route } from '../route.js';
@@ -62,13 +69,51 @@ export const summarySchema = z
   })
   .openapi('Summary');
 
-/** The statuses the summary counts as an onward challenge under way; the overview links to the same search. */
-export const ONWARD_PENDING_STATUSES = [
-  'onward-appeal-pending',
-  'permission-refused',
-] as const satisfies readonly Status[];
+export { ONWARD_PENDING_STATUSES };
 
-export function reportRoutes(client: Client, timeoutMs: number): Route[] {
+export type Summary = z.infer<typeof summarySchema>;
+
+const summaryQuery = z.object({
+  source: z.enum(['model', 'visibility']).default('model').openapi({
+    description:
+      '`model` (default): from the reporting read model, sync failures from visibility; `visibility`: every figure counted over visibility (about 30 counts)',
+  }),
+});
+
+/** Due within 4 weeks: the last day is one of the next 28 London days, today included. */
+export const dueBefore = (now: Date) => deadlinesBefore(addDays(londonDate(now.getTime()), 28));
+
+/** The summary from the read model's counts: the same arithmetic over the same conditions as visibility's. */
+export async function summaryFromModel(store: ReportingStore, syncFailures: number, now: Date): Promise<Summary> {
+  const { byStage, endings, counted: c } = await store.summaryCounts(dueBefore(now));
+  const inTime = c['twentyFourWeeks.decidedInTime'];
+  const late = c['twentyFourWeeks.decidedLate'];
+  return {
+    backlogByStage: byStage,
+    openCases: Object.values(byStage).reduce((n, k) => n + k, 0),
+    syncFailures,
+    absconders: c.absconders,
+    repeatAppeals: c.repeatAppeals,
+    openEscalations: c.openEscalations,
+    appealsPending: c.appealsPending,
+    furtherSubmissionsPending: c.furtherSubmissionsPending,
+    onwardPending: c.onwardPending,
+    appealsEnded: endings,
+    twentyFourWeeks: {
+      open: c['twentyFourWeeks.open'],
+      dueWithin4Weeks: c['twentyFourWeeks.dueWithin4Weeks'],
+      breached: c['twentyFourWeeks.breached'],
+      exceptions: c['twentyFourWeeks.exceptions'],
+      decidedInTime: inTime,
+      decidedLate: late,
+      ended: c['twentyFourWeeks.ended'],
+      complianceRate: inTime + late > 0 ? inTime / (inTime + late) : null,
+    },
+    generatedAt: now.toISOString(),
+  };
+}
+
+export function reportRoutes(client: Client, timeoutMs: number, store: ReportingStore): Route[] {
   const within = deadlineFor(client, timeoutMs);
   // Every count is a visibility call against the namespace's rate limit: summaries asked for at
   // once (supervisors opening the overview together) send each count once between them.
@@ -85,14 +130,16 @@ export function reportRoutes(client: Client, timeoutMs: number): Route[] {
         'Backlog by stage, the 24-week cohort (ended appeals apart from breaches), appeals pending (onward challenges among them) and ended, further submissions pending, open escalations, sync failures, absconders and repeat appeals',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
+      query: summaryQuery,
       responses: {
         200: { description: 'The summary now', content: { 'application/json': { schema: summarySchema } } },
         429: rateLimited,
       },
-      async handler(_input, _req, res) {
+      async handler({ query }, _req, res) {
         const now = new Date();
-        // Due within 4 weeks: the last day is one of the next 28 London days, today included.
-        const in4Weeks = deadlinesBefore(addDays(londonDate(now.getTime()), 28));
+        if (query.source === 'model')
+          return void res.json(await summaryFromModel(store, await count(`${SA.syncFailed.name} = true`), now));
+        const in4Weeks = dueBefore(now);
         const clock = (status: string) => `${SA.clock.name} = '${status}'`;
         const statusIn = (statuses: readonly Status[]) =>
           statuses.length === 1

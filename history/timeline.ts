@@ -13,7 +13,7 @@ import {
   type Receipt,
   type System,
 } from '../domain/index.js';
-import { decode, eventTime as time, failureMessage, scheduledMessage, type HistoryEvent } from '../history/read.js';
+import { decode, eventTime as time, failureMessage, scheduledMessage, type HistoryEvent } from './read.js';
 import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
 export interface Delivery {

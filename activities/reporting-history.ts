@@ -4,11 +4,16 @@
  * scheduled a delivery to the model for every change: the rebuild applies exactly those, so a
  * rebuilt model equals the live one. Runs recorded before it delivered nothing to the model; their
  * changes are read from the timeline (update answers and other systems' deliveries) instead, on
- * the day each was recorded.
+ * the day each was recorded. A case whose latest change came without its figures (queued before
+ * they were sent) takes them from its search attributes, which the same rules set.
+ *
+ * Here, not in scripts/, because the worker's reconciliation repairs single cases with it.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   CASE_OPENED,
+  type CaseFigures,
+  type ClockStatus,
   factsFromView,
   londonDate,
   REPORTING_SYSTEM,
@@ -19,9 +24,15 @@ import {
   type Status,
 } from '../domain/index.js';
 import { decode, eventTime, historiesOfCase, scheduledMessage, type HistoryEvent } from '../history/read.js';
-import { timelineOf } from '../api/timeline.js';
-import { CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, type CaseWorkflowInput } from '../workflows/messages.js';
-import type { ReportingMessage, ReportingStore } from '../reporting/index.js';
+import { timelineOf } from '../history/timeline.js';
+import {
+  CASE_WORKFLOW_TYPE,
+  caseIdFromWorkflowId,
+  caseWorkflowId,
+  SA,
+  type CaseWorkflowInput,
+} from '../workflows/messages.js';
+import type { ReportingMessage, ReportingStore, ReportingWrites } from '../reporting/index.js';
 
 /** The messages the model hears of a case, in seq order, read from its runs. */
 export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): ReportingMessage[] {
@@ -99,6 +110,55 @@ async function caseIds(client: Client): Promise<string[]> {
   return [...ids].sort();
 }
 
+/** A case's figures as its search attributes show them (set from its state by the same rules). */
+async function figuresFromSearchAttributes(client: Client, workflowId: string): Promise<CaseFigures | undefined> {
+  const sa = (await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
+  const status = sa.get(SA.status);
+  if (!status) return undefined;
+  const clock = sa.get(SA.clock) as ClockStatus | undefined;
+  const deadline = sa.get(SA.deadline);
+  return {
+    status: status as Status,
+    appeals: sa.get(SA.appeals) ?? 0,
+    absconded: sa.get(SA.absconded) ?? false,
+    appealPending: sa.get(SA.appealPending) ?? false,
+    appealEnded: (sa.get(SA.appealEnded) as CaseFigures['appealEnded'] | undefined) ?? null,
+    clock:
+      clock && deadline
+        ? { status: clock, deadline: deadline.toISOString(), escalation: sa.get(SA.escalation) ?? 0 }
+        : null,
+  };
+}
+
+/**
+ * One case's changes applied from its record (undefined: no such case, erased meanwhile). Call it
+ * inside the store's write transaction (replaceAll, replaceCase), so every change scheduled before
+ * is in the histories read.
+ */
+export async function projectCase(
+  client: Client,
+  caseId: string,
+  { apply, putFigures }: ReportingWrites,
+): Promise<{ messages: number } | undefined> {
+  const workflowId = caseWorkflowId(caseId);
+  // A case erased meanwhile (visibility forgets it a little after): nothing to count.
+  const runs = await historiesOfCase(client, workflowId).catch((err: unknown) =>
+    err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err),
+  );
+  if (!runs) return undefined;
+  const messages = reportingMessagesOf(caseId, runs);
+  for (const m of messages) {
+    const outcome = await apply(m);
+    if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);
+  }
+  const last = messages.at(-1);
+  if (last && !last.figures) {
+    const figures = await figuresFromSearchAttributes(client, workflowId);
+    if (figures) await putFigures(caseId, last.seq, figures);
+  }
+  return { messages: messages.length };
+}
+
 /** Empties the model and applies every case's messages from the record. */
 export async function rebuildReporting(
   client: Client,
@@ -107,24 +167,24 @@ export async function rebuildReporting(
 ): Promise<{ cases: number; messages: number }> {
   let cases = 0;
   let messages = 0;
-  await store.replaceAll(async (apply) => {
+  await store.replaceAll(async (writes) => {
     const ids = await caseIds(client);
     for (const workflowId of ids) {
       const caseId = caseIdFromWorkflowId(workflowId);
       if (!caseId) continue;
-      // A case erased meanwhile (visibility forgets it a little after): nothing to count.
-      const runs = await historiesOfCase(client, workflowId).catch((err: unknown) =>
-        err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err),
-      );
-      if (!runs) continue;
-      for (const m of reportingMessagesOf(caseId, runs)) {
-        const outcome = await apply(m);
-        if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);
-        messages += 1;
-      }
+      const projected = await projectCase(client, caseId, writes);
+      if (!projected) continue;
+      messages += projected.messages;
       cases += 1;
       onCase(cases, ids.length);
     }
   });
   return { cases, messages };
+}
+
+/** One case remade from its record in the model (reconciliation's repair): equal to what a rebuild gives it. */
+export async function reprojectCase(client: Client, store: ReportingStore, caseId: string): Promise<void> {
+  await store.replaceCase(caseId, async (writes) => {
+    await projectCase(client, caseId, writes);
+  });
 }

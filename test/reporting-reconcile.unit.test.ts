@@ -1,0 +1,43 @@
+/**
+ * The reporting model's reconciliation rules (domain/reconcile.ts): which counts differ from
+ * visibility's, and which cases are remade.
+ */
+import { describe, expect, it } from 'vitest';
+import { countDrift, modelCandidates, type Standing } from '../domain/index.js';
+
+const standings = (entries: Array<[string, string, string | null]>) =>
+  new Map<string, Standing>(entries.map(([id, stage, status]) => [id, { stage, status }]));
+
+describe('the reporting model against visibility', () => {
+  const visibility = standings([
+    ['a', 'claim', 'lodged'],
+    ['b', 'decision', 'refused'],
+    ['c', 'appeal', 'lodged'],
+  ]);
+
+  it('finds nothing when both sides agree', () => {
+    expect(countDrift(visibility, visibility)).toEqual({ stages: [], statuses: [] });
+    expect(modelCandidates(visibility, visibility)).toEqual([]);
+  });
+
+  it('reports each count that differs, and the cases behind the difference', () => {
+    // b moved in the model, c lost, d unknown to visibility, a without figures.
+    const model = standings([
+      ['a', 'claim', null],
+      ['b', 'tribunal', 'refused'],
+      ['d', 'exit', 'removed'],
+    ]);
+    const drift = countDrift(model, visibility);
+    const count = (side: Map<string, Standing>, by: 'stage' | 'status', key: string) =>
+      [...side.values()].filter((s) => s[by] === key).length;
+    for (const by of ['stage', 'status'] as const)
+      for (const d of by === 'stage' ? drift.stages : drift.statuses) {
+        expect(d.model).toBe(count(model, by, d.key));
+        expect(d.visibility).toBe(count(visibility, by, d.key));
+        expect(d.model).not.toBe(d.visibility);
+      }
+    expect(drift.stages.map((d) => d.key)).toEqual(['appeal', 'decision', 'exit', 'tribunal']);
+    expect(drift.statuses.map((d) => d.key)).toEqual(['lodged', 'removed']);
+    expect(modelCandidates(model, visibility)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});

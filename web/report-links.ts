@@ -1,0 +1,43 @@
+/**
+ * Every figure of the reports links to the cases behind it (#20): the page
+ * /app/reports/cases lists them (GET /reports/cases) and links each case. One builder of those
+ * links, and one description of what a list is, for the page's heading.
+ */
+import { humanise } from './forms.js';
+
+/** What picks a figure's cases: GET /reports/cases's query, as the page passes it on. */
+export const REPORT_CASES_PARAMS = ['report', 'stage', 'week', 'which', 'fromDays', 'toDays', 'figure', 'how'] as const;
+type Params = Partial<Record<(typeof REPORT_CASES_PARAMS)[number], string | number>>;
+
+export const reportCasesHref = (params: Params) =>
+  `/app/reports/cases?${new URLSearchParams(
+    Object.entries(params).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, String(v)]])),
+  )}`;
+
+const FIGURE_TITLES: Record<string, string> = {
+  openCases: 'All cases',
+  absconders: 'Absconded now',
+  repeatAppeals: 'Repeat appeals',
+  openEscalations: 'Open escalations',
+  appealsPending: 'Appeals pending',
+  furtherSubmissionsPending: 'Further submissions to consider',
+  onwardPending: 'Onward challenge under way',
+  'twentyFourWeeks.open': '24-week appeals open',
+  'twentyFourWeeks.dueWithin4Weeks': '24-week appeals due within 4 weeks',
+  'twentyFourWeeks.breached': '24-week appeals breached',
+  'twentyFourWeeks.exceptions': '24-week appeals excepted',
+  'twentyFourWeeks.decidedInTime': '24-week appeals decided in time',
+  'twentyFourWeeks.decidedLate': '24-week appeals decided late',
+  'twentyFourWeeks.ended': '24-week appeals ended without a decision',
+};
+
+/** The page's heading: which figure's cases these are. */
+export function reportCasesTitle(q: Record<string, string>): string {
+  const stage = q.stage ? humanise(q.stage) : '';
+  if (q.report === 'flow') return `${stage}: cases that ${q.which} the stage in the week of ${q.week}`;
+  if (q.report === 'ageing')
+    return `${stage}: open cases ${q.toDays ? `${q.fromDays} to ${q.toDays}` : `${q.fromDays} or more`} days in the stage`;
+  if (q.figure === 'backlogByStage') return `${stage}: cases in the stage`;
+  if (q.figure === 'appealsEnded') return `Appeals ended: ${humanise(q.how ?? '')}`;
+  return FIGURE_TITLES[q.figure ?? ''] ?? 'Cases';
+}
