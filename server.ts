@@ -16,7 +16,7 @@ import { connectClient } from './config/temporal.js';
 import { createApp } from './app.js';
 import { createMetrics } from './api/metrics.js';
 import { createAccessLog } from './api/access-log.js';
-import { openReportingStore } from './reporting/index.js';
+import { openReporting } from './reporting/index.js';
 import { registrySource, serveMetrics, type MetricsSource } from './api/metrics-server.js';
 
 async function main() {
@@ -45,8 +45,8 @@ async function main() {
     imports: config.imports,
     accessLog: createAccessLog(config.accessLog),
     temporalUiOrigins: config.temporalUiOrigins,
-    // Read only here: the worker's reporting adapter writes it (WAL lets both at once).
-    reporting: openReportingStore(config.reporting.dbFile),
+    // Read only here: the worker's reporting adapter writes it (SQLite's WAL, or PostgreSQL, lets both at once).
+    reporting: await openReporting(config.reporting),
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,

@@ -10,7 +10,7 @@ import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
 import { perHttpSystem } from './domain/index.js';
 import { reportingPort } from './activities/reporting-port.js';
-import { openReportingStore } from './reporting/index.js';
+import { openReporting } from './reporting/index.js';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient, connectWorker, dataConverter } from './config/temporal.js';
@@ -50,13 +50,13 @@ export async function createWorker({
       taskQueue: config.temporal.taskQueue,
       importDir: config.imports.dir,
       csvLimits: config.imports.csvLimits,
-      openReportingStore: () => openReportingStore(config.reporting.dbFile),
+      openReportingStore: () => openReporting(config.reporting),
       // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
       // notifier stores and lists them).
       ports: {
         ...perHttpSystem((system) => httpSystemPort(system, config.systems[system])),
-        // The reporting read model lives here: its SQLite file, opened on the first delivery.
-        reporting: reportingPort(() => openReportingStore(config.reporting.dbFile, { busyTimeoutMs: 200 })),
+        // The reporting read model is written from here (its SQLite file or PostgreSQL), opened on the first delivery.
+        reporting: reportingPort(() => openReporting(config.reporting, { lockWaitMs: 200 })),
       },
     }),
     ...overrides,

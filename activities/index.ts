@@ -23,7 +23,7 @@ export interface ActivityDeps {
   /** How long a spreadsheet's row and cell may be (default: DEFAULT_CSV_LIMITS). */
   csvLimits?: CsvLimits;
   /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
-  openReportingStore: () => ReportingStore;
+  openReportingStore: () => Promise<ReportingStore>;
 }
 
 export function createActivities({

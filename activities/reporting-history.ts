@@ -32,9 +32,7 @@ import {
   SA,
   type CaseWorkflowInput,
 } from '../workflows/messages.js';
-import type { ReportingStore } from '../reporting/index.js';
-
-type ReportingMessage = Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'>;
+import type { ReportingMessage, ReportingStore, ReportingWrites } from '../reporting/index.js';
 
 /** The messages the model hears of a case, in seq order, read from its runs. */
 export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): ReportingMessage[] {
@@ -139,9 +137,8 @@ async function figuresFromSearchAttributes(client: Client, workflowId: string): 
  */
 export async function projectCase(
   client: Client,
-  store: ReportingStore,
   caseId: string,
-  apply: ReportingStore['apply'],
+  { apply, putFigures }: ReportingWrites,
 ): Promise<{ messages: number } | undefined> {
   const workflowId = caseWorkflowId(caseId);
   // A case erased meanwhile (visibility forgets it a little after): nothing to count.
@@ -151,13 +148,13 @@ export async function projectCase(
   if (!runs) return undefined;
   const messages = reportingMessagesOf(caseId, runs);
   for (const m of messages) {
-    const outcome = apply(m);
+    const outcome = await apply(m);
     if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);
   }
   const last = messages.at(-1);
   if (last && !last.figures) {
     const figures = await figuresFromSearchAttributes(client, workflowId);
-    if (figures) store.putFigures(caseId, last.seq, figures);
+    if (figures) await putFigures(caseId, last.seq, figures);
   }
   return { messages: messages.length };
 }
@@ -170,12 +167,12 @@ export async function rebuildReporting(
 ): Promise<{ cases: number; messages: number }> {
   let cases = 0;
   let messages = 0;
-  await store.replaceAll(async (apply) => {
+  await store.replaceAll(async (writes) => {
     const ids = await caseIds(client);
     for (const workflowId of ids) {
       const caseId = caseIdFromWorkflowId(workflowId);
       if (!caseId) continue;
-      const projected = await projectCase(client, store, caseId, apply);
+      const projected = await projectCase(client, caseId, writes);
       if (!projected) continue;
       messages += projected.messages;
       cases += 1;
@@ -187,7 +184,7 @@ export async function rebuildReporting(
 
 /** One case remade from its record in the model (reconciliation's repair): equal to what a rebuild gives it. */
 export async function reprojectCase(client: Client, store: ReportingStore, caseId: string): Promise<void> {
-  await store.replaceCase(caseId, async (apply) => {
-    await projectCase(client, store, caseId, apply);
+  await store.replaceCase(caseId, async (writes) => {
+    await projectCase(client, caseId, writes);
   });
 }

@@ -26,7 +26,7 @@ export interface ReportingReconcileDeps {
   namespace: string;
   taskQueue: string;
   /** The model, opened for the step and closed after it. */
-  openStore: () => ReportingStore;
+  openStore: () => Promise<ReportingStore>;
 }
 
 export function createReportingReconcileActivities({
@@ -58,8 +58,8 @@ export function createReportingReconcileActivities({
     return cases;
   }
 
-  const stored = (store: ReportingStore) => {
-    const standings = store.standings();
+  const stored = async (store: ReportingStore) => {
+    const standings = await store.standings();
     return {
       model: new Map([...standings].map(([id, { stage, status }]) => [id, { stage, status }])),
       inconsistent: [...standings].filter(([, s]) => !s.consistent).map(([id]) => id),
@@ -68,19 +68,19 @@ export function createReportingReconcileActivities({
 
   return {
     async reconcileReportingModel(): Promise<ReportingModelReconciliation> {
-      const store = openStore();
+      const store = await openStore();
       try {
         const visibility = await listed();
-        const before = stored(store);
+        const before = await stored(store);
         const drift = countDrift(before.model, visibility);
         const candidates = [...new Set([...modelCandidates(before.model, visibility), ...before.inconsistent])].sort();
         for (const caseId of candidates) {
           await reprojectCase(client, store, caseId);
           heartbeat();
         }
-        const after = candidates.length > 0 ? countDrift(stored(store).model, await listed()) : drift;
+        const after = candidates.length > 0 ? countDrift((await stored(store)).model, await listed()) : drift;
         // Last, once the cases are remade: flow and ageing read the day counts, not the stays.
-        const dayCountsCorrected = store.recountDays();
+        const dayCountsCorrected = await store.recountDays();
         return {
           dayCountsCorrected,
           cases: visibility.size,
@@ -90,7 +90,7 @@ export function createReportingReconcileActivities({
           after,
         };
       } finally {
-        store.close();
+        await store.close();
       }
     },
   };

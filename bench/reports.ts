@@ -73,11 +73,11 @@ const seeded = { cases: 0, open: 0, messages: 0 };
   const store = openReportingStore(dbFile);
   let batches = 0;
   for (const batch of population(CASES, today)) {
-    store.applyAll(batch.messages);
+    await store.applyAll(batch.messages);
     Object.assign(seeded, { cases: batch.cases, open: batch.open, messages: seeded.messages + batch.messages.length });
     if (++batches % 20 === 0) say(`seeded ${batch.open} open of ${batch.cases} cases`);
   }
-  store.close();
+  await store.close();
 }
 const seedSeconds = (performance.now() - seedStart) / 1000;
 say(

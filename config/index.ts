@@ -12,6 +12,14 @@ import { KEY_BYTES, type PayloadKeyring } from './payload-codec.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A PostgreSQL database's URL: the cluster's schema tool and CREATE DATABASE take the name as it is. */
+const postgresUrl = z
+  .url()
+  .refine(
+    (u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u),
+    'postgres://user[:password]@host:port/database (letters, digits and _ in the name)',
+  );
+
 /** A comma-separated setting's entries, trimmed, empty ones dropped. */
 const commaList = (value: string) =>
   value
@@ -101,13 +109,7 @@ const schema = z
     TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
     TEMPORAL_API_KEY: z.string().optional(),
     // The cluster topology (`npm run start:cluster`): the Temporal server's own PostgreSQL and shards.
-    TEMPORAL_POSTGRES_URL: z
-      .url()
-      .refine(
-        (u) => /^postgres(ql)?:\/\/[^/]+\/\w+$/.test(u),
-        'postgres://user[:password]@host:port/database (letters, digits and _ in the name)',
-      )
-      .default('postgres://postgres@127.0.0.1:5432/case_tracker_temporal'),
+    TEMPORAL_POSTGRES_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/case_tracker_temporal'),
     TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
     // Every process (API or worker) sends at most this many visibility calls a second; all of them
     // together must stay under the namespace's visibility limit (docs/operations.md). 50: four
@@ -200,6 +202,9 @@ const schema = z
     // The reporting read model (#20, reporting store): an SQLite file the worker writes and the API
     // processes read (docs/reports.md); a projection, rebuilt from the histories by `npm run reporting:rebuild`.
     REPORTING_DB: z.string().min(1).default('data/reporting.sqlite'),
+    // Set: the model lives in this PostgreSQL database instead (the cluster topology: workers and API
+    // processes on several hosts; `npm run start:cluster` sets it to case_tracker_reporting).
+    REPORTING_POSTGRES_URL: postgresUrl.optional(),
     // The access log (#19, access log part): who read or changed which case, kept outside the case
     // history, one append-only file per case (docs/operations.md#the-access-log).
     ACCESS_LOG_DIR: z.string().min(1).default('data/access-log'),
@@ -316,7 +321,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       csvLimits: { rowBytes: env.IMPORT_MAX_ROW_BYTES, cellBytes: env.IMPORT_MAX_CELL_BYTES },
     },
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
-    reporting: { dbFile: env.REPORTING_DB },
+    /** The reporting read model: PostgreSQL when `postgresUrl` is set, else the SQLite file. */
+    reporting: { dbFile: env.REPORTING_DB, postgresUrl: env.REPORTING_POSTGRES_URL },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     /** Where the API serves /metrics; empty: nowhere. Never the public port. */

@@ -29,8 +29,8 @@ export interface StageTime {
 }
 
 /** Stays completed (left) within [from, to]: every stage, in the duty's group and not, each listed. */
-export function timeInStageReport(store: ReportingStore, from: string, to: string): StageTime[] {
-  const rows = store.completedStays(from, to);
+export async function timeInStageReport(store: ReportingStore, from: string, to: string): Promise<StageTime[]> {
+  const rows = await store.completedStays(from, to);
   return STAGES.flatMap((stage) =>
     [true, false].map((cohort) => {
       const histogram = rows.filter((r) => r.stage === stage && r.cohort === cohort);
@@ -54,14 +54,19 @@ export type CompliancePeriod = { start: string; end: string; lodged: number; rat
  * Appeals in the duty by the week (Monday to Sunday) they started in, from the week holding `from`
  * to the week holding `to`, each where it stands on `today`.
  */
-export function complianceReport(store: ReportingStore, from: string, to: string, today: string): CompliancePeriod[] {
+export async function complianceReport(
+  store: ReportingStore,
+  from: string,
+  to: string,
+  today: string,
+): Promise<CompliancePeriod[]> {
   const first = mondayOf(from);
   const weeks = Math.floor(daysBetween(first, to) / 7) + 1;
   const counts = Array.from(
     { length: weeks },
     () => Object.fromEntries(DUTY_OUTCOMES.map((o) => [o, 0])) as Record<DutyOutcome, number>,
   );
-  for (const { week, n, ...standing } of store.dutyByWeek(first, addDays(first, 7 * weeks - 1), today))
+  for (const { week, n, ...standing } of await store.dutyByWeek(first, addDays(first, 7 * weeks - 1), today))
     counts[week]![dutyOutcome(standing)] += n;
   return counts.map((c, i) => ({
     start: addDays(first, 7 * i),
@@ -84,10 +89,9 @@ export interface AssigneeWork {
 }
 
 /** Open cases (exit is not open work) by assignee and stage, unassigned last. */
-export function workloadReport(store: ReportingStore, today: string): AssigneeWork[] {
+export async function workloadReport(store: ReportingStore, today: string): Promise<AssigneeWork[]> {
   const order = (s: Stage) => STAGES.indexOf(s);
-  return store
-    .openWork(addDays(today, -7 * LONG_STAY_WEEKS))
+  return (await store.openWork(addDays(today, -7 * LONG_STAY_WEEKS)))
     .map(({ long, ...r }) => ({ ...r, longStays: long }))
     .sort(
       (a, b) =>

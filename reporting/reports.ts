@@ -21,7 +21,7 @@ const zeroes = () => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Sta
  * Weeks Monday to Sunday, from the week holding `from` to the week holding `to`, each with the
  * stays entered and left in it by stage (every stage listed, 0 when none).
  */
-export function flowReport(store: ReportingStore, from: string, to: string): FlowPeriod[] {
+export async function flowReport(store: ReportingStore, from: string, to: string): Promise<FlowPeriod[]> {
   const first = mondayOf(from);
   const weeks = Math.floor(daysBetween(first, to) / 7) + 1;
   const periods: FlowPeriod[] = Array.from({ length: weeks }, (_, i) => ({
@@ -32,7 +32,7 @@ export function flowReport(store: ReportingStore, from: string, to: string): Flo
   }));
   const last = periods[periods.length - 1]!.end;
   for (const which of ['entered', 'left'] as const)
-    for (const { week, stage, n } of store.weeklyCounts(which, first, last)) periods[week]![which][stage] = n;
+    for (const { week, stage, n } of await store.weeklyCounts(which, first, last)) periods[week]![which][stage] = n;
   return periods;
 }
 
@@ -52,9 +52,8 @@ export const OLDEST_LISTED = 5;
  * Open cases by days in their stage on `today` (age = days since the case entered its stage).
  * Exit is final, not open work: it is left out.
  */
-export function ageingReport(store: ReportingStore, today: string): Partial<Record<Stage, StageAgeing>> {
-  const rows = store.openAges(today);
-  const oldest = store.oldestOpen(OLDEST_LISTED);
+export async function ageingReport(store: ReportingStore, today: string): Promise<Partial<Record<Stage, StageAgeing>>> {
+  const [rows, oldest] = await Promise.all([store.openAges(today), store.oldestOpen(OLDEST_LISTED)]);
   return Object.fromEntries(
     STAGES.filter((s) => s !== 'exit').map((stage) => {
       const histogram = rows.filter((r) => r.stage === stage);

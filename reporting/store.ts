@@ -1,12 +1,17 @@
 /**
- * The reporting read model (#20): an embedded SQLite file, written by the worker's reporting
- * adapter (one writer) and read by every API process (WAL: readers never block the writer nor each
- * other). It is a projection of the outbox, never the record: `npm run reporting:rebuild` remakes
- * it from the workflow histories.
+ * The reporting read model (#20): where each case stands, its stays, its assignee and its 24-week
+ * duty, written by the worker's reporting adapter and read by every API process. It is a
+ * projection of the outbox, never the record: `npm run reporting:rebuild` remakes it from the
+ * workflow histories.
  *
- * Two tables: where each case stands (its last applied seq, the stay it is in), and its stays, one
- * row per time a case entered a stage. Days are London calendar dates, YYYY-MM-DD, so they sort
- * and compare as text.
+ * One asynchronous interface, two backends: this file's embedded SQLite file (the default for the
+ * two commands), and PostgreSQL for the cluster topology (reporting/pg-store.ts), where workers on
+ * several hosts write. `openReporting` (reporting/open.ts) picks one from the configuration. Each
+ * backend keeps its own SQL (day arithmetic differs by dialect); the rules are domain/reporting.ts.
+ *
+ * Tables: where each case stands (its last applied seq, the stay it is in), its stays (one row per
+ * time a case entered a stage), its assignee, and its appeals in the 24-week duty. Days are London
+ * calendar dates, YYYY-MM-DD, so they sort and compare as text.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -124,6 +129,12 @@ const KEPT = 'SELECT stage, day, entered_n, left_n, open_n FROM stay_days WHERE 
 /** One message applied: new or a duplicate (both acknowledged), or a gap (refused: the retry brings it in order). */
 export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
 
+/** What the model hears of a change: a reporting message of the outbox (its facts absent on older ones). */
+export type ReportingMessage = Pick<
+  OutboundMessage,
+  'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'
+>;
+
 /** A stay as stored, for the rebuild's comparison and the tests' recount. */
 export interface StayRow {
   caseId: string;
@@ -139,71 +150,88 @@ export interface DutyAppealRow extends DutyFacts {
   caseId: string;
 }
 
+/**
+ * Every method answers a promise, whichever backend: PostgreSQL's client is asynchronous, and one
+ * interface lets the callers not know which they have. A failure (a locked file, a lost
+ * connection) is a rejection.
+ */
 export interface ReportingStore {
-  apply(
-    message: Pick<OutboundMessage, 'caseId' | 'seq' | 'event' | 'at' | 'after' | 'figures' | 'reporting'>,
-  ): ApplyOutcome;
+  /** Reads where the case stands, decides and writes in one transaction: two deliveries of one message cannot both apply. */
+  apply(message: ReportingMessage): Promise<ApplyOutcome>;
   /** Stays entered (or left) within [from, to], by stage and the week they fall in (0: the week from `from`). */
-  weeklyCounts(which: 'entered' | 'left', from: string, to: string): Array<{ week: number; stage: Stage; n: number }>;
+  weeklyCounts(
+    which: 'entered' | 'left',
+    from: string,
+    to: string,
+  ): Promise<Array<{ week: number; stage: Stage; n: number }>>;
   /** Open stays by stage and age in days on `today`. */
-  openAges(today: string): Array<{ stage: Stage; age: number; n: number }>;
-  positions(): Array<ReportingPosition & { caseId: string }>;
+  openAges(today: string): Promise<Array<{ stage: Stage; age: number; n: number }>>;
+  /** By case id, in code-point order on both backends. */
+  positions(): Promise<Array<ReportingPosition & { caseId: string }>>;
   /** A case erased (#19 erasure): its rows go too, so no figure counts it and a rebuild agrees. */
-  forget(caseId: string): void;
-  stays(): StayRow[];
+  forget(caseId: string): Promise<void>;
+  /** By case id (code-point order) and seq. */
+  stays(): Promise<StayRow[]>;
   /**
    * Empties the model and fills it again, all in one write transaction: deliveries meanwhile wait
-   * (SQLITE_BUSY after the busy timeout: the workflow retries them) and find the rebuilt model.
-   * Read the histories inside `fill`, so every change scheduled before it is in them.
+   * (at most their lock timeout: then they fail and the workflow retries them) and find the
+   * rebuilt model; readers see the old model until it commits. Read the histories inside `fill`,
+   * so every change scheduled before it is in them.
    */
-  replaceAll(fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
-  close(): void;
+  replaceAll(fill: (writes: ReportingWrites) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
   // The summary, its reconciliation and the cases behind each figure (#20).
   /** Each case's figures, for the rebuild's comparison and the tests. */
-  figures(): FiguresRow[];
+  figures(): Promise<FiguresRow[]>;
   /** A case's figures set outright: the rebuild's, for a case whose latest change came without them. */
-  putFigures(caseId: string, seq: number, figures: CaseFigures): void;
+  putFigures(caseId: string, seq: number, figures: CaseFigures): Promise<void>;
   /** The summary's counts: positions by stage, and one pass over the figures. `dueBefore`: an instant (ISO). */
-  summaryCounts(dueBefore: string): SummaryCounts;
+  summaryCounts(dueBefore: string): Promise<SummaryCounts>;
   /** Cases by status (their figures), for reconciliation with visibility. */
-  statusCounts(): Array<{ status: string; n: number }>;
+  statusCounts(): Promise<Array<{ status: string; n: number }>>;
   /**
    * Where each stored case stands (stage, status when known), and whether its rows agree with each
    * other (one open stay, the position's; figures of the same change): reconciliation's candidates.
    */
-  standings(): Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>;
+  standings(): Promise<Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>>;
   /**
    * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
    * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
    */
-  replaceCase(caseId: string, fill: (apply: ReportingStore['apply']) => Promise<void>): Promise<void>;
-  /** The cases behind a figure, by case id, `limit` after `after` (keyset paging). */
-  casesBehind(figure: FigureCases, page: { after?: string; limit: number }): string[];
+  replaceCase(caseId: string, fill: (writes: ReportingWrites) => Promise<void>): Promise<void>;
+  /** The cases behind a figure, by case id (code-point order), `limit` after `after` (keyset paging). */
+  casesBehind(figure: FigureCases, page: { after?: string; limit: number }): Promise<string[]>;
   /** Stays left within [from, to], by stage, cohort flag and whole days in the stage. */
-  completedStays(from: string, to: string): Array<{ stage: Stage; cohort: boolean; age: number; n: number }>;
+  completedStays(from: string, to: string): Promise<Array<{ stage: Stage; cohort: boolean; age: number; n: number }>>;
   /** Appeals in the duty started within [from, to], by week (0: the week from `from`) and standing on `today`. */
-  dutyByWeek(from: string, to: string, today: string): Array<DutyStanding & { week: number; n: number }>;
+  dutyByWeek(from: string, to: string, today: string): Promise<Array<DutyStanding & { week: number; n: number }>>;
   /** Open stays (exit left out) by assignee and stage: how many, the oldest entered day, how many entered on or before `longBy`. */
   openWork(
     longBy: string,
-  ): Array<{ assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }>;
-  /** Every assignment and duty appeal, for the rebuild's comparison and the tests' recount. */
-  assignments(): Array<{ caseId: string; assignee: string | null }>;
-  dutyAppeals(): DutyAppealRow[];
+  ): Promise<Array<{ assignee: string | null; stage: Stage; open: number; oldestEnteredOn: string; long: number }>>;
+  /** Every assignment and duty appeal (by case id, code-point order), for the rebuild's comparison and the tests' recount. */
+  assignments(): Promise<Array<{ caseId: string; assignee: string | null }>>;
+  dutyAppeals(): Promise<DutyAppealRow[]>;
   /**
    * Messages applied in order in one write transaction, each as `apply` would: for seeding a model
    * in bulk (the reports' benchmark), where a transaction per message would be the whole cost.
    */
-  applyAll(messages: ReadonlyArray<Parameters<ReportingStore['apply']>[0]>): ApplyOutcome[];
+  applyAll(messages: readonly ReportingMessage[]): Promise<ApplyOutcome[]>;
   /**
    * The day counts checked against the stays they count, and made equal: how many (stage, day) rows
    * differed (0: none). Reconciliation's last step: rows written or removed outside the projection
    * (a restored backup, a hand edit) leave the counts wrong, and a repair of a case cannot see that.
    */
-  recountDays(): number;
+  recountDays(): Promise<number>;
   /** Each work stage's longest-waiting open cases: `perStage` of them, oldest entry first. */
-  oldestOpen(perStage: number): Array<{ stage: Stage; caseId: string; enteredOn: string }>;
+  oldestOpen(perStage: number): Promise<Array<{ stage: Stage; caseId: string; enteredOn: string }>>;
 }
+
+/**
+ * The writes a replacement's `fill` makes, inside its transaction: on PostgreSQL the store's own
+ * methods would take another connection, outside it, and wait on its locks.
+ */
+export type ReportingWrites = Pick<ReportingStore, 'apply' | 'putFigures'>;
 
 /** The cases behind one figure of the flow, ageing or summary report. */
 export type FigureCases =
@@ -331,7 +359,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
 
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
-  const applyOne = (message: Parameters<ReportingStore['apply']>[0]): ApplyOutcome => {
+  const applyOne = (message: ReportingMessage): ApplyOutcome => {
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
     write(message.caseId, step.change, message.figures);
@@ -341,9 +369,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   };
   const apply = db.transaction(applyOne);
   // One transaction for the batch, no savepoint per message: what makes bulk seeding fast.
-  const applyAll = db.transaction((messages: ReadonlyArray<Parameters<ReportingStore['apply']>[0]>) =>
-    messages.map(applyOne),
-  );
+  const applyAll = db.transaction((messages: readonly ReportingMessage[]) => messages.map(applyOne));
 
   // Each case has one open stay, in the stage it is in: the day counts' open stays by stage are the
   // cases by stage, a few thousand rows to add up rather than a row a case.
@@ -401,19 +427,9 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const openByDay = db.prepare<[], { stage: Stage; day: string; n: number }>(
     'SELECT stage, day, open_n AS n FROM stay_days WHERE open_n > 0 ORDER BY stage, day DESC',
   );
-  const weeklyCounts: ReportingStore['weeklyCounts'] = (which, from, to) => {
-    const weeks = new Map<string, { week: number; stage: Stage; n: number }>();
-    for (const { day, stage, n } of (which === 'entered' ? entered : left).all({ from, to })) {
-      const week = Math.floor(daysBetween(from, day) / 7);
-      const row = weeks.get(`${week} ${stage}`) ?? { week, stage, n: 0 };
-      row.n += n;
-      weeks.set(`${week} ${stage}`, row);
-    }
-    return [...weeks.values()].sort((a, b) => a.week - b.week || a.stage.localeCompare(b.stage));
-  };
-  // Newest entry first within a stage: ages come out youngest first, as the histogram wants them.
-  const openAges: ReportingStore['openAges'] = (today) =>
-    openByDay.all().map(({ stage, day, n }) => ({ stage, age: daysBetween(day, today), n }));
+  const weeklyCounts: ReportingStore['weeklyCounts'] = async (which, from, to) =>
+    byWeek(from, (which === 'entered' ? entered : left).all({ from, to }));
+  const openAges: ReportingStore['openAges'] = async (today) => agesOn(today, openByDay.all());
 
   const differing = db.prepare<[], { n: number }>(
     `SELECT (SELECT count(*) FROM (${KEPT} EXCEPT ${RECOUNTED})) + (SELECT count(*) FROM (${RECOUNTED} EXCEPT ${KEPT})) AS n`,
@@ -430,18 +446,40 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      ORDER BY entered_on, case_id LIMIT @limit`,
   );
 
+  const forget = db.transaction((caseId: string) => dropCase(caseId));
+  // Inside replaceAll's or replaceCase's transaction: each a savepoint within it.
+  const writes: ReportingWrites = {
+    apply: async (message) => apply(message),
+    putFigures: async (caseId, seq, figures) => {
+      putFigures(caseId, seq, figures);
+    },
+  };
+  /** `work` in one write transaction, awaited: replaceAll's and replaceCase's, whose fill reads histories. */
+  const writing = async (work: () => Promise<void>) => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await work();
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  };
+
+  // better-sqlite3 is synchronous: each method is its synchronous body behind `async`, so a thrown
+  // error (SQLITE_BUSY, a full disk) is the promise's rejection, as on PostgreSQL.
   return {
-    apply: (message) => apply.immediate(message),
+    apply: async (message) => apply.immediate(message),
     weeklyCounts,
     openAges,
-    forget: db.transaction((caseId: string) => dropCase(caseId)),
-    positions: () =>
+    forget: async (caseId) => forget.immediate(caseId),
+    positions: async () =>
       db
         .prepare<[], ReportingPosition & { caseId: string }>(
           'SELECT case_id AS caseId, seq, stage, entered_on AS enteredOn FROM positions ORDER BY case_id',
         )
         .all(),
-    stays: () =>
+    stays: async () =>
       db
         .prepare<[], Omit<StayRow, 'cohort'> & { cohort: number }>(
           `SELECT case_id AS caseId, seq, stage, entered_on AS enteredOn, left_on AS leftOn, cohort
@@ -449,34 +487,34 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         )
         .all()
         .map((r) => ({ ...r, cohort: r.cohort === 1 })),
-    async replaceAll(fill) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
+    replaceAll: (fill) =>
+      writing(async () => {
         for (const table of [...CASE_TABLES, 'stay_days']) db.exec(`DELETE FROM ${table}`);
-        await fill((message) => apply(message));
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+        await fill(writes);
+      }),
+    close: async () => {
+      db.close();
     },
-    close: () => db.close(),
-    figures: () =>
+    figures: async () =>
       db
         .prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`)
         .all()
         .map((r) => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) })),
-    putFigures,
-    summaryCounts(dueBefore) {
+    putFigures: writes.putFigures,
+    async summaryCounts(dueBefore) {
       const byStage = emptyByStage();
       for (const { stage, n } of stageCounts.all()) byStage[stage] = n;
       const endings = emptyEndings();
       for (const { how, n } of endingCounts.all()) endings[how] = n;
       return { byStage, endings, counted: counted.get({ dueBefore: Date.parse(dueBefore) })! };
     },
-    statusCounts: () =>
-      db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM figures GROUP BY status').all(),
-    standings: () =>
+    statusCounts: async () =>
+      db
+        .prepare<[], { status: string; n: number }>(
+          'SELECT status, count(*) AS n FROM figures GROUP BY status ORDER BY status',
+        )
+        .all(),
+    standings: async () =>
       new Map(
         db
           .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null; consistent: number }>(
@@ -490,18 +528,12 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
           .all()
           .map(({ caseId, consistent, ...standing }) => [caseId, { ...standing, consistent: consistent === 1 }]),
       ),
-    async replaceCase(caseId, fill) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
+    replaceCase: (caseId, fill) =>
+      writing(async () => {
         dropCase(caseId);
-        await fill((message) => apply(message));
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
-    },
-    casesBehind(figure, { after, limit }) {
+        await fill(writes);
+      }),
+    async casesBehind(figure, { after, limit }) {
       const { sql, params } = casesBehindSql(figure);
       return db
         .prepare<Record<string, unknown>, { caseId: string }>(
@@ -510,28 +542,28 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
         .all({ ...params, after: after ?? '', limit })
         .map((r) => r.caseId);
     },
-    completedStays: (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
-    dutyByWeek: (from, to, today) =>
+    completedStays: async (from, to) => completed.all({ from, to }).map((r) => ({ ...r, cohort: r.cohort === 1 })),
+    dutyByWeek: async (from, to, today) =>
       dutyWeeks
         .all({ from, to, today })
         .map((r) => ({ ...r, decidedLate: r.decidedLate === 1, pastLastDay: r.pastLastDay === 1 })),
-    openWork: (longBy) => work.all(longBy),
-    assignments: () =>
+    openWork: async (longBy) => work.all(longBy),
+    assignments: async () =>
       db
         .prepare<[], { caseId: string; assignee: string | null }>(
           'SELECT case_id AS caseId, assignee FROM assignments ORDER BY case_id',
         )
         .all(),
-    dutyAppeals: () =>
+    dutyAppeals: async () =>
       db
         .prepare<[], DutyAppealRow>(
           `SELECT case_id AS caseId, started_on AS startedOn, last_day AS lastDay, state, decided_on AS decidedOn
            FROM duty_appeals ORDER BY case_id, started_on`,
         )
         .all(),
-    applyAll: (messages) => applyAll.immediate(messages),
-    recountDays: () => recountDays.immediate(),
-    oldestOpen: (perStage) =>
+    applyAll: async (messages) => applyAll.immediate(messages),
+    recountDays: async () => recountDays.immediate(),
+    oldestOpen: async (perStage) =>
       STAGES.filter(isOpenWork).flatMap((stage) =>
         oldestOf.all({ stage, limit: perStage }).map((r) => ({ stage, ...r })),
       ),
@@ -560,8 +592,30 @@ const figuresOf = (r: FiguresSql): CaseFigures => ({
   clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
 });
 
-/** The rows (each with a case_id) behind a figure, and the parameters they take. */
-function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
+/** Day counts (stay_days' rows) by stage and the week from `from` they fall in: both backends' weeklyCounts. */
+export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage; n: number }>) {
+  const weeks = new Map<string, { week: number; stage: Stage; n: number }>();
+  for (const { day, stage, n } of days) {
+    const week = Math.floor(daysBetween(from, day) / 7);
+    const row = weeks.get(`${week} ${stage}`) ?? { week, stage, n: 0 };
+    row.n += n;
+    weeks.set(`${week} ${stage}`, row);
+  }
+  return [...weeks.values()].sort((a, b) => a.week - b.week || (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+}
+
+/**
+ * Open stays by day entered, as ages on `today`; the rows come by stage and newest day first, so
+ * ages come out youngest first, as the histogram wants them.
+ */
+export const agesOn = (today: string, days: ReadonlyArray<{ stage: Stage; day: string; n: number }>) =>
+  days.map(({ stage, day, n }) => ({ stage, age: daysBetween(day, today), n }));
+
+/**
+ * The rows (each with a case_id) behind a figure, and the parameters they take (`@name`): shared
+ * by both backends, whose conditions are the same SQL.
+ */
+export function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
   switch (figure.report) {
     case 'flow': {
       const column = figure.which === 'entered' ? 'entered_on' : 'left_on';

@@ -5,12 +5,12 @@
  */
 import { configOrExit } from '../config/index.js';
 import { connectClient } from '../config/temporal.js';
-import { openReportingStore } from '../reporting/index.js';
+import { openReporting, reportingWhere } from '../reporting/index.js';
 import { rebuildReporting } from '../activities/reporting-history.js';
 
 const config = configOrExit();
 const { connection, client } = await connectClient(config);
-const store = openReportingStore(config.reporting.dbFile);
+const store = await openReporting(config.reporting);
 try {
   const started = Date.now();
   const { cases, messages } = await rebuildReporting(client, store, (done, total) => {
@@ -18,9 +18,9 @@ try {
   });
   process.stderr.write('\n');
   console.log(
-    `rebuilt ${config.reporting.dbFile}: ${cases} cases, ${messages} changes in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `rebuilt ${reportingWhere(config.reporting)}: ${cases} cases, ${messages} changes in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 } finally {
-  store.close();
+  await store.close();
   await connection.close();
 }

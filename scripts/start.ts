@@ -4,7 +4,8 @@
  * dev token per role. Ctrl-C stops every child. Run it again: the cases are still there.
  *
  * `npm run start:cluster` (--cluster): the Temporal server on the local PostgreSQL instead of the
- * dev server, and two workers and two API processes on one port, as a department would run it.
+ * dev server, the reporting read model in a PostgreSQL database of its own, and two workers and two
+ * API processes on one port, as a department would run it.
  */
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -12,6 +13,8 @@ import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
 import { describeSystem, HTTP_SYSTEMS, ROLES, SOURCES, systemOfSource } from '../domain/index.js';
+import { redacted } from '../reporting/pg-store.js';
+import { CLUSTER_REPORTING_DATABASE, createDatabaseIfMissing, withDatabase } from '../reporting/pg-database.js';
 import { ROOT, spawnService, waitForHttp, type Service } from './processes.js';
 import { resolveTemporalCli } from '../temporal/cli.js';
 import {
@@ -95,7 +98,20 @@ try {
   const secrets = Object.fromEntries(
     SOURCES.map((s) => [describeSystem(systemOfSource(s)).webhookSecretSetting!, config.webhookSecrets[s]]),
   );
-  const env = { TEMPORAL_ADDRESS: address, ...secrets };
+  // On the cluster the reporting model is in PostgreSQL (REPORTING_POSTGRES_URL, or a database of its
+  // own beside Temporal's), which every worker and API process reaches from any host.
+  const reportingUrl = onCluster
+    ? (config.reporting.postgresUrl ?? withDatabase(config.temporal.cluster.postgresUrl, CLUSTER_REPORTING_DATABASE))
+    : undefined;
+  if (reportingUrl) {
+    await createDatabaseIfMissing(reportingUrl);
+    say(`reporting read model in PostgreSQL: ${redacted(reportingUrl)}`);
+  }
+  const env = {
+    TEMPORAL_ADDRESS: address,
+    ...secrets,
+    ...(reportingUrl ? { REPORTING_POSTGRES_URL: reportingUrl } : {}),
+  };
   const prefixed = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
   const portOf = (url: string) => new URL(url).port;
   // Started in this order and stopped in reverse: the reference systems outlive the worker that calls them.

@@ -102,6 +102,21 @@ describe('configuration', () => {
     expect(next.ok && next.config.calendarWarning).toMatch(/ends on 31 December 2031/);
   });
 
+  it('keeps the reporting model in the SQLite file unless REPORTING_POSTGRES_URL names a database, refusing a bad one', () => {
+    const sqlite = loadConfig({ LOCAL_MODE: '1', REPORTING_DB: '/var/lib/tracker/reporting.sqlite' });
+    expect(sqlite.ok && sqlite.config.reporting).toEqual({
+      dbFile: '/var/lib/tracker/reporting.sqlite',
+      postgresUrl: undefined,
+    });
+    const url = 'postgres://reporting:s%40cret@db.internal:6543/case_tracker_reporting';
+    const pg = loadConfig({ LOCAL_MODE: '1', REPORTING_POSTGRES_URL: url });
+    expect(pg.ok && pg.config.reporting.postgresUrl).toBe(url);
+    for (const bad of ['mysql://db/reporting', 'postgres://db/', 'postgres://db/case-tracker', 'not a url']) {
+      const r = loadConfig({ LOCAL_MODE: '1', REPORTING_POSTGRES_URL: bad });
+      expect(!r.ok && r.error, bad).toMatch(/REPORTING_POSTGRES_URL: /);
+    }
+  });
+
   it('refuses a client certificate without its key, naming the variable', () => {
     const r = loadConfig({ LOCAL_MODE: '1', TEMPORAL_TLS_CERT: '/etc/t/client.pem' });
     expect(!r.ok && r.error).toMatch(/TEMPORAL_TLS_KEY: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together/);

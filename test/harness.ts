@@ -21,9 +21,11 @@ import type { HttpSystem, Role, Source } from '../domain/index.js';
 import { createWorker } from '../worker.js';
 import { spawnService, type Service } from '../scripts/processes.js';
 import { prepareNamespace } from '../temporal/server.js';
-import { openReportingStore, type ReportingStore } from '../reporting/index.js';
+import { onClusterTopology } from '../temporal/cluster.js';
+import { openReporting, type ReportingStore } from '../reporting/index.js';
 import { newCaseBody, uniqueHomeOfficeRef } from './case-body.js';
 import { eventually, startSystems, type RunningSystem } from './systems.js';
+import { throwAwayReportingDatabase } from './reporting-db.js';
 
 let runtimeInstalled = false;
 
@@ -35,7 +37,7 @@ export interface Stack {
   startWorker(): Promise<void>;
   client: Client;
   config: Config;
-  /** The API's reading of the reporting read model (the worker writes the same file). */
+  /** The API's reading of the reporting read model (the worker writes the same file, or PostgreSQL database). */
   reporting: ReportingStore;
   /** A token for a role; an integration token names its system (the Home Office unless said). */
   token(role: Role, sub?: string, system?: Source): Promise<string>;
@@ -100,7 +102,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace = { TEMPORAL_NAMESPACE: name };
   }
   const { systems, env: systemsEnv } = await startSystems();
-  const env = { ...namespace, ...systemsEnv, ...options.env };
+  // On the cluster topology (`npm run test:cluster`) the reporting model is in PostgreSQL, as
+  // `npm run start:cluster` keeps it: a database of this stack's own.
+  const reportingDb = onClusterTopology() ? await throwAwayReportingDatabase('stack') : undefined;
+  const env = {
+    ...namespace,
+    ...systemsEnv,
+    ...(reportingDb ? { REPORTING_POSTGRES_URL: reportingDb.url } : {}),
+    ...options.env,
+  };
   const config = testConfig(env);
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -143,7 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metrics = createMetrics();
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   await startWorker();
-  const reporting = openReportingStore(config.reporting.dbFile);
+  const reporting = await openReporting(config.reporting);
   const app = createApp({
     devSignIn: true,
     secureCookies: false,
@@ -234,7 +244,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await killWorker();
       await connection.close();
       await nativeConnection?.close();
-      reporting.close();
+      await reporting.close();
+      await reportingDb?.drop();
       await Promise.all(Object.values(systems).map((s) => s.kill()));
     },
   };

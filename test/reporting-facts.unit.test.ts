@@ -162,29 +162,29 @@ describe('the store keeps one row per appeal in the duty', () => {
     store.apply(m as unknown as Parameters<typeof store.apply>[0]);
   const first: DutyFacts = { startedOn: '2026-03-05', lastDay: '2026-08-20', state: 'open', decidedOn: null };
 
-  it('updates it, keeps a decided one beside a new appeal, drops a live one the case no longer holds', () => {
+  it('updates it, keeps a decided one beside a new appeal, drops a live one the case no longer holds', async () => {
     const store = openReportingStore(':memory:');
     try {
-      apply(store, message(1, { assignee: 'a', duty: first }));
-      apply(store, message(2, { assignee: 'a', duty: { ...first, state: 'decided', decidedOn: '2026-08-01' } }));
+      await apply(store, message(1, { assignee: 'a', duty: first }));
+      await apply(store, message(2, { assignee: 'a', duty: { ...first, state: 'decided', decidedOn: '2026-08-01' } }));
       const second = { startedOn: '2026-09-01', lastDay: '2027-02-16', state: 'open', decidedOn: null } as const;
-      apply(store, message(3, { assignee: 'b', duty: second }));
-      expect(store.dutyAppeals().map((r) => [r.startedOn, r.state])).toEqual([
+      await apply(store, message(3, { assignee: 'b', duty: second }));
+      expect((await store.dutyAppeals()).map((r) => [r.startedOn, r.state])).toEqual([
         ['2026-03-05', 'decided'],
         ['2026-09-01', 'open'],
       ]);
       // A fact took the second appeal out of the duty: it never applied.
-      apply(store, message(4, { assignee: 'b', duty: null }));
-      expect(store.dutyAppeals().map((r) => r.startedOn)).toEqual(['2026-03-05']);
+      await apply(store, message(4, { assignee: 'b', duty: null }));
+      expect((await store.dutyAppeals()).map((r) => r.startedOn)).toEqual(['2026-03-05']);
       // A message recorded before facts were sent leaves them; a duplicate changes nothing.
-      apply(store, message(5, undefined));
-      apply(store, message(3, { assignee: 'c', duty: second }));
-      expect(store.assignments()).toEqual([{ caseId: 'AC-1', assignee: 'b' }]);
-      expect(store.dutyAppeals()).toHaveLength(1);
-      store.forget('AC-1');
-      expect([store.assignments(), store.dutyAppeals()]).toEqual([[], []]);
+      await apply(store, message(5, undefined));
+      await apply(store, message(3, { assignee: 'c', duty: second }));
+      expect(await store.assignments()).toEqual([{ caseId: 'AC-1', assignee: 'b' }]);
+      expect(await store.dutyAppeals()).toHaveLength(1);
+      await store.forget('AC-1');
+      expect([await store.assignments(), await store.dutyAppeals()]).toEqual([[], []]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

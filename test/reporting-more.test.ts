@@ -100,7 +100,7 @@ async function assign(caseId: string, assignee: string) {
 async function settled() {
   await eventually(
     async () => {
-      const seqs = new Map(stack.reporting.positions().map((p) => [p.caseId, p.seq]));
+      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
       for (const caseId of booked.keys()) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
       return true;
     },
@@ -130,11 +130,11 @@ async function csvRows(path: string) {
   return parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
 }
 
-const tables = (store: ReportingStore) => ({
-  positions: store.positions(),
-  stays: store.stays(),
-  assignments: store.assignments(),
-  dutyAppeals: store.dutyAppeals(),
+const tables = async (store: ReportingStore) => ({
+  positions: await store.positions(),
+  stays: await store.stays(),
+  assignments: await store.assignments(),
+  dutyAppeals: await store.dutyAppeals(),
 });
 
 describe('time in stage, compliance and workload', () => {
@@ -302,14 +302,14 @@ describe('time in stage, compliance and workload', () => {
 
   it('rebuilds from the histories the new tables equal to the live ones', { timeout: 120_000 }, async () => {
     await settled();
-    const live = tables(stack.reporting);
+    const live = await tables(stack.reporting);
     expect(live.dutyAppeals).toHaveLength([...booked.values()].filter((b) => b.duty).length);
     const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
     try {
       await rebuildReporting(stack.client, fresh);
-      expect(tables(fresh)).toEqual(live);
+      expect(await tables(fresh)).toEqual(live);
     } finally {
-      fresh.close();
+      await fresh.close();
     }
   });
 });

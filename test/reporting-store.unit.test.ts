@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openReportingStore, type ReportingStore } from '../reporting/index.js';
+import { openReportingStore, type ApplyOutcome, type ReportingStore } from '../reporting/index.js';
 import { population } from './reporting-population.js';
 
 const TODAY = '2026-11-18';
@@ -28,8 +28,8 @@ function tally(keys: string[]): Array<[string, number]> {
 }
 
 /** The store's flow and ageing figures equal a recount of its stays, in the order the reports want. */
-function expectRecount(store: ReportingStore) {
-  const stays = store.stays();
+async function expectRecount(store: ReportingStore) {
+  const stays = await store.stays();
   const from = plus(TODAY, -370);
   const to = plus(TODAY, -5);
   for (const which of ['entered', 'left'] as const) {
@@ -39,62 +39,63 @@ function expectRecount(store: ReportingStore) {
         return day && day >= from && day <= to ? [`${Math.floor(days(from, day) / 7)} ${s.stage}`] : [];
       }),
     );
-    const got = store.weeklyCounts(which, from, to);
+    const got = await store.weeklyCounts(which, from, to);
     expect(got.map((r) => [`${r.week} ${r.stage}`, r.n]).sort(), which).toEqual(expected);
     expect(got).toEqual([...got].sort((a, b) => a.week - b.week || (a.stage < b.stage ? -1 : 1)));
   }
   const open = tally(stays.filter((s) => s.leftOn === null).map((s) => `${s.stage} ${days(s.enteredOn, TODAY)}`));
-  const ages = store.openAges(TODAY);
+  const ages = await store.openAges(TODAY);
   expect(ages.map((r) => [`${r.stage} ${r.age}`, r.n]).sort(), 'ages').toEqual(open);
   expect(ages).toEqual([...ages].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : a.age - b.age)));
 }
 
 describe('the reporting store', () => {
-  it('holds a caseload with stays closed, open and re-entered, and counts them as a recount does', () => {
+  it('holds a caseload with stays closed, open and re-entered, and counts them as a recount does', async () => {
     const store = openReportingStore(':memory:');
-    store.applyAll(messages);
-    const stays = store.stays();
+    await store.applyAll(messages);
+    const stays = await store.stays();
     expect(stays.filter((s) => s.leftOn === null).length).toBeGreaterThan(1000);
     expect(stays.filter((s) => s.leftOn !== null).length).toBeGreaterThan(1000);
     expect(tally(stays.map((s) => `${s.caseId} ${s.stage}`)).some(([, n]) => n > 1)).toBe(true);
-    expectRecount(store);
+    await expectRecount(store);
   });
 
-  it('counts as a recount does after cases are erased', () => {
+  it('counts as a recount does after cases are erased', async () => {
     const store = openReportingStore(':memory:');
-    store.applyAll(messages);
+    await store.applyAll(messages);
     const erased = [...new Set(messages.map((m) => m.caseId))].filter((_, i) => i % 7 === 0);
-    for (const caseId of erased) store.forget(caseId);
-    expect(store.stays().some((s) => erased.includes(s.caseId))).toBe(false);
-    expectRecount(store);
+    for (const caseId of erased) await store.forget(caseId);
+    expect((await store.stays()).some((s) => erased.includes(s.caseId))).toBe(false);
+    await expectRecount(store);
   });
 
-  it('recounts a model written before the counts were kept, on opening it', () => {
+  it('recounts a model written before the counts were kept, on opening it', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'reporting-store-')), 'reporting.sqlite');
-    openReportingStore(file).applyAll(messages);
+    await openReportingStore(file).applyAll(messages);
     const db = new Database(file);
     db.exec('DROP TABLE stay_days');
     db.close();
     const reopened = openReportingStore(file);
-    expect(reopened.openAges(TODAY).length).toBeGreaterThan(0);
-    expectRecount(reopened);
+    expect((await reopened.openAges(TODAY)).length).toBeGreaterThan(0);
+    await expectRecount(reopened);
   });
 
-  it('writes the same rows from a batch as from the messages one by one', () => {
+  it('writes the same rows from a batch as from the messages one by one', async () => {
     const one = openReportingStore(':memory:');
-    const outcomes = messages.map((m) => one.apply(m));
+    const outcomes: ApplyOutcome[] = [];
+    for (const m of messages) outcomes.push(await one.apply(m));
     const again = openReportingStore(':memory:');
-    expect(again.applyAll(messages)).toEqual(outcomes);
-    expect(again.stays()).toEqual(one.stays());
-    expect(again.positions()).toEqual(one.positions());
-    expect(again.openAges(TODAY)).toEqual(one.openAges(TODAY));
+    expect(await again.applyAll(messages)).toEqual(outcomes);
+    expect(await again.stays()).toEqual(await one.stays());
+    expect(await again.positions()).toEqual(await one.positions());
+    expect(await again.openAges(TODAY)).toEqual(await one.openAges(TODAY));
   });
 
-  it('finds day counts that differ from its stays, corrects them, and then finds none', () => {
+  it('finds day counts that differ from its stays, corrects them, and then finds none', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'reporting-store-')), 'reporting.sqlite');
     const store = openReportingStore(file);
-    store.applyAll(messages);
-    expect(store.recountDays()).toBe(0);
+    await store.applyAll(messages);
+    expect(await store.recountDays()).toBe(0);
     // Rows changed behind the projection's back: a stay deleted by hand, a count bumped.
     const db = new Database(file);
     db.exec(`DELETE FROM stays WHERE rowid IN (SELECT rowid FROM stays WHERE left_on IS NULL LIMIT 3)`);
@@ -102,16 +103,16 @@ describe('the reporting store', () => {
       `UPDATE stay_days SET entered_n = entered_n + 5 WHERE (stage, day) IN (SELECT stage, day FROM stay_days LIMIT 1)`,
     );
     db.close();
-    expect(store.recountDays()).toBeGreaterThanOrEqual(2);
-    expectRecount(store);
-    expect(store.recountDays()).toBe(0);
+    expect(await store.recountDays()).toBeGreaterThanOrEqual(2);
+    await expectRecount(store);
+    expect(await store.recountDays()).toBe(0);
   });
 
-  it('lists the longest-waiting open cases of each work stage, oldest first', () => {
+  it('lists the longest-waiting open cases of each work stage, oldest first', async () => {
     const store = openReportingStore(':memory:');
-    store.applyAll(messages);
-    const oldest = store.oldestOpen(3);
-    const open = store.stays().filter((s) => s.leftOn === null && s.stage !== 'exit');
+    await store.applyAll(messages);
+    const oldest = await store.oldestOpen(3);
+    const open = (await store.stays()).filter((s) => s.leftOn === null && s.stage !== 'exit');
     const stages = [...new Set(open.map((s) => s.stage))].sort();
     expect([...new Set(oldest.map((o) => o.stage))].sort()).toEqual(stages);
     for (const stage of stages) {

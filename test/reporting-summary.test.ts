@@ -46,7 +46,7 @@ async function lodge(caseId: string, on: string) {
 async function settled() {
   await eventually(
     async () => {
-      const seqs = new Map(stack.reporting.positions().map((p) => [p.caseId, p.seq]));
+      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
       for (const caseId of booked.keys()) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
       return true;
     },
@@ -217,20 +217,20 @@ describe('the summary from the reporting read model', () => {
       const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
       try {
         await rebuildReporting(stack.client, fresh);
-        const of = (s: typeof fresh) => ({
-          positions: s.positions(),
-          stays: s.stays(),
-          figures: s.figures(),
-          assignments: s.assignments(),
-          dutyAppeals: s.dutyAppeals(),
+        const of = async (s: typeof fresh) => ({
+          positions: await s.positions(),
+          stays: await s.stays(),
+          figures: await s.figures(),
+          assignments: await s.assignments(),
+          dutyAppeals: await s.dutyAppeals(),
           // What flow and ageing read: the day counts.
-          entered: s.weeklyCounts('entered', T(-800), T(0)),
-          left: s.weeklyCounts('left', T(-800), T(0)),
-          ages: s.openAges(T(0)),
+          entered: await s.weeklyCounts('entered', T(-800), T(0)),
+          left: await s.weeklyCounts('left', T(-800), T(0)),
+          ages: await s.openAges(T(0)),
         });
-        expect(of(stack.reporting)).toEqual(of(fresh));
+        expect(await of(stack.reporting)).toEqual(await of(fresh));
       } finally {
-        fresh.close();
+        await fresh.close();
       }
       expect(await summary()).toEqual(visibility);
 
@@ -242,10 +242,10 @@ describe('the summary from the reporting read model', () => {
       before.close();
       const reopened = openReportingStore(old);
       try {
-        expect(reopened.positions()).toHaveLength(1);
-        expect(reopened.figures()).toEqual([]);
+        expect(await reopened.positions()).toHaveLength(1);
+        expect(await reopened.figures()).toEqual([]);
       } finally {
-        reopened.close();
+        await reopened.close();
       }
     },
   );

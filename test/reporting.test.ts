@@ -6,12 +6,13 @@
  * process, in a namespace of this file's own (the rebuild reads every case in it).
  */
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { openReportingStore } from '../reporting/index.js';
+import { openReporting, openReportingStore, type ReportingConfig } from '../reporting/index.js';
 import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
@@ -58,11 +59,34 @@ const refuse = (caseId: string, on: string) =>
   move(caseId, 'caseworker', { type: 'decision.refused', decidedOn: on, sentOn: on }, on);
 const lodge = (caseId: string, on: string) => move(caseId, 'tribunal', { type: 'appeal.lodged', lodgedOn: on }, on);
 
+/**
+ * Holds the model's write lock, as a long rebuild would: the SQLite file's, or on the cluster
+ * topology PostgreSQL's tables. Readers carry on; writers wait and fail.
+ */
+async function lockModel(reporting: ReportingConfig): Promise<() => Promise<void>> {
+  if (reporting.postgresUrl) {
+    const c = new pg.Client({ connectionString: reporting.postgresUrl });
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('LOCK TABLE positions, stays IN EXCLUSIVE MODE');
+    return async () => {
+      await c.query('ROLLBACK');
+      await c.end();
+    };
+  }
+  const lock = new Database(reporting.dbFile);
+  lock.exec('BEGIN EXCLUSIVE');
+  return async () => {
+    lock.exec('ROLLBACK');
+    lock.close();
+  };
+}
+
 /** Every case's model has caught up with the case (its position at the case's version). */
 async function settled() {
   await eventually(
     async () => {
-      const seqs = new Map(stack.reporting.positions().map((p) => [p.caseId, p.seq]));
+      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
       for (const caseId of cases) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
       return true;
     },
@@ -184,25 +208,20 @@ describe('the reporting read model', () => {
     async () => {
       const caseId = await open(T(-30));
       await settled();
-      const lock = new Database(stack.config.reporting.dbFile);
-      lock.exec('BEGIN EXCLUSIVE');
+      const unlock = await lockModel(stack.config.reporting);
       try {
         await refuse(caseId, T(-3));
         await new Promise((r) => setTimeout(r, 3_000)); // attempts fail meanwhile, and are retried
         const version = (await api.read(caseId)).version;
-        expect(stack.reporting.positions().find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
+        expect((await stack.reporting.positions()).find((p) => p.caseId === caseId)?.seq).toBeLessThan(version);
         await stack.killWorker(); // mid-retry: the next worker takes the delivery over
       } finally {
-        lock.exec('ROLLBACK');
-        lock.close();
+        await unlock();
       }
       await stack.startWorker();
       await settled();
       expect(
-        stack.reporting
-          .stays()
-          .filter((s) => s.caseId === caseId)
-          .map((s) => [s.stage, s.enteredOn, s.leftOn]),
+        (await stack.reporting.stays()).filter((s) => s.caseId === caseId).map((s) => [s.stage, s.enteredOn, s.leftOn]),
       ).toEqual([
         ['claim', T(-30), T(-3)],
         ['decision', T(-3), null],
@@ -213,37 +232,38 @@ describe('the reporting read model', () => {
   it('forgets an erased case', { timeout: 60_000 }, async () => {
     const caseId = await open(T(-5));
     await settled();
-    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(true);
+    expect((await stack.reporting.stays()).some((s) => s.caseId === caseId)).toBe(true);
     const erased = await stack.call('POST', `/cases/${caseId}/erase`, {
       role: 'supervisor',
       body: { reason: 'opened in error for the wrong person' },
     });
     expect([200, 202]).toContain(erased.status);
-    expect(stack.reporting.stays().some((s) => s.caseId === caseId)).toBe(false);
-    expect(stack.reporting.positions().some((p) => p.caseId === caseId)).toBe(false);
+    expect((await stack.reporting.stays()).some((s) => s.caseId === caseId)).toBe(false);
+    expect((await stack.reporting.positions()).some((p) => p.caseId === caseId)).toBe(false);
     cases.splice(cases.indexOf(caseId), 1);
     booked.delete(caseId);
   });
 
   it('rebuilds from the histories a model equal to the live one', { timeout: 120_000 }, async () => {
     await settled();
-    const live = { positions: stack.reporting.positions(), stays: stack.reporting.stays() };
+    const live = { positions: await stack.reporting.positions(), stays: await stack.reporting.stays() };
     expect(live.positions.map((p) => p.caseId).sort()).toEqual([...cases].sort());
-    // Into a fresh file, and in place over the live one (the worker running).
+    // Into a fresh file (an SQLite file whatever the live backend: the two agree), and in place over
+    // the live one (the worker running).
     const fresh = openReportingStore(join(mkdtempSync(join(tmpdir(), 'rebuilt-')), 'reporting.sqlite'));
     try {
       const { cases: n } = await rebuildReporting(stack.client, fresh);
       expect(n).toBe(cases.length);
-      expect({ positions: fresh.positions(), stays: fresh.stays() }).toEqual(live);
+      expect({ positions: await fresh.positions(), stays: await fresh.stays() }).toEqual(live);
     } finally {
-      fresh.close();
+      await fresh.close();
     }
-    const inPlace = openReportingStore(stack.config.reporting.dbFile);
+    const inPlace = await openReporting(stack.config.reporting);
     try {
       await rebuildReporting(stack.client, inPlace);
     } finally {
-      inPlace.close();
+      await inPlace.close();
     }
-    expect({ positions: stack.reporting.positions(), stays: stack.reporting.stays() }).toEqual(live);
+    expect({ positions: await stack.reporting.positions(), stays: await stack.reporting.stays() }).toEqual(live);
   });
 });

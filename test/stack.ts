@@ -1,7 +1,8 @@
 /**
  * A stack of its own, as production runs it: a Temporal server of its own (temporal/own.ts: a dev
- * server on a fresh database, or with TEMPORAL_TOPOLOGY=cluster a server on PostgreSQL), the
- * reference systems, the worker and the API, each its own process on free ports, each restartable.
+ * server on a fresh database, or with TEMPORAL_TOPOLOGY=cluster a server on PostgreSQL, and the
+ * reporting read model in a PostgreSQL database of its own), the reference systems, the worker and
+ * the API, each its own process on free ports, each restartable.
  * The chaos test runs on it; the benchmarks build on it (bench/stack.ts adds a bare baseline).
  * test/harness.ts is the lighter stack most test files use, on the run's one shared server.
  */
@@ -18,6 +19,7 @@ import { CLUSTER_PROCESSES } from '../temporal/cluster.js';
 import { startOwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { freePort } from './ports.js';
+import { throwAwayReportingDatabase } from './reporting-db.js';
 import { startSystems } from './systems.js';
 
 export interface ProcessStack {
@@ -74,6 +76,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
   const { systems, env: systemsEnv } = await startSystems((wire) => ({ dir, onLine: quiet(wire) }));
   const api = await freePort();
+  const reporting = topology === 'cluster' ? await throwAwayReportingDatabase(name) : undefined;
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
@@ -83,6 +86,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     IMPORT_DIR: join(dir, 'imports'),
     ACCESS_LOG_DIR: join(dir, 'access-log'),
     REPORTING_DB: join(dir, 'reporting.sqlite'),
+    ...(reporting ? { REPORTING_POSTGRES_URL: reporting.url } : {}),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_ADDRESS: '',
     API_METRICS_ADDRESS: '',
@@ -145,6 +149,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       for (const s of Object.values(systems).reverse()) await s.stop(5_000);
       await connection.close();
       await temporal.destroy();
+      await reporting?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -106,7 +106,7 @@ export function erasureRoutes({ client, taskQueue, log, timeoutMs, reporting }: 
           throw err;
         }
         // The reporting read model forgets it too: the workflow is terminated, so nothing more is delivered.
-        reporting.forget(caseId);
+        await reporting.forget(caseId);
         const refs = referencesOf(state);
         res.status(erased.gone ? 200 : 202).json({
           caseId,

@@ -104,7 +104,7 @@ export function reportCasesRoutes(store: ReportingStore, tokens: PageTokenSealer
       },
       // Which cases stand behind a figure is case data: each one listed is recorded.
       access: { action: 'search-hit', cases: (_input, body) => (body as { caseIds: string[] }).caseIds },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const now = new Date();
         const { pageSize, pageToken, ...asked } = query;
         // A token holds the last case id of its page, sealed to the figure it pages through.
@@ -114,7 +114,7 @@ export function reportCasesRoutes(store: ReportingStore, tokens: PageTokenSealer
           throw new HttpProblem(
             validationProblem([{ field: 'pageToken', message: 'is not a token from a previous page of this list' }]),
           );
-        const caseIds = store.casesBehind(figureOf(query, now), {
+        const caseIds = await store.casesBehind(figureOf(query, now), {
           ...(after ? { after: after.toString('utf8') } : {}),
           limit: pageSize + 1,
         });

@@ -90,9 +90,9 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
           content: { 'application/json': { schema: timeInStageSchema }, ...csvResponse },
         },
       },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const asOf = new Date().toISOString();
-        const stages = timeInStageReport(store, query.from, query.to);
+        const stages = await timeInStageReport(store, query.from, query.to);
         if (query.format === 'csv')
           return csv(res, 'time-in-stage', [
             ['asOf', 'stage', 'cohort', 'count', 'p50Days', 'p90Days'],
@@ -114,10 +114,10 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
           content: { 'application/json': { schema: complianceSchema }, ...csvResponse },
         },
       },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const now = new Date();
         const asOf = now.toISOString();
-        const periods = complianceReport(store, query.from, query.to, londonDate(now.getTime()));
+        const periods = await complianceReport(store, query.from, query.to, londonDate(now.getTime()));
         if (query.format === 'csv')
           return csv(res, 'compliance', [
             ['asOf', 'start', 'end', 'lodged', ...DUTY_OUTCOMES, 'rate'],
@@ -139,10 +139,10 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
           content: { 'application/json': { schema: workloadSchema }, ...csvResponse },
         },
       },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const now = new Date();
         const asOf = now.toISOString();
-        const rows = workloadReport(store, londonDate(now.getTime()));
+        const rows = await workloadReport(store, londonDate(now.getTime()));
         if (query.format === 'csv')
           return csv(res, 'workload', [
             ['asOf', 'assignee', 'stage', 'open', 'oldestEnteredOn', 'longStays'],

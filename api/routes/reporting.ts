@@ -80,9 +80,9 @@ export function reportingRoutes(store: ReportingStore): Route[] {
           content: { 'application/json': { schema: flowSchema }, ...csvResponse },
         },
       },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const asOf = new Date().toISOString();
-        const periods = flowReport(store, query.from, query.to);
+        const periods = await flowReport(store, query.from, query.to);
         if (query.format === 'csv')
           return csv(res, 'flow', [
             ['asOf', 'start', 'end', 'stage', 'entered', 'left'],
@@ -112,10 +112,10 @@ export function reportingRoutes(store: ReportingStore): Route[] {
           content: { 'application/json': { schema: ageingSchema }, ...csvResponse },
         },
       },
-      handler({ query }, _req, res) {
+      async handler({ query }, _req, res) {
         const now = new Date();
         const asOf = now.toISOString();
-        const stages = ageingReport(store, londonDate(now.getTime()));
+        const stages = await ageingReport(store, londonDate(now.getTime()));
         if (query.format === 'csv')
           return csv(res, 'ageing', [
             ['asOf', 'stage', 'open', 'p50Days', 'p90Days', 'fromDays', 'toDays', 'count'],

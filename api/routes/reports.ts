@@ -84,8 +84,8 @@ const summaryQuery = z.object({
 export const dueBefore = (now: Date) => deadlinesBefore(addDays(londonDate(now.getTime()), 28));
 
 /** The summary from the read model's counts: the same arithmetic over the same conditions as visibility's. */
-export function summaryFromModel(store: ReportingStore, syncFailures: number, now: Date): Summary {
-  const { byStage, endings, counted: c } = store.summaryCounts(dueBefore(now));
+export async function summaryFromModel(store: ReportingStore, syncFailures: number, now: Date): Promise<Summary> {
+  const { byStage, endings, counted: c } = await store.summaryCounts(dueBefore(now));
   const inTime = c['twentyFourWeeks.decidedInTime'];
   const late = c['twentyFourWeeks.decidedLate'];
   return {
@@ -138,7 +138,7 @@ export function reportRoutes(client: Client, timeoutMs: number, store: Reporting
       async handler({ query }, _req, res) {
         const now = new Date();
         if (query.source === 'model')
-          return void res.json(summaryFromModel(store, await count(`${SA.syncFailed.name} = true`), now));
+          return void res.json(await summaryFromModel(store, await count(`${SA.syncFailed.name} = true`), now));
         const in4Weeks = dueBefore(now);
         const clock = (status: string) => `${SA.clock.name} = '${status}'`;
         const statusIn = (statuses: readonly Status[]) =>
