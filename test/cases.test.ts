@@ -1,7 +1,7 @@
 /** The first slice over real HTTP on the real server: open a case, read it, screen it. */
 import { describe, expect, it } from 'vitest';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { historyLength, newCaseBody, useStack } from './harness.js';
+import { historyLength, newCaseBody, settledHistoryLength, useStack } from './harness.js';
 import { eventually } from './systems.js';
 
 const stack = useStack();
@@ -141,11 +141,14 @@ describe('POST /cases/:caseId/events', () => {
   it('refuses an event not allowed now with 409 and the allowed events, leaving history untouched', async () => {
     const caseId = await openCase();
     await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
-    // Let the delivery to the Home Office settle first: it adds its own events to history.
-    await eventually(async () =>
-      (await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.delivered === 1 ? true : undefined,
-    );
-    const before = await historyLength(stack.client, caseWorkflowId(caseId));
+    // Let every delivery settle first (the Home Office's, and the reporting model's, which the case's
+    // sync does not show): each adds its own events to history, and so does the task that records it.
+    await eventually(async () => {
+      const { raw } = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      const delivered = (await stack.call('GET', `/cases/${caseId}`)).body.sync.homeOffice.delivered === 1;
+      return delivered && (raw.pendingActivities ?? []).length === 0 ? true : undefined;
+    });
+    const before = await settledHistoryLength(stack.client, caseWorkflowId(caseId));
     const res = await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
     expect(res.status).toBe(409);
     expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['claim.interviewed', 'decision.refused']));
