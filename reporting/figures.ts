@@ -4,7 +4,14 @@
  * cases behind a figure is the same condition. The conditions are the visibility queries the
  * summary used to send, one for one.
  */
-import { APPEAL_ENDINGS, ONWARD_PENDING_STATUSES, STAGES, type CaseFigures, type Stage } from '../domain/index.js';
+import {
+  APPEAL_ENDINGS,
+  ONWARD_PENDING_STATUSES,
+  STAGES,
+  type CaseFigures,
+  type DutyOutcome,
+  type Stage,
+} from '../domain/index.js';
 
 const among = (column: string, values: readonly string[]) => `${column} IN (${values.map((v) => `'${v}'`).join(', ')})`;
 
@@ -46,3 +53,18 @@ export interface FiguresRow extends CaseFigures {
   /** The change they were sent with. */
   seq: number;
 }
+
+/**
+ * Each outcome of the compliance report as a condition on `duty_appeals`: domain/reporting-facts.ts
+ * `dutyStanding` then `dutyOutcome`, in SQL (as the store's dutyByWeek groups them). `@today`: the
+ * London day the open appeals are judged on; only the open outcomes take it.
+ */
+export const OUTCOME_CONDITIONS: Record<DutyOutcome, string> = {
+  // decidedLate is `decided_on > last_day` with no decision day read as not late (coalesce to false).
+  decidedInTime: `state = 'decided' AND (decided_on IS NULL OR decided_on <= last_day)`,
+  decidedLate: `state = 'decided' AND decided_on > last_day`,
+  openInTime: `state = 'open' AND @today <= last_day`,
+  openPastLimit: `state = 'open' AND @today > last_day`,
+  exception: `state = 'exception'`,
+  ended: `state = 'ended'`,
+};

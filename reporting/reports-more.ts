@@ -88,10 +88,13 @@ export interface AssigneeWork {
   longStays: number;
 }
 
+/** A stay entered on or before this day is LONG_STAY_WEEKS weeks or longer in its stage on `today`. */
+export const longStayBy = (today: string) => addDays(today, -7 * LONG_STAY_WEEKS);
+
 /** Open cases (exit is not open work) by assignee and stage, unassigned last. */
 export async function workloadReport(store: ReportingStore, today: string): Promise<AssigneeWork[]> {
   const order = (s: Stage) => STAGES.indexOf(s);
-  return (await store.openWork(addDays(today, -7 * LONG_STAY_WEEKS)))
+  return (await store.openWork(longStayBy(today)))
     .map(({ long, ...r }) => ({ ...r, longStays: long }))
     .sort(
       (a, b) =>

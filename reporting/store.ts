@@ -24,6 +24,7 @@ import {
   type CaseFigures,
   STAGES,
   type DutyFacts,
+  type DutyOutcome,
   type DutyStanding,
   type OutboundMessage,
   type ReportingFacts,
@@ -36,6 +37,7 @@ import {
   emptyByStage,
   emptyEndings,
   FIGURE_CONDITIONS,
+  OUTCOME_CONDITIONS,
   type FiguresRow,
   type SummaryCounts,
   type SummaryFigure,
@@ -233,7 +235,7 @@ export interface ReportingStore {
  */
 export type ReportingWrites = Pick<ReportingStore, 'apply' | 'putFigures'>;
 
-/** The cases behind one figure of the flow, ageing or summary report. */
+/** The cases behind one figure of a report. */
 export type FigureCases =
   | { report: 'flow'; which: 'entered' | 'left'; stage: Stage; from: string; to: string }
   /** Open stays in `stage` entered within [from, to] (the ages asked for, as days). */
@@ -245,7 +247,16 @@ export type FigureCases =
       how?: AppealEnding['how'];
       /** As summaryCounts' (ISO instant). */
       dueBefore: string;
-    };
+    }
+  /** Stays in `stage` with that cohort flag left within [from, to]: those completedStays counts. */
+  | { report: 'time-in-stage'; stage: Stage; cohort: boolean; from: string; to: string }
+  /** Appeals in the duty started within [from, to] with that outcome on `today`: those dutyByWeek counts. */
+  | { report: 'compliance'; outcome: DutyOutcome; from: string; to: string; today: string }
+  /**
+   * Open stays in `stage` of the assignee's cases (null: unassigned), as openWork counts them;
+   * `longBy`: only those entered on or before it (the long stays).
+   */
+  | { report: 'workload'; stage: Stage; assignee: string | null; longBy?: string };
 
 /**
  * `busyTimeoutMs`: how long a write waits for another writer. The worker's is short: better-sqlite3
@@ -639,6 +650,26 @@ export function casesBehindSql(figure: FigureCases): { sql: string; params: Reco
       return {
         sql: `SELECT f.case_id FROM figures f WHERE ${FIGURE_CONDITIONS[name]}`,
         params: name === 'twentyFourWeeks.dueWithin4Weeks' ? { dueBefore: Date.parse(figure.dueBefore) } : {},
+      };
+    }
+    case 'time-in-stage':
+      // 1 or 0: SQLite binds no booleans, and PostgreSQL reads '1' and '0' as booleans.
+      return {
+        sql: 'SELECT case_id FROM stays WHERE left_on BETWEEN @from AND @to AND stage = @stage AND cohort = @cohort',
+        params: { stage: figure.stage, cohort: figure.cohort ? 1 : 0, from: figure.from, to: figure.to },
+      };
+    case 'compliance':
+      return {
+        sql: `SELECT case_id FROM duty_appeals WHERE started_on BETWEEN @from AND @to AND ${OUTCOME_CONDITIONS[figure.outcome]}`,
+        params: { from: figure.from, to: figure.to, today: figure.today },
+      };
+    case 'workload': {
+      // A case never assigned has no assignments row: unassigned, as openWork groups it.
+      const whose = figure.assignee === null ? 'a.assignee IS NULL' : 'a.assignee = @assignee';
+      return {
+        sql: `SELECT s.case_id FROM stays s LEFT JOIN assignments a ON a.case_id = s.case_id
+              WHERE s.left_on IS NULL AND s.stage = @stage AND ${whose}${figure.longBy ? ' AND s.entered_on <= @longBy' : ''}`,
+        params: { stage: figure.stage, assignee: figure.assignee, longBy: figure.longBy },
       };
     }
   }

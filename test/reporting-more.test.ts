@@ -3,8 +3,8 @@
  * end: a population of cases moved over HTTP through back-dated paths (appeals decided in time and
  * late, open in time and past the limit, excepted, withdrawn, out of the duty's group, taken out
  * of the duty by the tribunal), assigned and reassigned; each report equals what the test itself
- * booked, counted here on its own; the CSV carries the same figures; a rebuild from the histories
- * fills the new tables as live.
+ * booked, counted here on its own; the CSV carries the same figures; each figure's `cases` link
+ * lists exactly the cases booked for it; a rebuild from the histories fills the new tables as live.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,27 @@ async function csvRows(path: string) {
   return parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
 }
 
+/** The cases a row's `cases` link lists, two a page, every page followed (as a client would). */
+async function follow(href: string) {
+  expect(href).toMatch(/^\/reports\/cases\?/);
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const res = await stack.call('GET', `${href}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, {
+      role: 'auditor',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.caseIds.length).toBeLessThanOrEqual(2);
+    ids.push(...res.body.caseIds);
+    token = res.body.nextPageToken;
+  } while (token);
+  return ids;
+}
+/** Case ids once each, in the order the list gives them (ASCII ids: code-point order). */
+const idsOf = (ids: Iterable<string>) => [...new Set(ids)].sort();
+/** Rows without their links, to compare with the figures computed here. */
+const figuresOf = (rows: any[]) => rows.map(({ cases: _cases, ...figures }) => figures);
+
 const tables = async (store: ReportingStore) => ({
   positions: await store.positions(),
   stays: await store.stays(),
@@ -185,10 +206,10 @@ describe('time in stage, compliance and workload', () => {
     const res = await stack.call('GET', `/reports/time-in-stage?from=${from}&to=${today}`, { role: 'auditor' });
     expect(res.status).toBe(200);
     expect(Date.parse(res.body.asOf)).toBeGreaterThan(Date.now() - 60_000);
-    const completed = [...booked.values()].flatMap((b) =>
+    const completed = [...booked].flatMap(([caseId, b]) =>
       b.stays
         .filter((s) => s.leftOn !== null && s.leftOn >= from && s.leftOn <= today)
-        .map((s) => ({ stage: s.stage, cohort: b.cohort, days: days(s.enteredOn, s.leftOn!) })),
+        .map((s) => ({ caseId, stage: s.stage, cohort: b.cohort, days: days(s.enteredOn, s.leftOn!) })),
     );
     const stages = [...new Set<string>(res.body.stages.map((s: any) => s.stage))];
     expect(stages).toEqual(expect.arrayContaining(['claim', 'decision', 'appeal', 'tribunal', 'exit']));
@@ -198,9 +219,13 @@ describe('time in stage, compliance and workload', () => {
         return { stage, cohort, count: d.length, p50Days: rank(d, 50), p90Days: rank(d, 90) };
       }),
     );
-    expect(res.body.stages).toEqual(expected);
+    expect(figuresOf(res.body.stages)).toEqual(expected);
     // Not a table of zeroes: both groups completed stays here.
     expect(expected.filter((e) => e.count > 0).map((e) => e.cohort)).toEqual(expect.arrayContaining([true, false]));
+    for (const row of res.body.stages)
+      expect(await follow(row.cases), `${row.stage} cohort ${row.cohort}`).toEqual(
+        idsOf(completed.filter((c) => c.stage === row.stage && c.cohort === row.cohort).map((c) => c.caseId)),
+      );
 
     const rows = await csvRows(`/reports/time-in-stage?from=${from}&to=${today}&format=csv`);
     expect(
@@ -219,7 +244,7 @@ describe('time in stage, compliance and workload', () => {
     const res = await stack.call('GET', `/reports/compliance?from=${from}&to=${today}`, { role: 'supervisor' });
     expect(res.status).toBe(200);
     const outcomes = ['decidedInTime', 'decidedLate', 'openInTime', 'openPastLimit', 'exception', 'ended'];
-    const duty = [...booked.values()].flatMap((b) => (b.duty ? [b.duty] : []));
+    const duty = [...booked].flatMap(([caseId, b]) => (b.duty ? [{ ...b.duty, caseId }] : []));
     // Every outcome is seeded at least once, so none is checked only as zero.
     expect(new Set(duty.map(outcome))).toEqual(new Set(outcomes));
     const first = monday(from);
@@ -237,7 +262,14 @@ describe('time in stage, compliance and workload', () => {
         rate: settledCount === 0 ? null : n('decidedInTime') / settledCount,
       };
     });
-    expect(res.body.periods).toEqual(expected);
+    expect(figuresOf(res.body.periods)).toEqual(expected);
+    for (const p of res.body.periods)
+      for (const o of outcomes)
+        expect(await follow(p.cases[o]), `${p.start} ${o}`).toEqual(
+          idsOf(
+            duty.filter((d) => d.startedOn >= p.start && d.startedOn <= p.end && outcome(d) === o).map((d) => d.caseId),
+          ),
+        );
 
     const rows = await csvRows(`/reports/compliance?from=${from}&to=${today}&format=csv`);
     expect(rows).toHaveLength(weeks);
@@ -252,9 +284,12 @@ describe('time in stage, compliance and workload', () => {
     const res = await stack.call('GET', '/reports/workload', { role: 'supervisor' });
     expect(res.status).toBe(200);
     expect(res.body.longStayWeeks).toBe(20);
-    const open = [...booked.values()].flatMap((b) =>
-      b.stays.filter((s) => s.leftOn === null && s.stage !== 'exit').map((s) => ({ ...s, assignee: b.assignee })),
+    const open = [...booked].flatMap(([caseId, b]) =>
+      b.stays
+        .filter((s) => s.leftOn === null && s.stage !== 'exit')
+        .map((s) => ({ ...s, caseId, assignee: b.assignee })),
     );
+    const isLong = (s: { enteredOn: string }) => days(s.enteredOn, today) >= 140;
     const key = (r: { assignee: string | null; stage: string }) => `${r.assignee ?? ''}|${r.stage}`;
     const expected = [...new Set(open.map(key))].map((k) => {
       const group = open.filter((s) => key(s) === k);
@@ -263,11 +298,18 @@ describe('time in stage, compliance and workload', () => {
         stage: group[0]!.stage,
         open: group.length,
         oldestEnteredOn: group.map((s) => s.enteredOn).sort()[0],
-        longStays: group.filter((s) => days(s.enteredOn, today) >= 140).length,
+        longStays: group.filter(isLong).length,
       };
     });
     const byKey = (rows: any[]) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
-    expect(byKey(res.body.rows)).toEqual(byKey(expected));
+    expect(byKey(figuresOf(res.body.rows))).toEqual(byKey(expected));
+    for (const row of res.body.rows) {
+      const group = open.filter((s) => key(s) === key(row));
+      expect(await follow(row.cases.open), key(row)).toEqual(idsOf(group.map((s) => s.caseId)));
+      expect(await follow(row.cases.longStays), `${key(row)} long`).toEqual(
+        idsOf(group.filter(isLong).map((s) => s.caseId)),
+      );
+    }
     expect(expected.some((e) => e.longStays > 0)).toBe(true);
     expect(expected.some((e) => e.assignee === null)).toBe(true);
     // Unassigned last.
@@ -298,6 +340,26 @@ describe('time in stage, compliance and workload', () => {
       expect((await stack.call('GET', `${path}?from=${T(-7)}&to=${today}`, { role: 'caseworker' })).status).toBe(403);
     }
     expect((await stack.call('GET', '/reports/workload', { role: 'caseworker' })).status).toBe(403);
+    // The lists behind their figures, each missing or bad parameter named.
+    const refused = {
+      [`report=time-in-stage&stage=claim&from=${T(-7)}&to=${today}`]: ['cohort'],
+      [`report=time-in-stage&stage=claim&cohort=yes&from=${T(-7)}&to=${today}`]: ['cohort'],
+      [`report=compliance&outcome=decidedInTime&from=${today}&to=${T(-1)}`]: ['to'],
+      [`report=compliance&outcome=lost&from=${T(-7)}&to=${today}`]: ['outcome'],
+      [`report=compliance&outcome=ended`]: ['from', 'to'],
+      'report=workload&stage=exit&assignee=staff-a': ['stage'],
+      'report=workload&stage=claim': ['assignee'],
+      'report=workload&stage=claim&assignee=staff-a&long=1': ['long'],
+    };
+    for (const [query, fields] of Object.entries(refused)) {
+      const res = await stack.call('GET', `/reports/cases?${query}`, { role: 'supervisor' });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(
+        res.body.errors.map((e: any) => e.field),
+        query,
+      ).toEqual(fields);
+    }
   });
 
   it('rebuilds from the histories the new tables equal to the live ones', { timeout: 120_000 }, async () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPEAL_ENDINGS, type CaseFigures } from '../domain/index.js';
+import { APPEAL_ENDINGS, DUTY_OUTCOMES, type CaseFigures } from '../domain/index.js';
 import {
   openReporting,
   SUMMARY_FIGURES,
@@ -367,6 +367,53 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     expect(await allPages(store, { report: 'ageing', stage: 'appeal', from, to }, 2)).toEqual(ageing);
   });
 
+  it('lists the cases behind a time-in-stage, compliance or workload figure as booked', async () => {
+    const store = await open();
+    const { messages, stays } = population(120, '2026-01-05');
+    await store.applyAll(messages);
+    // `today`: an open appeal's last day, and the day after another's: both sides of the limit.
+    const [from, to, today] = ['2026-01-20', '2026-04-30', '2026-05-10'];
+    const ids = (list: Array<{ caseId: string }>) => [...new Set(list.map((x) => x.caseId))].sort(byCodePoint);
+
+    for (const cohort of [true, false]) {
+      const left = ids(
+        stays.filter(
+          (st) => st.stage === 'decision' && st.cohort === cohort && st.leftOn && st.leftOn >= from && st.leftOn <= to,
+        ),
+      );
+      expect(left.length).toBeGreaterThan(3);
+      expect(await allPages(store, { report: 'time-in-stage', stage: 'decision', cohort, from, to }, 3)).toEqual(left);
+    }
+
+    // Each appeal's outcome by the rules written out here, from the rows the store holds.
+    const outcomeOf = (d: { state: string; lastDay: string; decidedOn: string | null }) =>
+      d.state === 'open'
+        ? today <= d.lastDay
+          ? 'openInTime'
+          : 'openPastLimit'
+        : d.state === 'decided'
+          ? d.decidedOn !== null && d.decidedOn > d.lastDay
+            ? 'decidedLate'
+            : 'decidedInTime'
+          : d.state;
+    const appeals = (await store.dutyAppeals()).filter((d) => d.startedOn >= from && d.startedOn <= to);
+    for (const outcome of DUTY_OUTCOMES) {
+      const expected = ids(appeals.filter((d) => outcomeOf(d) === outcome));
+      expect(expected.length, outcome).toBeGreaterThan(0);
+      expect(await allPages(store, { report: 'compliance', outcome, from, to, today }, 2), outcome).toEqual(expected);
+    }
+
+    // Each case has one open stay: the lists are as long as the workload's figures.
+    const work = await store.openWork(today);
+    expect(work.length).toBeGreaterThan(8);
+    for (const w of work) {
+      const figure = { report: 'workload', stage: w.stage, assignee: w.assignee } as const;
+      expect((await allPages(store, figure, 3)).length).toBe(w.open);
+      expect((await allPages(store, { ...figure, longBy: today }, 3)).length).toBe(w.long);
+    }
+    expect(work.some((w) => w.long > 0 && w.long < w.open)).toBe(true);
+  });
+
   it("counts the summary from each case's latest figures and position", async () => {
     const store = await open();
     const { messages } = population(80, '2026-01-05');
@@ -452,7 +499,18 @@ async function summaryAnswers(store: ReportingStore, from: string, to: string, t
       { report: 'flow', which: 'entered', stage, from, to },
       { report: 'flow', which: 'left', stage, from, to },
       { report: 'ageing', stage, from, to },
+      { report: 'time-in-stage', stage, cohort: true, from, to },
+      { report: 'time-in-stage', stage, cohort: false, from, to },
     ]),
+    ...DUTY_OUTCOMES.map((outcome): FigureCases => ({ report: 'compliance', outcome, from, to, today })),
+    ...stages
+      .filter((stage) => stage !== 'exit')
+      .flatMap((stage) =>
+        [null, 'alice', 'Bob', 'carol'].flatMap((assignee): FigureCases[] => [
+          { report: 'workload', stage, assignee },
+          { report: 'workload', stage, assignee, longBy: today },
+        ]),
+      ),
   ];
   const behind = [];
   for (const figure of figures) behind.push({ figure, ids: await allPages(store, figure, 7) });
@@ -547,6 +605,11 @@ describe('both backends', () => {
     expect(sqlite!.figures.length).toBeGreaterThan(100);
     expect(Object.values(sqlite!.summary.counted).every((n) => n > 0)).toBe(true);
     expect(sqlite!.behind.filter((b) => b.ids.length > 7).length).toBeGreaterThan(10);
+    for (const report of ['time-in-stage', 'compliance', 'workload'])
+      expect(
+        sqlite!.behind.filter((b) => b.figure.report === report && b.ids.length > 0).length,
+        report,
+      ).toBeGreaterThan(3);
     expect(sqlite!.damaged.corrected).toBeGreaterThan(0);
     expect(sqlite!.damaged.standings.some(([, st]) => !st.consistent)).toBe(true);
     expect(postgres).toEqual(sqlite);

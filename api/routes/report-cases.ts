@@ -1,11 +1,11 @@
 /**
- * GET /reports/cases (#20): the cases behind one figure of the flow, ageing or summary report, by
+ * GET /reports/cases (#20): the cases behind one figure of any report over the read model, by
  * case id, a page at a time, from the same conditions the figure counts. A list of cases is case
  * data: every case listed is recorded in the access log, as a search's hits are.
  */
 import { z } from '../zod.js';
-import { addDays, APPEAL_ENDINGS, londonDate, STAGES } from '../../domain/index.js';
-import { mondayOf, SUMMARY_FIGURES, type FigureCases, type ReportingStore } from '../../reporting/index.js';
+import { addDays, APPEAL_ENDINGS, DUTY_OUTCOMES, isOpenWork, londonDate, STAGES } from '../../domain/index.js';
+import { longStayBy, mondayOf, SUMMARY_FIGURES, type FigureCases, type ReportingStore } from '../../reporting/index.js';
 import { HttpProblem, validationProblem } from '../problem.js';
 import type { PageTokenSealer } from '../page-token.js';
 import { route, type Route } from '../route.js';
@@ -13,17 +13,28 @@ import { calendarDate } from '../schemas.js';
 import { dueBefore } from './reports.js';
 
 const days = z.coerce.number().int().min(0).max(100_000);
+const flag = z.enum(['true', 'false']);
 
 export const reportCasesQuery = z
   .object({
-    report: z.enum(['flow', 'ageing', 'summary']),
-    stage: z.enum(STAGES).optional().openapi({ description: 'flow, ageing; summary with figure=backlogByStage' }),
+    report: z.enum(['flow', 'ageing', 'summary', 'time-in-stage', 'compliance', 'workload']),
+    stage: z.enum(STAGES).optional().openapi({
+      description: 'flow, ageing, time-in-stage, workload (not exit: no open work); summary with figure=backlogByStage',
+    }),
     week: calendarDate.optional().openapi({ description: 'flow: a day of the week (Monday to Sunday) asked for' }),
     which: z.enum(['entered', 'left']).optional().openapi({ description: 'flow: cases that entered or left' }),
     fromDays: days.optional().openapi({ description: 'ageing: the youngest age in days, included' }),
     toDays: days.optional().openapi({ description: 'ageing: the oldest age in days, included; absent: no limit' }),
     figure: z.enum(SUMMARY_FIGURES).optional().openapi({ description: 'summary: which figure' }),
     how: z.enum(APPEAL_ENDINGS).optional().openapi({ description: 'summary with figure=appealsEnded' }),
+    from: calendarDate
+      .optional()
+      .openapi({ description: 'time-in-stage (stays left), compliance (appeals started): the first day' }),
+    to: calendarDate.optional().openapi({ description: 'time-in-stage, compliance: the last day, included' }),
+    cohort: flag.optional().openapi({ description: "time-in-stage: stays begun in the 24-week duty's group or not" }),
+    outcome: z.enum(DUTY_OUTCOMES).optional().openapi({ description: 'compliance: where the appeal stands today' }),
+    assignee: z.string().min(1).max(100).optional().openapi({ description: 'workload: a staff id, or `unassigned`' }),
+    long: flag.optional().openapi({ description: 'workload: `true`: only the long stays (longStays)' }),
     pageSize: z.coerce.number().int().min(1).max(1000).default(100),
     pageToken: z
       .string()
@@ -43,13 +54,34 @@ export const reportCasesQuery = z
       need('fromDays', 'for report=ageing');
       if (q.fromDays !== undefined && q.toDays !== undefined && q.toDays < q.fromDays)
         ctx.addIssue({ code: 'custom', path: ['toDays'], message: 'at least fromDays' });
-    } else {
+    } else if (q.report === 'summary') {
       need('figure', 'for report=summary');
       if (q.figure === 'backlogByStage') need('stage', 'for figure=backlogByStage');
       if (q.figure === 'appealsEnded') need('how', 'for figure=appealsEnded');
+    } else if (q.report === 'workload') {
+      need('stage', 'for report=workload');
+      need('assignee', 'for report=workload');
+      if (q.stage && !isOpenWork(q.stage))
+        ctx.addIssue({ code: 'custom', path: ['stage'], message: 'is not open work: the workload leaves it out' });
+    } else {
+      if (q.report === 'time-in-stage') {
+        need('stage', 'for report=time-in-stage');
+        need('cohort', 'for report=time-in-stage');
+      } else need('outcome', 'for report=compliance');
+      need('from', `for report=${q.report}`);
+      need('to', `for report=${q.report}`);
+      if (q.from !== undefined && q.to !== undefined && q.to < q.from)
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'on or after from' });
     }
   });
 type ReportCasesQuery = z.infer<typeof reportCasesQuery>;
+
+/**
+ * The link to the cases behind a figure, relative to the API's root: what the reports put on each
+ * row (`cases`) for a client to follow. Its parameters are the query's own names.
+ */
+export const casesHref = (q: Partial<Record<Exclude<keyof ReportCasesQuery, 'pageSize' | 'pageToken'>, string>>) =>
+  `/reports/cases?${new URLSearchParams(q as Record<string, string>).toString()}`;
 
 const reportCasesSchema = z
   .object({
@@ -83,6 +115,17 @@ function figureOf(q: ReportCasesQuery, now: Date): FigureCases {
         ...(q.how ? { how: q.how } : {}),
         dueBefore: dueBefore(now),
       };
+    case 'time-in-stage':
+      return { report: 'time-in-stage', stage: q.stage!, cohort: q.cohort === 'true', from: q.from!, to: q.to! };
+    case 'compliance':
+      return { report: 'compliance', outcome: q.outcome!, from: q.from!, to: q.to!, today };
+    case 'workload':
+      return {
+        report: 'workload',
+        stage: q.stage!,
+        assignee: q.assignee === 'unassigned' ? null : q.assignee!,
+        ...(q.long === 'true' ? { longBy: longStayBy(today) } : {}),
+      };
   }
 }
 
@@ -92,7 +135,7 @@ export function reportCasesRoutes(store: ReportingStore, tokens: PageTokenSealer
       method: 'get',
       path: '/reports/cases',
       summary:
-        'The cases behind one figure: flow (week, stage, entered or left), ageing (stage, days) or the summary (figure), by case id',
+        'The cases behind one figure: flow, ageing, the summary, time in stage, compliance or workload, by case id',
       tags: ['reports'],
       roles: ['supervisor', 'auditor'],
       query: reportCasesQuery,

@@ -8,8 +8,11 @@ import { DUTY_OUTCOMES, LONG_STAY_WEEKS, londonDate, STAGES } from '../../domain
 import { complianceReport, timeInStageReport, workloadReport, type ReportingStore } from '../../reporting/index.js';
 import { route, type Route } from '../route.js';
 import { csv, csvResponse, flowQuery, format, MAX_FLOW_DAYS } from './reporting.js';
+import { casesHref } from './report-cases.js';
 
 const asOf = z.string().openapi({ description: 'When the figures were read (ISO date-time)' });
+const href = (what: string) =>
+  z.string().openapi({ description: `GET it: the cases behind ${what} (a URL relative to the API's root)` });
 const days = (what: string) =>
   z
     .number()
@@ -27,15 +30,16 @@ export const timeInStageSchema = z
         count: z.number().int(),
         p50Days: days('median'),
         p90Days: days('90th percentile'),
+        cases: href('`count` (a case with two such stays listed once)'),
       }),
     ),
   })
   .openapi('TimeInStage');
 
-const outcomeCounts = Object.fromEntries(DUTY_OUTCOMES.map((o) => [o, z.number().int()])) as Record<
-  (typeof DUTY_OUTCOMES)[number],
-  z.ZodNumber
->;
+type ByOutcome<T> = Record<(typeof DUTY_OUTCOMES)[number], T>;
+const byOutcome = <T>(each: (o: (typeof DUTY_OUTCOMES)[number]) => T) =>
+  Object.fromEntries(DUTY_OUTCOMES.map((o) => [o, each(o)])) as ByOutcome<T>;
+const outcomeCounts = byOutcome(() => z.number().int());
 
 export const complianceSchema = z
   .object({
@@ -52,6 +56,7 @@ export const complianceSchema = z
         rate: z.number().nullable().openapi({
           description: 'decidedInTime ÷ (decidedInTime + decidedLate + openPastLimit); null: none settled',
         }),
+        cases: z.object(byOutcome((o) => href(`\`${o}\``))),
       }),
     ),
   })
@@ -68,6 +73,7 @@ export const workloadSchema = z
         open: z.number().int(),
         oldestEnteredOn: z.string().openapi({ description: 'The earliest day one of these entered its stage' }),
         longStays: z.number().int(),
+        cases: z.object({ open: href('`open`'), longStays: href('`longStays`') }),
       }),
     ),
   })
@@ -98,7 +104,14 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
             ['asOf', 'stage', 'cohort', 'count', 'p50Days', 'p90Days'],
             ...stages.map((s) => [asOf, s.stage, String(s.cohort), s.count, s.p50Days ?? '', s.p90Days ?? '']),
           ]);
-        res.json({ asOf, stages });
+        const { from, to } = query;
+        res.json({
+          asOf,
+          stages: stages.map((s) => ({
+            ...s,
+            cases: casesHref({ report: 'time-in-stage', stage: s.stage, cohort: String(s.cohort), from, to }),
+          })),
+        });
       },
     }),
     route({
@@ -123,7 +136,13 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
             ['asOf', 'start', 'end', 'lodged', ...DUTY_OUTCOMES, 'rate'],
             ...periods.map((p) => [asOf, p.start, p.end, p.lodged, ...DUTY_OUTCOMES.map((o) => p[o]), p.rate ?? '']),
           ]);
-        res.json({ asOf, periods });
+        res.json({
+          asOf,
+          periods: periods.map((p) => ({
+            ...p,
+            cases: byOutcome((outcome) => casesHref({ report: 'compliance', from: p.start, to: p.end, outcome })),
+          })),
+        });
       },
     }),
     route({
@@ -148,7 +167,14 @@ export function moreReportingRoutes(store: ReportingStore): Route[] {
             ['asOf', 'assignee', 'stage', 'open', 'oldestEnteredOn', 'longStays'],
             ...rows.map((r) => [asOf, r.assignee ?? '', r.stage, r.open, r.oldestEnteredOn, r.longStays]),
           ]);
-        res.json({ asOf, longStayWeeks: LONG_STAY_WEEKS, rows });
+        res.json({
+          asOf,
+          longStayWeeks: LONG_STAY_WEEKS,
+          rows: rows.map((r) => {
+            const open = casesHref({ report: 'workload', stage: r.stage, assignee: r.assignee ?? 'unassigned' });
+            return { ...r, cases: { open, longStays: `${open}&long=true` } };
+          }),
+        });
       },
     }),
   ];
