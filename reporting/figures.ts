@@ -68,3 +68,28 @@ export const OUTCOME_CONDITIONS: Record<DutyOutcome, string> = {
   exception: `state = 'exception'`,
   ended: `state = 'ended'`,
 };
+
+/** A figures row as both stores read it (SQL names, flags as 0 and 1). */
+export interface FiguresSql {
+  case_id: string;
+  seq: number;
+  status: CaseFigures['status'];
+  appeals: number;
+  absconded: number;
+  appeal_pending: number;
+  appeal_ended: CaseFigures['appealEnded'];
+  clock: NonNullable<CaseFigures['clock']>['status'] | null;
+  deadline: string | null;
+  escalation: number | null;
+}
+
+export const figuresOf = (r: FiguresSql): CaseFigures => ({
+  status: r.status,
+  appeals: r.appeals,
+  absconded: r.absconded === 1,
+  appealPending: r.appeal_pending === 1,
+  appealEnded: r.appeal_ended,
+  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
+});
+
+export const figuresRowOf = (r: FiguresSql): FiguresRow => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) });

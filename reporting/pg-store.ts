@@ -25,8 +25,9 @@ import {
   emptyByStage,
   emptyEndings,
   FIGURE_CONDITIONS,
-  type FiguresRow,
   type SummaryCounts,
+  figuresRowOf,
+  type FiguresSql,
 } from './figures.js';
 import {
   agesOn,
@@ -238,7 +239,7 @@ export async function openPgReportingStore(url: string, { lockTimeoutMs = 5_000 
           `SELECT case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, escalation
            FROM figures ORDER BY case_id COLLATE "C"`,
         )
-      ).rows.map(figuresOf),
+      ).rows.map(figuresRowOf),
     putFigures: (caseId, seq, figures) => putFigures(pool, caseId, seq, figures),
     async summaryCounts(dueBefore) {
       const [stages, endingRows, counted] = await Promise.all([
@@ -456,30 +457,6 @@ async function putFigures(c: Queryable, caseId: string, seq: number, f: CaseFigu
     ],
   );
 }
-
-interface FiguresSql {
-  case_id: string;
-  seq: number;
-  status: CaseFigures['status'];
-  appeals: number;
-  absconded: number;
-  appeal_pending: number;
-  appeal_ended: CaseFigures['appealEnded'];
-  clock: NonNullable<CaseFigures['clock']>['status'] | null;
-  deadline: string | null;
-  escalation: number | null;
-}
-
-const figuresOf = (r: FiguresSql): FiguresRow => ({
-  caseId: r.case_id,
-  seq: r.seq,
-  status: r.status,
-  appeals: r.appeals,
-  absconded: r.absconded === 1,
-  appealPending: r.appeal_pending === 1,
-  appealEnded: r.appeal_ended,
-  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
-});
 
 /** The shared SQL's `@name` parameters as this dialect's `$n`. */
 function positional(sql: string, params: Record<string, unknown>): { text: string; values: unknown[] } {

@@ -41,6 +41,8 @@ import {
   type FiguresRow,
   type SummaryCounts,
   type SummaryFigure,
+  figuresRowOf,
+  type FiguresSql,
 } from './figures.js';
 
 const SCHEMA = `
@@ -506,11 +508,7 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     close: async () => {
       db.close();
     },
-    figures: async () =>
-      db
-        .prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`)
-        .all()
-        .map((r) => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) })),
+    figures: async () => db.prepare<[], FiguresSql>(`SELECT * FROM figures ORDER BY case_id`).all().map(figuresRowOf),
     putFigures: writes.putFigures,
     async summaryCounts(dueBefore) {
       const byStage = emptyByStage();
@@ -580,28 +578,6 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
       ),
   };
 }
-
-interface FiguresSql {
-  case_id: string;
-  seq: number;
-  status: CaseFigures['status'];
-  appeals: number;
-  absconded: number;
-  appeal_pending: number;
-  appeal_ended: CaseFigures['appealEnded'];
-  clock: NonNullable<CaseFigures['clock']>['status'] | null;
-  deadline: string | null;
-  escalation: number | null;
-}
-
-const figuresOf = (r: FiguresSql): CaseFigures => ({
-  status: r.status,
-  appeals: r.appeals,
-  absconded: r.absconded === 1,
-  appealPending: r.appeal_pending === 1,
-  appealEnded: r.appeal_ended,
-  clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
-});
 
 /** Day counts (stay_days' rows) by stage and the week from `from` they fall in: both backends' weeklyCounts. */
 export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage; n: number }>) {

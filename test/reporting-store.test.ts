@@ -19,6 +19,7 @@ import {
   type FigureCases,
   type ReportingMessage,
   type ReportingStore,
+  type StayRow,
 } from '../reporting/index.js';
 import { throwAwayReportingDatabase } from './reporting-db.js';
 
@@ -100,14 +101,8 @@ function message(
   } as ReportingMessage;
 }
 
-interface Booked {
-  caseId: string;
-  seq: number;
-  stage: Stage;
-  enteredOn: string;
-  leftOn: string | null;
-  cohort: boolean;
-}
+/** A stay as the test books it: as the store's rows are. */
+type Booked = StayRow;
 
 /**
  * A population of cases walked through stages on non-decreasing days (a pseudo-random walk, the
