@@ -16,18 +16,10 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi, clockOf } from './case-api.js';
 import { eventually } from './systems.js';
+import { days, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
 
 const stack = useStack({ workerProcess: true, namespacePrefix: 'reporting-more' });
 const api = caseApi(stack, 'reporting-more');
-
-/** Dates worked out here, without the code under test: London's today, and days from it. */
-const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-const DAY = 86_400_000;
-const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
-const plus = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
-const T = (n: number) => plus(today, n);
-const days = (from: string, to: string) => Math.round((ms(to) - ms(from)) / DAY);
-const monday = (d: string) => plus(d, -((new Date(ms(d)).getUTCDay() + 6) % 7));
 
 const IN_GROUP = { supportedAccommodation: true, foreignNationalOffender: false, detained: false };
 const OUT_OF_GROUP = { supportedAccommodation: false, foreignNationalOffender: false, detained: false };
@@ -97,17 +89,7 @@ async function assign(caseId: string, assignee: string) {
 }
 
 /** Every case's model has caught up with the case (its position at the case's version). */
-async function settled() {
-  await eventually(
-    async () => {
-      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
-      for (const caseId of booked.keys()) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
-      return true;
-    },
-    60_000,
-    'the reporting model to catch up',
-  );
-}
+const settled = () => modelCaughtUp(stack, api, booked.keys());
 
 const LIMIT_DAYS = 24 * 7;
 /** Where a booked appeal stands today, by the rules written out here. */

@@ -14,16 +14,10 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { eventually } from './systems.js';
+import { DAY, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
 
 const stack = useStack({ namespacePrefix: 'report-summary' });
 const api = caseApi(stack, 'report-summary');
-
-/** Dates worked out here, without the code under test. */
-const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-const DAY = 86_400_000;
-const plus = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-const T = (n: number) => plus(today, n);
-const monday = (d: string) => plus(d, -((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7));
 
 /** What the test did: each case's stage, and when it entered it. */
 const booked = new Map<string, { stage: string; enteredOn: string; claimedOn: string }>();
@@ -43,17 +37,7 @@ async function lodge(caseId: string, on: string) {
 }
 
 /** Every case's model has caught up with the case. */
-async function settled() {
-  await eventually(
-    async () => {
-      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
-      for (const caseId of booked.keys()) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
-      return true;
-    },
-    60_000,
-    'the reporting model to catch up',
-  );
-}
+const settled = () => modelCaughtUp(stack, api, booked.keys());
 
 const summary = async (source?: 'visibility') => {
   const res = await stack.call('GET', `/reports/summary${source ? `?source=${source}` : ''}`, { role: 'supervisor' });

@@ -1,0 +1,29 @@
+/**
+ * What the reporting tests share: dates worked out without the code under test (London's today, and
+ * days from it), and the wait for the read model to catch up with the cases a test moved.
+ */
+import type { caseApi } from './case-api.js';
+import type { Stack } from './harness.js';
+import { eventually } from './systems.js';
+
+export const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+export const DAY = 86_400_000;
+const ms = (d: string) => Date.parse(`${d}T00:00:00Z`);
+export const plus = (d: string, n: number) => new Date(ms(d) + n * DAY).toISOString().slice(0, 10);
+/** The day `n` days from today (negative: before). */
+export const T = (n: number) => plus(today, n);
+export const days = (from: string, to: string) => Math.round((ms(to) - ms(from)) / DAY);
+export const monday = (d: string) => plus(d, -((new Date(ms(d)).getUTCDay() + 6) % 7));
+
+/** Until the model holds each case at the case's own version (deliveries to it are asynchronous). */
+export async function modelCaughtUp(stack: Stack, api: ReturnType<typeof caseApi>, caseIds: Iterable<string>) {
+  await eventually(
+    async () => {
+      const seqs = new Map((await stack.reporting.positions()).map((p) => [p.caseId, p.seq]));
+      for (const caseId of caseIds) if (seqs.get(caseId) !== (await api.read(caseId)).version) return undefined;
+      return true;
+    },
+    60_000,
+    'the reporting model to catch up',
+  );
+}
