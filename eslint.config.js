@@ -26,7 +26,7 @@ const TOP_FILES = top
   .filter((e) => e.isFile() && /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts'))
   .map((e) => e.name.replace(/\.ts$/, '.js'));
 const esc = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const SHARED = ['history', 'schedules', 'imports', 'ids', 'reporting'];
+const SHARED = ['history', 'schedules', 'imports', 'ids', 'reporting', 'integrations'];
 const DETERMINISTIC = [
   ...nodeBuiltins.map((name) => ({ name, message: 'No Node APIs in deterministic code.' })),
   { name: 'zod', message: 'Validate at the HTTP edge; use plain domain functions here.' },
@@ -79,7 +79,7 @@ const layers = [
   }),
   ...SHARED.flatMap((folder) => layer(folder, { may: ['domain', 'workflows/messages.js'] })),
   ...layer('web', { may: ['domain'], packages: ['@temporalio/*'] }),
-  ...layer('systems', { may: ['domain/identifiers.js', 'domain/systems.js'] }),
+  ...layer('systems', { may: ['domain/identifiers.js', 'domain/systems.js', 'integrations'] }),
   ...layer('config', { may: ['domain'] }),
 ];
 
