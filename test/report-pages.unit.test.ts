@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { complianceChart } from '../web/charts.js';
 import { casesPageHref, reportCasesTitle } from '../web/report-links.js';
-import { dateFromParts, partsOf, rangeOf, REPORT_PAGES } from '../web/report-pages.js';
+import { dateFromParts, partsOf, rangeOf, rangeProblem, REPORT_PAGES } from '../web/report-pages.js';
 import type { CompliancePeriod } from '../web/report-shapes.js';
 
 const pageOf = (name: string) => REPORT_PAGES.find((p) => p.name === name)!;
@@ -101,7 +101,7 @@ describe('the report pages', () => {
       ],
     })!;
     const [row] = shown.tables[0]!.rows;
-    expect(row!.map((c) => c.text)).toEqual(['Unassigned', 'Claim', '3', '2026-01-05', '1']);
+    expect(row!.map((c) => c.text)).toEqual(['Unassigned', 'Claim', '3', '5 January 2026', '1']);
     expect(row![4]!.href).toBe('/app/reports/cases?report=workload&stage=claim&assignee=unassigned&long=true');
     expect(shown.tables[0]!.head[4]!.text).toBe('20 weeks or more in the stage');
   });
@@ -162,5 +162,11 @@ describe('the range a report page asks for', () => {
     expect(dateFromParts({ 'from-day': '', 'from-month': '' }, 'from')).toBeUndefined();
     expect(dateFromParts({ 'to-day': '31', 'to-month': '2', 'to-year': '2026' }, 'to')).toBe('2026-02-31');
     expect(partsOf('2026-01-05')).toEqual({ day: '5', month: '1', year: '2026' });
+  });
+
+  it('says the API’s refusal in the form’s words', () => {
+    expect(rangeProblem('to', 'must be a real date, YYYY-MM-DD')).toBe('To must be a real date');
+    expect(rangeProblem('to', 'on or after from')).toBe('To must be on or after From');
+    expect(rangeProblem('to', 'at most 731 days after from')).toBe('To must be at most 731 days after From');
   });
 });

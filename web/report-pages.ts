@@ -113,7 +113,7 @@ export const REPORT_PAGES: readonly ReportPage[] = [
               { text: w.assignee ?? 'Unassigned' },
               { text: stageLabel(w.stage) },
               num(w.open, casesPageHref(w.cases.open)),
-              { text: w.oldestEnteredOn },
+              { text: dayText(w.oldestEnteredOn) },
               num(w.longStays, casesPageHref(w.cases.longStays)),
             ]),
           },
@@ -148,3 +148,33 @@ export function rangeOf(query: Record<string, unknown>, page: ReportPage, today:
     typeof query[k] === 'string' && query[k] !== '' ? (query[k] as string) : undefined;
   return { from: given('from') ?? weeks.from, to: given('to') ?? weeks.to };
 }
+
+/**
+ * The API's refusal of a range in the form's words: "To must be a real date", "To must be on or
+ * after From" (the API names the fields and says what is wrong; the page names its date boxes).
+ */
+export function rangeProblem(field: string, message: string): string {
+  const label = field === 'from' ? 'From' : field === 'to' ? 'To' : field;
+  const what = message
+    .replace(/, YYYY-MM-DD$/, '')
+    .replace(/\bfrom$/, 'From')
+    .replace(/^(?!must |is )/, 'must be ');
+  return `${label} ${what}`;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+/** "2026-05-15" → "15 May 2026", as GOV.UK writes dates (no locale data involved). */
+export const dayText = (d: string) => `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;

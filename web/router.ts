@@ -30,7 +30,7 @@ import { apiFor } from './api-client.js';
 import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { REPORT_CASES_PARAMS, reportCasesHref, reportCasesTitle } from './report-links.js';
-import { dateFromParts, partsOf, rangeOf, REPORT_PAGES } from './report-pages.js';
+import { dateFromParts, partsOf, rangeOf, rangeProblem, REPORT_PAGES } from './report-pages.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
 const GOVUK = createRequire(import.meta.url)
@@ -278,7 +278,7 @@ export function webRouter(deps: WebDeps): Router {
       const errors =
         answer.status === 400
           ? (answer.body.errors as Array<{ field: string; message: string }>).map((e) => ({
-              text: `${e.field === 'to' ? 'To' : e.field === 'from' ? 'From' : e.field} ${e.message}`,
+              text: rangeProblem(e.field, e.message),
               href: `#${e.field}-day`,
               field: e.field,
             }))
