@@ -1,5 +1,5 @@
 /**
- * The overview's charts in a real browser, before the reports they draw exist on the API: the
+ * The overview's charts, and the compliance page's rate, in a real browser, from fixed data: the
  * charts' HTML, rendered from fixed data through the same layout and chart macro the overview uses,
  * is loaded as a static document in Debian's headless Chromium (its styles and GOV.UK Frontend's
  * served from the package by the browser's request routing, no server) and checked with axe-core
@@ -13,9 +13,9 @@ import nunjucks from 'nunjucks';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageingChart, backlogChart, flowChart, startingCounts } from '../web/charts.js';
-import type { FlowPeriod, StageAgeing } from '../web/report-shapes.js';
-import { STAGES } from '../domain/index.js';
+import { ageingChart, backlogChart, complianceChart, flowChart, startingCounts } from '../web/charts.js';
+import type { CompliancePeriod, FlowPeriod, StageAgeing } from '../web/report-shapes.js';
+import { DUTY_OUTCOMES, STAGES } from '../domain/index.js';
 
 const GOVUK = createRequire(import.meta.url)
   .resolve('govuk-frontend/package.json')
@@ -57,6 +57,23 @@ const AGEING: Record<string, StageAgeing> = Object.fromEntries(
   }),
 );
 
+/** The compliance page's weeks: a rate most weeks, none in the last four (no appeal of them settled yet). */
+const COMPLIANCE: CompliancePeriod[] = PERIODS.map((p, w) => {
+  const counts = { decidedInTime: w < 8 ? 5 + (w % 3) : 0, decidedLate: w < 8 ? w % 2 : 0, openInTime: w < 8 ? 0 : 4 };
+  const settled = counts.decidedInTime + counts.decidedLate;
+  return {
+    start: p.start,
+    end: p.end,
+    lodged: settled + counts.openInTime,
+    ...Object.fromEntries(DUTY_OUTCOMES.map((o) => [o, 0])),
+    ...counts,
+    rate: settled ? counts.decidedInTime / settled : null,
+    cases: Object.fromEntries(
+      DUTY_OUTCOMES.map((o) => [o, `/reports/cases?report=compliance&from=${p.start}&to=${p.end}&outcome=${o}`]),
+    ),
+  } as CompliancePeriod;
+});
+
 /** The document: the pages' own layout and chart macro around the charts the module drew. */
 function chartsDocument(): string {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([VIEWS, GOVUK]), { autoescape: true });
@@ -64,6 +81,7 @@ function chartsDocument(): string {
     `{% extends "layout.njk" %}{% from "chart.njk" import appChart %}
      {% block page %}<h1 class="govuk-heading-l">Overview</h1>
      {{ appChart(backlog, "backlog-trend") }}{{ appChart(flow, "weekly-flow") }}{{ appChart(ageing, "ageing") }}
+     {{ appChart(compliance, "compliance", true) }}
      {% endblock %}`,
     {
       title: 'Overview',
@@ -75,6 +93,7 @@ function chartsDocument(): string {
         startingCounts({ claim: 900, decision: 400, appeal: 300, tribunal: 250, exit: 2000 }, PERIODS),
       ),
       ageing: ageingChart(AGEING),
+      compliance: complianceChart(COMPLIANCE),
     },
   );
 }
@@ -126,7 +145,7 @@ describe('the overview charts in Chromium', () => {
     // (A string, run in the page: the tests compile without the DOM's types.)
     const parseErrors = await page.evaluate(`[...document.querySelectorAll('svg.app-chart__panel')].map((svg) =>
       new DOMParser().parseFromString(svg.outerHTML, 'image/svg+xml').getElementsByTagName('parsererror').length)`);
-    expect(parseErrors).toEqual(Array(15).fill(0));
+    expect(parseErrors).toEqual(Array(16).fill(0));
     await expect
       .poll(() => page.getByRole('img', { name: /^Claim: cases entering \(solid line\) and leaving/ }).count())
       .toBe(1);
@@ -144,6 +163,9 @@ describe('the overview charts in Chromium', () => {
     expect(await flowTable.locator('tbody tr').first().textContent()).toMatch(/7 Sep\s+Claim\s+40\s+35/);
     await expect.poll(() => page.locator('#backlog-trend table tbody tr').count()).toBe(12);
     await expect.poll(() => page.locator('#ageing table').count()).toBe(2);
+    // The compliance page's chart: its table shown without "Show the data", each outcome a link.
+    expect(await page.getByRole('img', { name: /^Compliance rate: .*8 weeks of 12 with a rate/ }).count()).toBe(1);
+    await expect.poll(() => page.locator('#compliance table tbody tr a').count()).toBe(12 * DUTY_OUTCOMES.length);
     await axe(page, 'charts, tables shown');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The overview's charts, drawn on the server as SVG so they need no client-side JavaScript: weekly
- * flow, the backlog trend and the ageing profile. Each is a set of small multiples, one panel a
- * stage on one shared scale, so every line or bar carries its own label (no legend to decode) and
- * no panel holds more than two lines. Each chart comes with a table of the same figures, which is
+ * The charts of the overview and the compliance page, drawn on the server as SVG so they need no
+ * client-side JavaScript: weekly flow, the backlog trend, the ageing profile and the 24-week
+ * compliance rate. Each stage's is a set of small multiples, one panel a stage on one shared scale,
+ * so every line or bar carries its own label (no legend to decode) and no panel holds more than
+ * two lines. Each chart comes with a table of the same figures, which is
  * what a screen reader reads: the SVG is one image with a title, the table has every number.
  *
  * The guidance followed (docs/pages.md says more): the Government Analysis Function's data
@@ -11,9 +12,9 @@
  *
  * Pure functions: data in, strings out, every text escaped, the same input giving the same bytes.
  */
-import { STAGES } from '../domain/index.js';
-import type { FlowPeriod, StageAgeing } from './report-shapes.js';
-import { reportCasesHref } from './report-links.js';
+import { DUTY_OUTCOMES, STAGES } from '../domain/index.js';
+import type { CompliancePeriod, FlowPeriod, StageAgeing } from './report-shapes.js';
+import { casesPageHref, OUTCOME_LABELS, reportCasesHref } from './report-links.js';
 
 /** GOV.UK Frontend 6 palette: blue (5.2:1 on white) and purple (9.9:1); black for text and markers. */
 const COLOURS = {
@@ -39,6 +40,8 @@ export interface Chart {
   /** One SVG a stage, each an image titled with the stage and what it shows. */
   panels: string[];
   tables: ChartTable[];
+  /** One wide panel (a line over many weeks) rather than small multiples. */
+  wide?: boolean;
 }
 
 export const escapeXml = (s: string) =>
@@ -82,48 +85,79 @@ interface Series {
   colour: string;
   dash?: string;
   marker: 'circle' | 'square';
-  values: number[];
+  /** null: no figure that week (a gap in the line, no marker). */
+  values: Array<number | null>;
 }
 
-function svgOpen(id: string, title: string, height = H) {
+/** A panel's width (the compliance rate's one panel is wider) and how its scale's figures read. */
+interface PanelOptions {
+  width?: number;
+  scaleText?: (v: number) => string;
+}
+
+function svgOpen(id: string, title: string, height = H, width = W) {
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart__panel" viewBox="0 0 ${W} ${height}" ` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart__panel" viewBox="0 0 ${width} ${height}" ` +
     `role="img" aria-labelledby="${id}-title" focusable="false">` +
     `<title id="${id}-title">${title}</title>`
   );
 }
 
 /** Gridlines at 0, half and the top of the scale, each labelled. */
-function valueGrid(top: number, y: (v: number) => number) {
+function valueGrid(top: number, y: (v: number) => number, plotW = PLOT_W, text = (v: number) => String(round1(v))) {
   return [0, top / 2, top]
     .map(
       (v) =>
-        `<line x1="${M.left}" x2="${M.left + PLOT_W}" y1="${round1(y(v))}" y2="${round1(y(v))}" stroke="${COLOURS.grid}" stroke-width="1"/>` +
-        `<text x="${M.left - 6}" y="${round1(y(v) + 4)}" text-anchor="end" font-size="12" fill="${COLOURS.text}">${round1(v)}</text>`,
+        `<line x1="${M.left}" x2="${M.left + plotW}" y1="${round1(y(v))}" y2="${round1(y(v))}" stroke="${COLOURS.grid}" stroke-width="1"/>` +
+        `<text x="${M.left - 6}" y="${round1(y(v) + 4)}" text-anchor="end" font-size="12" fill="${COLOURS.text}">${escapeXml(text(v))}</text>`,
     )
     .join('');
 }
 
+/** Runs of consecutive weeks with a figure: each is drawn as one line, so a week without one is a gap. */
+function runs(values: Array<number | null>): Array<Array<[number, number]>> {
+  const out: Array<Array<[number, number]>> = [];
+  let run: Array<[number, number]> = [];
+  values.forEach((v, i) => {
+    if (v == null) {
+      if (run.length) out.push(run);
+      run = [];
+    } else run.push([i, v]);
+  });
+  if (run.length) out.push(run);
+  return out;
+}
+
 /**
  * A panel of weekly lines on a shared scale. Markers differ in shape and lines in dash, and each
- * line is labelled at its end, so no reading depends on telling the colours apart. One week draws
- * its markers alone (a line needs two points).
+ * line is labelled at its last figure, so no reading depends on telling the colours apart. A week
+ * standing alone draws its marker only (a line needs two points).
  */
-function linePanel(id: string, heading: string, title: string, weeks: string[], series: Series[], top: number) {
-  const x = (i: number) => M.left + (weeks.length > 1 ? (i / (weeks.length - 1)) * PLOT_W : PLOT_W / 2);
+function linePanel(
+  id: string,
+  heading: string,
+  title: string,
+  weeks: string[],
+  series: Series[],
+  top: number,
+  { width = W, scaleText }: PanelOptions = {},
+) {
+  const plotW = width - M.left - M.right;
+  const x = (i: number) => M.left + (weeks.length > 1 ? (i / (weeks.length - 1)) * plotW : plotW / 2);
   const y = (v: number) => M.top + PLOT_H - (v / top) * PLOT_H;
   const parts = [
-    svgOpen(id, title),
+    svgOpen(id, title, H, width),
     `<text x="0" y="18" font-size="16" font-weight="bold" fill="${COLOURS.text}">${heading}</text>`,
-    valueGrid(top, y),
+    valueGrid(top, y, plotW, scaleText),
     `<text x="${M.left}" y="${H - 8}" font-size="12" fill="${COLOURS.text}">${escapeXml(shortDate(weeks[0] as string))}</text>`,
   ];
   if (weeks.length > 1)
     parts.push(
-      `<text x="${M.left + PLOT_W}" y="${H - 8}" text-anchor="end" font-size="12" fill="${COLOURS.text}">${escapeXml(shortDate(weeks.at(-1) as string))}</text>`,
+      `<text x="${M.left + plotW}" y="${H - 8}" text-anchor="end" font-size="12" fill="${COLOURS.text}">${escapeXml(shortDate(weeks.at(-1) as string))}</text>`,
     );
-  // Labels at the lines' ends, nudged apart where the lines end close together.
-  const ends = series.map((s) => y(s.values.at(-1) ?? 0));
+  // Labels at the lines' last figures, nudged apart where the lines end close together.
+  const last = series.map((s) => runs(s.values).at(-1)?.at(-1));
+  const ends = last.map((p) => y(p?.[1] ?? 0));
   if (ends.length === 2 && Math.abs((ends[0] as number) - (ends[1] as number)) < 14) {
     const mid = ((ends[0] as number) + (ends[1] as number)) / 2;
     const upper = (ends[0] as number) <= (ends[1] as number) ? 0 : 1;
@@ -131,20 +165,23 @@ function linePanel(id: string, heading: string, title: string, weeks: string[], 
     ends[1 - upper] = mid + 7;
   }
   series.forEach((s, k) => {
-    const points = s.values.map((v, i) => `${round1(x(i))},${round1(y(v))}`);
-    if (points.length > 1)
+    for (const run of runs(s.values)) {
+      if (run.length > 1)
+        parts.push(
+          `<polyline points="${run.map(([i, v]) => `${round1(x(i))},${round1(y(v))}`).join(' ')}" fill="none" stroke="${s.colour}" stroke-width="3"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+        );
+      for (const [i, v] of run)
+        parts.push(
+          s.marker === 'circle'
+            ? `<circle cx="${round1(x(i))}" cy="${round1(y(v))}" r="3.5" fill="${s.colour}"/>`
+            : `<rect x="${round1(x(i) - 3.5)}" y="${round1(y(v) - 3.5)}" width="7" height="7" fill="${s.colour}"/>`,
+        );
+    }
+    const end = last[k];
+    if (end)
       parts.push(
-        `<polyline points="${points.join(' ')}" fill="none" stroke="${s.colour}" stroke-width="3"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+        `<text x="${round1(x(end[0]) + 8)}" y="${round1((ends[k] as number) + 4)}" font-size="13" fill="${COLOURS.text}">${escapeXml(s.label)}</text>`,
       );
-    for (const [i, v] of s.values.entries())
-      parts.push(
-        s.marker === 'circle'
-          ? `<circle cx="${round1(x(i))}" cy="${round1(y(v))}" r="3.5" fill="${s.colour}"/>`
-          : `<rect x="${round1(x(i) - 3.5)}" y="${round1(y(v) - 3.5)}" width="7" height="7" fill="${s.colour}"/>`,
-      );
-    parts.push(
-      `<text x="${round1(x(s.values.length - 1) + 8)}" y="${round1((ends[k] as number) + 4)}" font-size="13" fill="${COLOURS.text}">${escapeXml(s.label)}</text>`,
-    );
   });
   parts.push('</svg>');
   return parts.join('');
@@ -396,6 +433,66 @@ export function ageingChart(stages: Record<string, StageAgeing>): Chart {
           ];
         }),
         links: names.map((s) => [undefined, reportCasesHref({ report: 'ageing', stage: s, fromDays: 0 })]),
+      },
+    ],
+  };
+}
+
+/** A rate (0 to 1) as a percentage to one decimal place: "87.5%". */
+export const percent = (rate: number) => `${round1(rate * 100)}%`;
+
+/**
+ * 24-week compliance by the week the appeals started: the rate as one line on a scale of 0 to
+ * 100%, wider than a stage's panel (a year of weeks), with a gap where a week has no rate (no
+ * appeal of it settled yet), and every week's outcomes in the table, each linked to its cases.
+ */
+export function complianceChart(periods: CompliancePeriod[]): Chart {
+  const weeks = periods.map((p) => p.start);
+  const span = weeks.length
+    ? `weeks starting ${shortDate(weeks[0] as string)} to ${shortDate(weeks.at(-1) as string)}`
+    : '';
+  const rated = periods.filter((p) => p.rate != null).length;
+  return {
+    title: 'Appeals decided within 24 weeks, by the week they started',
+    wide: true,
+    panels: weeks.length
+      ? [
+          linePanel(
+            'compliance-0',
+            'Compliance rate',
+            `Compliance rate: of the appeals decided or past their limit, the share decided in time, by the week the appeal started, ${escapeXml(span)}; ${escapeXml(plural(rated, 'week'))} of ${weeks.length} with a rate. The figures are in the table.`,
+            weeks,
+            [
+              {
+                label: 'Rate',
+                colour: COLOURS.open,
+                marker: 'circle',
+                values: periods.map((p) => (p.rate == null ? null : p.rate * 100)),
+              },
+            ],
+            100,
+            { width: 2 * W, scaleText: (v) => `${v}%` },
+          ),
+        ]
+      : [],
+    tables: [
+      {
+        caption: 'Appeals in the 24-week duty by the week they started, as they stand today',
+        head: ['Week starting', 'Started', ...DUTY_OUTCOMES.map((o) => OUTCOME_LABELS[o] as string), 'Rate'],
+        numeric: [false, true, ...DUTY_OUTCOMES.map(() => true), true],
+        rows: periods.map((p) => [
+          shortDate(p.start),
+          String(p.lodged),
+          ...DUTY_OUTCOMES.map((o) => String(p[o])),
+          p.rate == null ? 'None settled' : percent(p.rate),
+        ]),
+        // The started count is the sum of the outcomes: each outcome links to its own cases.
+        links: periods.map((p) => [
+          undefined,
+          undefined,
+          ...DUTY_OUTCOMES.map((o) => casesPageHref(p.cases[o])),
+          undefined,
+        ]),
       },
     ],
   };

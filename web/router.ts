@@ -30,6 +30,7 @@ import { apiFor } from './api-client.js';
 import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { REPORT_CASES_PARAMS, reportCasesHref, reportCasesTitle } from './report-links.js';
+import { dateFromParts, partsOf, rangeOf, rangeProblem, REPORT_PAGES } from './report-pages.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
 const GOVUK = createRequire(import.meta.url)
@@ -226,6 +227,7 @@ export function webRouter(deps: WebDeps): Router {
     ) as Record<string, string>;
     const listed = await apiFor(req)('GET', `/reports/cases?${new URLSearchParams({ ...asked, pageSize: '50' })}`);
     const { pageToken: _page, ...figure } = asked;
+    const reportOf = REPORT_PAGES.find((p) => p.name === figure.report);
     const errors =
       listed.status === 400
         ? (listed.body.errors as Array<{ field: string; message: string }>).map((e) => ({
@@ -235,6 +237,10 @@ export function webRouter(deps: WebDeps): Router {
         : undefined;
     render(res.status(listed.status === 200 ? 200 : 400), 'report-cases.njk', {
       heading: reportCasesTitle(figure),
+      // Back to the report the figure is on: its own page, or the overview's.
+      back: reportOf
+        ? { text: reportOf.title, href: `/app/reports/${reportOf.name}` }
+        : { text: 'Overview', href: '/app' },
       asOf: listed.body?.asOf ?? new Date().toISOString(),
       caseIds: listed.status === 200 ? listed.body.caseIds : [],
       errors,
@@ -243,6 +249,63 @@ export function webRouter(deps: WebDeps): Router {
         : undefined,
     });
   });
+
+  // The reports with pages of their own (web/report-pages.ts), each with its CSV, the API's.
+  router.get('/app/reports', signedIn(['supervisor', 'auditor']), (_req, res) =>
+    render(res, 'reports.njk', { pages: REPORT_PAGES }),
+  );
+  for (const page of REPORT_PAGES) {
+    router.get(`/app/reports/${page.name}`, signedIn(['supervisor', 'auditor']), async (req, res) => {
+      const query = req.query as Record<string, unknown>;
+      // The form's date boxes become the API's own parameters, so the page's address is the report's query.
+      const typed = { from: dateFromParts(query, 'from'), to: dateFromParts(query, 'to') };
+      if (typed.from !== undefined || typed.to !== undefined) {
+        const range = rangeOf({ ...query, ...typed }, page, today());
+        return res.redirect(303, `/app/reports/${page.name}?${new URLSearchParams(range)}`);
+      }
+      const range = rangeOf(query, page, today());
+      const asked = new URLSearchParams(range);
+      const answer = await apiFor(req)('GET', `/reports/${page.name}?${asked}`);
+      if (answer.status === 429 || answer.status === 503)
+        return render(
+          res.status(answer.status).set('Retry-After', answer.headers.get('retry-after') ?? '5'),
+          'busy.njk',
+          {
+            detail: answer.body?.detail,
+          },
+        );
+      const shown = answer.status === 200 ? page.view(answer.body) : undefined;
+      const errors =
+        answer.status === 400
+          ? (answer.body.errors as Array<{ field: string; message: string }>).map((e) => ({
+              text: rangeProblem(e.field, e.message),
+              href: `#${e.field}-day`,
+              field: e.field,
+            }))
+          : undefined;
+      render(res.status(answer.status === 400 ? 400 : shown ? 200 : 502), 'report.njk', {
+        page,
+        range: Object.fromEntries(Object.entries(range).map(([k, v]) => [k, partsOf(v)])),
+        fieldErrors: Object.fromEntries((errors ?? []).map((e) => [e.field, e.text])),
+        errors,
+        shown,
+        unavailable: answer.status !== 400 && !shown,
+        csv: `/app/reports/${page.name}.csv${range.from ? `?${asked}` : ''}`,
+      });
+    });
+    // The API's CSV as it answered, through the person's token (the API takes no cookie for it).
+    router.get(`/app/reports/${page.name}.csv`, signedIn(['supervisor', 'auditor']), async (req, res) => {
+      const range = rangeOf(req.query as Record<string, unknown>, page, today());
+      const answer = await apiFor(req)(
+        'GET',
+        `/reports/${page.name}?${new URLSearchParams({ ...range, format: 'csv' })}`,
+      );
+      res.status(answer.status).type(answer.headers.get('content-type') ?? 'text/plain');
+      const disposition = answer.headers.get('content-disposition');
+      if (disposition) res.set('content-disposition', disposition);
+      res.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+    });
+  }
 
   router.get('/app/cases', signedIn(), async (req, res) => {
     const filters = Object.fromEntries(
