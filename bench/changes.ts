@@ -22,7 +22,7 @@
  * payload codec (PAYLOAD_ENCRYPTION=off) and with it, and the cost of the codec on a change as
  * the ratio of the two (#19). Default `on`: the product as it ships.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,7 +74,9 @@ interface Timed {
   seconds: number;
   throughput: number;
   latency: Percentiles;
+  cpuMsPerChange: Record<string, number>;
 }
+const round1 = (v: number) => Math.round(v * 10) / 10;
 
 /**
  * Drives every case through its lifecycle, `c` cases at a time; changes to one case are
@@ -87,6 +89,7 @@ async function drive(
   sentAt?: Map<string, number>,
 ): Promise<Timed> {
   const latencies: number[] = [];
+  const cpu0 = cpuByPart();
   const t0 = performance.now();
   await pool(ids.length, c, async (i) => {
     for (let seq = 0; seq < LIFECYCLE.length; seq++) {
@@ -99,11 +102,17 @@ async function drive(
     }
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuByPart();
+  // CPU per change by part over the timed changes (deliveries still finishing after the last answer are not counted).
+  const cpuMsPerChange = Object.fromEntries(
+    Object.entries(cpu1).map(([part, ms]) => [part, round1((ms - (cpu0[part] ?? 0)) / latencies.length)]),
+  );
   return {
     changes: latencies.length,
     seconds,
     throughput: latencies.length / seconds,
     latency: percentiles(latencies),
+    cpuMsPerChange,
   };
 }
 
@@ -126,6 +135,51 @@ async function receipts(stack: BenchStack, sentAt: Map<string, number>) {
     );
   }
   return out as { homeOffice: Percentiles; courts: Percentiles };
+}
+
+/**
+ * CPU time (ms) of each process of the stack so far, by its part: this process (the driver and the
+ * in-process baseline worker), and its descendants (worker, API, reference systems, Temporal server)
+ * read from /proc. A run's share is the difference of two readings.
+ */
+function cpuByPart(): Record<string, number> {
+  const own = process.cpuUsage();
+  const out: Record<string, number> = { 'bench (driver + baseline worker)': (own.user + own.system) / 1000 };
+  const procs = readdirSync('/proc').flatMap((d) => {
+    if (!/^\d+$/.test(d)) return [];
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+      // utime and stime in clock ticks (100 a second on Linux).
+      return [{ pid: Number(d), ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * 10, cmd }];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+  }
+  for (const p of procs) {
+    if (p.pid === process.pid || !mine.has(p.pid)) continue;
+    const part = /worker\.ts/.test(p.cmd)
+      ? 'worker'
+      : /systems\/server\.ts/.test(p.cmd)
+        ? 'reference systems'
+        : /server\.ts/.test(p.cmd)
+          ? 'API'
+          : /temporal/.test(p.cmd)
+            ? 'Temporal server'
+            : 'other';
+    out[part] = (out[part] ?? 0) + p.ms;
+  }
+  return out;
 }
 
 /** Opens `CASES` cases through the API (untimed); answers their ids. */
@@ -237,6 +291,14 @@ const ratiosOf = (product: Timed, base: Baseline) => ({
   p99: product.latency.p99 / base.p99,
 });
 
+/** The bytes of every payload (and failure) an event carries: its data and metadata. */
+function payloadBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return value.length;
+  if (!value || typeof value !== 'object') return 0;
+  return Object.values(value).reduce((n: number, v) => n + payloadBytes(v), 0);
+}
+
 /**
  * What a case's history holds, by event kind, over a sample of workflows, per change: the events
  * before the first update are the opening's, the rest the changes'.
@@ -249,6 +311,7 @@ async function historyCounts(client: Client, workflowIds: string[]) {
     const { events } = await client.workflow.getHandle(id).fetchHistory();
     let changing = false;
     for (const event of events ?? []) {
+      const bytes = payloadBytes(event);
       const kind = Object.keys(event)
         .find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k])
         ?.replace(/EventAttributes$/, '');
@@ -257,6 +320,7 @@ async function historyCounts(client: Client, workflowIds: string[]) {
       const into = changing ? perChange : opening;
       into[kind] = (into[kind] ?? 0) + 1;
       into.events = (into.events ?? 0) + 1;
+      into.payloadBytes = (into.payloadBytes ?? 0) + bytes;
     }
     runs += 1;
   }
@@ -281,7 +345,7 @@ async function apiSteps() {
   const verifyMs = (performance.now() - t0) / n;
   const dir = mkdtempSync(join(tmpdir(), 'bench-access-log-'));
   try {
-    const ids = Array.from({ length: 20 }, (_, i) => `IAC-2026-${String(i).padStart(6, '0')}-AB`);
+    const ids = Array.from({ length: 20 }, (_, i) => `AC-${String(i).padStart(12, '0')}`); // the shape isCaseId takes
     const entry = {
       at: new Date().toISOString(),
       sub: 'bench',
@@ -377,6 +441,11 @@ function printRun(run: Awaited<ReturnType<typeof measure>>) {
         `| to ${name} receipt p50 / p99 | ${f(product.toReceipt[system].p50)} / ${f(product.toReceipt[system].p99)} ms | – | ${f(same[0]!.toReceipt[system].p50)} / ${f(same[0]!.toReceipt[system].p99)} ms (first run) | – | | | |`,
       );
     console.log(`\n503s retried: ${product.errors503}.`);
+    console.log(`CPU ms per change, by part (this process drives every run and serves the baselines' worker):`);
+    console.log(`  ours:                ${JSON.stringify(product.cpuMsPerChange)}`);
+    console.log(`  ours without the API: ${JSON.stringify(direct.cpuMsPerChange)}`);
+    console.log(`  same-job (first):    ${JSON.stringify(same[0]!.cpuMsPerChange)}`);
+    console.log(`  bare (first):        ${JSON.stringify(run.byConcurrency[c]!.bare[0]!.cpuMsPerChange)}`);
     console.log(
       `Ratios at concurrency ${c}: same-job ${JSON.stringify(ratios.sameJob, (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}; bare update ${JSON.stringify(ratios.bareUpdate, (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`,
     );
