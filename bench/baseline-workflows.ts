@@ -14,3 +14,6 @@ export async function bareTimer(dueAt: number): Promise<number> {
   await sleep(Math.max(1, dueAt - Date.now()));
   return Date.now() - dueAt;
 }
+
+// The same-job baseline (#21), bundled with the bare one for the same in-process worker.
+export { sameJobWorkflow } from './same-job-workflow.js';

@@ -7,12 +7,13 @@
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startProcessStack, type ProcessStack } from '../test/stack.js';
+import { createSameJobActivities } from './same-job-activities.js';
 
 export interface BenchStack extends ProcessStack {
   /**
    * The bare baseline: a trivial workflow with one update handler, served in this process, and the
    * client to drive it. Bare Temporal: no payload codec on either (the product's client, `client`,
-   * encrypts; this one does not).
+   * encrypts; this one does not). The same-job baseline (#21) runs on it too.
    */
   baseline: { taskQueue: string; client: Client };
 }
@@ -43,7 +44,8 @@ export async function startBenchStack(
     verbose: Boolean(process.env.BENCH_VERBOSE),
   });
 
-  // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts.
+  // The baseline worker: trivial workflows, bundled from bench/baseline-workflows.ts, and the
+  // same-job baseline's workflow and activity (bench/same-job-workflow.ts), delivering to the stack's reference systems.
   const { address, namespace } = stack.config.temporal;
   const nativeConnection = await NativeConnection.connect({ address });
   const { code } = await bundleWorkflowCode({
@@ -51,11 +53,13 @@ export async function startBenchStack(
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: say, log() {} } as never,
   });
   const baselineQueue = 'bare-baseline';
+  const sameJob = createSameJobActivities(stack.systems);
   const bare = await Worker.create({
     connection: nativeConnection,
     namespace,
     taskQueue: baselineQueue,
     workflowBundle: { code },
+    activities: { deliverPlain: sameJob.deliverPlain },
   });
   const bareRunning = bare.run();
 
@@ -68,6 +72,7 @@ export async function startBenchStack(
       if (bare.getState() === 'RUNNING') bare.shutdown();
       await bareRunning.catch((err: unknown) => say(`the bare worker had stopped: ${String(err)}`));
       await nativeConnection.close();
+      sameJob.close();
       await stopStack();
     },
   });
