@@ -14,7 +14,7 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { eventually } from './systems.js';
-import { DAY, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
+import { allCasesBehind, DAY, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
 
 const stack = useStack({ namespacePrefix: 'report-summary' });
 const api = caseApi(stack, 'report-summary');
@@ -60,22 +60,7 @@ const sameAsVisibility = async () => {
   return last[0] as Record<string, any>;
 };
 
-const listed = async (query: string) => {
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await stack.call(
-      'GET',
-      `/reports/cases?${query}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`,
-      { role: 'auditor' },
-    );
-    expect(res.status).toBe(200);
-    expect(res.body.caseIds.length).toBeLessThanOrEqual(2);
-    ids.push(...res.body.caseIds);
-    token = res.body.nextPageToken;
-  } while (token);
-  return ids;
-};
+const listed = (query: string) => allCasesBehind(stack, `/reports/cases?${query}`);
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
 describe('the summary from the reporting read model', () => {
