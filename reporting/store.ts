@@ -299,18 +299,17 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      ON CONFLICT (stage, day) DO UPDATE SET entered_n = entered_n + excluded.entered_n,
        left_n = left_n + excluded.left_n, open_n = open_n + excluded.open_n`,
   );
+  const staysOf = db.prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
+    'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
+  );
+  const deleteCaseRows = CASE_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE case_id = ?`));
   /** A case's rows gone, its stays taken out of the day counts first. */
   const dropCase = (caseId: string) => {
-    const gone = db
-      .prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
-        'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
-      )
-      .all(caseId);
-    for (const { stage, enteredOn, leftOn } of gone) {
+    for (const { stage, enteredOn, leftOn } of staysOf.all(caseId)) {
       count.run({ stage, day: enteredOn, entered: -1, left: 0, open: leftOn === null ? -1 : 0 });
       if (leftOn !== null) count.run({ stage, day: leftOn, entered: 0, left: -1, open: 0 });
     }
-    for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+    for (const remove of deleteCaseRows) remove.run(caseId);
   };
   const putFiguresRow = db.prepare(
     `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
