@@ -178,7 +178,7 @@ describe('the summary from the reporting read model', () => {
       expect(model.drift.statuses.length).toBeGreaterThan(0);
       expect(model.examples).toEqual(expect.arrayContaining([gone, moved, unknown]));
       expect(model.repaired).toBe(model.examples.length);
-      expect(model.after).toEqual({ stages: [], statuses: [] });
+      expect(model.after).toEqual({ stages: [], statuses: [], syncFailures: [] });
       // The lost case's stays went behind the day counts' back: the recount after the repair saw it.
       expect(model.dayCountsCorrected).toBeGreaterThan(0);
 
