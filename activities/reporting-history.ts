@@ -15,6 +15,7 @@ import {
   type CaseFigures,
   type ClockStatus,
   factsFromView,
+  isSyncStatus,
   londonDate,
   REPORTING_SYSTEM,
   type CaseOpened,
@@ -34,15 +35,26 @@ import {
 } from '../workflows/messages.js';
 import type { ReportingMessage, ReportingStore, ReportingWrites } from '../reporting/index.js';
 
-/** The messages the model hears of a case, in seq order, read from its runs. */
+/**
+ * The messages the model hears of a case, in seq order, read from its runs: each change once, and
+ * after it the sync-status messages sent at its seq, in the order they were scheduled (each sets
+ * the flag: the last one scheduled is the flag as live).
+ */
 export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): ReportingMessage[] {
   const bySeq = new Map<number, ReportingMessage>();
+  const statuses: ReportingMessage[] = [];
   for (const events of runs)
     for (const e of events) {
       const m = scheduledMessage(e);
-      if (m?.system === REPORTING_SYSTEM && !bySeq.has(m.seq)) bySeq.set(m.seq, m);
+      if (m?.system !== REPORTING_SYSTEM) continue;
+      if (isSyncStatus(m)) statuses.push(m);
+      else if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
     }
-  const messages = bySeq.size > 0 ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : fromTimeline(caseId, runs);
+  if (bySeq.size === 0) return withFacts(fromTimeline(caseId, runs), runs);
+  // A stable sort: at one seq the change first, then its statuses as scheduled.
+  const messages = [...bySeq.values(), ...statuses].sort(
+    (a, b) => a.seq - b.seq || Number(isSyncStatus(a)) - Number(isSyncStatus(b)),
+  );
   return withFacts(messages, runs);
 }
 
@@ -61,7 +73,7 @@ function withFacts(messages: ReportingMessage[], runs: HistoryEvent[][]): Report
       if (view && typeof view.version === 'number' && Array.isArray(view.clocks)) answers.set(view.version, view);
     }
   return messages.map((m) => {
-    const view = m.reporting ? undefined : answers.get(m.seq);
+    const view = m.reporting || isSyncStatus(m) ? undefined : answers.get(m.seq);
     return view ? { ...m, reporting: factsFromView(view) } : m;
   });
 }
@@ -123,6 +135,7 @@ async function figuresFromSearchAttributes(client: Client, workflowId: string): 
     absconded: sa.get(SA.absconded) ?? false,
     appealPending: sa.get(SA.appealPending) ?? false,
     appealEnded: (sa.get(SA.appealEnded) as CaseFigures['appealEnded'] | undefined) ?? null,
+    syncFailed: sa.get(SA.syncFailed) ?? false,
     clock:
       clock && deadline
         ? { status: clock, deadline: deadline.toISOString(), escalation: sa.get(SA.escalation) ?? 0 }
@@ -152,9 +165,14 @@ export async function projectCase(
     if (outcome.kind === 'gap') throw new Error(`${workflowId}: seq ${m.seq} read before ${outcome.expected}`);
   }
   const last = messages.at(-1);
-  if (last && !last.figures) {
+  const lastChange = [...messages].reverse().find((m) => !isSyncStatus(m));
+  if (lastChange && !lastChange.figures) {
     const figures = await figuresFromSearchAttributes(client, workflowId);
-    if (figures) await putFigures(caseId, last.seq, figures);
+    if (figures) await putFigures(caseId, lastChange.seq, figures);
+  } else if (last?.figures && last.figures.syncFailed === undefined) {
+    // Queued before messages carried the sync-failure flag: the attribute has it, set by the same rule.
+    const figures = await figuresFromSearchAttributes(client, workflowId);
+    if (figures) await putFigures(caseId, last.seq, { ...last.figures, syncFailed: figures.syncFailed });
   }
   return { messages: messages.length };
 }

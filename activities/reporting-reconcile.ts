@@ -1,7 +1,7 @@
 /**
  * The reporting read model reconciled with visibility (#20), a step of the nightly reconciliation:
- * every case of the deployment as visibility lists it (stage and status, from its search
- * attributes) against where the model has it. Counts that differ are the report's drift; each case
+ * every case of the deployment as visibility lists it (stage, status and sync-failure flag, from
+ * its search attributes) against where the model has it. Counts that differ are the report's drift; each case
  * that differs, that one side lacks, or whose rows disagree with each other is remade from its
  * workflow history, as the rebuild would make it. Visibility lags a change by moments: a case
  * caught mid-change is remade too, harmlessly (its history already holds the change). Then the
@@ -50,7 +50,8 @@ export function createReportingReconcileActivities({
         const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
         const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
         const stage = sa.get(SA.stage);
-        if (caseId && stage) cases.set(caseId, { stage, status: sa.get(SA.status) ?? null });
+        if (caseId && stage)
+          cases.set(caseId, { stage, status: sa.get(SA.status) ?? null, syncFailed: sa.get(SA.syncFailed) ?? false });
       }
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
       heartbeat();
@@ -61,7 +62,7 @@ export function createReportingReconcileActivities({
   const stored = async (store: ReportingStore) => {
     const standings = await store.standings();
     return {
-      model: new Map([...standings].map(([id, { stage, status }]) => [id, { stage, status }])),
+      model: new Map([...standings].map(([id, { stage, status, syncFailed }]) => [id, { stage, status, syncFailed }])),
       inconsistent: [...standings].filter(([, s]) => !s.consistent).map(([id]) => id),
     };
   };

@@ -6,6 +6,7 @@
 import type { AppealEnding, CaseState } from './case.js';
 import { decidedInTime } from './clocks.js';
 import { appealPending } from './pending.js';
+import { hasSyncFailure } from './sync.js';
 import type { Status } from './stages.js';
 
 /** The 24-week clock: running, breached, exception, exception-decided, in-time, late, or ended (the appeal ended another way). */
@@ -51,6 +52,12 @@ export interface CaseFigures {
   appealPending: boolean;
   appealEnded: AppealEnding['how'] | null;
   clock: TribunalClockFigures | null;
+  /**
+   * A system of record rejected a delivery for good and it has not been re-sent (the CaseSyncFailed
+   * attribute). It can turn on between changes (a rejection is no change): the workflow then sends
+   * the model a message of its own (outbound.ts `syncStatusMessage`).
+   */
+  syncFailed: boolean;
 }
 
 export const caseFigures = (state: CaseState): CaseFigures => ({
@@ -60,6 +67,7 @@ export const caseFigures = (state: CaseState): CaseFigures => ({
   appealPending: appealPending(state),
   appealEnded: state.appealEnded?.how ?? null,
   clock: tribunalClockFigures(state),
+  syncFailed: hasSyncFailure(state),
 });
 
 /** The statuses the summary counts as an onward challenge under way; the overview links to the same search. */

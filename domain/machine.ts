@@ -15,11 +15,11 @@ import {
   type InboundOutcome,
   type InboundReferences,
 } from './inbound.js';
-import { openingMessage, outboundMessages, type OutboundMessage } from './outbound.js';
+import { openingMessage, outboundMessages, syncStatusMessage, type OutboundMessage } from './outbound.js';
 import type { Policy } from './policy.js';
 import type { Drift } from './reconcile.js';
 import type { Actor } from './roles.js';
-import { recordQueued } from './sync.js';
+import { hasSyncFailure, recordQueued } from './sync.js';
 import { londonDate } from './days.js';
 import { caseView, type CaseView } from './view.js';
 
@@ -228,4 +228,21 @@ export function queueOpening(m: CaseMachine, actor: Actor, at: string): CaseMach
   const message = openingMessage(m.state, actor, at, openedOn);
   const outbox = { ...m.outbox, [REPORTING_SYSTEM]: [message, ...m.outbox[REPORTING_SYSTEM]] };
   return { outbox, state: recordQueued(m.state, REPORTING_SYSTEM, outbox[REPORTING_SYSTEM].length) };
+}
+
+/**
+ * The reporting read model told of a sync-failure flag that turned without a change (a delivery
+ * rejected for good, `after` a delivery's result), so the summary's sync failures need no
+ * visibility count: its own message, queued behind every change already queued to the model, so
+ * it arrives after the change it follows and before the next. A change that turns the flag
+ * (`sync.resent`) carries it in its figures; nothing more is queued then.
+ */
+export function noteSyncStatus(before: CaseMachine, after: CaseMachine, actor: Actor, at: string): CaseMachine {
+  if (after.state.version !== before.state.version) return after;
+  if (hasSyncFailure(after.state) === hasSyncFailure(before.state)) return after;
+  const outbox = {
+    ...after.outbox,
+    [REPORTING_SYSTEM]: [...after.outbox[REPORTING_SYSTEM], syncStatusMessage(after.state, actor, at)],
+  };
+  return { outbox, state: recordQueued(after.state, REPORTING_SYSTEM, outbox[REPORTING_SYSTEM].length) };
 }

@@ -20,23 +20,42 @@ export interface CaseOpened {
   openedOn: string;
 }
 
+/**
+ * The reporting read model hears when a case's sync-failure flag turns without a change (a
+ * delivery rejected for good: no new seq), at the seq of the case's latest change, carrying the
+ * case's figures with the new flag. A change that turns it (`sync.resent`) carries it in its own
+ * figures. No other system is sent one.
+ */
+export const SYNC_STATUS = 'sync.status';
+export interface SyncStatusChanged {
+  type: typeof SYNC_STATUS;
+  syncFailed: boolean;
+}
+
+/** A message telling the model the case's sync-failure flag turned, not a change. */
+export const isSyncStatus = (message: { event: { type: string } }) => message.event.type === SYNC_STATUS;
+
+/** Figures as a message carries them: `syncFailed` is absent from those queued before it was sent. */
+export type SentFigures = Omit<CaseFigures, 'syncFailed'> & Partial<Pick<CaseFigures, 'syncFailed'>>;
+
 export interface OutboundMessage {
   /** case id + sequence + system: the receiver's idempotency key. */
   key: string;
   system: System;
   caseId: string;
   seq: number;
-  type: CaseEvent['type'] | typeof CASE_OPENED;
+  type: CaseEvent['type'] | typeof CASE_OPENED | typeof SYNC_STATUS;
   at: string;
   actor: Actor;
-  event: CaseEvent | CaseOpened;
+  event: CaseEvent | CaseOpened | SyncStatusChanged;
   /** The case as it stands after the change: references, stage and the dates that drive clocks. */
   after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
   /**
    * The reporting read model's only: what the case adds to the summary after the change. Absent
-   * from messages queued before it was sent (the rebuild fills those cases from their state).
+   * from messages queued before it was sent (the rebuild fills those cases from their state), and
+   * their `syncFailed` from those queued before that was (the model keeps the flag it had).
    */
-  figures?: CaseFigures;
+  figures?: SentFigures;
   /**
    * On the reporting model's messages only: the assignee and the current appeal's 24-week duty
    * (no personal data). Absent on messages recorded before they were sent: the model keeps what it had.
@@ -56,6 +75,15 @@ export interface Receipt {
   references?: { hmctsRef?: string; courtCaseNumber?: string };
 }
 
+/** The case as a message shows it after the change. */
+const afterOf = (state: CaseState): OutboundMessage['after'] => ({
+  stage: state.stage,
+  status: state.status,
+  identifiers: state.identifiers,
+  dates: state.dates,
+  cohort: state.cohort,
+});
+
 export const messageKey = (caseId: string, seq: number, system: System) => `${caseId}:${seq}:${system}`;
 
 export function outboundMessages(
@@ -74,17 +102,33 @@ export function outboundMessages(
     at,
     actor,
     event,
-    after: {
-      stage: after.stage,
-      status: after.status,
-      identifiers: after.identifiers,
-      dates: after.dates,
-      cohort: after.cohort,
-    },
+    after: afterOf(after),
     ...(system === REPORTING_SYSTEM ? { figures: caseFigures(after) } : {}),
     // The other systems' payloads stay as they were: they have no use for these.
     ...(system === REPORTING_SYSTEM ? { reporting: reportingFacts(after) } : {}),
   }));
+}
+
+/**
+ * A case's sync-failure flag turned without a change: for the reporting model only, at the case's
+ * current seq. Keyed apart from that change's message (the outbox takes a message off by its key),
+ * and by the flag's new value: it turns on only between changes and off only by one (`sync.resent`),
+ * so a seq has at most one of these.
+ */
+export function syncStatusMessage(state: CaseState, actor: Actor, at: string): OutboundMessage {
+  const figures = caseFigures(state);
+  return {
+    key: `${messageKey(state.caseId, state.version, REPORTING_SYSTEM)}:sync-${figures.syncFailed ? 'failed' : 'cleared'}`,
+    system: REPORTING_SYSTEM,
+    caseId: state.caseId,
+    seq: state.version,
+    type: SYNC_STATUS,
+    at,
+    actor,
+    event: { type: SYNC_STATUS, syncFailed: figures.syncFailed },
+    after: afterOf(state),
+    figures,
+  };
 }
 
 /** The opening of a case, for the reporting read model (seq 0: before any change). */
@@ -98,13 +142,7 @@ export function openingMessage(state: CaseState, actor: Actor, at: string, opene
     at,
     actor,
     event: { type: CASE_OPENED, openedOn },
-    after: {
-      stage: state.stage,
-      status: state.status,
-      identifiers: state.identifiers,
-      dates: state.dates,
-      cohort: state.cohort,
-    },
+    after: afterOf(state),
     figures: caseFigures(state),
     reporting: reportingFacts(state),
   };

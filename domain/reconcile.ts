@@ -138,7 +138,7 @@ export function addToReport(report: ReconciliationReport, result: CaseReconcilia
   };
 }
 
-/** A count the reporting read model and visibility disagree on (#20): by stage or by status. */
+/** A count the reporting read model and visibility disagree on (#20): by stage, by status, or of sync failures. */
 export interface ModelCountDrift {
   key: string;
   model: number;
@@ -150,46 +150,63 @@ export interface ReportingModelReconciliation {
   /** Cases visibility lists for this deployment. */
   cases: number;
   /** Counts that differed before the repair. */
-  drift: { stages: ModelCountDrift[]; statuses: ModelCountDrift[] };
-  /** Cases whose stored stage or status differed from visibility's (or one side lacked), remade from their histories. */
+  drift: ModelDrift;
+  /** Cases whose stored stage, status or sync-failure flag differed from visibility's (or one side lacked), remade from their histories. */
   repaired: number;
   /** The first of them, for a supervisor to open. */
   examples: string[];
   /** Counts still differing after the repair: a change landing meanwhile, checked again next run. */
-  after: { stages: ModelCountDrift[]; statuses: ModelCountDrift[] };
+  after: ModelDrift;
   /** Rows of the per-day stay counts (flow, ageing) that differed from a recount of the stays, and were corrected. */
   dayCountsCorrected: number;
 }
 
-/** Where a case stands, as one side sees it: its stage, and its status (null: the model lacks its figures). */
+/**
+ * Where a case stands, as one side sees it: its stage, its status and its sync-failure flag (both
+ * null: the model lacks its figures).
+ */
 export interface Standing {
   stage: string;
   status: string | null;
+  syncFailed: boolean | null;
 }
 
-const tally = (standings: Iterable<Standing>, by: 'stage' | 'status') => {
+/** What each drift list counts the cases by (null: not counted); sync failures under one key, `failed`. */
+const COUNTED_BY = {
+  stages: (s: Standing) => s.stage,
+  statuses: (s: Standing) => s.status,
+  syncFailures: (s: Standing) => (s.syncFailed ? 'failed' : null),
+} satisfies Record<string, (s: Standing) => string | null>;
+
+export type ModelDrift = Record<keyof typeof COUNTED_BY, ModelCountDrift[]>;
+
+const tally = (standings: Iterable<Standing>, keyOf: (s: Standing) => string | null) => {
   const counts = new Map<string, number>();
   for (const s of standings) {
-    const key = s[by];
+    const key = keyOf(s);
     if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 };
 
-/** Counts by stage and by status that differ between the model and visibility, in key order. */
+/** Counts by stage, by status and of sync failures that differ between the model and visibility, in key order. */
 export function countDrift(
   model: ReadonlyMap<string, Standing>,
   visibility: ReadonlyMap<string, Standing>,
-): ReportingModelReconciliation['drift'] {
-  const differing = (by: 'stage' | 'status') => {
-    const m = tally(model.values(), by);
-    const v = tally(visibility.values(), by);
+): ModelDrift {
+  const differing = (keyOf: (s: Standing) => string | null) => {
+    const m = tally(model.values(), keyOf);
+    const v = tally(visibility.values(), keyOf);
     return [...new Set([...m.keys(), ...v.keys()])]
       .sort()
       .map((key) => ({ key, model: m.get(key) ?? 0, visibility: v.get(key) ?? 0 }))
       .filter((d) => d.model !== d.visibility);
   };
-  return { stages: differing('stage'), statuses: differing('status') };
+  return {
+    stages: differing(COUNTED_BY.stages),
+    statuses: differing(COUNTED_BY.statuses),
+    syncFailures: differing(COUNTED_BY.syncFailures),
+  };
 }
 
 /** Cases whose standing differs between the two sides, or that one side lacks: each is remade from its history. */
@@ -202,7 +219,7 @@ export function modelCandidates(
     .filter((id) => {
       const m = model.get(id);
       const v = visibility.get(id);
-      return !m || !v || m.stage !== v.stage || m.status !== v.status;
+      return !m || !v || m.stage !== v.stage || m.status !== v.status || m.syncFailed !== v.syncFailed;
     })
     .sort();
 }

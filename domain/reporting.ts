@@ -98,6 +98,24 @@ export function reportingStep(
   };
 }
 
+/** How a sync-status message (outbound.ts SYNC_STATUS) applies: it moves no stay, only the case's figures. */
+export type SyncStatusStep = { kind: 'apply' } | { kind: 'duplicate' } | { kind: 'gap'; expected: number };
+
+/**
+ * A sync-status message applies on the change it follows (same seq): after a later change it is a
+ * duplicate (that change's figures carry the flag as it stood then, as new or newer), before that
+ * change arrives a gap. A case the model has not heard of (a run continued from one recorded before
+ * the model) has nothing to apply it to: acknowledged, its first change brings the flag.
+ */
+export function syncStatusStep(
+  current: ReportingPosition | null,
+  message: Pick<OutboundMessage, 'seq'>,
+): SyncStatusStep {
+  if (!current || current.seq > message.seq) return { kind: 'duplicate' };
+  if (current.seq < message.seq) return { kind: 'gap', expected: current.seq + 1 };
+  return { kind: 'apply' };
+}
+
 /** Ages in days with how many open stays have each, youngest first. */
 export type AgeHistogram = ReadonlyArray<{ age: number; n: number }>;
 

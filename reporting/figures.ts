@@ -30,11 +30,12 @@ export const FIGURE_CONDITIONS = {
   'twentyFourWeeks.decidedInTime': `f.clock = 'in-time'`,
   'twentyFourWeeks.decidedLate': `f.clock = 'late'`,
   'twentyFourWeeks.ended': `f.clock = 'ended'`,
+  syncFailures: 'f.sync_failed = 1',
 } as const;
 export type CountedFigure = keyof typeof FIGURE_CONDITIONS;
 export const COUNTED_FIGURES = Object.keys(FIGURE_CONDITIONS) as CountedFigure[];
 
-/** Every figure of the summary a list of cases can be asked for (syncFailures is visibility's: a search lists it). */
+/** Every figure of the summary a list of cases can be asked for. */
 export const SUMMARY_FIGURES = ['openCases', 'backlogByStage', 'appealsEnded', ...COUNTED_FIGURES] as const;
 export type SummaryFigure = (typeof SUMMARY_FIGURES)[number];
 
@@ -81,6 +82,7 @@ export interface FiguresSql {
   clock: NonNullable<CaseFigures['clock']>['status'] | null;
   deadline: string | null;
   escalation: number | null;
+  sync_failed: number;
 }
 
 export const figuresOf = (r: FiguresSql): CaseFigures => ({
@@ -90,6 +92,7 @@ export const figuresOf = (r: FiguresSql): CaseFigures => ({
   appealPending: r.appeal_pending === 1,
   appealEnded: r.appeal_ended,
   clock: r.clock === null ? null : { status: r.clock, deadline: r.deadline!, escalation: r.escalation! },
+  syncFailed: r.sync_failed === 1,
 });
 
 export const figuresRowOf = (r: FiguresSql): FiguresRow => ({ caseId: r.case_id, seq: r.seq, ...figuresOf(r) });

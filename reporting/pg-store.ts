@@ -11,10 +11,12 @@
 import pg from 'pg';
 import {
   isOpenWork,
+  isSyncStatus,
   reportingStep,
   STAGES,
+  syncStatusStep,
   type AppealEnding,
-  type CaseFigures,
+  type SentFigures,
   type DutyStanding,
   type ReportingFacts,
   type Stage,
@@ -88,8 +90,12 @@ CREATE TABLE IF NOT EXISTS figures (
   clock          TEXT,
   deadline       TEXT,
   deadline_ms    BIGINT,
-  escalation     INTEGER
+  escalation     INTEGER,
+  sync_failed    INTEGER NOT NULL DEFAULT 0
 );
+-- Added after the others: a database made before gains it (0 until the case's next change, the
+-- nightly reconciliation or a rebuild). No index, as the other figures: counted in one pass.
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS sync_failed INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS stay_days (
   stage      TEXT NOT NULL,
   day        TEXT NOT NULL,
@@ -163,6 +169,12 @@ export async function openPgReportingStore(url: string, { lockTimeoutMs = 5_000 
         [message.caseId],
       );
       const current = rows[0] ?? null;
+      if (isSyncStatus(message)) {
+        const step = syncStatusStep(current, message);
+        if (step.kind !== 'apply') return step;
+        if (message.figures) await putFigures(c, message.caseId, message.seq, message.figures);
+        return { kind: 'applied' };
+      }
       const step = reportingStep(current, message);
       if (step.kind !== 'apply') return step;
       // Another delivery inserted the case's first position meanwhile: read it again (READ COMMITTED:
@@ -236,8 +248,8 @@ export async function openPgReportingStore(url: string, { lockTimeoutMs = 5_000 
     figures: async () =>
       (
         await pool.query<FiguresSql>(
-          `SELECT case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, escalation
-           FROM figures ORDER BY case_id COLLATE "C"`,
+          `SELECT case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, escalation,
+             sync_failed FROM figures ORDER BY case_id COLLATE "C"`,
         )
       ).rows.map(figuresRowOf),
     putFigures: (caseId, seq, figures) => putFigures(pool, caseId, seq, figures),
@@ -269,8 +281,15 @@ export async function openPgReportingStore(url: string, { lockTimeoutMs = 5_000 
     standings: async () =>
       new Map(
         (
-          await pool.query<{ caseId: string; seq: number; stage: Stage; status: string | null; consistent: boolean }>(
-            `SELECT p.case_id AS "caseId", p.seq, p.stage, f.status,
+          await pool.query<{
+            caseId: string;
+            seq: number;
+            stage: Stage;
+            status: string | null;
+            syncFailed: boolean | null;
+            consistent: boolean;
+          }>(
+            `SELECT p.case_id AS "caseId", p.seq, p.stage, f.status, f.sync_failed = 1 AS "syncFailed",
                (f.seq IS NULL OR f.seq = p.seq)
                AND (SELECT count(*) FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL) = 1
                AND EXISTS (SELECT 1 FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL
@@ -434,14 +453,16 @@ async function dropCase(c: Queryable, caseId: string, days: DayCounts) {
     await c.query(`DELETE FROM ${table} WHERE case_id = $1`, [caseId]);
 }
 
-async function putFigures(c: Queryable, caseId: string, seq: number, f: CaseFigures) {
+/** A flag not sent (a message queued before it was) keeps the one the case had. */
+async function putFigures(c: Queryable, caseId: string, seq: number, f: SentFigures) {
   await c.query(
-    `INSERT INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation, sync_failed)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+       coalesce($12::int, (SELECT sync_failed FROM figures WHERE case_id = $1), 0))
      ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, status = excluded.status, appeals = excluded.appeals,
        absconded = excluded.absconded, appeal_pending = excluded.appeal_pending, appeal_ended = excluded.appeal_ended,
        clock = excluded.clock, deadline = excluded.deadline, deadline_ms = excluded.deadline_ms,
-       escalation = excluded.escalation`,
+       escalation = excluded.escalation, sync_failed = excluded.sync_failed`,
     [
       caseId,
       seq,
@@ -454,6 +475,7 @@ async function putFigures(c: Queryable, caseId: string, seq: number, f: CaseFigu
       f.clock?.deadline ?? null,
       f.clock ? Date.parse(f.clock.deadline) : null,
       f.clock?.escalation ?? null,
+      f.syncFailed === undefined ? null : f.syncFailed ? 1 : 0,
     ],
   );
 }

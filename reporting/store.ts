@@ -20,6 +20,7 @@ import {
   isOpenWork,
   daysBetween,
   reportingStep,
+  syncStatusStep,
   type AppealEnding,
   type CaseFigures,
   STAGES,
@@ -29,8 +30,10 @@ import {
   type OutboundMessage,
   type ReportingFacts,
   type ReportingPosition,
+  type SentFigures,
   type Stage,
   type StayChange,
+  isSyncStatus,
 } from '../domain/index.js';
 import {
   COUNTED_FIGURES,
@@ -77,7 +80,8 @@ CREATE TABLE IF NOT EXISTS figures (
   clock          TEXT,             -- the 24-week clock's status; null: no such clock
   deadline       TEXT,
   deadline_ms    INTEGER,          -- the deadline, comparable
-  escalation     INTEGER
+  escalation     INTEGER,
+  sync_failed    INTEGER NOT NULL DEFAULT 0 -- 1: a system of record rejected a change for good (added later: FIGURES_SYNC)
 ) STRICT;
 -- Added for time in stage, compliance and workload; IF NOT EXISTS: an older file opens and gains
 -- them empty (npm run reporting:rebuild fills them for cases recorded before).
@@ -115,6 +119,16 @@ CREATE TABLE IF NOT EXISTS stay_days (
   PRIMARY KEY (stage, day)
 ) STRICT, WITHOUT ROWID;
 `;
+
+/**
+ * The sync-failure flag, added to figures after them: a file made before gains the column (0 for
+ * every case until its next change, or the nightly reconciliation or a rebuild finds it failed),
+ * then its index, which cannot be created before the column exists.
+ */
+const FIGURES_SYNC = {
+  column: 'ALTER TABLE figures ADD COLUMN sync_failed INTEGER NOT NULL DEFAULT 0',
+  index: 'CREATE INDEX IF NOT EXISTS figures_sync_failed ON figures (sync_failed)',
+};
 
 /**
  * Every table with rows of a case: an erasure, a rebuild and a repair clear them all (and take the
@@ -194,10 +208,12 @@ export interface ReportingStore {
   /** Cases by status (their figures), for reconciliation with visibility. */
   statusCounts(): Promise<Array<{ status: string; n: number }>>;
   /**
-   * Where each stored case stands (stage, status when known), and whether its rows agree with each
+   * Where each stored case stands (stage, status and sync-failure flag when known), and whether its rows agree with each
    * other (one open stay, the position's; figures of the same change): reconciliation's candidates.
    */
-  standings(): Promise<Map<string, { seq: number; stage: Stage; status: string | null; consistent: boolean }>>;
+  standings(): Promise<
+    Map<string, { seq: number; stage: Stage; status: string | null; syncFailed: boolean | null; consistent: boolean }>
+  >;
   /**
    * One case's rows remade, like replaceAll for the whole model: its rows are deleted and `fill`
    * applies its changes, in one write transaction (deliveries meanwhile wait and are retried).
@@ -274,6 +290,11 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
   db.transaction(() => {
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('figures')").all();
+    if (!columns.some((c) => c.name === 'sync_failed')) db.exec(FIGURES_SYNC.column);
+    db.exec(FIGURES_SYNC.index);
+  }).immediate();
+  db.transaction(() => {
     if (!db.prepare('SELECT 1 FROM stay_days LIMIT 1').get() && db.prepare('SELECT 1 FROM stays LIMIT 1').get())
       db.exec(`INSERT INTO stay_days (stage, day, entered_n, left_n, open_n) ${RECOUNTED}`);
   }).immediate();
@@ -299,24 +320,25 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
      ON CONFLICT (stage, day) DO UPDATE SET entered_n = entered_n + excluded.entered_n,
        left_n = left_n + excluded.left_n, open_n = open_n + excluded.open_n`,
   );
+  const staysOf = db.prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
+    'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
+  );
+  const deleteCaseRows = CASE_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE case_id = ?`));
   /** A case's rows gone, its stays taken out of the day counts first. */
   const dropCase = (caseId: string) => {
-    const gone = db
-      .prepare<[string], { stage: Stage; enteredOn: string; leftOn: string | null }>(
-        'SELECT stage, entered_on AS enteredOn, left_on AS leftOn FROM stays WHERE case_id = ?',
-      )
-      .all(caseId);
-    for (const { stage, enteredOn, leftOn } of gone) {
+    for (const { stage, enteredOn, leftOn } of staysOf.all(caseId)) {
       count.run({ stage, day: enteredOn, entered: -1, left: 0, open: leftOn === null ? -1 : 0 });
       if (leftOn !== null) count.run({ stage, day: leftOn, entered: 0, left: -1, open: 0 });
     }
-    for (const table of CASE_TABLES) db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(caseId);
+    for (const remove of deleteCaseRows) remove.run(caseId);
   };
+  // A flag not sent (a message queued before it was) keeps the one the case had.
   const putFiguresRow = db.prepare(
-    `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation)
-     VALUES (@caseId, @seq, @status, @appeals, @absconded, @appealPending, @appealEnded, @clock, @deadline, @deadlineMs, @escalation)`,
+    `INSERT OR REPLACE INTO figures (case_id, seq, status, appeals, absconded, appeal_pending, appeal_ended, clock, deadline, deadline_ms, escalation, sync_failed)
+     VALUES (@caseId, @seq, @status, @appeals, @absconded, @appealPending, @appealEnded, @clock, @deadline, @deadlineMs, @escalation,
+       coalesce(@syncFailed, (SELECT sync_failed FROM figures WHERE case_id = @caseId), 0))`,
   );
-  const putFigures = (caseId: string, seq: number, f: CaseFigures) =>
+  const putFigures = (caseId: string, seq: number, f: SentFigures) =>
     putFiguresRow.run({
       caseId,
       seq,
@@ -329,9 +351,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
       deadline: f.clock?.deadline ?? null,
       deadlineMs: f.clock ? Date.parse(f.clock.deadline) : null,
       escalation: f.clock?.escalation ?? null,
+      syncFailed: f.syncFailed === undefined ? null : f.syncFailed ? 1 : 0,
     });
   const dropFigures = db.prepare('DELETE FROM figures WHERE case_id = ?');
-  const write = (caseId: string, { position, closes, opens }: StayChange, figures: CaseFigures | undefined) => {
+  const write = (caseId: string, { position, closes, opens }: StayChange, figures: SentFigures | undefined) => {
     putPosition.run({ caseId, ...position });
     if (closes)
       for (const { enteredOn } of closeStay.all({ caseId, ...closes })) {
@@ -373,6 +396,12 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   // Read, decide and write in one IMMEDIATE transaction: two deliveries of the same message (a
   // retry racing a worker that died mid-call) cannot both see the old seq.
   const applyOne = (message: ReportingMessage): ApplyOutcome => {
+    if (isSyncStatus(message)) {
+      const step = syncStatusStep(positionOf.get(message.caseId) ?? null, message);
+      if (step.kind !== 'apply') return step;
+      if (message.figures) putFigures(message.caseId, message.seq, message.figures);
+      return { kind: 'applied' };
+    }
     const step = reportingStep(positionOf.get(message.caseId) ?? null, message);
     if (step.kind !== 'apply') return step;
     write(message.caseId, step.change, message.figures);
@@ -526,8 +555,18 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     standings: async () =>
       new Map(
         db
-          .prepare<[], { caseId: string; seq: number; stage: Stage; status: string | null; consistent: number }>(
-            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status,
+          .prepare<
+            [],
+            {
+              caseId: string;
+              seq: number;
+              stage: Stage;
+              status: string | null;
+              syncFailed: number | null;
+              consistent: number;
+            }
+          >(
+            `SELECT p.case_id AS caseId, p.seq, p.stage, f.status, f.sync_failed AS syncFailed,
                (f.seq IS NULL OR f.seq = p.seq)
                AND (SELECT count(*) FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL) = 1
                AND EXISTS (SELECT 1 FROM stays s WHERE s.case_id = p.case_id AND s.left_on IS NULL
@@ -535,7 +574,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
              FROM positions p LEFT JOIN figures f ON f.case_id = p.case_id`,
           )
           .all()
-          .map(({ caseId, consistent, ...standing }) => [caseId, { ...standing, consistent: consistent === 1 }]),
+          .map(({ caseId, consistent, syncFailed, ...standing }) => [
+            caseId,
+            { ...standing, syncFailed: syncFailed === null ? null : syncFailed === 1, consistent: consistent === 1 },
+          ]),
       ),
     replaceCase: (caseId, fill) =>
       writing(async () => {

@@ -25,8 +25,9 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * the code with retention, bounded state and the reporting projection, whose deliveries still ran
  * one loop per system (before the `ordered-sync` patch): recorded by lifecycle, appeal-paths and
  * sync-reliability. v5: deliveries by one coroutine (`ordered-sync`), recorded by lifecycle and
- * sync-reliability before the reporting messages carried the duty's facts and the assignee. v6
- * onwards: the code since.
+ * sync-reliability before the reporting messages carried the duty's facts and the assignee. v6:
+ * the reporting model told when a rejection turns a case's sync-failure flag
+ * (`reporting-sync-status`: v6-sync-4 has one), recorded by sync-reliability; and the code since.
  */
 const SET = 'v6';
 

@@ -105,7 +105,8 @@ describe('the rebuild of a case recorded before messages carried the facts', () 
     const config = loadConfig({ LOCAL_MODE: '1' });
     if (!config.ok) throw new Error(config.error);
     const codecs = dataConverter(config.config).payloadCodecs ?? [];
-    for (const { workflowId, history } of loadFixtures()) {
+    // Sets v1 to v5 were recorded before the facts were sent (test/fixtures.ts); v6 on send them.
+    for (const { workflowId, history } of loadFixtures().filter((f) => /^v[1-5]-/.test(f.workflowId))) {
       await decodeEvents(history.events ?? [], codecs);
       const messages = reportingMessagesOf(workflowId, [history.events ?? []]);
       // Recorded before: none was sent with facts; an opening (seq 0) has no answer to read them from.

@@ -16,7 +16,7 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi, clockOf } from './case-api.js';
 import { eventually } from './systems.js';
-import { days, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
+import { allCasesBehind, days, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
 
 const stack = useStack({ workerProcess: true, namespacePrefix: 'reporting-more' });
 const api = caseApi(stack, 'reporting-more');
@@ -112,22 +112,6 @@ async function csvRows(path: string) {
   return parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
 }
 
-/** The cases a row's `cases` link lists, two a page, every page followed (as a client would). */
-async function follow(href: string) {
-  expect(href).toMatch(/^\/reports\/cases\?/);
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await stack.call('GET', `${href}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, {
-      role: 'auditor',
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.caseIds.length).toBeLessThanOrEqual(2);
-    ids.push(...res.body.caseIds);
-    token = res.body.nextPageToken;
-  } while (token);
-  return ids;
-}
 /** Case ids once each, in the order the list gives them (ASCII ids: code-point order). */
 const idsOf = (ids: Iterable<string>) => [...new Set(ids)].sort();
 /** Rows without their links, to compare with the figures computed here. */
@@ -205,7 +189,7 @@ describe('time in stage, compliance and workload', () => {
     // Not a table of zeroes: both groups completed stays here.
     expect(expected.filter((e) => e.count > 0).map((e) => e.cohort)).toEqual(expect.arrayContaining([true, false]));
     for (const row of res.body.stages)
-      expect(await follow(row.cases), `${row.stage} cohort ${row.cohort}`).toEqual(
+      expect(await allCasesBehind(stack, row.cases), `${row.stage} cohort ${row.cohort}`).toEqual(
         idsOf(completed.filter((c) => c.stage === row.stage && c.cohort === row.cohort).map((c) => c.caseId)),
       );
 
@@ -247,7 +231,7 @@ describe('time in stage, compliance and workload', () => {
     expect(figuresOf(res.body.periods)).toEqual(expected);
     for (const p of res.body.periods)
       for (const o of outcomes)
-        expect(await follow(p.cases[o]), `${p.start} ${o}`).toEqual(
+        expect(await allCasesBehind(stack, p.cases[o]), `${p.start} ${o}`).toEqual(
           idsOf(
             duty.filter((d) => d.startedOn >= p.start && d.startedOn <= p.end && outcome(d) === o).map((d) => d.caseId),
           ),
@@ -287,8 +271,8 @@ describe('time in stage, compliance and workload', () => {
     expect(byKey(figuresOf(res.body.rows))).toEqual(byKey(expected));
     for (const row of res.body.rows) {
       const group = open.filter((s) => key(s) === key(row));
-      expect(await follow(row.cases.open), key(row)).toEqual(idsOf(group.map((s) => s.caseId)));
-      expect(await follow(row.cases.longStays), `${key(row)} long`).toEqual(
+      expect(await allCasesBehind(stack, row.cases.open), key(row)).toEqual(idsOf(group.map((s) => s.caseId)));
+      expect(await allCasesBehind(stack, row.cases.longStays), `${key(row)} long`).toEqual(
         idsOf(group.filter(isLong).map((s) => s.caseId)),
       );
     }

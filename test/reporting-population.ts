@@ -109,6 +109,7 @@ export function caseMessages(id: string, today: string, rnd: () => number): { me
       appealPending: stage === 'appeal' || stage === 'tribunal',
       appealEnded: null,
       clock: clockOn(day, stage),
+      syncFailed: false,
     };
     messages.push({
       caseId: id,

@@ -5,8 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { countDrift, modelCandidates, type Standing } from '../domain/index.js';
 
-const standings = (entries: Array<[string, string, string | null]>) =>
-  new Map<string, Standing>(entries.map(([id, stage, status]) => [id, { stage, status }]));
+const standings = (entries: Array<[string, string, string | null, boolean?]>) =>
+  new Map<string, Standing>(
+    entries.map(([id, stage, status, syncFailed = false]) => [
+      id,
+      { stage, status, syncFailed: status === null ? null : syncFailed },
+    ]),
+  );
 
 describe('the reporting model against visibility', () => {
   const visibility = standings([
@@ -16,7 +21,7 @@ describe('the reporting model against visibility', () => {
   ]);
 
   it('finds nothing when both sides agree', () => {
-    expect(countDrift(visibility, visibility)).toEqual({ stages: [], statuses: [] });
+    expect(countDrift(visibility, visibility)).toEqual({ stages: [], statuses: [], syncFailures: [] });
     expect(modelCandidates(visibility, visibility)).toEqual([]);
   });
 
@@ -39,5 +44,24 @@ describe('the reporting model against visibility', () => {
     expect(drift.stages.map((d) => d.key)).toEqual(['appeal', 'decision', 'exit', 'tribunal']);
     expect(drift.statuses.map((d) => d.key)).toEqual(['lodged', 'removed']);
     expect(modelCandidates(model, visibility)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('counts sync failures apart, and remakes a case whose flag differs', () => {
+    const model = standings([
+      ['a', 'claim', 'lodged', true],
+      ['b', 'decision', 'refused'],
+      ['c', 'appeal', 'lodged', true],
+    ]);
+    const failing = standings([
+      ['a', 'claim', 'lodged', true],
+      ['b', 'decision', 'refused', true],
+      ['c', 'appeal', 'lodged', true],
+    ]);
+    expect(countDrift(model, failing)).toEqual({
+      stages: [],
+      statuses: [],
+      syncFailures: [{ key: 'failed', model: 2, visibility: 3 }],
+    });
+    expect(modelCandidates(model, failing)).toEqual(['b']);
   });
 });

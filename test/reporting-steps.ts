@@ -1,7 +1,9 @@
 /**
  * What the reporting tests share: dates worked out without the code under test (London's today, and
- * days from it), and the wait for the read model to catch up with the cases a test moved.
+ * days from it), the wait for the read model to catch up with the cases a test moved, and the cases
+ * behind a figure's link, every page followed.
  */
+import { expect } from 'vitest';
 import type { caseApi } from './case-api.js';
 import type { Stack } from './harness.js';
 import { eventually } from './systems.js';
@@ -26,4 +28,21 @@ export async function modelCaughtUp(stack: Stack, api: ReturnType<typeof caseApi
     60_000,
     'the reporting model to catch up',
   );
+}
+
+/** The cases a `cases` link (`/reports/cases?...`) lists, two a page, every page followed (as a client would). */
+export async function allCasesBehind(stack: Stack, href: string): Promise<string[]> {
+  expect(href).toMatch(/^\/reports\/cases\?/);
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const res = await stack.call('GET', `${href}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, {
+      role: 'auditor',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.caseIds.length).toBeLessThanOrEqual(2);
+    ids.push(...res.body.caseIds);
+    token = res.body.nextPageToken;
+  } while (token);
+  return ids;
 }

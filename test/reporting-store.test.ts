@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPEAL_ENDINGS, DUTY_OUTCOMES, type CaseFigures } from '../domain/index.js';
+import { APPEAL_ENDINGS, DUTY_OUTCOMES, SYNC_STATUS, type CaseFigures, type SentFigures } from '../domain/index.js';
 import {
   openReporting,
   SUMMARY_FIGURES,
@@ -86,7 +86,7 @@ function message(
   day: string,
   cohort: ReportingMessage['after']['cohort'] = noCohort,
   reporting?: ReportingMessage['reporting'],
-  figures?: CaseFigures,
+  figures?: SentFigures,
 ): ReportingMessage {
   return {
     caseId,
@@ -101,6 +101,18 @@ function message(
   } as ReportingMessage;
 }
 
+/** A rejection turned the case's sync-failure flag after its change `seq`: the model's own message, at that seq. */
+const syncStatus = (
+  caseId: string,
+  seq: number,
+  stage: Stage,
+  day: string,
+  figures: CaseFigures,
+): ReportingMessage => ({
+  ...message(caseId, seq, stage, day, noCohort, undefined, figures),
+  event: { type: SYNC_STATUS, syncFailed: figures.syncFailed },
+});
+
 /** A stay as the test books it: as the store's rows are. */
 type Booked = StayRow;
 
@@ -109,12 +121,14 @@ type Booked = StayRow;
  * same every run), with the stays it makes booked here as it goes.
  */
 function population(n: number, start: string) {
-  let seed = 20;
-  const random = (k: number) => {
+  const generator = (seed: number) => (k: number) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     // The high bits: an LCG's low bits repeat with a short period.
     return Math.floor((seed / 2 ** 31) * k);
   };
+  const random = generator(20);
+  // The sync-failure flags from a generator of their own: the walks above stay as they were.
+  const flip = generator(7);
   const path: Stage[] = ['claim', 'decision', 'appeal', 'tribunal', 'exit'];
   const messages: ReportingMessage[] = [];
   const stays: Booked[] = [];
@@ -150,8 +164,14 @@ function population(n: number, start: string) {
         };
       }
       // Figures on most changes; a change without them (queued before they were sent) leaves none.
-      const figures = random(5) === 0 ? undefined : randomFigures(random, day);
+      const drawn = random(5) === 0 ? undefined : { ...randomFigures(random, day), syncFailed: flip(4) === 0 };
+      // Now and then queued before messages carried the flag: the model keeps the one it had.
+      const { syncFailed: _unsent, ...older } = drawn ?? {};
+      const figures: SentFigures | undefined = drawn && flip(8) === 0 ? (older as SentFigures) : drawn;
       messages.push(message(caseId, seq, stage, day, cohort, seq % 3 === 2 ? undefined : { assignee, duty }, figures));
+      // Now and then a rejection turns the flag between changes.
+      if (drawn && flip(5) === 0)
+        messages.push(syncStatus(caseId, seq, stage, day, { ...drawn, syncFailed: !drawn.syncFailed }));
       const open = stays.filter((s) => s.caseId === caseId).at(-1);
       if (open?.stage !== stage) {
         if (open) open.leftOn = day;
@@ -175,6 +195,7 @@ function randomFigures(random: (k: number) => number, day: string): CaseFigures 
     appealPending: random(3) === 0,
     appealEnded: random(3) === 0 ? APPEAL_ENDINGS[random(APPEAL_ENDINGS.length)]! : null,
     clock: clock && { status: clock, deadline: `${plus(day, random(200))}T23:00:00.000Z`, escalation: random(4) },
+    syncFailed: false,
   };
 }
 
@@ -224,6 +245,17 @@ async function allPages(store: ReportingStore, figure: FigureCases, limit: numbe
 
 /** Each case's latest message: where the model should have it. */
 const latest = (messages: ReportingMessage[]) => new Map(messages.map((m) => [m.caseId, m]));
+
+/**
+ * Each case's sync-failure flag as the model should keep it: as its latest message with figures
+ * has it, or as it was when that message did not carry one (none kept past a message without figures).
+ */
+function syncFlags(messages: ReportingMessage[]) {
+  const flags = new Map<string, boolean>();
+  for (const m of messages)
+    flags.set(m.caseId, m.figures ? (m.figures.syncFailed ?? flags.get(m.caseId) ?? false) : false);
+  return flags;
+}
 
 const tallied = (keys: string[]) => {
   const t = new Map<string, number>();
@@ -424,6 +456,12 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
       tallied(withFigures.map((f) => f.status)),
     );
     expect(counts.counted.absconders).toBe(withFigures.filter((f) => f.absconded).length);
+    const failed = [...syncFlags(messages)].filter(([id, flag]) => flag && latest(messages).get(id)!.figures);
+    expect(failed.length).toBeGreaterThan(3);
+    expect(counts.counted.syncFailures).toBe(failed.length);
+    expect(await allPages(store, { report: 'summary', figure: 'syncFailures', dueBefore: '2026-06-01' }, 3)).toEqual(
+      failed.map(([id]) => id).sort(byCodePoint),
+    );
     expect(counts.counted['twentyFourWeeks.dueWithin4Weeks']).toBe(
       withFigures.filter((f) => f.clock?.status === 'running' && f.clock.deadline < '2026-06-01T00:00:00.000Z').length,
     );
@@ -433,6 +471,53 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
         .map((m) => m.caseId)
         .sort(byCodePoint),
     );
+  });
+
+  it("keeps each case's sync-failure flag: with a change, turned between changes, kept when not sent", async () => {
+    const store = await open();
+    const base: CaseFigures = { ...randomFigures(() => 0, '2026-02-02'), syncFailed: false };
+    const flag = async () => ({
+      row: (await store.figures()).map((f) => [f.caseId, f.syncFailed]),
+      counted: (await store.summaryCounts('2026-06-01T00:00:00.000Z')).counted.syncFailures,
+      listed: await store.casesBehind({ report: 'summary', figure: 'syncFailures', dueBefore: '' }, { limit: 10 }),
+      standing: (await store.standings()).get('c1')?.syncFailed,
+    });
+    const failed = { row: [['c1', true]], counted: 1, listed: ['c1'], standing: true };
+    const clear = { row: [['c1', false]], counted: 0, listed: [], standing: false };
+    await applyAll(store, [message('c1', 0, 'claim', '2026-02-02', noCohort, undefined, base)]);
+    expect(await flag()).toEqual(clear);
+    // A delivery rejected for good: the flag turns at the same seq, no stay moves.
+    const rejected = syncStatus('c1', 0, 'claim', '2026-02-02', { ...base, syncFailed: true });
+    expect(await store.apply(rejected)).toEqual({ kind: 'applied' });
+    expect(await flag()).toEqual(failed);
+    // Delivered again (a retry racing a dying worker): the same flag set again.
+    expect(await store.apply(rejected)).toEqual({ kind: 'applied' });
+    expect(await store.stays()).toHaveLength(1);
+    // Ahead of the change it follows: refused, retried in order.
+    expect(await store.apply({ ...rejected, seq: 1 })).toEqual({ kind: 'gap', expected: 1 });
+    // A change queued before messages carried the flag keeps it.
+    const { syncFailed: _unsent, ...older } = base;
+    await applyAll(store, [message('c1', 1, 'decision', '2026-02-09', noCohort, undefined, older)]);
+    expect(await flag()).toEqual(failed);
+    // After a later change, an older status is a duplicate: that change carried the flag as new or newer.
+    expect(await store.apply({ ...rejected, event: { type: SYNC_STATUS, syncFailed: false } })).toEqual({
+      kind: 'duplicate',
+    });
+    expect(await flag()).toEqual(failed);
+    // Re-sent (sync.resent is a change): its figures carry the cleared flag.
+    await applyAll(store, [message('c1', 2, 'decision', '2026-02-10', noCohort, undefined, base)]);
+    expect(await flag()).toEqual(clear);
+    // A case the model never heard of: nothing to turn (its first change brings the flag).
+    expect(await store.apply(syncStatus('c2', 4, 'claim', '2026-02-02', base))).toEqual({ kind: 'duplicate' });
+    expect((await store.positions()).map((p) => p.caseId)).toEqual(['c1']);
+
+    // A model made before the flag: it opens, gains the column (0 for every case), and counts it.
+    await applyAll(store, [syncStatus('c1', 2, 'decision', '2026-02-10', { ...base, syncFailed: true })]);
+    await backend!.edit('DROP INDEX IF EXISTS figures_sync_failed; ALTER TABLE figures DROP COLUMN sync_failed');
+    const reopened = await open();
+    expect((await reopened.figures()).map((f) => f.syncFailed)).toEqual([false]);
+    await reopened.apply(syncStatus('c1', 2, 'decision', '2026-02-10', { ...base, syncFailed: true }));
+    expect((await reopened.summaryCounts('2026-06-01T00:00:00.000Z')).counted.syncFailures).toBe(1);
   });
 
   it('forgets a case, and only that case', async () => {
@@ -607,6 +692,7 @@ describe('both backends', () => {
       ).toBeGreaterThan(3);
     expect(sqlite!.damaged.corrected).toBeGreaterThan(0);
     expect(sqlite!.damaged.standings.some(([, st]) => !st.consistent)).toBe(true);
+    expect(sqlite!.figures.filter((f) => f.syncFailed).length).toBeGreaterThan(10);
     expect(postgres).toEqual(sqlite);
   });
 });

@@ -56,6 +56,7 @@ const FIGURE_TITLES: Record<string, string> = {
   'twentyFourWeeks.decidedInTime': '24-week appeals decided in time',
   'twentyFourWeeks.decidedLate': '24-week appeals decided late',
   'twentyFourWeeks.ended': '24-week appeals ended without a decision',
+  syncFailures: 'Sync failures',
 };
 
 /** A compliance outcome in words, as the compliance page's columns name them. */

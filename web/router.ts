@@ -210,7 +210,7 @@ export function webRouter(deps: WebDeps): Router {
               ([stage, a]) => a.oldest.map((o) => ({ stage, ...o })),
             )
           : [],
-      // Every figure links to the cases behind it (sync failures, visibility's, to the search).
+      // Every figure links to the cases behind it, counted and listed from the same model.
       figureHref: (figure: string, more: Record<string, string> = {}) =>
         reportCasesHref({ report: 'summary', figure, ...more }),
       ...overviewCharts(flow, ageing, summary.body.backlogByStage),

@@ -34,6 +34,7 @@ import {
   importedState,
   nextDue,
   nextLinkBack,
+  noteSyncStatus,
   openCase,
   receiveInbound,
   reconcileRejection,
@@ -87,6 +88,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Deliveries scheduled by one coroutine in a fixed order (workflows/delivery.ts): runs recorded
   // before keep one loop per system on replay.
   const orderedSyncOn = patched('ordered-sync');
+  // The reporting model told when the case's sync-failure flag turns without a change (a rejection),
+  // so the summary counts sync failures without visibility: runs recorded before queue no such
+  // message on replay (their rejections reach the model with their next change, or reconciliation).
+  const syncStatusOn = patched('reporting-sync-status');
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -110,7 +115,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   });
 
   /** The one place the case changes: search attributes follow, upserting only what changed. */
-  function setMachine(next: CaseMachine) {
+  function setMachine(proposed: CaseMachine) {
+    const next = reportingOn && syncStatusOn ? noteSyncStatus(machine, proposed, WORKFLOW_ACTOR, now()) : proposed;
     const changed = changedSearchAttributes(machine.state, next.state);
     machine = next;
     if (changed.length > 0) upsertSearchAttributes(changed);

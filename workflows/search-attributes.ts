@@ -5,7 +5,7 @@
  * and 10 Keyword custom attributes: keep within those.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { caseFigures, externalRefs, hasSyncFailure, type CaseState } from '../domain/index.js';
+import { caseFigures, externalRefs, type CaseState } from '../domain/index.js';
 
 export const SA = {
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
@@ -51,7 +51,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributePair[] {
     { key: SA.appeals, value: figures.appeals },
     { key: SA.absconded, value: figures.absconded },
     { key: SA.appealPending, value: figures.appealPending },
-    { key: SA.syncFailed, value: hasSyncFailure(state) },
+    { key: SA.syncFailed, value: figures.syncFailed },
   ];
   // Attributes cannot be null: a case without an assignee or a 24-week clock simply lacks them.
   if (state.assignee) pairs.push({ key: SA.assignee, value: state.assignee });

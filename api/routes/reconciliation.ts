@@ -20,14 +20,21 @@ const counts = <K extends string>(keys: readonly K[]) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
 
 const countDrift = z.array(z.object({ key: z.string(), model: z.number().int(), visibility: z.number().int() }));
-const modelDrift = z.object({ stages: countDrift, statuses: countDrift });
+const modelDrift = z.object({
+  stages: countDrift,
+  statuses: countDrift,
+  syncFailures: countDrift.openapi({ description: 'Cases with a sync failure (key `failed`), when the counts differ' }),
+});
 
 const reportingModelSchema = z
   .object({
     cases: z.number().int().openapi({ description: 'Cases visibility lists for this deployment' }),
-    drift: modelDrift.openapi({ description: 'Counts by stage and by status the model and visibility differed on' }),
+    drift: modelDrift.openapi({
+      description: 'Counts by stage, by status and of sync failures the model and visibility differed on',
+    }),
     repaired: z.number().int().openapi({
-      description: 'Cases whose stored stage or status differed (or one side lacked), remade from their histories',
+      description:
+        'Cases whose stored stage, status or sync-failure flag differed (or one side lacked), remade from their histories',
     }),
     examples: z.array(z.string()).openapi({ description: 'The first repaired cases' }),
     after: modelDrift.openapi({ description: 'Counts still differing after the repair' }),
