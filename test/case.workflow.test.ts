@@ -266,6 +266,30 @@ describe("the workflow's timer", () => {
     ]);
   });
 
+  it('keeps one timer across changes that leave its instant, and moves it only when a change moves that', async () => {
+    const { caseId } = await tier.startCase();
+    const timers = async () => {
+      const { events } = await tier.handle(caseId).fetchHistory();
+      return {
+        started: events!.filter((e) => e.timerStartedEventAttributes).length,
+        cancelled: events!.filter((e) => e.timerCanceledEventAttributes).length,
+      };
+    };
+    await tier.apply(caseId, { type: 'decision.refused' }); // the appeal window: one timer for its end
+    await stateWhen(caseId, synced, 'the refusal delivered');
+    const waiting = await timers();
+    expect(waiting.started).toBeGreaterThanOrEqual(1);
+    // Two changes that do not move the window's end, each delivered: the same timer runs on.
+    await tier.apply(caseId, { type: 'case.assigned', assignee: 'cw-timer-1' }, SUPERVISOR);
+    await tier.apply(caseId, { type: 'case.assigned', assignee: 'cw-timer-2' }, SUPERVISOR);
+    await stateWhen(caseId, synced, 'the assignments delivered');
+    expect(await timers()).toEqual(waiting);
+    // An appeal ends the window: its timer is cancelled (once), whatever the appeal waits for next.
+    await tier.apply(caseId, { type: 'appeal.lodged' }, TRIBUNAL);
+    await stateWhen(caseId, synced, 'the appeal delivered');
+    expect((await timers()).cancelled).toBe(waiting.cancelled + 1);
+  });
+
   it("keeps the case's policy: a 3-day window closes where the default 14-day one stays open", async () => {
     const short = await tier.startCase({
       policy: { ...DEFAULT_POLICY, appealWindowDays: { inCountry: 3, outOfCountry: 28 } },

@@ -27,9 +27,11 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * sync-reliability. v5: deliveries by one coroutine (`ordered-sync`), recorded by lifecycle and
  * sync-reliability before the reporting messages carried the duty's facts and the assignee. v6:
  * the reporting model told when a rejection turns a case's sync-failure flag
- * (`reporting-sync-status`: v6-sync-4 has one), recorded by sync-reliability; and the code since.
+ * (`reporting-sync-status`: v6-sync-4 has one), recorded by sync-reliability. v7: every feature
+ * under one `features-2026-12` marker and the dormant loop's timer kept across changes, recorded by
+ * lifecycle and sync-reliability; and the code since.
  */
-const SET = 'v6';
+const SET = 'v7';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

@@ -8,12 +8,14 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   currentUpdateInfo,
   log,
   patched,
   setHandler,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -72,26 +74,8 @@ const refusal = (type: string, message: string, details?: unknown) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  // Statutory clocks came with a change of this code: runs recorded before it replay without them
-  // (no marker in their history), runs started since keep them for good.
-  const clocksOn = patched('statutory-clocks');
-  // Deadline days (weekends and bank holidays) and late appeals came later still: runs recorded
-  // before replay on plain days.
-  const tribunalRulesOn = patched('tribunal-rules');
-  // Retention (a dormant final case completes) came later again: runs recorded before never complete.
-  const retentionOn = patched('retention');
-  // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
-  const boundedOn = patched('bounded-state');
-  // The reporting read model hears of every change (#20): runs recorded before deliver nothing to
-  // it on replay (the rebuild reads their histories instead); runs started since, for good.
-  const reportingOn = patched('reporting-projection');
-  // Deliveries scheduled by one coroutine in a fixed order (workflows/delivery.ts): runs recorded
-  // before keep one loop per system on replay.
-  const orderedSyncOn = patched('ordered-sync');
-  // The reporting model told when the case's sync-failure flag turns without a change (a rejection),
-  // so the summary counts sync failures without visibility: runs recorded before queue no such
-  // message on replay (their rejections reach the model with their next change, or reconciliation).
-  const syncStatusOn = patched('reporting-sync-status');
+  const { clocksOn, tribunalRulesOn, retentionOn, boundedOn, reportingOn, orderedSyncOn, syncStatusOn, steadyTimerOn } =
+    featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -192,6 +176,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const drained = () =>
     SYSTEMS.every((s) => machine.outbox[s].length === 0) && nextLinkBack(machine.state) === undefined;
 
+  const wakeFor = steadyWaker();
   // Dormant between events, possibly for years. Wake for a change, a due time limit, the end of the
   // retention dormancy, or long history. One timer at a time, for the earliest of them: no polling.
   for (;;) {
@@ -200,10 +185,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     const wakeAt = [due, closesAt].filter((t): t is string => !!t).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
     const version = machine.state.version;
     const seen = mark;
-    const woke = await condition(
-      () => machine.state.version !== version || (retentionOn && mark !== seen) || historyIsLong(),
-      wakeAt ? Math.max(1, Date.parse(wakeAt) - Date.now()) : undefined,
-    );
+    const changed = () => machine.state.version !== version || (retentionOn && mark !== seen) || historyIsLong();
+    const woke = steadyTimerOn
+      ? await wakeFor(changed, wakeAt)
+      : await condition(changed, wakeAt ? Math.max(1, Date.parse(wakeAt) - Date.now()) : undefined);
     if (!woke && reached(closesAt) && !reached(due)) {
       // Dormant for the whole period: complete once every change is delivered and no handler is
       // half-way, unless something happens meanwhile (then the dormancy starts again).
@@ -237,6 +222,80 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     ...(lastActivityAt ? { lastActivityAt } : {}),
   };
   await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
+}
+
+/**
+ * Which of the code's changes this run has, each gated by the patch that brought it so that runs
+ * recorded before it replay as they ran. A run started since `features-2026-12` has every one of
+ * them under that one marker: a marker is an event in every run's history (seven on each opening
+ * and each continue-as-new before), so new runs record one. Runs recorded before replay through
+ * the individual patches, in the order they were recorded.
+ */
+function featuresOfThisRun() {
+  if (patched('features-2026-12'))
+    return {
+      clocksOn: true,
+      tribunalRulesOn: true,
+      retentionOn: true,
+      boundedOn: true,
+      reportingOn: true,
+      orderedSyncOn: true,
+      syncStatusOn: true,
+      steadyTimerOn: true,
+    };
+  return {
+    // Statutory clocks came with a change of this code: runs recorded before it replay without them.
+    clocksOn: patched('statutory-clocks'),
+    // Deadline days (weekends and bank holidays) and late appeals came later still.
+    tribunalRulesOn: patched('tribunal-rules'),
+    // Retention (a dormant final case completes) came later again: runs recorded before never complete.
+    retentionOn: patched('retention'),
+    // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
+    boundedOn: patched('bounded-state'),
+    // The reporting read model hears of every change (#20): runs recorded before deliver nothing to
+    // it on replay (the rebuild reads their histories instead).
+    reportingOn: patched('reporting-projection'),
+    // Deliveries scheduled by one coroutine in a fixed order (workflows/delivery.ts): runs recorded
+    // before keep one loop per system on replay.
+    orderedSyncOn: patched('ordered-sync'),
+    // The reporting model told when the case's sync-failure flag turns without a change (a rejection):
+    // runs recorded before queue no such message on replay (their next change carries the flag).
+    syncStatusOn: patched('reporting-sync-status'),
+    // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
+    steadyTimerOn: false,
+  };
+}
+
+/**
+ * The timer the dormant loop sleeps on, kept while the instant it waits for stays the same. Waking
+ * for a change used to cancel the timer and start a new one for the same instant: two commands and
+ * two events (and a timer-queue write on the server) on every change. Now a change leaves the timer
+ * running; it is cancelled only when the instant moves, and a new one started.
+ */
+function steadyWaker() {
+  let steady: { at: string; fired: boolean; scope: CancellationScope } | undefined;
+  /** Wait for `woken` or until `at` (none: no time limit): true when woken, false when the time came, as `condition` answers. */
+  return async function wakeFor(woken: () => boolean, at: string | undefined): Promise<boolean> {
+    if (steady?.at !== at) {
+      steady?.scope.cancel();
+      steady = undefined;
+      if (at) {
+        const timer = { at, fired: false, scope: new CancellationScope() };
+        timer.scope
+          .run(() => sleep(Math.max(1, Date.parse(at) - Date.now())))
+          .then(
+            () => (timer.fired = true),
+            () => undefined, // cancelled: the instant moved
+          );
+        steady = timer;
+      }
+    }
+    const timer = steady;
+    await condition(() => woken() || !!timer?.fired);
+    if (!timer?.fired) return true;
+    steady = undefined; // spent: the next wait for the same instant (a due time not yet acted on) starts another
+    return false;
+  };
 }
 
 /** A new case at claim, or an imported one where its record says it stands (checked before it was started). */
