@@ -165,13 +165,13 @@ describe('backlog trend', () => {
     expect(backlogChart(OPEN).tables[0]?.links).toEqual([
       [
         undefined,
-        '/app/reports/cases?report=flow&stage=claim&week=2026-11-16&which=open',
-        '/app/reports/cases?report=flow&stage=decision&week=2026-11-16&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-16&stage=claim&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-16&stage=decision&which=open',
       ],
       [
         undefined,
-        '/app/reports/cases?report=flow&stage=claim&week=2026-11-23&which=open',
-        '/app/reports/cases?report=flow&stage=decision&week=2026-11-23&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-23&stage=claim&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-23&stage=decision&which=open',
       ],
     ]);
     const unlinked = OPEN.map(({ cases: _cases, ...p }) => p);
