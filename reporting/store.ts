@@ -607,13 +607,14 @@ export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage;
 
 /**
  * Each stage's stays entered less those left, by day up to `@last`, the days up to `@first` summed
- * into one row (on `@first`): a stay is open at the end of a day when it entered by then and had
+ * into one row (on `@first`; grouped in the key's order, stage then day: no sort): a stay is open at the end of a day when it entered by then and had
  * not left, so the running sum of this at each day is the stays open at its end. Every stay is in
  * stay_days' entered_n on its entry day and its left_n on its leaving day (both kept with the stay,
  * and recounted from the stays: RECOUNTED). Both backends' SQL (`@name` parameters).
  */
-export const OPEN_NET_SQL = `SELECT CASE WHEN day <= @first THEN @first ELSE day END AS day, stage,
-  sum(entered_n - left_n) AS n FROM stay_days WHERE day <= @last GROUP BY 1, 2`;
+export const OPEN_NET_SQL = `
+SELECT CAST(@first AS TEXT) AS day, stage, sum(entered_n - left_n) AS n FROM stay_days WHERE day <= @first GROUP BY stage
+UNION ALL SELECT day, stage, entered_n - left_n FROM stay_days WHERE day > @first AND day <= @last`;
 
 /**
  * Open stays at the end of each of `ends` (sorted), from OPEN_NET_SQL's rows: both backends'
