@@ -607,10 +607,11 @@ export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage;
 
 /**
  * Each stage's stays entered less those left, by day up to `@last`, the days up to `@first` summed
- * into one row (on `@first`; grouped in the key's order, stage then day: no sort): a stay is open at the end of a day when it entered by then and had
- * not left, so the running sum of this at each day is the stays open at its end. Every stay is in
- * stay_days' entered_n on its entry day and its left_n on its leaving day (both kept with the stay,
- * and recounted from the stays: RECOUNTED). Both backends' SQL (`@name` parameters).
+ * into one row (on `@first`; grouped in the key's order, stage then day: no sort). A stay is open
+ * at the end of a day when it entered by then and had not left, so the running sum of this at each
+ * day is the stays open at its end. Every stay is in stay_days' entered_n on its entry day and its
+ * left_n on its leaving day (both kept with the stay, and recounted from the stays: RECOUNTED).
+ * Both backends' SQL (`@name` parameters).
  */
 export const OPEN_NET_SQL = `
 SELECT CAST(@first AS TEXT) AS day, stage, sum(entered_n - left_n) AS n FROM stay_days WHERE day <= @first GROUP BY stage
