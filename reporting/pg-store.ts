@@ -35,6 +35,8 @@ import {
   agesOn,
   byWeek,
   casesBehindSql,
+  OPEN_NET_SQL,
+  openAtEnds,
   type ApplyOutcome,
   type DutyAppealRow,
   type ReportingMessage,
@@ -222,6 +224,12 @@ export async function openPgReportingStore(url: string, { lockTimeoutMs = 5_000 
           )
         ).rows,
       ),
+    openAtEnd: async (ends) => {
+      const sorted = [...ends].sort();
+      if (!sorted.length) return [];
+      const { text, values } = positional(OPEN_NET_SQL, { first: sorted[0], last: sorted.at(-1) });
+      return openAtEnds(sorted, (await pool.query<{ day: string; stage: Stage; n: string }>(text, values)).rows);
+    },
     forget: (caseId) => counting((c, days) => dropCase(c, caseId, days)),
     // COLLATE "C": code-point order, as SQLite sorts text, whatever the database's locale.
     positions: async () =>

@@ -10,6 +10,8 @@ export interface FlowPeriod {
   end: string;
   entered: Record<Stage, number>;
   left: Record<Stage, number>;
+  /** Stays in the stage open at the end of `end` (entered by then, not left by then). */
+  open: Record<Stage, number>;
 }
 
 /** The Monday on or before a day (London calendar dates: the weekday of the date itself). */
@@ -19,7 +21,7 @@ const zeroes = () => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Sta
 
 /**
  * Weeks Monday to Sunday, from the week holding `from` to the week holding `to`, each with the
- * stays entered and left in it by stage (every stage listed, 0 when none).
+ * stays entered and left in it by stage and those open at its end (every stage listed, 0 when none).
  */
 export async function flowReport(store: ReportingStore, from: string, to: string): Promise<FlowPeriod[]> {
   const first = mondayOf(from);
@@ -29,10 +31,13 @@ export async function flowReport(store: ReportingStore, from: string, to: string
     end: addDays(first, 7 * i + 6),
     entered: zeroes(),
     left: zeroes(),
+    open: zeroes(),
   }));
   const last = periods[periods.length - 1]!.end;
   for (const which of ['entered', 'left'] as const)
     for (const { week, stage, n } of await store.weeklyCounts(which, first, last)) periods[week]![which][stage] = n;
+  for (const { day, stage, n } of await store.openAtEnd(periods.map((p) => p.end)))
+    periods[Math.floor(daysBetween(first, day) / 7)]!.open[stage] = n;
   return periods;
 }
 

@@ -182,6 +182,11 @@ export interface ReportingStore {
     from: string,
     to: string,
   ): Promise<Array<{ week: number; stage: Stage; n: number }>>;
+  /**
+   * Stays open at the end of each of `ends` (entered on or before it, not left by it), by stage,
+   * stages with none left out: the day counts added up to each day, not the stays counted.
+   */
+  openAtEnd(ends: readonly string[]): Promise<Array<{ day: string; stage: Stage; n: number }>>;
   /** Open stays by stage and age in days on `today`. */
   openAges(today: string): Promise<Array<{ stage: Stage; age: number; n: number }>>;
   /** By case id, in code-point order on both backends. */
@@ -256,6 +261,8 @@ export type ReportingWrites = Pick<ReportingStore, 'apply' | 'putFigures'>;
 /** The cases behind one figure of a report. */
 export type FigureCases =
   | { report: 'flow'; which: 'entered' | 'left'; stage: Stage; from: string; to: string }
+  /** Stays in `stage` open at the end of `on`: those openAtEnd counts. */
+  | { report: 'flow'; which: 'open'; stage: Stage; on: string }
   /** Open stays in `stage` entered within [from, to] (the ages asked for, as days). */
   | { report: 'ageing'; stage: Stage; from: string; to: string }
   | {
@@ -472,6 +479,9 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
   const weeklyCounts: ReportingStore['weeklyCounts'] = async (which, from, to) =>
     byWeek(from, (which === 'entered' ? entered : left).all({ from, to }));
   const openAges: ReportingStore['openAges'] = async (today) => agesOn(today, openByDay.all());
+  const netByDay = db.prepare<[{ first: string; last: string }], { day: string; stage: Stage; n: number }>(
+    OPEN_NET_SQL,
+  );
 
   const differing = db.prepare<[], { n: number }>(
     `SELECT (SELECT count(*) FROM (${KEPT} EXCEPT ${RECOUNTED})) + (SELECT count(*) FROM (${RECOUNTED} EXCEPT ${KEPT})) AS n`,
@@ -514,6 +524,10 @@ export function openReportingStore(file: string, { busyTimeoutMs = 5_000 } = {})
     apply: async (message) => apply.immediate(message),
     weeklyCounts,
     openAges,
+    openAtEnd: async (ends) => {
+      const sorted = [...ends].sort();
+      return sorted.length ? openAtEnds(sorted, netByDay.all({ first: sorted[0]!, last: sorted.at(-1)! })) : [];
+    },
     forget: async (caseId) => forget.immediate(caseId),
     positions: async () =>
       db
@@ -634,6 +648,38 @@ export function byWeek(from: string, days: Iterable<{ day: string; stage: Stage;
 }
 
 /**
+ * Each stage's stays entered less those left, by day up to `@last`, the days up to `@first` summed
+ * into one row (on `@first`; grouped in the key's order, stage then day: no sort). A stay is open
+ * at the end of a day when it entered by then and had not left, so the running sum of this at each
+ * day is the stays open at its end. Every stay is in stay_days' entered_n on its entry day and its
+ * left_n on its leaving day (both kept with the stay, and recounted from the stays: RECOUNTED).
+ * Both backends' SQL (`@name` parameters).
+ */
+export const OPEN_NET_SQL = `
+SELECT CAST(@first AS TEXT) AS day, stage, sum(entered_n - left_n) AS n FROM stay_days WHERE day <= @first GROUP BY stage
+UNION ALL SELECT day, stage, entered_n - left_n FROM stay_days WHERE day > @first AND day <= @last`;
+
+/**
+ * Open stays at the end of each of `ends` (sorted), from OPEN_NET_SQL's rows: both backends'
+ * openAtEnd (PostgreSQL's sum is a bigint, which its client gives as a string).
+ */
+export function openAtEnds(
+  ends: readonly string[],
+  net: ReadonlyArray<{ day: string; stage: Stage; n: number | string }>,
+) {
+  const days = [...net].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const open = new Map<Stage, number>();
+  const out: Array<{ day: string; stage: Stage; n: number }> = [];
+  let i = 0;
+  for (const end of ends) {
+    for (; i < days.length && days[i]!.day <= end; i++)
+      open.set(days[i]!.stage, (open.get(days[i]!.stage) ?? 0) + Number(days[i]!.n));
+    for (const stage of STAGES) if (open.get(stage)) out.push({ day: end, stage, n: open.get(stage)! });
+  }
+  return out;
+}
+
+/**
  * Open stays by day entered, as ages on `today`; the rows come by stage and newest day first, so
  * ages come out youngest first, as the histogram wants them.
  */
@@ -647,6 +693,11 @@ export const agesOn = (today: string, days: ReadonlyArray<{ stage: Stage; day: s
 export function casesBehindSql(figure: FigureCases): { sql: string; params: Record<string, unknown> } {
   switch (figure.report) {
     case 'flow': {
+      if (figure.which === 'open')
+        return {
+          sql: 'SELECT case_id FROM stays WHERE stage = @stage AND entered_on <= @on AND (left_on IS NULL OR left_on > @on)',
+          params: { stage: figure.stage, on: figure.on },
+        };
       const column = figure.which === 'entered' ? 'entered_on' : 'left_on';
       return {
         sql: `SELECT case_id FROM stays WHERE stage = @stage AND ${column} BETWEEN @from AND @to`,

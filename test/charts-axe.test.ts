@@ -13,7 +13,7 @@ import nunjucks from 'nunjucks';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageingChart, backlogChart, complianceChart, flowChart, startingCounts } from '../web/charts.js';
+import { ageingChart, backlogChart, complianceChart, flowChart } from '../web/charts.js';
 import type { CompliancePeriod, FlowPeriod, StageAgeing } from '../web/report-shapes.js';
 import { DUTY_OUTCOMES, STAGES } from '../domain/index.js';
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 /** Twelve weeks from Monday 7 September 2026, every stage moving, the exit stage only filling. */
-const PERIODS: FlowPeriod[] = Array.from({ length: 12 }, (_, w) => {
+const PERIODS: Array<FlowPeriod & { open: Record<string, number> }> = Array.from({ length: 12 }, (_, w) => {
   const start = new Date(Date.UTC(2026, 8, 7 + 7 * w));
   const end = new Date(start.getTime() + 6 * 86_400_000);
   const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -42,6 +42,12 @@ const PERIODS: FlowPeriod[] = Array.from({ length: 12 }, (_, w) => {
     end: day(end),
     entered: Object.fromEntries(STAGES.map((s, i) => [s, 40 + ((w * 7 + i * 13) % 25)])),
     left: Object.fromEntries(STAGES.map((s, i) => [s, s === 'exit' ? 0 : 35 + ((w * 5 + i * 11) % 30)])),
+    open: Object.fromEntries(STAGES.map((s, i) => [s, 250 + i * 100 + ((w * 17 + i * 7) % 40)])),
+    cases: {
+      open: Object.fromEntries(
+        STAGES.map((s) => [s, `/reports/cases?report=flow&week=${day(start)}&stage=${s}&which=open`]),
+      ),
+    },
   };
 });
 const AGEING: Record<string, StageAgeing> = Object.fromEntries(
@@ -88,10 +94,7 @@ function chartsDocument(): string {
       path: '/app',
       principal: { role: 'supervisor', sub: 'sam' },
       flow: flowChart(PERIODS),
-      backlog: backlogChart(
-        PERIODS,
-        startingCounts({ claim: 900, decision: 400, appeal: 300, tribunal: 250, exit: 2000 }, PERIODS),
-      ),
+      backlog: backlogChart(PERIODS),
       ageing: ageingChart(AGEING),
       compliance: complianceChart(COMPLIANCE),
     },
@@ -162,6 +165,11 @@ describe('the overview charts in Chromium', () => {
     await expect.poll(() => flowTable.locator('tbody tr').count()).toBe(12 * STAGES.length);
     expect(await flowTable.locator('tbody tr').first().textContent()).toMatch(/7 Sep\s+Claim\s+40\s+35/);
     await expect.poll(() => page.locator('#backlog-trend table tbody tr').count()).toBe(12);
+    // Every backlog figure links to its cases, as the flow's do.
+    await expect.poll(() => page.locator('#backlog-trend table tbody tr a').count()).toBe(12 * STAGES.length);
+    expect(await page.locator('#backlog-trend table tbody tr a').first().getAttribute('href')).toBe(
+      '/app/reports/cases?report=flow&week=2026-09-07&stage=claim&which=open',
+    );
     await expect.poll(() => page.locator('#ageing table').count()).toBe(2);
     // The compliance page's chart: its table shown without "Show the data", each outcome a link.
     expect(await page.getByRole('img', { name: /^Compliance rate: .*8 weeks of 12 with a rate/ }).count()).toBe(1);

@@ -5,16 +5,7 @@
  * Chromium by test/charts-axe.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ageingChart,
-  backlogChart,
-  backlogSeries,
-  escapeXml,
-  flowChart,
-  niceMax,
-  shortDate,
-  startingCounts,
-} from '../web/charts.js';
+import { ageingChart, backlogChart, escapeXml, flowChart, niceMax, shortDate } from '../web/charts.js';
 import type { FlowPeriod, StageAgeing } from '../web/report-shapes.js';
 
 /**
@@ -144,24 +135,19 @@ describe('weekly flow', () => {
 });
 
 describe('backlog trend', () => {
-  it('counts open cases week by week from the starting counts, and back from the counts open now', () => {
-    expect(backlogSeries(TWO_WEEKS, { claim: 5, appeal: 2 })).toEqual({
-      claim: [3, 8],
-      decision: [3, 6],
-      appeal: [2, 2],
-    });
-    const now = { claim: 8, decision: 6, appeal: 2 };
-    const start = startingCounts(now, TWO_WEEKS);
-    expect(start).toEqual({ claim: 5, decision: 0, appeal: 2 });
-    expect(Object.fromEntries(Object.entries(backlogSeries(TWO_WEEKS, start)).map(([s, v]) => [s, v.at(-1)]))).toEqual(
-      now,
-    );
-    // Counts read at another moment than the flow never start a stage below zero.
-    expect(startingCounts({ claim: 0 }, TWO_WEEKS).claim).toBe(0);
-  });
+  // The flow report's `open` at each week's end, and its link to the cases behind each.
+  const link = (start: string, stage: string) => `/reports/cases?report=flow&week=${start}&stage=${stage}&which=open`;
+  const OPEN = TWO_WEEKS.map((p, i) => ({
+    ...p,
+    open: [
+      { claim: 3, decision: 3 },
+      { claim: 8, decision: 6 },
+    ][i] as Record<string, number>,
+    cases: { open: { claim: link(p.start, 'claim'), decision: link(p.start, 'decision') } },
+  }));
 
-  it('draws a panel a stage and tables the weeks by their last day', () => {
-    const chart = backlogChart(TWO_WEEKS, { claim: 5, decision: 0 });
+  it('draws a panel a stage and tables the weeks by their last day, the figures the report counted', () => {
+    const chart = backlogChart(OPEN);
     expect(chart.panels).toHaveLength(2);
     chart.panels.forEach(wellFormed);
     expect(texts(chart.panels[0] as string)).toEqual(expect.arrayContaining(['Open', '22 Nov', '29 Nov']));
@@ -172,7 +158,24 @@ describe('backlog trend', () => {
         ['29 Nov', '8', '6'],
       ],
     });
-    expect(backlogChart([], { claim: 5 }).panels).toEqual([]);
+    expect(backlogChart([]).panels).toEqual([]);
+  });
+
+  it("links each cell to the cases page by the report's own link, and leaves a cell without one plain", () => {
+    expect(backlogChart(OPEN).tables[0]?.links).toEqual([
+      [
+        undefined,
+        '/app/reports/cases?report=flow&week=2026-11-16&stage=claim&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-16&stage=decision&which=open',
+      ],
+      [
+        undefined,
+        '/app/reports/cases?report=flow&week=2026-11-23&stage=claim&which=open',
+        '/app/reports/cases?report=flow&week=2026-11-23&stage=decision&which=open',
+      ],
+    ]);
+    const unlinked = OPEN.map(({ cases: _cases, ...p }) => p);
+    expect(backlogChart(unlinked).tables[0]?.links?.flat().filter(Boolean)).toEqual([]);
   });
 });
 

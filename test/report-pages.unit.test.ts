@@ -56,6 +56,12 @@ describe('the links from a report row to its cases', () => {
         to: '2026-12-01',
       }),
     ).toBe('Appeal: stays outside the 24-week group that ended 2026-09-07 to 2026-12-01');
+    expect(reportCasesTitle({ report: 'flow', stage: 'tribunal', week: '2026-11-23', which: 'open' })).toBe(
+      'Tribunal: cases in the stage at the end of the week of 2026-11-23',
+    );
+    expect(reportCasesTitle({ report: 'flow', stage: 'tribunal', week: '2026-11-23', which: 'left' })).toBe(
+      'Tribunal: cases that left the stage in the week of 2026-11-23',
+    );
   });
 });
 

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPEAL_ENDINGS, DUTY_OUTCOMES, SYNC_STATUS, type CaseFigures, type SentFigures } from '../domain/index.js';
+import {
+  APPEAL_ENDINGS,
+  DUTY_OUTCOMES,
+  STAGES as STAGE_ORDER,
+  SYNC_STATUS,
+  type CaseFigures,
+  type SentFigures,
+} from '../domain/index.js';
 import {
   openReporting,
   SUMMARY_FIGURES,
@@ -215,6 +222,20 @@ function weeklyExpected(stays: Booked[], which: 'enteredOn' | 'leftOn', from: st
   return [...counts.values()].sort((a, b) => a.week - b.week || byCodePoint(a.stage, b.stage));
 }
 
+/**
+ * The stays open at the end of each day, counted straight from the booked stays (entered on or
+ * before it, not left by then), ordered as the store orders them: by day, then stage.
+ */
+function openExpected(stays: Booked[], ends: string[]) {
+  return ends.flatMap((day) => {
+    const open = stays.filter((s) => s.enteredOn <= day && (s.leftOn === null || s.leftOn > day));
+    return STAGE_ORDER.flatMap((stage) => {
+      const n = open.filter((s) => s.stage === stage).length;
+      return n ? [{ day, stage, n }] : [];
+    });
+  });
+}
+
 function agesExpected(stays: Booked[], today: string) {
   const counts = new Map<string, { stage: Stage; age: number; n: number }>();
   for (const s of stays.filter((x) => x.leftOn === null)) {
@@ -339,20 +360,63 @@ describe.each(BACKENDS)('the reporting store on %s', (_name, make) => {
     expect(stays.some((s) => s.leftOn !== null) && stays.some((s) => s.cohort)).toBe(true);
   });
 
+  it('counts the stays open at the end of a day as booked, and lists exactly those cases', async () => {
+    const store = await open();
+    const { messages, stays } = population(60, '2026-01-05');
+    await applyAll(store, messages);
+    // Every day a stay entered or left, the day before each and one after all: the bounds, both sides.
+    const ends = [
+      ...new Set([
+        '2025-12-31',
+        '2027-06-30',
+        ...stays.flatMap((s) => [
+          s.enteredOn,
+          plus(s.enteredOn, -1),
+          ...(s.leftOn ? [s.leftOn, plus(s.leftOn, -1)] : []),
+        ]),
+      ]),
+    ].sort();
+    const want = openExpected(stays, ends);
+    expect(await store.openAtEnd(ends)).toEqual(want);
+    // Asked out of order, or for one day, the same figures.
+    expect(await store.openAtEnd([...ends].reverse())).toEqual(want);
+    const mid = ends[Math.floor(ends.length / 2)]!;
+    expect(await store.openAtEnd([mid])).toEqual(want.filter((w) => w.day === mid));
+    expect(await store.openAtEnd([])).toEqual([]);
+    expect(want.filter((w) => w.day === mid).length).toBeGreaterThan(2);
+    // A stay left the day it entered is open at the end of no day: some to test that.
+    expect(stays.some((s) => s.leftOn === s.enteredOn)).toBe(true);
+
+    // The cases behind each figure: as many as it counts (a case is in one stage at a time), those booked.
+    for (const { day, stage, n } of want.filter((w) => w.day === mid || w.day === ends.at(-1))) {
+      const listed = await allPages(store, { report: 'flow', which: 'open', stage, on: day }, 4);
+      expect(listed, `${stage} open at the end of ${day}`).toHaveLength(n);
+      expect(listed).toEqual(
+        stays
+          .filter((s) => s.stage === stage && s.enteredOn <= day && (s.leftOn === null || s.leftOn > day))
+          .map((s) => s.caseId)
+          .sort(byCodePoint),
+      );
+    }
+  });
+
   it('keeps its day counts with the stays through a batch, an erasure and a case remade, and corrects a count changed by hand', async () => {
     const store = await open();
     const { messages, stays } = population(40, '2026-01-05');
     expect(await store.applyAll(messages)).toEqual(messages.map(() => ({ kind: 'applied' })));
     const [from, to, today] = ['2026-01-05', '2026-12-31', '2026-12-31'];
+    const ends = Array.from({ length: 52 }, (_, w) => plus(from, 7 * w + 6));
     const counted = async () => ({
       entered: await store.weeklyCounts('entered', from, to),
       left: await store.weeklyCounts('left', from, to),
       ages: await store.openAges(today),
+      open: await store.openAtEnd(ends),
     });
     const expected = (booked: Booked[]) => ({
       entered: weeklyExpected(booked, 'enteredOn', from, to),
       left: weeklyExpected(booked, 'leftOn', from, to),
       ages: agesExpected(booked, today),
+      open: openExpected(booked, ends),
     });
     expect(await counted()).toEqual(expected(stays));
     expect(await store.recountDays()).toBe(0);
@@ -662,6 +726,7 @@ describe('both backends', () => {
           entered: await store.weeklyCounts('entered', from, to),
           left: await store.weeklyCounts('left', from, to),
           ages: await store.openAges(today),
+          open: await store.openAtEnd([from, today, to]),
           completed: await store.completedStays(from, to),
           duty: await store.dutyByWeek(from, to, today),
           work: await store.openWork(today),

@@ -73,6 +73,22 @@ async function lockModel(reporting: ReportingConfig): Promise<() => Promise<void
   };
 }
 
+/** The cases a figure's `cases` link lists, two a page, every page followed (as a client would). */
+async function followAll(href: string) {
+  expect(href).toMatch(/^\/reports\/cases\?/);
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const res = await stack.call('GET', `${href}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, {
+      role: 'auditor',
+    });
+    expect(res.status).toBe(200);
+    ids.push(...res.body.caseIds);
+    token = res.body.nextPageToken;
+  } while (token);
+  return ids;
+}
+
 /** Every case's model has caught up with the case (its position at the case's version). */
 const settled = () => modelCaughtUp(stack, api, cases);
 
@@ -113,6 +129,9 @@ describe('the reporting read model', () => {
       const stages = Object.keys(flow.body.periods[0].entered);
       const count = (day: string | null, start: string, stage: string, s: Booked) =>
         s.stage === stage && day !== null && day >= start && day <= plus(start, 6);
+      // Open at the end of a week: entered by its Sunday and not left by then.
+      const openAt = (end: string, stage: string, s: Booked) =>
+        s.stage === stage && s.enteredOn <= end && (s.leftOn === null || s.leftOn > end);
       const expected = Array.from({ length: weeks }, (_, i) => {
         const start = plus(first, 7 * i);
         return {
@@ -122,9 +141,29 @@ describe('the reporting read model', () => {
             stages.map((st) => [st, stays.filter((s) => count(s.enteredOn, start, st, s)).length]),
           ),
           left: Object.fromEntries(stages.map((st) => [st, stays.filter((s) => count(s.leftOn, start, st, s)).length])),
+          open: Object.fromEntries(stages.map((st) => [st, stays.filter((s) => openAt(plus(start, 6), st, s)).length])),
+          cases: {
+            open: Object.fromEntries(
+              stages.map((st) => [st, `/reports/cases?report=flow&week=${start}&stage=${st}&which=open`]),
+            ),
+          },
         };
       });
       expect(flow.body.periods).toEqual(expected);
+      // Enough for the comparison to mean something: a stage's open count that rose and fell.
+      expect(new Set(expected.map((p) => p.open.claim)).size).toBeGreaterThan(2);
+      // Each open figure's link lists exactly the cases booked in the stage at the week's end.
+      const bookedOpen = (end: string, stage: string) =>
+        [...booked]
+          .filter(([, ss]) => ss.some((s) => openAt(end, stage, s)))
+          .map(([caseId]) => caseId)
+          .sort();
+      for (const p of flow.body.periods.filter((_: unknown, i: number) => i % 3 === 0 || i === weeks - 1))
+        for (const st of stages) {
+          const listed = await followAll(p.cases.open[st]);
+          expect(listed, `${st} open at ${p.end}`).toEqual(bookedOpen(p.end, st));
+          expect(listed).toHaveLength(p.open[st]);
+        }
       expect(stages).toEqual(expect.arrayContaining(['claim', 'decision', 'appeal', 'tribunal', 'exit']));
 
       // Ageing: open stays by days since entered, nearest-rank percentiles; exit is not open work.
@@ -165,7 +204,11 @@ describe('the reporting read model', () => {
       expect(rows).toHaveLength(weeks * stages.length);
       for (const r of rows) {
         const p = expected.find((e) => e.start === r.start)!;
-        expect([Number(r.entered), Number(r.left)]).toEqual([p.entered[r.stage!], p.left[r.stage!]]);
+        expect([Number(r.entered), Number(r.left), Number(r.open)]).toEqual([
+          p.entered[r.stage!],
+          p.left[r.stage!],
+          p.open[r.stage!],
+        ]);
       }
     },
   );

@@ -257,47 +257,13 @@ export function flowChart(periods: FlowPeriod[]): Chart {
 }
 
 /**
- * Open cases in each stage at the end of each week: the count at the start, plus what entered, less
- * what left, week by week. The starting counts are an input, since flow alone says only the change.
+ * The backlog trend: open cases in each stage at the end of each week, a panel a stage on one
+ * scale, as the flow report counts them (`open`), each table cell linked to its cases by the
+ * report's own link.
  */
-export function backlogSeries(periods: FlowPeriod[], start: Record<string, number>): Record<string, number[]> {
-  const stages = stagesOf([
-    ...Object.keys(start),
-    ...periods.flatMap((p) => [...Object.keys(p.entered), ...Object.keys(p.left)]),
-  ]);
-  return Object.fromEntries(
-    stages.map((stage) => {
-      let open = get(start, stage);
-      return [stage, periods.map((p) => (open += get(p.entered, stage) - get(p.left, stage)))];
-    }),
-  );
-}
-
-/**
- * The counts at the start of the first week that end at the counts open now: now, less what the
- * weeks added. Where the figures disagree (the counts read at another moment) a stage never starts
- * below zero.
- */
-export function startingCounts(openNow: Record<string, number>, periods: FlowPeriod[]): Record<string, number> {
-  const stages = stagesOf([
-    ...Object.keys(openNow),
-    ...periods.flatMap((p) => [...Object.keys(p.entered), ...Object.keys(p.left)]),
-  ]);
-  return Object.fromEntries(
-    stages.map((stage) => [
-      stage,
-      Math.max(
-        0,
-        periods.reduce((n, p) => n - get(p.entered, stage) + get(p.left, stage), get(openNow, stage)),
-      ),
-    ]),
-  );
-}
-
-/** The backlog trend: open cases in each stage at the end of each week, a panel a stage on one scale. */
-export function backlogChart(periods: FlowPeriod[], start: Record<string, number>): Chart {
-  const series = backlogSeries(periods, start);
-  const stages = Object.keys(series);
+export function backlogChart(periods: Array<FlowPeriod & { open: Record<string, number> }>): Chart {
+  const stages = stagesOf(periods.flatMap((p) => Object.keys(p.open)));
+  const series = Object.fromEntries(stages.map((stage) => [stage, periods.map((p) => get(p.open, stage))]));
   const weeks = periods.map((p) => p.end);
   const top = niceMax(Math.max(0, ...Object.values(series).flat()));
   const span = weeks.length
@@ -323,6 +289,7 @@ export function backlogChart(periods: FlowPeriod[], start: Record<string, number
         head: ['Week ending', ...stages.map(stageLabel)],
         numeric: [false, ...stages.map(() => true)],
         rows: weeks.map((end, i) => [shortDate(end), ...stages.map((s) => String((series[s] as number[])[i]))]),
+        links: periods.map((p) => [undefined, ...stages.map((s) => casesPageHref(p.cases?.open[s] ?? ''))]),
       },
     ],
   };

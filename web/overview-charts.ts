@@ -3,7 +3,7 @@
  * for, and each chart only when its report came back in the contract's shape.
  */
 import { addDays } from '../domain/index.js';
-import { ageingChart, backlogChart, flowChart, startingCounts, type Chart } from './charts.js';
+import { ageingChart, backlogChart, flowChart, type Chart } from './charts.js';
 import { ageingReport, flowReport } from './report-shapes.js';
 
 /**
@@ -24,22 +24,20 @@ export interface OverviewCharts {
 /**
  * The charts from the reports, each only when its report answered 200 in the contract's shape:
  * until the reporting read model is deployed the API answers 404 for them, and the overview then
- * shows what it showed before, with no chart and no error. The backlog trend starts from the
- * counts open now (the summary's, by stage) less what the weeks added.
+ * shows what it showed before, with no chart and no error. The backlog trend is the flow report's
+ * `open` (counted by the model at each week's end), drawn only when every week has it.
  */
 export function overviewCharts(
   flow: { status: number; body: unknown },
   ageing: { status: number; body: unknown },
-  openNow: Record<string, number>,
 ): OverviewCharts {
   const f = flow.status === 200 ? flowReport.safeParse(flow.body) : undefined;
   const a = ageing.status === 200 ? ageingReport.safeParse(ageing.body) : undefined;
   const periods = f?.success && f.data.periods.length ? f.data.periods : undefined;
+  const withOpen = periods?.every((p) => p.open) ? periods.map((p) => ({ ...p, open: p.open! })) : undefined;
   return {
-    ...(periods && {
-      flowChart: flowChart(periods),
-      backlogChart: backlogChart(periods, startingCounts(openNow, periods)),
-    }),
+    ...(periods && { flowChart: flowChart(periods) }),
+    ...(withOpen && { backlogChart: backlogChart(withOpen) }),
     ...(a?.success && Object.keys(a.data.stages).length ? { ageingChart: ageingChart(a.data.stages) } : {}),
   };
 }

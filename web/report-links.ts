@@ -72,7 +72,10 @@ export const OUTCOME_LABELS: Record<string, string> = {
 /** The page's heading: which figure's cases these are. */
 export function reportCasesTitle(q: Record<string, string>): string {
   const stage = q.stage ? humanise(q.stage) : '';
-  if (q.report === 'flow') return `${stage}: cases that ${q.which} the stage in the week of ${q.week}`;
+  if (q.report === 'flow')
+    return q.which === 'open'
+      ? `${stage}: cases in the stage at the end of the week of ${q.week}`
+      : `${stage}: cases that ${q.which} the stage in the week of ${q.week}`;
   if (q.report === 'ageing')
     return `${stage}: open cases ${q.toDays ? `${q.fromDays} to ${q.toDays}` : `${q.fromDays} or more`} days in the stage`;
   if (q.report === 'time-in-stage')

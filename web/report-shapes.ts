@@ -12,9 +12,19 @@ const count = z.number().int().nonnegative();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const byStage = z.record(z.string(), count);
 
+// `open` and its links came later than entered and left: an API without them draws the flow, not the backlog.
 export const flowReport = z.object({
   asOf: z.string(),
-  periods: z.array(z.object({ start: day, end: day, entered: byStage, left: byStage })),
+  periods: z.array(
+    z.object({
+      start: day,
+      end: day,
+      entered: byStage,
+      left: byStage,
+      open: byStage.optional(),
+      cases: z.object({ open: z.record(z.string(), z.string()) }).optional(),
+    }),
+  ),
 });
 export type FlowReport = z.infer<typeof flowReport>;
 export type FlowPeriod = FlowReport['periods'][number];

@@ -213,7 +213,7 @@ export function webRouter(deps: WebDeps): Router {
       // Every figure links to the cases behind it, counted and listed from the same model.
       figureHref: (figure: string, more: Record<string, string> = {}) =>
         reportCasesHref({ report: 'summary', figure, ...more }),
-      ...overviewCharts(flow, ageing, summary.body.backlogByStage),
+      ...overviewCharts(flow, ageing),
     });
   });
 

@@ -22,7 +22,10 @@ export const reportCasesQuery = z
       description: 'flow, ageing, time-in-stage, workload (not exit: no open work); summary with figure=backlogByStage',
     }),
     week: calendarDate.optional().openapi({ description: 'flow: a day of the week (Monday to Sunday) asked for' }),
-    which: z.enum(['entered', 'left']).optional().openapi({ description: 'flow: cases that entered or left' }),
+    which: z
+      .enum(['entered', 'left', 'open'])
+      .optional()
+      .openapi({ description: 'flow: cases that entered or left in the week, or were open at its end (Sunday)' }),
     fromDays: days.optional().openapi({ description: 'ageing: the youngest age in days, included' }),
     toDays: days.optional().openapi({ description: 'ageing: the oldest age in days, included; absent: no limit' }),
     figure: z.enum(SUMMARY_FIGURES).optional().openapi({ description: 'summary: which figure' }),
@@ -97,6 +100,7 @@ function figureOf(q: ReportCasesQuery, now: Date): FigureCases {
   switch (q.report) {
     case 'flow': {
       const from = mondayOf(q.week!);
+      if (q.which === 'open') return { report: 'flow', which: 'open', stage: q.stage!, on: addDays(from, 6) };
       return { report: 'flow', which: q.which!, stage: q.stage!, from, to: addDays(from, 6) };
     }
     case 'ageing':
