@@ -345,7 +345,8 @@ export const OUTBOUND_TABLE: OutboundTable = {
   },
   'exit.removed': {
     source: 'none: a removal after the appeal is over is the Home Office’s; the tribunal has no event for it',
-    counterparts: [abandonment, { eventId: 'trackerRemoved', state: AS_POSITIONED }],
+    // Removal comes only once the appeal is over (2002 Act s.78): it never abandons one.
+    counterparts: [{ eventId: 'trackerRemoved', state: AS_POSITIONED }],
   },
   'exit.departed': {
     source: `${DEFS} (endAppeal → ended); FixedLists.json endAppealOutcome "Abandoned" (2002 Act s.104(4))`,

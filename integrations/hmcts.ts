@@ -36,7 +36,8 @@ export function tribunalStateAt(after: OutboundMessage['after']): TribunalState 
     'tribunal:reserved': 'decision',
     'tribunal:allowed': afterOnward ? 'ftpaDecided' : 'decided',
     'tribunal:dismissed': afterOnward ? 'ftpaDecided' : 'decided',
-    'tribunal:onward-appeal-pending': 'ftpaSubmitted',
+    // Renewed to the Upper Tribunal after the First-tier refused: the First-tier's case stays decided.
+    'tribunal:onward-appeal-pending': after.dates.permissionRefusedOn ? 'ftpaDecided' : 'ftpaSubmitted',
     'tribunal:permission-refused': 'ftpaDecided',
     'tribunal:remitted': 'remitted',
     'tribunal:struck-out': 'ended',
