@@ -144,7 +144,7 @@ export const OUTBOUND_TABLE: OutboundTable = {
     ],
   },
   'tribunal.reserved': {
-    source: `${DEFS} (decisionAndReasonsStarted: preHearing → decision); no CCD field holds the hearing's day: trackerHeardOn is ours`,
+    source: `${DEFS} (decisionAndReasonsStarted: preHearing → decision); no CCD field for the hearing's day was found: trackerHeardOn is ours`,
     counterparts: [
       {
         eventId: 'decisionAndReasonsStarted',

@@ -26,6 +26,8 @@ import {
   hmctsCaseEventSchema,
 } from '../integrations/hmcts.js';
 import { caseworker, freshCase, on, run, tribunal, type Step } from './domain-steps.js';
+import { readSection, writeSection } from '../scripts/docs-events.js';
+import { HMCTS_DOC, HMCTS_SECTIONS } from '../scripts/docs-hmcts.js';
 
 const SAMPLES = 'docs/samples/hmcts';
 const REF = 'PA/50001/2026';
@@ -359,5 +361,11 @@ describe('the tribunal hears our changes as its own case events', () => {
     });
     expect(() => caseAnswerReceipt({ receiptId: 'x' }, message)).toThrow(/without its case/);
     expect(() => caseAnswerReceipt({ id: 2 ** 53 + 2 }, message)).toThrow(/without its case/);
+  });
+
+  it.each(Object.entries(HMCTS_SECTIONS))('%s in docs/integration-hmcts.md is the table', (name, generate) => {
+    if (process.env.UPDATE_SAMPLES === '1')
+      writeFileSync(HMCTS_DOC, writeSection(readFileSync(HMCTS_DOC, 'utf8'), name, generate()));
+    expect(readSection(readFileSync(HMCTS_DOC, 'utf8'), name)).toBe(generate());
   });
 });
