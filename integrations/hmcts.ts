@@ -135,13 +135,24 @@ export const hmctsCaseAnswerSchema = z.looseObject({
 });
 export type HmctsCaseAnswer = z.infer<typeof hmctsCaseAnswerSchema>;
 
+/** Our own receipt shape, as the reference systems answered before #22. */
+const trackerReceipt = z.strictObject({
+  receiptId: z.string().min(1),
+  references: z.strictObject({ hmctsRef: z.string().optional(), courtCaseNumber: z.string().optional() }).optional(),
+});
+
 /**
  * The tribunal's answer as our receipt. Its case number names the case, not the event, so the receipt
  * id is the case number with the version the event made (or, without one, our sequence number).
  */
 export function caseAnswerReceipt(answer: unknown, message: OutboundMessage): Receipt {
   const parsed = hmctsCaseAnswerSchema.safeParse(answer);
-  if (!parsed.success) throw new Error(`HMCTS answered without its case: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) {
+    // A reference HMCTS that still answers with our receipt (before it speaks as a case system) is read as it is.
+    const ours = trackerReceipt.safeParse(answer);
+    if (ours.success) return ours.data;
+    throw new Error(`HMCTS answered without its case: ${parsed.error.issues[0]?.message}`);
+  }
   const a = parsed.data;
   const caseNumber = String(a.id).padStart(16, '0');
   const ref = a.case_data?.appealReferenceNumber ?? a.case_reference;

@@ -359,7 +359,10 @@ describe('the tribunal hears our changes as its own case events', () => {
       receiptId: `${number}@${message.seq}`,
       references: { hmctsRef: REF, courtCaseNumber: number },
     });
-    expect(() => caseAnswerReceipt({ receiptId: 'x' }, message)).toThrow(/without its case/);
+    // The reference HMCTS's answer before it spoke as a case system: our own receipt, read as it is.
+    const ours = { receiptId: 'hmcts-1', references: { hmctsRef: REF, courtCaseNumber: number } };
+    expect(caseAnswerReceipt(ours, message)).toEqual(ours);
+    expect(() => caseAnswerReceipt({ status: 'ok' }, message)).toThrow(/without its case/);
     expect(() => caseAnswerReceipt({ id: 2 ** 53 + 2 }, message)).toThrow(/without its case/);
   });
 

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { courtCaseNumber } from '../domain/identifiers.js';
+import { SOURCE_EVENTS } from '../domain/inbound.js';
 import { caseEventBody } from '../api/schemas.js';
 import { INBOUND_EVENT_IDS, readCaseEventCallback } from '../integrations/hmcts-inbound.js';
 
@@ -142,6 +143,8 @@ describe("the tribunal's callbacks read as our events", () => {
     });
     // What the route then checks: one of our events, as the API would take it.
     expect(caseEventBody.safeParse(read.ok && read.value.event).success).toBe(true);
+    // And one HMCTS reports: an event it does not would only be held on the case.
+    expect(SOURCE_EVENTS.hmcts).toContain((event as { type: string }).type);
   });
 
   it('gives the same callback the same id, and the next event on the case another', () => {
