@@ -216,7 +216,8 @@ export const caseEventCallbackSchema = z
   .looseObject({
     event_id: z.enum(INBOUND_EVENT_IDS as [InboundEventId, ...InboundEventId[]]),
     case_details: caseDetails,
-    case_details_before: caseDetails.partial().optional(),
+    // The case before the event: not read (before submitAppeal it has no appeal reference yet), only allowed.
+    case_details_before: z.looseObject({}).optional(),
   })
   .refine((c) => c.case_details.version !== undefined || c.case_details.last_modified !== undefined, {
     message: 'version or last_modified is required: the event is applied once by its case, event and version',

@@ -49,7 +49,15 @@ const SAMPLED = {
 const ROWS: [string, unknown, object, object][] = [
   [
     'submitAppeal',
-    callback('submitAppeal', 'appealStarted', { appealSubmissionDate: '2026-02-05', submissionOutOfTime: 'No' }),
+    {
+      ...callback('submitAppeal', 'appealStarted', { appealSubmissionDate: '2026-02-05', submissionOutOfTime: 'No' }),
+      // Before the appeal was submitted the case had no appeal reference: it is only allowed, never read.
+      case_details_before: {
+        id: CASE_NUMBER,
+        state: 'appealStarted',
+        case_data: { homeOfficeReferenceNumber: 'H0000001' },
+      },
+    },
     { type: 'appeal.lodged', hmctsRef: REF, lodgedOn: '2026-02-05', outOfTime: false },
     { homeOfficeRef: 'H0000001' },
   ],
