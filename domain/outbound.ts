@@ -2,7 +2,7 @@
  * What each external system hears of a change: one message per change per system, keyed so the
  * receiver can apply it exactly once and check it arrives in order.
  */
-import type { CaseState } from './case.js';
+import type { AppealEnding, CaseState, OnwardChallenge } from './case.js';
 import { caseFigures, type CaseFigures } from './figures.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
@@ -62,11 +62,31 @@ export interface OutboundMessage {
    */
   reporting?: ReportingFacts;
   /**
+   * On HMCTS's messages only: where the appeal stands after the change, which the tribunal's case
+   * events name (whose permission application is made or decided; an appeal abandoned by an exit).
+   * No personal data. Absent on messages queued before it was sent: the encoder then falls back to
+   * the tracker's own event ids for those changes.
+   */
+  appeal?: AppealStanding;
+  /**
    * Set when reconciliation found the system no longer holds this acknowledged change: the
    * receiver accepts it behind later ones (a gap fill) instead of refusing it as out of order.
    */
   redelivery?: true;
 }
+
+/** The appeal's standing a courts message carries: its onward challenge and how it ended, if it did. */
+export interface AppealStanding {
+  onward?: OnwardChallenge;
+  ended?: AppealEnding;
+}
+
+/** HMCTS's messages carry the appeal's standing; the other systems' payloads stay as they were. */
+const COURTS_SYSTEM = 'courts' satisfies System;
+const appealStanding = (s: CaseState): AppealStanding => ({
+  ...(s.onward ? { onward: s.onward } : {}),
+  ...(s.appealEnded ? { ended: s.appealEnded } : {}),
+});
 
 export interface Receipt {
   /** The receiving system's own id for what it stored. */
@@ -106,6 +126,7 @@ export function outboundMessages(
     ...(system === REPORTING_SYSTEM ? { figures: caseFigures(after) } : {}),
     // The other systems' payloads stay as they were: they have no use for these.
     ...(system === REPORTING_SYSTEM ? { reporting: reportingFacts(after) } : {}),
+    ...(system === COURTS_SYSTEM ? { appeal: appealStanding(after) } : {}),
   }));
 }
 

@@ -21,6 +21,7 @@ import {
   systemOfSource,
   SOURCES,
   type CaseEvent,
+  type FieldError,
   type InboundOutcome,
   type InboundReferences,
   type Policy,
@@ -41,6 +42,7 @@ import { casesHolding, heldElsewhere, type Holder } from '../references.js';
 import { deadlineFor } from '../deadline.js';
 import { rateLimited, route, type Route } from '../route.js';
 import { caseEventBody, fieldErrors } from '../schemas.js';
+import { isCaseEventCallback, readCaseEventCallback, type ReadCallback } from '../../integrations/hmcts-inbound.js';
 
 export interface IntegrationDeps {
   client: Client;
@@ -75,6 +77,20 @@ const outcomeSchema = z
   })
   .openapi('InboundOutcome');
 
+/**
+ * A system's own language for its events, accepted beside our envelope (#22): the tribunal's case
+ * event callback (integrations/hmcts-inbound.ts). Same signature, same matching, same answer.
+ */
+const OWN_LANGUAGE: Partial<
+  Record<
+    Source,
+    {
+      is: (body: unknown) => boolean;
+      read: (body: unknown) => { ok: true; value: ReadCallback } | { ok: false; errors: FieldError[] };
+    }
+  >
+> = { hmcts: { is: isCaseEventCallback, read: readCaseEventCallback } };
+
 /** How old a signature may be, and how far ahead of our clock (the contract's second edition). */
 const SIGNATURE_MAX_AGE_S = 5 * 60;
 const SIGNATURE_MAX_AHEAD_S = 60;
@@ -98,6 +114,24 @@ export function signatureProblem(
   if (t < nowS - SIGNATURE_MAX_AGE_S) return 'X-Signature is more than 5 minutes old.';
   if (t > nowS + SIGNATURE_MAX_AHEAD_S) return 'X-Signature is dated more than a minute ahead.';
   return null;
+}
+
+/** An inbound body in our envelope or in the system's own language: its id, time, references and event fields. */
+function readInbound(
+  source: Source,
+  body: unknown,
+): { id: string; occurredAt: string; references: InboundReferences; fields: Record<string, unknown> } {
+  const own = OWN_LANGUAGE[source];
+  if (own?.is(body)) {
+    const read = own.read(body);
+    if (!read.ok) throw new HttpProblem(validationProblem(read.errors));
+    const { event, ...rest } = read.value;
+    return { ...rest, fields: event as unknown as Record<string, unknown> };
+  }
+  const parsed = inboundBody.safeParse(body);
+  if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
+  const { id, occurredAt, references, ...fields } = parsed.data;
+  return { id, occurredAt, references, fields };
 }
 
 export function integrationRoutes(deps: IntegrationDeps): Route[] {
@@ -149,7 +183,9 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
     route({
       method: 'post',
       path: `/integrations/${source}/events`,
-      summary: `An event on the ${describeSystem(systemOfSource(source)).name} side (signed webhook)`,
+      summary: `An event on the ${describeSystem(systemOfSource(source)).name} side (signed webhook)${
+        OWN_LANGUAGE[source] ? ': our envelope, or its own case event callback (`event_id`, `case_details`)' : ''
+      }`,
       tags: ['integrations'],
       roles: 'public',
       headers: z.object({
@@ -180,9 +216,7 @@ export function integrationRoutes(deps: IntegrationDeps): Route[] {
           req.get('x-signature'),
         );
         if (bad) throw new HttpProblem(problem(401, 'bad-signature', bad));
-        const parsed = inboundBody.safeParse(req.body);
-        if (!parsed.success) throw new HttpProblem(validationProblem(fieldErrors(parsed.error)));
-        const { id, occurredAt, references: refs, ...fields } = parsed.data;
+        const { id, occurredAt, references: refs, fields } = readInbound(source, req.body);
         const event = caseEventBody.safeParse(fields);
         if (!event.success) throw new HttpProblem(validationProblem(fieldErrors(event.error)));
         const matches = await within(() =>
