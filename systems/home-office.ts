@@ -5,6 +5,7 @@
  * to know refused with 1020. Its search answers with decision details from what it has stored.
  */
 import type { Express } from 'express';
+import type { z } from 'zod';
 import {
   CONSUMER,
   homeOfficeDateTime,
@@ -30,6 +31,15 @@ export const homeOfficeError = (errorCode: string, messageText: string, correlat
   body: { messageHeader: header(correlationId), errorDetail: { errorCode, messageText, success: false } },
 });
 
+/** Each field a body got wrong, by its path; a field it should not have, by its own path. */
+const issuePaths = (error: z.ZodError) => [
+  ...new Set(
+    error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.') || '(body)'],
+    ),
+  ),
+];
+
 const correlationOf = (body: unknown) =>
   (body as { messageHeader?: { correlationId?: unknown } } | undefined)?.messageHeader?.correlationId;
 
@@ -41,7 +51,7 @@ export function homeOfficeReception(): Reception {
       const headers = trackerHeadersOf(req);
       const parsed = homeOfficeInstruct.schema.safeParse(req.body);
       if (!parsed.success) {
-        const paths = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
+        const paths = issuePaths(parsed.error);
         return {
           ok: false,
           answer: homeOfficeError(HO_ERROR.invalidFormat, `Invalid message format: ${paths.join(', ')}`),
@@ -110,7 +120,7 @@ export function homeOfficeSearch(app: Express, messages: () => StoredMessage[]) 
   app.post(SEARCH_PATH, (req, res) => {
     const parsed = searchRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      const paths = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
+      const paths = issuePaths(parsed.error);
       const { status, body } = homeOfficeError(HO_ERROR.invalidFormat, `Invalid message format: ${paths.join(', ')}`);
       return res.status(status).json(body);
     }
