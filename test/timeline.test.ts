@@ -10,6 +10,7 @@ import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { newCaseBody, rejectedDelivery, useStack } from './harness.js';
 import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 
 const stack = useStack();
 
@@ -115,7 +116,7 @@ describe('GET /cases/:caseId/timeline', () => {
       const held = await stack.systems.homeOffice.view(caseId);
       const toHomeOffice = body.entries
         .filter((e: any) => e.sync.homeOffice)
-        .map((e: any) => [e.seq, e.type, e.sync.homeOffice.status]);
+        .map((e: any) => [e.seq, homeOfficeMessageType(e.type), e.sync.homeOffice.status]);
       expect(toHomeOffice).toEqual(held!.messages.map((m) => [m.seq, m.type, 'delivered']));
     },
   );
