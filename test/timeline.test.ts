@@ -74,7 +74,7 @@ describe('GET /cases/:caseId/timeline', () => {
     await rejectedDelivery(stack, caseId);
     const entry = (await timeline(caseId)).entries[0];
     expect(entry.sync.homeOffice).toMatchObject({ status: 'failed' });
-    expect(entry.sync.homeOffice.failure).toContain('422');
+    expect(entry.sync.homeOffice.failure).toContain('(400): error code 1020'); // the Home Office's refusal in its own words
   });
 
   it(
