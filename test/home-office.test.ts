@@ -16,6 +16,7 @@ import {
   homeOfficeMessageType,
   INSTRUCT_PATH,
 } from '../integrations/home-office.js';
+import { envelope } from '../integrations/envelope.js';
 import { sampleMessage, sampleMessages } from './home-office-samples.js';
 import { startSystem, type RunningSystem } from './systems.js';
 
@@ -119,5 +120,29 @@ describe('the reference Home Office in its own language', () => {
       ok: true,
       decision: { decision: 'refused', code: 'REJECTION', decidedOn: '2026-02-03', documentReference: reference },
     });
+  });
+
+  it('can be switched to our envelope for comparison (HOME_OFFICE_FORMAT=envelope, as the worker reads it)', async () => {
+    const was = process.env.HOME_OFFICE_FORMAT;
+    process.env.HOME_OFFICE_FORMAT = 'envelope'; // the spawned process inherits it
+    const enveloped = await startSystem('home-office').finally(() => {
+      if (was === undefined) delete process.env.HOME_OFFICE_FORMAT;
+      else process.env.HOME_OFFICE_FORMAT = was;
+    });
+    try {
+      const message = onItsOwnCase(sampleMessage({ type: 'claim.screened' }), 904);
+      const receipt = await httpSystemPort('homeOffice', enveloped.url, envelope).deliver(message);
+      expect(receipt.receiptId).toMatch(/^home-office-/);
+      expect((await enveloped.view(message.caseId))?.messages.map((m) => m.type)).toEqual(['claim.screened']);
+      // Its own path is not served then: one language at a time.
+      const native = await fetch(`${enveloped.url}${INSTRUCT_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...trackerHeaders(message) },
+        body: JSON.stringify(encodeInstruct(message)),
+      });
+      expect(native.status).toBe(404);
+    } finally {
+      await enveloped.stop();
+    }
   });
 });
