@@ -133,14 +133,20 @@ export const errorDetailSchema = z.object({
 });
 export type ErrorDetail = z.infer<typeof errorDetailSchema>;
 
+/**
+ * A message header in the Home Office's answers, read loosely (as HMCTS reads them: unknown fields
+ * ignored): only the correlation id matters to us.
+ */
+const answerHeaderSchema = z.looseObject({ correlationId: z.string().optional() });
+
 /** The answer to an instruct message (acknowledgement or error): a message header and an error detail. */
-export const acknowledgementSchema = z.object({
-  messageHeader: messageHeaderSchema.partial({ correlationId: true, eventDateTime: true }),
+export const acknowledgementSchema = z.looseObject({
+  messageHeader: answerHeaderSchema,
   errorDetail: errorDetailSchema,
 });
 export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
-export const errorResponseSchema = z.object({
-  messageHeader: messageHeaderSchema.partial().optional(),
+export const errorResponseSchema = z.looseObject({
+  messageHeader: answerHeaderSchema.optional(),
   errorDetail: errorDetailSchema,
 });
 
@@ -179,7 +185,7 @@ const applicationStatusSchema = z.looseObject({
  * tracker reads only the decision from it and keeps none of the person's details.
  */
 export const decisionDetailsSchema = z.looseObject({
-  messageHeader: messageHeaderSchema.partial().optional(),
+  messageHeader: answerHeaderSchema.nullish(),
   messageType: z.string().optional(),
   status: z.array(z.looseObject({ applicationStatus: applicationStatusSchema.nullish() })).nullish(),
   errorDetail: errorDetailSchema.optional(),
