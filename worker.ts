@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { httpSystemPort } from './activities/ports.js';
+import { wireFormat } from './integrations/formats.js';
 import { perHttpSystem } from './domain/index.js';
 import { reportingPort } from './activities/reporting-port.js';
 import { openReporting } from './reporting/index.js';
@@ -51,10 +52,13 @@ export async function createWorker({
       importDir: config.imports.dir,
       csvLimits: config.imports.csvLimits,
       openReportingStore: () => openReporting(config.reporting),
-      // One HTTP adapter per system (escalations go to the notifier's webhook; locally the reference
+      // One HTTP adapter per system, in its own language unless configured otherwise
+      // (integrations/formats.ts); escalations go to the notifier's webhook (locally the reference
       // notifier stores and lists them).
       ports: {
-        ...perHttpSystem((system) => httpSystemPort(system, config.systems[system])),
+        ...perHttpSystem((system) =>
+          httpSystemPort(system, config.systems[system], wireFormat(system, config.formats[system])),
+        ),
         // The reporting read model is written from here (its SQLite file or PostgreSQL), opened on the first delivery.
         reporting: reportingPort(() => openReporting(config.reporting, { lockWaitMs: 200 })),
       },

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { londonDate } from '../domain/days.js';
 import { isCalendarDate } from '../domain/fields.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
-import { HTTP_SYSTEMS, perHttpSystem, perSource, SYSTEM_REGISTRY } from '../domain/systems.js';
+import {
+  HTTP_SYSTEMS,
+  perHttpSystem,
+  perSource,
+  SYSTEM_REGISTRY,
+  WIRE_FORMATS,
+  type WireFormatChoice,
+} from '../domain/systems.js';
 import { bankHolidayCalendar, calendarCheck } from '../domain/working-days.js';
 import { KEY_BYTES, type PayloadKeyring } from './payload-codec.js';
 
@@ -35,9 +42,11 @@ const systemSettings = Object.fromEntries(
   HTTP_SYSTEMS.flatMap((key) => {
     const d = SYSTEM_REGISTRY[key];
     const url = [d.urlSetting, z.url().default(d.defaultUrl)] as const;
+    // Unset: the system's own language where it has one (integrations/formats.ts).
+    const format = 'formatSetting' in d ? [[d.formatSetting, z.enum(WIRE_FORMATS).optional()] as const] : [];
     return 'webhookSecretSetting' in d
-      ? [url, [d.webhookSecretSetting, z.string().min(16).default(DEV_WEBHOOK_SECRETS[d.wire])] as const]
-      : [url];
+      ? [url, ...format, [d.webhookSecretSetting, z.string().min(16).default(DEV_WEBHOOK_SECRETS[d.wire])] as const]
+      : [url, ...format];
   }),
 );
 
@@ -296,6 +305,10 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     },
     apiProcesses: env.API_PROCESSES,
     systems: perHttpSystem((_key, d) => setting(d.urlSetting)),
+    /** The language each system is spoken to in, when configured (unset: its own where it has one). */
+    formats: perHttpSystem((_key, d) =>
+      d.formatSetting ? (systems[d.formatSetting] as WireFormatChoice | undefined) : undefined,
+    ),
     webhookSecrets: perSource((_source, d) => setting(d.webhookSecretSetting!)),
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -3,6 +3,8 @@
  * receiver can apply it exactly once and check it arrives in order.
  */
 import type { AppealEnding, CaseState, OnwardChallenge } from './case.js';
+import type { ClockName } from './clocks.js';
+import { lastDayOf } from './days.js';
 import { caseFigures, type CaseFigures } from './figures.js';
 import { REPORTING_SYSTEM, type System } from './systems.js';
 import type { CaseEvent } from './events.js';
@@ -48,8 +50,14 @@ export interface OutboundMessage {
   at: string;
   actor: Actor;
   event: CaseEvent | CaseOpened | SyncStatusChanged;
-  /** The case as it stands after the change: references, stage and the dates that drive clocks. */
-  after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'>;
+  /**
+   * The case as it stands after the change: references, stage, the dates that drive clocks, the
+   * onward challenge in progress and each live direction's last day. `onward` and `deadlines` are
+   * absent from messages queued before they were sent (a system's own language then leaves out
+   * what they fill: the court of a permission application, a direction's due date).
+   */
+  after: Pick<CaseState, 'stage' | 'status' | 'identifiers' | 'dates' | 'cohort'> &
+    Partial<Pick<CaseState, 'onward'>> & { deadlines?: Deadlines };
   /**
    * The reporting read model's only: what the case adds to the summary after the change. Absent
    * from messages queued before it was sent (the rebuild fills those cases from their state), and
@@ -95,6 +103,15 @@ export interface Receipt {
   references?: { hmctsRef?: string; courtCaseNumber?: string };
 }
 
+/** The last day of each clock still running or breached: what a direction's recipient must meet. */
+export type Deadlines = Partial<Record<ClockName, string>>;
+export const liveDeadlines = (state: CaseState): Deadlines =>
+  Object.fromEntries(
+    state.clocks
+      .filter((c) => c.state === 'running' || c.state === 'breached')
+      .map((c) => [c.name, lastDayOf(c.deadline)]),
+  );
+
 /** The case as a message shows it after the change. */
 const afterOf = (state: CaseState): OutboundMessage['after'] => ({
   stage: state.stage,
@@ -102,6 +119,8 @@ const afterOf = (state: CaseState): OutboundMessage['after'] => ({
   identifiers: state.identifiers,
   dates: state.dates,
   cohort: state.cohort,
+  ...(state.onward ? { onward: state.onward } : {}),
+  deadlines: liveDeadlines(state),
 });
 
 export const messageKey = (caseId: string, seq: number, system: System) => `${caseId}:${seq}:${system}`;

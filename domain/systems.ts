@@ -18,6 +18,11 @@ export interface SystemDescriptor {
    */
   urlSetting?: string;
   defaultUrl?: string;
+  /**
+   * The variable choosing the language it is spoken to in (`WIRE_FORMATS`): its own, or our envelope.
+   * Absent: always our envelope (the notifier, which is ours).
+   */
+  formatSetting?: string;
   /** Reports events of its own by signed webhook: the variable holding the shared secret. */
   webhookSecretSetting?: string;
   /** Keeps a record of the case that nightly reconciliation compares with ours. */
@@ -30,6 +35,7 @@ export const SYSTEM_REGISTRY = {
     wire: 'home-office',
     urlSetting: 'HOME_OFFICE_URL',
     defaultUrl: 'http://127.0.0.1:4001',
+    formatSetting: 'HOME_OFFICE_FORMAT',
     webhookSecretSetting: 'HOME_OFFICE_WEBHOOK_SECRET',
     reconciled: true,
   },
@@ -38,6 +44,7 @@ export const SYSTEM_REGISTRY = {
     wire: 'hmcts',
     urlSetting: 'HMCTS_URL',
     defaultUrl: 'http://127.0.0.1:4002',
+    formatSetting: 'HMCTS_FORMAT',
     webhookSecretSetting: 'HMCTS_WEBHOOK_SECRET',
     reconciled: true,
   },
@@ -58,6 +65,13 @@ export const SYSTEM_REGISTRY = {
     reconciled: false,
   },
 } as const satisfies Record<string, SystemDescriptor>;
+
+/**
+ * The languages a system can be spoken to in: `native`, its own (integrations/formats.ts has the
+ * systems that have one), or `envelope`, the tracker's own message (docs/integration.md).
+ */
+export const WIRE_FORMATS = ['native', 'envelope'] as const;
+export type WireFormatChoice = (typeof WIRE_FORMATS)[number];
 
 type Registry = typeof SYSTEM_REGISTRY;
 export type System = keyof Registry;

@@ -21,6 +21,18 @@ export interface WireFormat<Body = unknown> {
   typeOf(body: Body): string;
   /** The system's acknowledgement read as our receipt (its id, and any references it assigned). */
   receipt(answer: unknown, message: OutboundMessage): Receipt;
+  /**
+   * A 4xx answer in the system's words: its code and text for the case's sync failure, and whether it
+   * is for good (a reference it does not know) or worth retrying (its own internal error). Absent, or
+   * undefined for an answer it cannot read: the status alone decides, as for any HTTP system.
+   */
+  refusal?(status: number, answer: unknown): Refusal | undefined;
+}
+
+export interface Refusal {
+  permanent: boolean;
+  /** One line: the system's code and text. */
+  reason: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
 import { addDays, homeOfficeRef as formatHomeOfficeRef, londonDate, type Role } from '../domain/index.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 
 export interface DemoTargets {
   apiUrl: string;
@@ -116,7 +117,10 @@ export async function runDemo({
     const res = await fetch(`${homeOfficeUrl}/cases/${caseId}`);
     const view = res.ok ? ((await res.json()) as { messages: Array<{ type: string }> }) : undefined;
     const types = view?.messages.map((m) => m.type) ?? [];
-    return types.includes('tribunal.listed') ? types : undefined;
+    // Its own message type for the listing (HEARING), or ours when it is spoken to in our envelope.
+    return types.some((t) => t === homeOfficeMessageType('tribunal.listed') || t === 'tribunal.listed')
+      ? types
+      : undefined;
   });
   say(
     `5. The Home Office system now holds: ${atHomeOffice.join(', ')} (the appeal reached it from the tracker, not from a person).`,

@@ -4,21 +4,11 @@
  * faults switchable at run time (latency, error rate, full outage, rejection of chosen references).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import express, { type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
+import { envelopeReception, type InboundMessage, type Reception } from './reception.js';
 import { JsonlStore } from './store.js';
 
-/** The part of our outbound message a reference system reads. */
-export interface InboundMessage {
-  key: string;
-  caseId: string;
-  seq: number;
-  type: string;
-  at: string;
-  event: Record<string, unknown>;
-  after: { stage: string; status: string; identifiers: Record<string, string | undefined> };
-  /** A change we acknowledged before and lost since: accepted behind later ones (a gap fill). */
-  redelivery?: boolean;
-}
+export type { InboundMessage } from './reception.js';
 
 export interface StoredMessage {
   key: string;
@@ -31,6 +21,10 @@ export interface StoredMessage {
   receipt: { receiptId: string; references?: Record<string, string> };
   stage: string;
   status: string;
+  /** The references the message named (absent on records stored before they were kept). */
+  identifiers?: Record<string, string | undefined>;
+  /** The body in the system's own language, when it reads it back (the Home Office's search). */
+  body?: unknown;
 }
 
 export interface Faults {
@@ -39,7 +33,7 @@ export interface Faults {
   errorRate: number;
   /** Connections to /messages and /cases are cut, as if the system were off. */
   down: boolean;
-  /** Case ids or references whose messages are refused with 422 (a permanent rejection). */
+  /** Case ids or references whose messages are refused for good (422; the Home Office: 400, code 1020). */
   rejectRefs: string[];
 }
 
@@ -49,6 +43,10 @@ export interface SystemBehaviour {
   webhook?: { url: string; secret: string };
   /** References this system assigns on a message it has not seen before (HMCTS: its appeal ref). */
   assign?: (message: InboundMessage, earlier: StoredMessage[]) => Record<string, string> | undefined;
+  /** The language deliveries arrive in; default our envelope at `/messages`. */
+  reception?: Reception;
+  /** Routes of its own beside the deliveries (the Home Office's search), reading what it stored. */
+  routes?: (app: Express, messages: () => StoredMessage[]) => void;
 }
 
 const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, down: false, rejectRefs: [] };
@@ -59,6 +57,7 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
   let faults: Faults = { ...NO_FAULTS };
   const stats = { received: 0, duplicates: 0, injectedErrors: 0, rejected: 0, outOfOrder: 0, gapFills: 0 };
 
+  const reception = behaviour.reception ?? envelopeReception(behaviour.name);
   const app = express();
   app.use(express.json({ limit: '1mb' }));
 
@@ -124,25 +123,26 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     next();
   };
 
-  app.post('/messages', outage, async (req, res) => {
+  app.post(reception.path, outage, async (req, res) => {
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    const message = req.body as InboundMessage;
-    if (typeof message?.key !== 'string' || typeof message.caseId !== 'string' || !Number.isInteger(message.seq)) {
-      return res.status(400).json({ error: 'a message needs key, caseId and an integer seq' });
-    }
+    // A body the system cannot read is refused before anything else: it changes nothing.
+    const reading = reception.read(req);
+    if (!reading.ok) return res.status(reading.answer.status).json(reading.answer.body);
+    const { message } = reading;
+    const reply = ({ status, body }: { status: number; body: unknown }) => res.status(status).json(body);
     const seen = byKey.get(message.key);
     if (seen) {
       stats.duplicates += 1;
-      return res.json(seen.receipt);
+      return reply(reception.accepted(seen.receipt, req, false));
     }
     if (Math.random() < faults.errorRate) {
       stats.injectedErrors += 1;
       return res.status(503).json({ error: 'injected failure' });
     }
-    const refs = [message.caseId, ...Object.values(message.after?.identifiers ?? {})];
+    const refs = [message.caseId, ...Object.values(message.after.identifiers)];
     if (refs.some((r) => r && faults.rejectRefs.includes(r))) {
       stats.rejected += 1;
-      return res.status(422).json({ error: `unknown reference for ${message.caseId}` });
+      return reply(reception.unknownReference(message, req));
     }
     const earlier = store.records.filter((m) => m.caseId === message.caseId);
     const latest = Math.max(0, ...earlier.map((m) => m.seq));
@@ -162,15 +162,19 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
       type: message.type,
       at: message.at,
       receivedAt: new Date().toISOString(),
-      receipt: { receiptId: `${behaviour.name}-${randomUUID()}`, ...(references ? { references } : {}) },
-      stage: message.after?.stage,
-      status: message.after?.status,
+      receipt: { receiptId: reading.receiptId, ...(references ? { references } : {}) },
+      stage: message.after.stage,
+      status: message.after.status,
+      identifiers: message.after.identifiers,
+      ...(reading.body !== undefined ? { body: reading.body } : {}),
     };
     store.append(stored);
     byKey.set(stored.key, stored);
     stats.received += 1;
-    res.status(201).json(stored.receipt);
+    reply(reception.accepted(stored.receipt, req, true));
   });
+
+  behaviour.routes?.(app, () => store.records);
 
   /** Everything received, newest last (the reference notifier's list of escalations). */
   app.get('/messages', outage, (req, res) => {

@@ -13,6 +13,19 @@ describe('configuration', () => {
     expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 
+  it('takes the language each system is spoken to in (unset: its own), refusing any other naming the variable', () => {
+    const fallback = loadConfig({ LOCAL_MODE: '1' });
+    expect(fallback.ok && fallback.config.formats).toEqual({
+      homeOffice: undefined,
+      courts: undefined,
+      notifier: undefined,
+    });
+    const set = loadConfig({ LOCAL_MODE: '1', HOME_OFFICE_FORMAT: 'envelope', HMCTS_FORMAT: 'native' });
+    expect(set.ok && set.config.formats).toMatchObject({ homeOffice: 'envelope', courts: 'native' });
+    const bad = loadConfig({ LOCAL_MODE: '1', HOME_OFFICE_FORMAT: 'xml' });
+    expect(!bad.ok && bad.error).toMatch(/HOME_OFFICE_FORMAT/);
+  });
+
   it('puts the retention dormancy in the policy cases carry (fifteen years unless set), refusing one not whole days', () => {
     const fallback = loadConfig({ LOCAL_MODE: '1' });
     expect(fallback.ok && fallback.config.policy.retentionDormancyDays).toBe(5479);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../scripts/demo.js';
 import { useStack } from './harness.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 
 const stack = useStack();
 
@@ -38,7 +39,10 @@ describe('npm run demo', () => {
         ['appeal.lodged', 'hmcts'],
         ['tribunal.listed', 'hmcts'],
       ]);
-      expect(outcome.atHomeOffice).toEqual(['decision.refused', 'appeal.lodged', 'tribunal.listed']);
+      // In the Home Office's own language: its message types for our events.
+      expect(outcome.atHomeOffice).toEqual(
+        ['decision.refused', 'appeal.lodged', 'tribunal.listed'].map(homeOfficeMessageType),
+      );
       expect(lines.some((l) => l.includes('reconciliation'))).toBe(true);
 
       // The late appeal: found after the window closed, the case reopened with an appeal pending, time extended.

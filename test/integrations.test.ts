@@ -9,8 +9,11 @@ import { daysAgo } from './dates.js';
 import { useStack } from './harness.js';
 import { eventually } from './systems.js';
 import { signWebhook } from './case-api.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 
 const stack = useStack();
+/** Our events as the Home Office stores them: its own message types (integrations/home-office/mapping.ts). */
+const ho = (types: string[]) => types.map(homeOfficeMessageType);
 
 const SECRETS = {
   hmcts: 'dev-only-hmcts-webhook-secret',
@@ -75,12 +78,9 @@ describe('inbound events', () => {
       20_000,
       'the Home Office to hear',
     );
-    expect(atHomeOffice.messages.map((m) => m.type)).toEqual([
-      'decision.refused',
-      'appeal.lodged',
-      'tribunal.listed',
-      'tribunal.determined',
-    ]);
+    expect(atHomeOffice.messages.map((m) => m.type)).toEqual(
+      ho(['decision.refused', 'appeal.lodged', 'tribunal.listed', 'tribunal.determined']),
+    );
     const timeline = (await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'auditor' })).body;
     expect(timeline.entries.map((e: any) => [e.type, e.actor])).toEqual([
       ['decision.refused', { id: 'home-office', role: 'integration' }],
@@ -113,7 +113,9 @@ describe('inbound events', () => {
     });
     await eventually(
       async () =>
-        (await stack.systems.homeOffice.view(caseId))?.messages.some((m) => m.type === 'appeal.lodged')
+        (await stack.systems.homeOffice.view(caseId))?.messages.some(
+          (m) => m.type === homeOfficeMessageType('appeal.lodged'),
+        )
           ? true
           : undefined,
       20_000,
@@ -354,22 +356,24 @@ describe('the tribunal’s process as the HMCTS reference system reports it', ()
       const atHomeOffice = await eventually(
         async () => {
           const v = await stack.systems.homeOffice.view(caseId);
-          return v?.messages.some((m) => m.type === 'appeal.withdrawn') ? v : undefined;
+          return v?.messages.some((m) => m.type === homeOfficeMessageType('appeal.withdrawn')) ? v : undefined;
         },
         20_000,
         'the Home Office to hear of the withdrawal',
       );
-      expect(atHomeOffice.messages.map((m) => m.type)).toEqual([
-        'decision.refused',
-        'appeal-window.expired',
-        'appeal.lodged',
-        'appeal.extension-decided',
-        'tribunal.listed',
-        'tribunal.adjourned',
-        'tribunal.adjourned',
-        'tribunal.listed',
-        'appeal.withdrawn',
-      ]);
+      expect(atHomeOffice.messages.map((m) => m.type)).toEqual(
+        ho([
+          'decision.refused',
+          'appeal-window.expired',
+          'appeal.lodged',
+          'appeal.extension-decided',
+          'tribunal.listed',
+          'tribunal.adjourned',
+          'tribunal.adjourned',
+          'tribunal.listed',
+          'appeal.withdrawn',
+        ]),
+      );
       expect((await read(caseId)).identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
     },
   );

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../domain/index.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 import { useStack } from './harness.js';
 import { daysAgo } from './dates.js';
 import { eventually, type RunningSystem } from './systems.js';
@@ -13,6 +14,8 @@ import { recordFixtures } from './fixtures.js';
 const stack = useStack({}, (s) => recordFixtures(s, 'lifecycle'));
 
 const daysAhead = (n: number) => daysAgo(-n);
+/** Our events as the Home Office stores them: its own message types (integrations/home-office/mapping.ts). */
+const ho = (types: string[]) => types.map(homeOfficeMessageType);
 
 type Step = { as: Role; event: Record<string, unknown> } | { until: string };
 const cw = (event: Record<string, unknown>): Step => ({ as: 'caseworker', event });
@@ -76,7 +79,7 @@ describe('lifecycle paths', () => {
     ]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:granted');
-    expect(homeOffice.types).toEqual(['claim.screened', 'claim.interviewed', 'decision.granted']);
+    expect(homeOffice.types).toEqual(ho(['claim.screened', 'claim.interviewed', 'decision.granted']));
     expect(courts.types).toEqual([]);
   });
 
@@ -97,7 +100,7 @@ describe('lifecycle paths', () => {
       'onward-appeal-window.expired',
       'exit.removed',
     ];
-    expect(homeOffice.types).toEqual(['decision.refused', ...appeal]);
+    expect(homeOffice.types).toEqual(ho(['decision.refused', ...appeal]));
     expect(courts.types).toEqual(appeal);
     // HMCTS registered the appeal under its own reference, and the case now carries it.
     expect(state.identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
@@ -110,7 +113,7 @@ describe('lifecycle paths', () => {
     await run(caseId, [cw({ type: 'decision.refused', decidedOn: daysAgo(15) }), { until: 'appeal-rights-exhausted' }]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(state.stage).toBe('exit');
-    expect(homeOffice.types).toEqual(['decision.refused', 'appeal-window.expired']);
+    expect(homeOffice.types).toEqual(ho(['decision.refused', 'appeal-window.expired']));
     expect(courts.types).toEqual(['appeal-window.expired']);
   });
 
@@ -131,7 +134,7 @@ describe('lifecycle paths', () => {
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:leave-granted');
     expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'exit.leave-granted']);
-    expect(homeOffice.types.at(-1)).toBe('exit.leave-granted');
+    expect(homeOffice.types.at(-1)).toBe(homeOfficeMessageType('exit.leave-granted'));
   });
 
   it('the Home Office withdraws its decision on review → back to claim', async () => {
@@ -201,6 +204,6 @@ describe('lifecycle paths', () => {
     const { state, homeOffice } = await delivered(caseId);
     expect(state.flags.absconded).toBe(false);
     expect(state.counts.abscondings).toBe(1);
-    expect(homeOffice.types).toEqual(['person.absconded', 'person.reported']);
+    expect(homeOffice.types).toEqual(ho(['person.absconded', 'person.reported']));
   });
 });

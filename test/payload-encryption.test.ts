@@ -194,9 +194,9 @@ describe('personal data in Temporal', () => {
       .activityTaskFailedEventAttributes!.failure!;
     expect(failure.message).toBe('Encoded failure');
     expect(Buffer.from(failure.encodedAttributes!.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
-    expect(JSON.stringify(failure)).not.toContain('422');
+    expect(JSON.stringify(failure)).not.toContain('error code 1020');
     const timeline = await stack.call('GET', `/cases/${caseId}/timeline`, { role: 'supervisor' });
-    expect(timeline.body.entries[0].sync.homeOffice.failure).toContain('422');
+    expect(timeline.body.entries[0].sync.homeOffice.failure).toContain('error code 1020'); // the Home Office's own code
   });
 
   it.skipIf(!dbFile)(

@@ -11,6 +11,9 @@ import { openCase as openCaseState } from '../domain/index.js';
 import { newCaseBody, useStack } from './harness.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
+import { trackerHeaders } from '../activities/ports.js';
+import { encodeInstruct, homeOfficeMessageType, INSTRUCT_PATH } from '../integrations/home-office.js';
+import { sampleMessage } from './home-office-samples.js';
 
 const stack = useStack({ workerProcess: true }, (s) => recordFixtures(s, 'sync'));
 
@@ -34,6 +37,8 @@ async function post(
 }
 const read = async (caseId: string) => (await stack.call('GET', `/cases/${caseId}`, { role: 'supervisor' })).body;
 const homeOfficeTypes = async (caseId: string) => (await stack.systems.homeOffice.view(caseId))?.messages ?? [];
+/** Our event type as the Home Office stores it: its own message type. */
+const ho = homeOfficeMessageType;
 
 describe('delivery to the external systems', () => {
   it('holds changes while the Home Office is down and delivers exactly those, in order, once it is back', async () => {
@@ -56,9 +61,9 @@ describe('delivery to the external systems', () => {
       'three deliveries',
     );
     expect(messages.map((m) => [m.seq, m.type])).toEqual([
-      [1, 'claim.screened'],
-      [2, 'claim.interviewed'],
-      [3, 'decision.refused'],
+      [1, ho('claim.screened')],
+      [2, ho('claim.interviewed')],
+      [3, ho('decision.refused')],
     ]);
     expect((await read(caseId)).sync.homeOffice).toMatchObject({ delivered: 3, pending: 0 });
   });
@@ -85,7 +90,7 @@ describe('delivery to the external systems', () => {
         'redelivery',
       );
       const messages = await homeOfficeTypes(caseId);
-      expect(messages.map((m) => m.type)).toEqual(['claim.screened']);
+      expect(messages.map((m) => m.type)).toEqual([ho('claim.screened')]);
       // The restarted worker did call again, and the key made it a no-op.
       expect((await stack.systems.homeOffice.stats()).duplicates).toBeGreaterThan(before.duplicates);
     },
@@ -102,15 +107,18 @@ describe('delivery to the external systems', () => {
     const receipt = (await read(caseId)).sync.homeOffice.lastReceipt;
     await stack.systems.homeOffice.kill();
     await stack.systems.homeOffice.start();
-    expect((await homeOfficeTypes(caseId)).map((m) => m.type)).toEqual(['claim.screened']);
-    const key = `${caseId}:1:homeOffice`;
-    const repeat = await fetch(`${stack.systems.homeOffice.url}/messages`, {
+    expect((await homeOfficeTypes(caseId)).map((m) => m.type)).toEqual([ho('claim.screened')]);
+    // The same message again, in the Home Office's language: acknowledged with the same correlation id.
+    const sample = sampleMessage({ type: 'claim.screened' }, 1);
+    const message = { ...sample, caseId, key: `${caseId}:1:homeOffice` };
+    const repeat = await fetch(`${stack.systems.homeOffice.url}${INSTRUCT_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ key, caseId, seq: 1, type: 'claim.screened' }),
+      headers: { 'content-type': 'application/json', ...trackerHeaders(message) },
+      body: JSON.stringify(encodeInstruct(message)),
     });
     expect(repeat.status).toBe(200);
-    expect(((await repeat.json()) as { receiptId: string }).receiptId).toBe(receipt);
+    const ack = (await repeat.json()) as { messageHeader: { correlationId: string } };
+    expect(ack.messageHeader.correlationId).toBe(receipt);
     expect(await homeOfficeTypes(caseId)).toHaveLength(1);
   });
 
@@ -127,7 +135,8 @@ describe('delivery to the external systems', () => {
       'sync failure',
     );
     expect(failed.sync.homeOffice.failure).toMatchObject({ seq: 1 });
-    expect(failed.sync.homeOffice.failure.reason).toContain('422');
+    // The Home Office's own words: HTTP 400, its error code 1020 (reference not found) and its text.
+    expect(failed.sync.homeOffice.failure.reason).toContain('(400): error code 1020: Home Office reference not found');
     await eventually(
       async () => {
         const { count } = await stack.client.workflow.count(`CaseSyncFailed = true AND CaseRefs = '${caseId}'`);
@@ -152,7 +161,7 @@ describe('delivery to the external systems', () => {
       30_000,
       'delivery after re-send',
     );
-    expect(messages.map((m) => m.type)).toEqual(['claim.screened', 'claim.interviewed']);
+    expect(messages.map((m) => m.type)).toEqual([ho('claim.screened'), ho('claim.interviewed')]);
     const after = await read(caseId);
     expect(after.sync.homeOffice).toMatchObject({ failure: null, pending: 0, delivered: 2 });
   });
@@ -210,9 +219,9 @@ describe('delivery to the external systems', () => {
       'deliveries after continue-as-new',
     );
     expect(messages.map((m) => [m.seq, m.type])).toEqual([
-      [13, 'claim.screened'],
-      [14, 'person.absconded'],
-      [15, 'claim.interviewed'],
+      [13, ho('claim.screened')],
+      [14, ho('person.absconded')],
+      [15, ho('claim.interviewed')],
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { newCaseBody, rejectedDelivery, useStack } from './harness.js';
 import { daysAgo } from './dates.js';
 import { eventually } from './systems.js';
+import { homeOfficeMessageType } from '../integrations/home-office.js';
 
 const stack = useStack();
 
@@ -73,7 +74,7 @@ describe('GET /cases/:caseId/timeline', () => {
     await rejectedDelivery(stack, caseId);
     const entry = (await timeline(caseId)).entries[0];
     expect(entry.sync.homeOffice).toMatchObject({ status: 'failed' });
-    expect(entry.sync.homeOffice.failure).toContain('422');
+    expect(entry.sync.homeOffice.failure).toContain('(400): error code 1020'); // the Home Office's refusal in its own words
   });
 
   it(
@@ -115,7 +116,7 @@ describe('GET /cases/:caseId/timeline', () => {
       const held = await stack.systems.homeOffice.view(caseId);
       const toHomeOffice = body.entries
         .filter((e: any) => e.sync.homeOffice)
-        .map((e: any) => [e.seq, e.type, e.sync.homeOffice.status]);
+        .map((e: any) => [e.seq, homeOfficeMessageType(e.type), e.sync.homeOffice.status]);
       expect(toHomeOffice).toEqual(held!.messages.map((m) => [m.seq, m.type, 'delivered']));
     },
   );
