@@ -6,12 +6,14 @@
  */
 import type { HttpSystem, WireFormatChoice } from '../domain/index.js';
 import { envelope } from './envelope.js';
+import { hmctsCaseEventFormat } from './hmcts.js';
 import { homeOfficeInstruct } from './home-office.js';
 import type { WireFormat } from './wire.js';
 
 /** The systems' own languages: one line per system that has one. */
 export const NATIVE_FORMATS: Partial<Record<HttpSystem, WireFormat>> = {
   homeOffice: homeOfficeInstruct as WireFormat,
+  courts: hmctsCaseEventFormat as WireFormat,
 };
 
 /** The format for a system: the configured choice, else its own language if it has one. */

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { describeSystem, HTTP_SYSTEMS, WIRE_FORMATS, type WireFormatChoice } from '../domain/systems.js';
 import { NATIVE_FORMATS } from '../integrations/formats.js';
-import { hmctsBehaviour } from './hmcts.js';
+import { hmctsBehaviour, hmctsReception } from './hmcts.js';
 import { homeOfficeReception, homeOfficeSearch } from './home-office.js';
 import { createReferenceSystem, type SystemBehaviour } from './reference-system.js';
 import type { HttpSystem } from '../domain/systems.js';
@@ -14,6 +14,7 @@ import type { HttpSystem } from '../domain/systems.js';
 /** How each system with a language of its own reads it (one line per system in integrations/formats.ts). */
 const NATIVE: Partial<Record<HttpSystem, Pick<SystemBehaviour, 'reception' | 'routes'>>> = {
   homeOffice: { reception: homeOfficeReception(), routes: homeOfficeSearch },
+  courts: { reception: hmctsReception((caseId) => caseReferences(caseId)) },
 };
 
 const { positionals, values } = parseArgs({
@@ -48,6 +49,9 @@ const dataFile = values.data ?? `data/${which}.jsonl`;
 // The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
 const registered = () =>
   system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
+/** The references this system gave a case (HMCTS: its appeal reference and case number), from its own store. */
+const caseReferences = (caseId: string): Record<string, string> =>
+  Object.assign({}, ...system.store.records.filter((m) => m.caseId === caseId).map((m) => m.receipt.references ?? {}));
 // The shared secret comes from the environment, never the command line (process lists show it).
 const secret = descriptor.webhookSecretSetting ? process.env[descriptor.webhookSecretSetting] : undefined;
 const webhook = values['webhook-url'] && secret ? { url: values['webhook-url'], secret } : undefined;

@@ -101,7 +101,14 @@ describe('lifecycle paths', () => {
       'exit.removed',
     ];
     expect(homeOffice.types).toEqual(ho(['decision.refused', ...appeal]));
-    expect(courts.types).toEqual(appeal);
+    // The tribunal hears each as its own case event (integrations/hmcts-events.ts), ours where it has none.
+    expect(courts.types).toEqual([
+      'submitAppeal',
+      'listCase',
+      'sendDecisionAndReasons',
+      'trackerOnwardAppealWindowExpired',
+      'trackerRemoved',
+    ]);
     // HMCTS registered the appeal under its own reference, and the case now carries it.
     expect(state.identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
     expect(courts.view?.references.hmctsRef).toBe(state.identifiers.hmctsRef);
@@ -114,7 +121,7 @@ describe('lifecycle paths', () => {
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(state.stage).toBe('exit');
     expect(homeOffice.types).toEqual(ho(['decision.refused', 'appeal-window.expired']));
-    expect(courts.types).toEqual(['appeal-window.expired']);
+    expect(courts.types).toEqual(['trackerAppealWindowExpired']);
   });
 
   it('an out-of-country refusal keeps its 28-day window open on day 15', async () => {
@@ -133,7 +140,7 @@ describe('lifecycle paths', () => {
     ]);
     const { state, homeOffice, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('exit:leave-granted');
-    expect(courts.types).toEqual(['appeal.lodged', 'tribunal.listed', 'tribunal.determined', 'exit.leave-granted']);
+    expect(courts.types).toEqual(['submitAppeal', 'listCase', 'sendDecisionAndReasons', 'trackerLeaveGranted']);
     expect(homeOffice.types.at(-1)).toBe(homeOfficeMessageType('exit.leave-granted'));
   });
 
@@ -148,7 +155,8 @@ describe('lifecycle paths', () => {
     expect(`${state.stage}:${state.status}`).toBe('claim:reconsidering');
     const asCaseworker = await stack.call('GET', `/cases/${caseId}`, { role: 'caseworker' });
     expect(asCaseworker.body.allowedEvents).toEqual(expect.arrayContaining(['claim.interviewed', 'decision.granted']));
-    expect(courts.types).toEqual(['appeal.lodged', 'appeal.decision-withdrawn']);
+    // The Home Office withdrawing its decision ends the tribunal's appeal.
+    expect(courts.types).toEqual(['submitAppeal', 'endAppeal']);
   });
 
   it('onward appeal remitted → heard again', async () => {
@@ -164,13 +172,13 @@ describe('lifecycle paths', () => {
     const { state, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('tribunal:allowed');
     expect(courts.types).toEqual([
-      'appeal.lodged',
-      'tribunal.listed',
-      'tribunal.determined',
-      'onward-appeal.lodged',
-      'onward-appeal.decided',
-      'tribunal.listed',
-      'tribunal.determined',
+      'submitAppeal',
+      'listCase',
+      'sendDecisionAndReasons',
+      'applyForFTPAAppellant',
+      'markAppealAsRemitted',
+      'listCase',
+      'sendDecisionAndReasons',
     ]);
   });
 
@@ -187,7 +195,7 @@ describe('lifecycle paths', () => {
     const { state, courts } = await delivered(caseId);
     expect(`${state.stage}:${state.status}`).toBe('appeal:lodged');
     expect(state.counts).toMatchObject({ claims: 2, appeals: 2 });
-    expect(courts.types.filter((t) => t === 'appeal.lodged')).toHaveLength(2);
+    expect(courts.types.filter((t) => t === 'submitAppeal')).toHaveLength(2);
     const found = await stack.client.workflow.count(
       `TaskQueue = '${stack.config.temporal.taskQueue}' AND CaseAppeals >= 2 AND CaseRefs = '${caseId}'`,
     );
