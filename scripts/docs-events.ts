@@ -29,13 +29,14 @@ import {
   type System,
 } from '../domain/index.js';
 import { newCaseState, variants } from '../test/domain-fixtures.js';
-import { homeOfficeSection } from './docs-integration.js';
+import { homeOfficeSection, mappingOverviewSection } from './docs-integration.js';
 
 /** The marked sections, by name, and the doc each lives in (relative to the repository root). */
 export const SECTIONS = {
   events: { file: 'docs/api.md', generate: () => eventsSection() },
   lifecycle: { file: 'docs/lifecycle.md', generate: () => lifecycleSection() },
   'home-office-messages': { file: 'docs/integration.md', generate: () => homeOfficeSection() },
+  'system-mapping': { file: 'docs/integration.md', generate: () => mappingOverviewSection() },
 } as const;
 export type SectionName = keyof typeof SECTIONS;
 

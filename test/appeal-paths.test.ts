@@ -514,7 +514,8 @@ describe('held events', () => {
       20_000,
       'the courts to hear',
     );
-    expect(courts.messages.map((m) => m.type)).toEqual(['appeal.lodged', 'tribunal.listed']);
+    // The tribunal hears them as its own case events.
+    expect(courts.messages.map((m) => m.type)).toEqual(['submitAppeal', 'listCase']);
     await record(caseId, 'held-applied-dismissed');
   });
 });

@@ -18,6 +18,7 @@ import {
   instructSchema,
 } from '../integrations/home-office.js';
 import { envelope } from '../integrations/envelope.js';
+import { hmctsCaseEventFormat } from '../integrations/hmcts.js';
 import { wireFormat } from '../integrations/formats.js';
 import { HOME_OFFICE_EVENTS, sampleMessage, sampleMessages } from './home-office-samples.js';
 import { variants } from './domain-fixtures.js';
@@ -191,10 +192,11 @@ describe('the Home Office answers', () => {
 });
 
 describe('the format registry', () => {
-  it('speaks to the Home Office in its own language unless told otherwise, and to others in the envelope', () => {
+  it('speaks to the Home Office and HMCTS in their own languages unless told otherwise, and to the notifier in the envelope', () => {
     expect(wireFormat('homeOffice')).toBe(homeOfficeInstruct);
     expect(wireFormat('homeOffice', 'envelope')).toBe(envelope);
-    expect(wireFormat('courts')).toBe(envelope);
+    expect(wireFormat('courts')).toBe(hmctsCaseEventFormat);
+    expect(wireFormat('courts', 'envelope')).toBe(envelope);
     expect(wireFormat('notifier')).toBe(envelope);
     expect(() => wireFormat('notifier', 'native')).toThrow(/no language of its own/);
   });

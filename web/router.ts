@@ -202,7 +202,8 @@ export function webRouter(deps: WebDeps): Router {
       summary: summary.body,
       backlog: backlog.map(([stage, n]) => ({ stage, n, percent: Math.round((n / most) * 100) })),
       unmatched: Array.isArray(unmatched.body?.events) ? unmatched.body.events.length : 0,
-      watch,
+      watch: watch.cases,
+      watchUnreadable: watch.unreadable,
       // Where to look first: each stage's longest-waiting cases, as the ageing report names them.
       oldest:
         ageing.status === 200
@@ -578,10 +579,16 @@ async function watchList(api: ReturnType<typeof apiFor>) {
       (q) => api('GET', `/cases?${q}&pageSize=100`),
     ),
   );
+  // A band the case store refused (its visibility budget, an outage) would make the list look shorter
+  // than it is, and "nothing breached" is the one thing a supervisor must never be told wrongly: say
+  // the list cannot be read, with when to try again, and keep the rest of the page.
+  const refused = bands.find((b) => b.status !== 200);
+  if (refused) return { cases: [], unreadable: { retryAfter: refused.headers.get('retry-after') ?? '5' } };
   const byId = new Map<string, any>();
   for (const band of bands) for (const c of band.body?.cases ?? []) byId.set(c.caseId, c);
-  return [...byId.values()]
+  const cases = [...byId.values()]
     .sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)))
     .slice(0, 50)
     .map((c) => ({ ...c, daysLeft: c.lastDay ? daysLeft(c.lastDay) : null }));
+  return { cases, unreadable: null };
 }
