@@ -104,12 +104,17 @@ export async function signDevToken(
   config: Pick<AuthConfig, 'jwtSecret' | 'issuer' | 'audience'>,
   ttl = '12h',
 ): Promise<string> {
-  return new SignJWT({ role: principal.role, ...(principal.system ? { system: principal.system } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(principal.sub)
-    .setIssuer(config.issuer)
-    .setAudience(config.audience)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(config.jwtSecret));
+  return (
+    new SignJWT({ role: principal.role, ...(principal.system ? { system: principal.system } : {}) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(principal.sub)
+      .setIssuer(config.issuer)
+      .setAudience(config.audience)
+      // The expiry first: each reads the clock itself, and read the other way round a second could
+      // pass between them, making a 12-hour token live 12 hours and 1 second, which verify() refuses
+      // (an intermittent 401 in full test runs). This way round it lives at most `ttl`.
+      .setExpirationTime(ttl)
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(config.jwtSecret))
+  );
 }

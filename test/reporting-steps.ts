@@ -39,7 +39,7 @@ export async function allCasesBehind(stack: Stack, href: string): Promise<string
     const res = await stack.call('GET', `${href}&pageSize=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`, {
       role: 'auditor',
     });
-    // The problem's detail in the message: a 401 here once, in a full run only, unexplained.
+    // The problem's detail in the message, so a refusal says why.
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.caseIds.length).toBeLessThanOrEqual(2);
     ids.push(...res.body.caseIds);
