@@ -3,12 +3,11 @@
  * TYPE/NNNNN/YYYY (a per-type, per-year sequence from 50001) and a 16-digit case number.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import { courtCaseNumber, HMCTS_SEQUENCE_START, hmctsRef, isHmctsRef } from '../domain/identifiers.js';
 import { hmctsCaseEventFormat, type HmctsCaseEvent } from '../integrations/hmcts.js';
 import { TRACKER_HEADERS } from '../integrations/wire.js';
 import type { SystemBehaviour } from './reference-system.js';
-import { trackerHeadersOf, type Reception } from './reception.js';
+import { issuePaths, trackerHeadersOf, type Reception } from './reception.js';
 
 export function hmctsBehaviour(registered: () => string[]): SystemBehaviour {
   return {
@@ -27,9 +26,6 @@ export function hmctsBehaviour(registered: () => string[]): SystemBehaviour {
     },
   };
 }
-
-/** Each field a body got wrong, by its path. */
-const issuePaths = (error: z.ZodError) => [...new Set(error.issues.map((i) => i.path.join('.') || '(body)'))];
 
 /**
  * The reference HMCTS in its own language: the tribunal's case events at its path, each body

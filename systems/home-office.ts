@@ -5,7 +5,6 @@
  * to know refused with 1020. Its search answers with decision details from what it has stored.
  */
 import type { Express } from 'express';
-import type { z } from 'zod';
 import {
   CONSUMER,
   homeOfficeDateTime,
@@ -17,7 +16,7 @@ import {
   type InstructMessage,
 } from '../integrations/home-office.js';
 import type { StoredMessage } from './reference-system.js';
-import { trackerHeadersOf, type Answer, type Reception } from './reception.js';
+import { issuePaths, trackerHeadersOf, type Answer, type Reception } from './reception.js';
 
 const header = (correlationId?: string) => ({
   consumer: { ...CONSUMER },
@@ -30,15 +29,6 @@ export const homeOfficeError = (errorCode: string, messageText: string, correlat
   status: 400,
   body: { messageHeader: header(correlationId), errorDetail: { errorCode, messageText, success: false } },
 });
-
-/** Each field a body got wrong, by its path; a field it should not have, by its own path. */
-const issuePaths = (error: z.ZodError) => [
-  ...new Set(
-    error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.') || '(body)'],
-    ),
-  ),
-];
 
 const correlationOf = (body: unknown) =>
   (body as { messageHeader?: { correlationId?: unknown } } | undefined)?.messageHeader?.correlationId;

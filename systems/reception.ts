@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import type { z } from 'zod';
 import { envelope, type Envelope } from '../integrations/envelope.js';
 import { TRACKER_HEADERS } from '../integrations/wire.js';
 
@@ -109,3 +110,12 @@ export function trackerHeadersOf(
     redelivery: get(TRACKER_HEADERS.redelivery) === '1',
   };
 }
+
+/** Each field a body got wrong, by its path; a field it should not have, by its own path. */
+export const issuePaths = (error: z.ZodError) => [
+  ...new Set(
+    error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.') || '(body)'],
+    ),
+  ),
+];

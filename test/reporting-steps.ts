@@ -47,3 +47,18 @@ export async function allCasesBehind(stack: Stack, href: string): Promise<string
   } while (token);
   return ids;
 }
+
+/** Asks for a reconciliation now (202) and waits for that run's report. */
+export async function reconciledNow(stack: Stack): Promise<any> {
+  const asked = await stack.call('POST', '/reconciliations', { role: 'supervisor' });
+  expect(asked.status).toBe(202);
+  return eventually(
+    async () => {
+      const res = await stack.call('GET', '/reports/reconciliation', { role: 'supervisor' });
+      return res.body.runs.find((r: any) => r.status === 'completed' && r.report.startedAt >= asked.body.requestedAt)
+        ?.report;
+    },
+    90_000,
+    'a reconciliation run',
+  );
+}

@@ -14,7 +14,7 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { eventually } from './systems.js';
-import { allCasesBehind, DAY, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
+import { allCasesBehind, DAY, modelCaughtUp, monday, plus, reconciledNow, T, today } from './reporting-steps.js';
 
 const stack = useStack({ namespacePrefix: 'report-summary' });
 const api = caseApi(stack, 'report-summary');
@@ -155,18 +155,7 @@ describe('the summary from the reporting read model', () => {
       const visibility = await summary('visibility');
       expect(await summary()).not.toEqual(visibility);
 
-      const asked = await stack.call('POST', '/reconciliations', { role: 'supervisor' });
-      expect(asked.status).toBe(202);
-      const report = await eventually(
-        async () => {
-          const res = await stack.call('GET', '/reports/reconciliation', { role: 'supervisor' });
-          return res.body.runs.find(
-            (r: any) => r.status === 'completed' && r.report.startedAt >= asked.body.requestedAt,
-          )?.report;
-        },
-        90_000,
-        'a reconciliation run',
-      );
+      const report = await reconciledNow(stack);
       const model = report.reportingModel;
       expect(model.cases).toBe(booked.size);
       expect(model.drift.stages).toEqual(

@@ -16,7 +16,7 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { openReportingStore } from '../reporting/index.js';
 import { caseApi } from './case-api.js';
 import { rejectedDelivery, useStack } from './harness.js';
-import { allCasesBehind, modelCaughtUp } from './reporting-steps.js';
+import { allCasesBehind, modelCaughtUp, reconciledNow } from './reporting-steps.js';
 import { eventually } from './systems.js';
 
 const stack = useStack({ namespacePrefix: 'reporting-sync' });
@@ -80,18 +80,7 @@ describe('sync failures from the reporting read model', () => {
       expect(await visibilityCount()).toBe(1);
 
       // The nightly reconciliation compares the flags with visibility's and remakes the case.
-      const asked = await stack.call('POST', '/reconciliations', { role: 'supervisor' });
-      expect(asked.status).toBe(202);
-      const report = await eventually(
-        async () => {
-          const res = await stack.call('GET', '/reports/reconciliation', { role: 'supervisor' });
-          return res.body.runs.find(
-            (r: any) => r.status === 'completed' && r.report.startedAt >= asked.body.requestedAt,
-          )?.report;
-        },
-        90_000,
-        'a reconciliation run',
-      );
+      const report = await reconciledNow(stack);
       expect(report.reportingModel.drift.syncFailures).toEqual([{ key: 'failed', model: 2, visibility: 1 }]);
       expect(report.reportingModel.examples).toEqual([other]);
       expect(report.reportingModel.after).toEqual({ stages: [], statuses: [], syncFailures: [] });
