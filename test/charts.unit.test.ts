@@ -5,7 +5,8 @@
  * Chromium by test/charts-axe.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ageingChart, backlogChart, escapeXml, flowChart, niceMax, shortDate } from '../web/charts.js';
+import { ageingChart, backlogChart, escapeXml, flowChart, niceMax } from '../web/charts.js';
+import { dayText, longDate, shortDate } from '../web/dates.js';
 import type { FlowPeriod, StageAgeing } from '../web/report-shapes.js';
 
 /**
@@ -66,6 +67,9 @@ describe('scales and text', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(shortDate('2026-12-07')).toBe('7 Dec');
     expect(shortDate('2027-01-25')).toBe('25 Jan');
+    expect(dayText('2026-05-03')).toBe('3 May 2026');
+    expect(longDate('2026-12-15')).toBe('Tuesday 15 December 2026');
+    expect(longDate('')).toBe('');
   });
 });
 

@@ -34,22 +34,4 @@ export const londonToday = () => ukDate(Date.now());
 /** London calendar dates relative to today, for back-dated events (the tribunal's days are London days). */
 export const daysAgo = (n: number) => plusDays(londonToday(), -n);
 /** A date as the pages write it: "Tuesday 15 December 2026". */
-export const longDate = (date: string) => {
-  const d = new Date(`${date}T12:00:00Z`);
-  const weekday = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
-  const month = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ][d.getUTCMonth()];
-  return `${weekday} ${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
-};
+export { longDate } from '../web/dates.js';

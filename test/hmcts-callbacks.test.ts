@@ -10,6 +10,7 @@ import { courtCaseNumber } from '../domain/identifiers.js';
 import { useStack } from './harness.js';
 import { eventually } from './systems.js';
 import { signWebhook } from './case-api.js';
+import { ccdCallback } from './hmcts-callback.js';
 import { plusDays, ukDate } from './dates.js';
 
 const stack = useStack();
@@ -40,37 +41,13 @@ function appealIds() {
   };
 }
 
-/** A callback as the tribunal's case system sends it. */
-function callback(
-  ids: ReturnType<typeof appealIds>,
-  eventId: string,
-  state: string,
-  version: number,
-  caseData: Record<string, unknown>,
-) {
-  return {
-    event_id: eventId,
-    case_details: {
-      id: ids.caseNumber,
-      jurisdiction: 'IA',
-      case_type_id: 'Asylum',
-      state,
-      created_date: '2026-02-05T09:00:00',
-      last_modified: '2026-03-01T10:15:00',
-      security_classification: 'PUBLIC',
-      version,
-      case_data: { appealReferenceNumber: ids.appealReferenceNumber, ...caseData },
-    },
-  };
-}
-
 /** A case refused by the Home Office, whose appeal the tribunal registered (by its own submitAppeal callback). */
 async function appealedCase() {
   const { caseId, homeOfficeRef } = await stack.openFindableCase();
   await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused' } });
   const ids = appealIds();
   const submitted = await post(
-    callback(ids, 'submitAppeal', 'appealSubmitted', 1, {
+    ccdCallback(ids, 'submitAppeal', 'appealSubmitted', 1, {
       homeOfficeReferenceNumber: homeOfficeRef,
       appealSubmissionDate: ukDate(Date.now()),
     }),
@@ -145,20 +122,22 @@ describe("the tribunal's case event callbacks", () => {
   it('refuses a callback that fails the schema with 400 naming the field, and changes nothing', async () => {
     const { caseId, ids } = await appealedCase();
     const before = (await read(caseId)).version;
-    const noDate = await post(callback(ids, 'listCase', 'listing', 4, { listCaseHearingCentre: 'taylorHouse' }));
+    const noDate = await post(ccdCallback(ids, 'listCase', 'listing', 4, { listCaseHearingCentre: 'taylorHouse' }));
     expect(noDate.status).toBe(400);
     expect(noDate.body.errors.map((e: any) => e.field)).toEqual(['case_details.case_data.listCaseHearingDate']);
-    const badOutcome = await post(callback(ids, 'sendDecisionAndReasons', 'decision', 7, { isDecisionAllowed: 'yes' }));
+    const badOutcome = await post(
+      ccdCallback(ids, 'sendDecisionAndReasons', 'decision', 7, { isDecisionAllowed: 'yes' }),
+    );
     expect(badOutcome.status).toBe(400);
     expect(badOutcome.body.errors.map((e: any) => e.field)).toEqual(['case_details.case_data.isDecisionAllowed']);
-    const unknownEvent = await post(callback(ids, 'uploadAddendumEvidence', 'preHearing', 5, {}));
+    const unknownEvent = await post(ccdCallback(ids, 'uploadAddendumEvidence', 'preHearing', 5, {}));
     expect(unknownEvent.status).toBe(400);
     expect(unknownEvent.body.errors.map((e: any) => e.field)).toEqual(['event_id']);
     const {
       version: _v,
       last_modified: _l,
       ...unversioned
-    } = callback(ids, 'listCase', 'listing', 4, {
+    } = ccdCallback(ids, 'listCase', 'listing', 4, {
       listCaseHearingDate: '2030-01-01T10:00:00',
     }).case_details;
     const noVersion = await post({ event_id: 'listCase', case_details: unversioned });
@@ -166,7 +145,7 @@ describe("the tribunal's case event callbacks", () => {
     expect(noVersion.body.errors.map((e: any) => e.field)).toEqual(['case_details.version']);
     // Signed with another secret: the same 401 as any webhook.
     const unsigned = await post(
-      callback(ids, 'listCase', 'listing', 4, { listCaseHearingDate: '2030-01-01T10:00:00' }),
+      ccdCallback(ids, 'listCase', 'listing', 4, { listCaseHearingDate: '2030-01-01T10:00:00' }),
       'not-the-secret',
     );
     expect(unsigned.status).toBe(401);
@@ -186,7 +165,7 @@ describe("the tribunal's case event callbacks", () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(
-        callback(ids, 'listCase', 'listing', 4, {
+        ccdCallback(ids, 'listCase', 'listing', 4, {
           listCaseHearingDate: `${plusDays(ukDate(Date.now()), 20)}T10:00:00`,
         }),
       ),

@@ -10,25 +10,17 @@ import { courtCaseNumber } from '../domain/identifiers.js';
 import { SOURCE_EVENTS } from '../domain/inbound.js';
 import { caseEventBody } from '../api/schemas.js';
 import { INBOUND_EVENT_IDS, readCaseEventCallback } from '../integrations/hmcts-inbound.js';
+import { ccdCallback } from './hmcts-callback.js';
 
 const SAMPLES = 'docs/samples/hmcts/inbound';
 const CASE_NUMBER = courtCaseNumber('260000000050001');
 const REF = 'PA/50001/2026';
 
-const callback = (eventId: string, state: string, caseData: Record<string, unknown>, version = 4) => ({
-  event_id: eventId,
-  case_details: {
-    id: CASE_NUMBER,
-    jurisdiction: 'IA',
-    case_type_id: 'Asylum',
-    state,
-    created_date: '2026-02-05T09:00:00',
-    last_modified: '2026-03-01T10:15:00',
-    security_classification: 'PUBLIC',
-    version,
-    case_data: { appealReferenceNumber: REF, homeOfficeReferenceNumber: 'H0000001', ...caseData },
-  },
-});
+const callback = (eventId: string, state: string, caseData: Record<string, unknown>, version = 4) =>
+  ccdCallback({ caseNumber: CASE_NUMBER, appealReferenceNumber: REF }, eventId, state, version, {
+    homeOfficeReferenceNumber: 'H0000001',
+    ...caseData,
+  });
 
 const SAMPLED = {
   listCase: callback('listCase', 'listing', {

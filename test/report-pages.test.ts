@@ -5,6 +5,7 @@
  * the API's, the date form asks the API for its range (and shows its refusal, naming the field),
  * and axe-core finds no WCAG 2.2 AA violation on any of them.
  */
+import { dayText, shortDate } from '../web/dates.js';
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type Page } from 'playwright-core';
@@ -67,22 +68,6 @@ const listedOn = async (page: Page) => (await page.locator('#results a').allText
 const behind = async (href: string) =>
   ((await stack.call('GET', href, { role: 'supervisor' })).body.caseIds as string[]).sort();
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const short = (d: string) => `${Number(d.slice(8))} ${MONTHS[Number(d.slice(5, 7)) - 1]}`;
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const OUTCOMES = ['decidedInTime', 'decidedLate', 'openInTime', 'openPastLimit', 'exception', 'ended'];
 
@@ -141,7 +126,7 @@ describe('the report pages', () => {
     await page.goto(`${stack.baseUrl}/app/reports/compliance?${range}`);
     expect(await rowsOf(page, '#compliance table')).toEqual(
       compliance.periods.map((p: any) => [
-        short(p.start),
+        shortDate(p.start),
         String(p.lodged),
         ...OUTCOMES.map((o) => String(p[o])),
         p.rate == null ? 'None settled' : `${Math.round(p.rate * 1000) / 10}%`,
@@ -151,7 +136,7 @@ describe('the report pages', () => {
     expect([started.lodged, started.openInTime]).toEqual([1, 1]);
     expect(await page.getByRole('img', { name: /^Compliance rate: / }).count()).toBe(1);
     await checked(page, 'report-compliance');
-    await rowWith(page, '#compliance table', short(started.start))
+    await rowWith(page, '#compliance table', shortDate(started.start))
       .locator('td')
       .nth(4) // week, started, in time, late, open in time
       .getByRole('link')
@@ -168,7 +153,7 @@ describe('the report pages', () => {
           r.assignee ?? 'Unassigned',
           cap(r.stage),
           String(r.open),
-          `${Number(r.oldestEnteredOn.slice(8))} ${LONG_MONTHS[Number(r.oldestEnteredOn.slice(5, 7)) - 1]} ${r.oldestEnteredOn.slice(0, 4)}`,
+          dayText(r.oldestEnteredOn),
           String(r.longStays),
         ]),
       ),

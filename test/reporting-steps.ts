@@ -3,6 +3,8 @@
  * days from it), the wait for the read model to catch up with the cases a test moved, and the cases
  * behind a figure's link, every page followed.
  */
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { expect } from 'vitest';
 import type { caseApi } from './case-api.js';
 import type { Stack } from './harness.js';
@@ -61,4 +63,29 @@ export async function reconciledNow(stack: Stack): Promise<any> {
     90_000,
     'a reconciliation run',
   );
+}
+
+/**
+ * Statements run straight against the model's own database, whichever backend the stack uses (the
+ * SQLite file of the two commands, PostgreSQL on the cluster), as an operator's mistake would: for
+ * the tests that damage it and check the reconciliation repairs it. Parameters are `$1`, `$2`, ….
+ */
+export async function runOnModel(stack: Stack, statements: ReadonlyArray<[sql: string, ...params: unknown[]]>) {
+  const { postgresUrl, dbFile } = stack.config.reporting;
+  if (postgresUrl) {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      for (const [sql, ...params] of statements) await client.query(sql, params);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new Database(dbFile);
+  try {
+    for (const [sql, ...params] of statements) db.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
+  } finally {
+    db.close();
+  }
 }

@@ -14,7 +14,17 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { eventually } from './systems.js';
-import { allCasesBehind, DAY, modelCaughtUp, monday, plus, reconciledNow, T, today } from './reporting-steps.js';
+import {
+  allCasesBehind,
+  DAY,
+  modelCaughtUp,
+  monday,
+  plus,
+  reconciledNow,
+  runOnModel,
+  T,
+  today,
+} from './reporting-steps.js';
 
 const stack = useStack({ namespacePrefix: 'report-summary' });
 const api = caseApi(stack, 'report-summary');
@@ -143,15 +153,13 @@ describe('the summary from the reporting read model', () => {
       await settled();
       const [gone, moved, unknown] = [...booked.keys()];
       // Damage the file as an operator's mistake would: a case lost, one moved, one's figures lost.
-      const db = new Database(stack.config.reporting.dbFile);
-      try {
-        for (const table of ['positions', 'stays', 'figures'])
-          db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(gone);
-        db.prepare(`UPDATE positions SET stage = 'tribunal' WHERE case_id = ?`).run(moved);
-        db.prepare('DELETE FROM figures WHERE case_id = ?').run(unknown);
-      } finally {
-        db.close();
-      }
+      await runOnModel(stack, [
+        ...['positions', 'stays', 'figures'].map(
+          (table) => [`DELETE FROM ${table} WHERE case_id = $1`, gone] as [string, string],
+        ),
+        [`UPDATE positions SET stage = 'tribunal' WHERE case_id = $1`, moved],
+        ['DELETE FROM figures WHERE case_id = $1', unknown],
+      ]);
       const visibility = await summary('visibility');
       expect(await summary()).not.toEqual(visibility);
 

@@ -13,6 +13,7 @@
  * Pure functions: data in, strings out, every text escaped, the same input giving the same bytes.
  */
 import { DUTY_OUTCOMES, STAGES } from '../domain/index.js';
+import { shortDate } from './dates.js';
 import type { CompliancePeriod, FlowPeriod, StageAgeing } from './report-shapes.js';
 import { casesPageHref, OUTCOME_LABELS, reportCasesHref } from './report-links.js';
 
@@ -47,9 +48,6 @@ export interface Chart {
 export const escapeXml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** "2026-12-07" → "7 Dec": short, and the same on every machine (no locale data involved). */
-export const shortDate = (date: string) => `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
 /** "claim" → "Claim": for the tables (the view escapes them) and, escaped, for the SVG. */
 export const stageLabel = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1).replace(/-/g, ' ');
 const stageName = (stage: string) => escapeXml(stageLabel(stage));

@@ -5,6 +5,7 @@
  * own `cases` link). Pure: the router does the asking and the rendering.
  */
 import { complianceChart, stageLabel, stagesOf, type Chart } from './charts.js';
+import { dayText } from './dates.js';
 import { casesPageHref } from './report-links.js';
 import { complianceReport, timeInStageReport, workloadReport } from './report-shapes.js';
 import { lastWeeks } from './overview-charts.js';
@@ -161,20 +162,3 @@ export function rangeProblem(field: string, message: string): string {
     .replace(/^(?!must |is )/, 'must be ');
   return `${label} ${what}`;
 }
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-/** "2026-05-15" → "15 May 2026", as GOV.UK writes dates (no locale data involved). */
-export const dayText = (d: string) => `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;

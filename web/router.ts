@@ -30,6 +30,7 @@ import { apiFor } from './api-client.js';
 import { lastWeeks, overviewCharts } from './overview-charts.js';
 import { eventFromForm, formFor, humanise } from './forms.js';
 import { REPORT_CASES_PARAMS, reportCasesHref, reportCasesTitle } from './report-links.js';
+import { longDate } from './dates.js';
 import { dateFromParts, partsOf, rangeOf, rangeProblem, REPORT_PAGES } from './report-pages.js';
 import { clearToken, sameOrigin, setToken, tokenOf } from './session.js';
 
@@ -62,21 +63,6 @@ function principalOf(req: Request): Principal | undefined {
   }
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-/** A calendar date as GOV.UK writes it, "Tuesday 15 December 2026" (ICU versions differ on a comma after the weekday). */
-const longDate = (date: string) =>
-  date
-    ? LONG_DATE.formatToParts(new Date(`${date}T12:00:00Z`))
-        .filter((p) => p.type !== 'literal')
-        .map((p) => p.value)
-        .join(' ')
-    : '';
 /** Today in London, and a day counted from it: the dates people are told are London dates. */
 const today = (plus = 0) => addDays(londonDate(Date.now()), plus);
 /** Days from today to a limit's last day: 0 on the last day itself (it ends today), negative once it has passed. */
