@@ -35,7 +35,7 @@ describe('reliability under faults', () => {
         log: (l) => lines.push(l),
       });
       console.log(
-        `${summary(result)} (retries ${result.retriesAfter5xxOrDrop}; faults: ${result.faults.length}; fuzz ${result.fuzz.sent} sent, ${result.fuzz.unavailable} 503)`,
+        `${summary(result)} (retries ${result.retriesAfter5xxOrDrop}; faults: ${result.faults.length}, the last at ${result.lastFaultAt} ms, load until ${result.loadEndedAt} ms; fuzz ${result.fuzz.sent} sent, ${result.fuzz.unavailable} 503)`,
       );
       expect(result.problems).toEqual([]);
       expect(result).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, clientMistakesAnswered5xx: 0 });

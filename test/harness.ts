@@ -102,154 +102,168 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace = { TEMPORAL_NAMESPACE: name };
   }
   const { systems, env: systemsEnv } = await startSystems();
-  // On the cluster topology (`npm run test:cluster`) the reporting model is in PostgreSQL, as
-  // `npm run start:cluster` keeps it: a database of this stack's own.
-  const reportingDb = onClusterTopology() ? await throwAwayReportingDatabase('stack') : undefined;
-  const env = {
-    ...namespace,
-    ...systemsEnv,
-    ...(reportingDb ? { REPORTING_POSTGRES_URL: reportingDb.url } : {}),
-    ...options.env,
-  };
-  const config = testConfig(env);
-  let nativeConnection: NativeConnection | undefined;
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
-  let workerService: Service | undefined;
-  async function startWorker() {
-    if (options.workerProcess) {
-      workerService = spawnService('worker', 'worker.ts', {
-        env: {
-          ...env,
-          TEMPORAL_ADDRESS: config.temporal.address,
-          TEMPORAL_NAMESPACE: config.temporal.namespace,
-          TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-          REPORTING_DB: config.reporting.dbFile,
-          WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-          LOG_LEVEL: 'warn',
-          WORKER_METRICS_ADDRESS: '',
-        },
+  // What has started so far, stopped again if a later part fails to start (a slow machine, a
+  // refused connection): a failed start leaves no process or connection behind the test file.
+  const undo: Array<() => Promise<unknown>> = [() => Promise.all(Object.values(systems).map((s) => s.kill()))];
+  try {
+    // On the cluster topology (`npm run test:cluster`) the reporting model is in PostgreSQL, as
+    // `npm run start:cluster` keeps it: a database of this stack's own.
+    const reportingDb = onClusterTopology() ? await throwAwayReportingDatabase('stack') : undefined;
+    if (reportingDb) undo.push(() => reportingDb.drop());
+    const env = {
+      ...namespace,
+      ...systemsEnv,
+      ...(reportingDb ? { REPORTING_POSTGRES_URL: reportingDb.url } : {}),
+      ...options.env,
+    };
+    const config = testConfig(env);
+    let nativeConnection: NativeConnection | undefined;
+    let worker: Worker | undefined;
+    let running: Promise<void> | undefined;
+    let workerService: Service | undefined;
+    async function startWorker() {
+      if (options.workerProcess) {
+        workerService = spawnService('worker', 'worker.ts', {
+          env: {
+            ...env,
+            TEMPORAL_ADDRESS: config.temporal.address,
+            TEMPORAL_NAMESPACE: config.temporal.namespace,
+            TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+            REPORTING_DB: config.reporting.dbFile,
+            WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+            LOG_LEVEL: 'warn',
+            WORKER_METRICS_ADDRESS: '',
+          },
+        });
+        return;
+      }
+      nativeConnection ??= await NativeConnection.connect({ address: config.temporal.address });
+      worker = await createWorker({
+        connection: nativeConnection,
+        client,
+        config,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
       });
-      return;
+      running = worker.run();
     }
-    nativeConnection ??= await NativeConnection.connect({ address: config.temporal.address });
-    worker = await createWorker({
-      connection: nativeConnection,
+    async function killWorker() {
+      if (workerService) await workerService.kill();
+      else if (worker) {
+        worker.shutdown();
+        await running;
+      }
+    }
+    // The client as server.ts makes it (its metrics, its visibility budget, no SDK retries), so
+    // the tests meet Temporal's refusals as the API does in production.
+    const metrics = createMetrics();
+    const { connection, client } = await connectClient(config, metrics.observeTemporal);
+    undo.push(
+      () => connection.close(),
+      async () => nativeConnection?.close(),
+    );
+    await startWorker();
+    undo.push(killWorker);
+    const reporting = await openReporting(config.reporting);
+    const app = createApp({
+      devSignIn: true,
+      secureCookies: false,
+      client,
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      auth: config.auth,
+      logger: options.logger ?? pino({ level: 'silent' }),
+      metrics,
+      policy: config.policy,
+      webhookSecrets: config.webhookSecrets,
+      imports: config.imports,
+      accessLog: createAccessLog(config.accessLog),
+      temporalUiOrigins: config.temporalUiOrigins,
+      reporting,
+      ...config.api,
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const { port } = server.address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const token = (role: Role, sub = `test-${role}`, system: Source = 'home-office') =>
+      signDevToken({ role, sub, ...(role === 'integration' ? { system } : {}) }, config.auth);
+
+    const opened: string[] = [];
+    const stack: Stack = {
+      opened,
+      async openCase(overrides = {}) {
+        const res = await stack.call('POST', '/cases', { body: newCaseBody(overrides) });
+        if (res.status !== 201) throw new Error(`POST /cases answered ${res.status}: ${JSON.stringify(res.body)}`);
+        opened.push(res.body.caseId);
+        return res.body.caseId as string;
+      },
+      async openFindableCase(overrides = {}) {
+        const body = newCaseBody(overrides);
+        const caseId = await stack.openCase(body);
+        const homeOfficeRef = body.homeOfficeRef as string;
+        await eventually(
+          async () =>
+            (await stack.call('GET', `/cases?ref=${homeOfficeRef}`, { role: 'supervisor' })).body.cases.length === 1
+              ? true
+              : undefined,
+          15_000,
+          'the case in search',
+        );
+        return { caseId, homeOfficeRef };
+      },
+      baseUrl,
       client,
       config,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-    });
-    running = worker.run();
+      reporting,
+      systems,
+      killWorker,
+      startWorker,
+      token,
+      async call(method, path, options = {}) {
+        const headers: Record<string, string> = { ...options.headers };
+        if (options.role !== null) headers.authorization = `Bearer ${await token(options.role ?? 'caseworker')}`;
+        if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+        const isChange = method === 'POST' && path.endsWith('/events') && options.retry503 !== false;
+        if (isChange) headers['idempotency-key'] ??= randomUUID();
+        // A read is safe to repeat: retried like a change, as the contract's Retry-After asks of a client.
+        const retries = isChange || (method === 'GET' && options.retry503 !== false);
+        for (let attempt = 1; ; attempt++) {
+          const res = await fetch(`${baseUrl}${path}`, {
+            method,
+            headers,
+            body:
+              options.body === undefined
+                ? undefined
+                : typeof options.body === 'string'
+                  ? options.body
+                  : JSON.stringify(options.body),
+          });
+          const text = await res.text();
+          if (retries && res.status === 503 && attempt < 5) continue;
+          return {
+            status: res.status,
+            headers: res.headers,
+            body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined,
+          };
+        }
+      },
+      async stop() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await killWorker();
+        await connection.close();
+        await nativeConnection?.close();
+        await reporting.close();
+        await reportingDb?.drop();
+        await Promise.all(Object.values(systems).map((s) => s.kill()));
+      },
+    };
+    return stack;
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => {});
+    throw err;
   }
-  async function killWorker() {
-    if (workerService) await workerService.kill();
-    else if (worker) {
-      worker.shutdown();
-      await running;
-    }
-  }
-  // The client as server.ts makes it (its metrics, its visibility budget, no SDK retries), so
-  // the tests meet Temporal's refusals as the API does in production.
-  const metrics = createMetrics();
-  const { connection, client } = await connectClient(config, metrics.observeTemporal);
-  await startWorker();
-  const reporting = await openReporting(config.reporting);
-  const app = createApp({
-    devSignIn: true,
-    secureCookies: false,
-    client,
-    taskQueue: config.temporal.taskQueue,
-    namespace: config.temporal.namespace,
-    auth: config.auth,
-    logger: options.logger ?? pino({ level: 'silent' }),
-    metrics,
-    policy: config.policy,
-    webhookSecrets: config.webhookSecrets,
-    imports: config.imports,
-    accessLog: createAccessLog(config.accessLog),
-    temporalUiOrigins: config.temporalUiOrigins,
-    reporting,
-    ...config.api,
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const token = (role: Role, sub = `test-${role}`, system: Source = 'home-office') =>
-    signDevToken({ role, sub, ...(role === 'integration' ? { system } : {}) }, config.auth);
-
-  const opened: string[] = [];
-  const stack: Stack = {
-    opened,
-    async openCase(overrides = {}) {
-      const res = await stack.call('POST', '/cases', { body: newCaseBody(overrides) });
-      if (res.status !== 201) throw new Error(`POST /cases answered ${res.status}: ${JSON.stringify(res.body)}`);
-      opened.push(res.body.caseId);
-      return res.body.caseId as string;
-    },
-    async openFindableCase(overrides = {}) {
-      const body = newCaseBody(overrides);
-      const caseId = await stack.openCase(body);
-      const homeOfficeRef = body.homeOfficeRef as string;
-      await eventually(
-        async () =>
-          (await stack.call('GET', `/cases?ref=${homeOfficeRef}`, { role: 'supervisor' })).body.cases.length === 1
-            ? true
-            : undefined,
-        15_000,
-        'the case in search',
-      );
-      return { caseId, homeOfficeRef };
-    },
-    baseUrl,
-    client,
-    config,
-    reporting,
-    systems,
-    killWorker,
-    startWorker,
-    token,
-    async call(method, path, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.role !== null) headers.authorization = `Bearer ${await token(options.role ?? 'caseworker')}`;
-      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-      const isChange = method === 'POST' && path.endsWith('/events') && options.retry503 !== false;
-      if (isChange) headers['idempotency-key'] ??= randomUUID();
-      // A read is safe to repeat: retried like a change, as the contract's Retry-After asks of a client.
-      const retries = isChange || (method === 'GET' && options.retry503 !== false);
-      for (let attempt = 1; ; attempt++) {
-        const res = await fetch(`${baseUrl}${path}`, {
-          method,
-          headers,
-          body:
-            options.body === undefined
-              ? undefined
-              : typeof options.body === 'string'
-                ? options.body
-                : JSON.stringify(options.body),
-        });
-        const text = await res.text();
-        if (retries && res.status === 503 && attempt < 5) continue;
-        return {
-          status: res.status,
-          headers: res.headers,
-          body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined,
-        };
-      }
-    },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await killWorker();
-      await connection.close();
-      await nativeConnection?.close();
-      await reporting.close();
-      await reportingDb?.drop();
-      await Promise.all(Object.values(systems).map((s) => s.kill()));
-    },
-  };
-  return stack;
 }
 
 /**

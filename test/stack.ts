@@ -68,89 +68,102 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     log: say,
     ...(options.dynamicConfig ? { dynamicConfig: options.dynamicConfig } : {}),
   });
-  const { address } = temporal;
-  const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
-  const connection = await Connection.connect({ address });
-  await prepareNamespace(connection, namespace, 1);
+  // What has started so far, stopped again if a later part fails to start: a failed start (a slow
+  // machine, a port taken) leaves no server or process running behind the test file.
+  const undo: Array<() => Promise<unknown>> = [() => temporal.destroy()];
+  try {
+    const { address } = temporal;
+    const topology = temporal.topology === 'cluster' ? 'cluster' : 'dev';
+    const connection = await Connection.connect({ address });
+    undo.push(() => connection.close());
+    await prepareNamespace(connection, namespace, 1);
 
-  const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
-  const { systems, env: systemsEnv } = await startSystems((wire) => ({ dir, onLine: quiet(wire) }));
-  const api = await freePort();
-  const reporting = topology === 'cluster' ? await throwAwayReportingDatabase(name) : undefined;
-  const shared = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_TASK_QUEUE: namespace,
-    ...systemsEnv,
-    PORT: String(api),
-    IMPORT_DIR: join(dir, 'imports'),
-    ACCESS_LOG_DIR: join(dir, 'access-log'),
-    REPORTING_DB: join(dir, 'reporting.sqlite'),
-    ...(reporting ? { REPORTING_POSTGRES_URL: reporting.url } : {}),
-    LOG_LEVEL: 'warn',
-    WORKER_METRICS_ADDRESS: '',
-    API_METRICS_ADDRESS: '',
-    API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),
-    RECONCILIATION_CRON: 'off',
-    LOCAL_MODE: '1',
-    ...options.env,
-  };
-  const config = loadConfig(shared);
-  if (!config.ok) throw new Error(config.error);
-  // The parts' own data converter: what they encrypt, this client reads.
-  const client = new Client({ connection, namespace, dataConverter: dataConverter(config.config) });
-  const nodeArgs = options.workerNodeArgs;
-  const spawnWorker = (n: number) =>
-    spawnService(`worker-${n}`, 'worker.ts', {
-      env: shared,
-      onLine: quiet(`worker-${n}`),
-      ...(nodeArgs ? { nodeArgs } : {}),
-    });
-  const spawnApi = () => spawnService('api', 'server.ts', { env: shared, onLine: quiet('api') });
-  const workers = Array.from(
-    { length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) },
-    (_, i) => spawnWorker(i + 1),
-  );
-  let apiService = spawnApi();
-  await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
-  say(
-    `stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`,
-  );
+    const quiet = (part: string) => (line: string) => (options.verbose ? say(`${part}: ${line}`) : undefined);
+    const { systems, env: systemsEnv } = await startSystems((wire) => ({ dir, onLine: quiet(wire) }));
+    undo.push(() => Promise.all(Object.values(systems).map((s) => s.kill())));
+    const api = await freePort();
+    const reporting = topology === 'cluster' ? await throwAwayReportingDatabase(name) : undefined;
+    if (reporting) undo.push(() => reporting.drop());
+    const shared = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: namespace,
+      ...systemsEnv,
+      PORT: String(api),
+      IMPORT_DIR: join(dir, 'imports'),
+      ACCESS_LOG_DIR: join(dir, 'access-log'),
+      REPORTING_DB: join(dir, 'reporting.sqlite'),
+      ...(reporting ? { REPORTING_POSTGRES_URL: reporting.url } : {}),
+      LOG_LEVEL: 'warn',
+      WORKER_METRICS_ADDRESS: '',
+      API_METRICS_ADDRESS: '',
+      API_PROCESSES: String(topology === 'cluster' ? CLUSTER_PROCESSES.apiProcesses : 1),
+      RECONCILIATION_CRON: 'off',
+      LOCAL_MODE: '1',
+      ...options.env,
+    };
+    const config = loadConfig(shared);
+    if (!config.ok) throw new Error(config.error);
+    // The parts' own data converter: what they encrypt, this client reads.
+    const client = new Client({ connection, namespace, dataConverter: dataConverter(config.config) });
+    const nodeArgs = options.workerNodeArgs;
+    const spawnWorker = (n: number) =>
+      spawnService(`worker-${n}`, 'worker.ts', {
+        env: shared,
+        onLine: quiet(`worker-${n}`),
+        ...(nodeArgs ? { nodeArgs } : {}),
+      });
+    const spawnApi = () => spawnService('api', 'server.ts', { env: shared, onLine: quiet('api') });
+    const workers = Array.from(
+      { length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) },
+      (_, i) => spawnWorker(i + 1),
+    );
+    let apiService = spawnApi();
+    undo.push(() => Promise.all([apiService, ...workers].map((s) => s.kill())));
+    await waitForHttp(`http://127.0.0.1:${api}/readyz`, 60_000, apiService);
+    say(
+      `stack up (${topology}, ${workers.length} worker${workers.length > 1 ? 's' : ''}, API × ${shared.API_PROCESSES}): API http://127.0.0.1:${api}, Temporal ${address}`,
+    );
 
-  return {
-    apiUrl: `http://127.0.0.1:${api}`,
-    topology,
-    config: config.config,
-    client,
-    systems: perHttpSystem((key) => systems[key].url),
-    get worker() {
-      return workers[0]!;
-    },
-    workers,
-    apiProcesses: config.config.apiProcesses,
-    async restart(part, how, downMs = 0) {
-      const pause = () => new Promise((r) => setTimeout(r, downMs));
-      if (part === 'worker') {
-        await (how === 'kill' ? workers[0]!.kill() : workers[0]!.stop(10_000));
-        await pause();
-        workers[0] = spawnWorker(1);
-      } else if (part === 'api') {
-        await (how === 'kill' ? apiService.kill() : apiService.stop(10_000));
-        await pause();
-        apiService = spawnApi();
-        await waitForHttp(`http://127.0.0.1:${api}/healthz`, 60_000, apiService);
-      } else {
-        await temporal.restart(how, downMs);
-      }
-    },
-    token: (role, sub = `${name}-${role}`) => signDevToken({ role, sub }, config.config.auth),
-    async stop() {
-      for (const s of [apiService, ...workers]) await s.stop(5_000);
-      for (const s of Object.values(systems).reverse()) await s.stop(5_000);
-      await connection.close();
-      await temporal.destroy();
-      await reporting?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    return {
+      apiUrl: `http://127.0.0.1:${api}`,
+      topology,
+      config: config.config,
+      client,
+      systems: perHttpSystem((key) => systems[key].url),
+      get worker() {
+        return workers[0]!;
+      },
+      workers,
+      apiProcesses: config.config.apiProcesses,
+      async restart(part, how, downMs = 0) {
+        const pause = () => new Promise((r) => setTimeout(r, downMs));
+        if (part === 'worker') {
+          await (how === 'kill' ? workers[0]!.kill() : workers[0]!.stop(10_000));
+          await pause();
+          workers[0] = spawnWorker(1);
+        } else if (part === 'api') {
+          await (how === 'kill' ? apiService.kill() : apiService.stop(10_000));
+          await pause();
+          apiService = spawnApi();
+          await waitForHttp(`http://127.0.0.1:${api}/healthz`, 60_000, apiService);
+        } else {
+          await temporal.restart(how, downMs);
+        }
+      },
+      token: (role, sub = `${name}-${role}`) => signDevToken({ role, sub }, config.config.auth),
+      async stop() {
+        for (const s of [apiService, ...workers]) await s.stop(5_000);
+        for (const s of Object.values(systems).reverse()) await s.stop(5_000);
+        await connection.close();
+        await temporal.destroy();
+        await reporting?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

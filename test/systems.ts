@@ -70,7 +70,11 @@ export async function startSystem(which: string, options: SystemOptions = {}): P
         args: [which, '--port', String(port), '--data', data],
         onLine: options.onLine,
       });
-      await waitForHttp(`${url}/healthz`, 30_000, service);
+      // One that never became ready is not left running (on a loaded machine it may be slow, not dead).
+      await waitForHttp(`${url}/healthz`, 30_000, service).catch(async (err: unknown) => {
+        await service?.kill();
+        throw err;
+      });
     },
     async kill() {
       await service?.kill();
@@ -147,11 +151,18 @@ export async function eventually<T>(
  * them (each system's URL setting): a new system in the registry is started here without a change.
  */
 export async function startSystems(options: (wire: string) => SystemOptions = () => ({})) {
-  const started = await Promise.all(
+  const attempts = await Promise.allSettled(
     HTTP_SYSTEMS.map(
       async (key) => [key, await startSystem(describeSystem(key).wire, options(describeSystem(key).wire))] as const,
     ),
   );
+  const started = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+  const failed = attempts.find((a) => a.status === 'rejected');
+  if (failed) {
+    // One did not start: the others are stopped too, not left behind the failed test file.
+    await Promise.all(started.map(([, system]) => system.kill()));
+    throw failed.reason;
+  }
   const systems = Object.fromEntries(started) as Record<HttpSystem, RunningSystem>;
   const env = Object.fromEntries(HTTP_SYSTEMS.map((key) => [describeSystem(key).urlSetting!, systems[key].url]));
   return { systems, env };
