@@ -51,6 +51,7 @@ export async function createWorker({
       taskQueue: config.temporal.taskQueue,
       importDir: config.imports.dir,
       csvLimits: config.imports.csvLimits,
+      importPace: config.imports.pace,
       openReportingStore: () => openReporting(config.reporting),
       // One HTTP adapter per system, in its own language unless configured otherwise
       // (integrations/formats.ts); escalations go to the notifier's webhook (locally the reference

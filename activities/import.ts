@@ -50,13 +50,29 @@ import {
 } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/messages.js';
 import { caseIdFor } from '../ids/case-id.js';
+import { adaptiveGate, caseQueueReader, unpaced } from './import-pace.js';
+
+export interface ImportPace {
+  /** adaptive: paced by the case queue (activities/import-pace.ts); fixed: `concurrency` alone. */
+  mode: 'adaptive' | 'fixed';
+  /** Rows in flight at most. */
+  concurrency: number;
+  /** Adaptive: rows a second to start at, and added every half second while the queue keeps up. */
+  step: number;
+  /** Adaptive: the case queue's backlog age above which the import halves its rate. */
+  backlogMs: number;
+}
+
+/** 32 at once, unpaced, as before #21: what callers without config get. */
+export const FIXED_PACE: ImportPace = { mode: 'fixed', concurrency: 32, step: 5, backlogMs: 50 };
 
 export interface ImportDeps {
   client: Client;
+  namespace?: string;
   taskQueue: string;
   /** Where the API stores uploads and this pass writes the accepted rows (shared with the API). */
   importDir: string;
-  concurrency?: number;
+  pace?: ImportPace;
   csvLimits?: CsvLimits;
 }
 
@@ -79,26 +95,36 @@ export interface RowOutcome {
 
 export function createImportActivities({
   client,
+  namespace = client.options.namespace,
   taskQueue,
   importDir,
-  concurrency = 32,
+  pace = FIXED_PACE,
   csvLimits = DEFAULT_CSV_LIMITS,
 }: ImportDeps) {
+  // One gate for every import this worker runs: what they add up to is the bulk load.
+  const gate =
+    pace.mode === 'adaptive'
+      ? adaptiveGate(
+          { min: 1, max: 1000, step: pace.step, backlogMs: pace.backlogMs },
+          caseQueueReader(client, namespace, taskQueue),
+          { start: pace.step },
+        )
+      : unpaced;
   /**
-   * What earlier imports set on the chunk's cases, from visibility in a few list calls: a re-import
-   * of unchanged rows then costs no call per row. A case not listed yet (visibility lags a little)
-   * is simply checked one by one below.
+   * Which of the chunk's cases are open, and what earlier imports set on them, from visibility in a
+   * few list calls: a re-import of unchanged rows then costs no call per row, and a first import
+   * starts its cases without asking for each first. A case not listed yet (visibility lags a
+   * little) is simply checked one by one below.
    */
-  async function importedMemos(caseIds: string[]): Promise<Map<string, ImportedFrom>> {
-    const memos = new Map<string, ImportedFrom>();
+  async function openCases(caseIds: string[]): Promise<Map<string, ImportedFrom | undefined>> {
+    const memos = new Map<string, ImportedFrom | undefined>();
     for (let i = 0; i < caseIds.length; i += 100) {
       const ids = caseIds
         .slice(i, i + 100)
         .map((id) => `'${caseWorkflowId(id)}'`)
         .join(', ');
       for await (const w of client.workflow.list({ query: `WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'` })) {
-        const memo = w.memo?.[IMPORTED_MEMO] as ImportedFrom | undefined;
-        if (memo) memos.set(w.workflowId, memo);
+        memos.set(w.workflowId, w.memo?.[IMPORTED_MEMO] as ImportedFrom | undefined);
       }
     }
     return memos;
@@ -110,8 +136,9 @@ export function createImportActivities({
     by: string,
     policy: Policy,
     { row, record }: AcceptedRow,
-    known: ImportedFrom | undefined,
+    listed: { open: boolean; known: ImportedFrom | undefined },
   ): Promise<RowOutcome> {
+    const { known } = listed;
     if (known && known.source.importId !== importId && changedFields(known.record, record).length === 0)
       return { row, outcome: 'unchanged' };
     const caseId = caseIdFor(record.homeOfficeRef);
@@ -131,11 +158,16 @@ export function createImportActivities({
       openedAt,
     };
     const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-    // A read first: on a re-import nearly every case exists, and a refused start costs the server
-    // a write where a describe is a read (re-imports ran at half the speed of first imports).
-    const described = await handle
-      .describe()
-      .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)));
+    // A case visibility lists as open is read first: on a re-import nearly every case exists, and a
+    // refused start costs the server a write where a describe is a read (re-imports ran at half the
+    // speed of first imports). One not listed is started straight away: on a first import the
+    // describe was a wasted round trip per row, and the rare case opened since the listing (visibility
+    // lags) is a refused start, compared below.
+    const described = listed.open
+      ? await handle
+          .describe()
+          .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)))
+      : undefined;
     if (!described) {
       try {
         await client.workflow.start(CASE_WORKFLOW_TYPE, {
@@ -227,23 +259,19 @@ export function createImportActivities({
       }
       if (rows.length === 0 && from === 0)
         throw ApplicationFailure.nonRetryable('the accepted rows are gone from the import folder', 'import-file-gone');
-      const known = await importedMemos(rows.map((r) => caseIdFor(r.record.homeOfficeRef)));
+      const open = await openCases(rows.map((r) => caseIdFor(r.record.homeOfficeRef)));
       let done = 0;
       return pMap(
         rows,
         async (r) => {
-          const outcome = await importRow(
-            importId,
-            file,
-            by,
-            policy,
-            r,
-            known.get(caseWorkflowId(caseIdFor(r.record.homeOfficeRef))),
-          ).catch((err: unknown) => poisonRow(r.row, err));
+          const id = caseWorkflowId(caseIdFor(r.record.homeOfficeRef));
+          const outcome = await gate
+            .run(() => importRow(importId, file, by, policy, r, { open: open.has(id), known: open.get(id) }))
+            .catch((err: unknown) => poisonRow(r.row, err));
           heartbeat(++done);
           return outcome;
         },
-        { concurrency },
+        { concurrency: pace.concurrency },
       );
     },
   };

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
 import type { CsvLimits } from '../imports/validate.js';
-import { createImportActivities } from './import.js';
+import { createImportActivities, type ImportPace } from './import.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createLinkActivities } from './links.js';
 import { createReportingReconcileActivities } from './reporting-reconcile.js';
@@ -22,6 +22,8 @@ export interface ActivityDeps {
   importDir: string;
   /** How long a spreadsheet's row and cell may be (default: DEFAULT_CSV_LIMITS). */
   csvLimits?: CsvLimits;
+  /** How fast imports bring rows in (default: adaptive, at most 32 at once). */
+  importPace?: ImportPace;
   /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
   openReportingStore: () => Promise<ReportingStore>;
 }
@@ -33,6 +35,7 @@ export function createActivities({
   taskQueue,
   importDir,
   csvLimits,
+  importPace,
   openReportingStore,
 }: ActivityDeps) {
   return {
@@ -41,7 +44,14 @@ export function createActivities({
       return ports[message.system].deliver(message);
     },
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
-    ...createImportActivities({ client, taskQueue, importDir, ...(csvLimits ? { csvLimits } : {}) }),
+    ...createImportActivities({
+      client,
+      namespace,
+      taskQueue,
+      importDir,
+      ...(csvLimits ? { csvLimits } : {}),
+      ...(importPace ? { pace: importPace } : {}),
+    }),
     ...createLinkActivities({ client }),
     ...createReportingReconcileActivities({ client, namespace, taskQueue, openStore: openReportingStore }),
   };

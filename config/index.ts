@@ -196,6 +196,14 @@ const schema = z
       .min(256)
       .default(8 * 1024),
     IMPORT_MAX_CELL_BYTES: z.coerce.number().int().min(64).default(1024),
+    // How fast an import brings rows in (#21): at most IMPORT_CONCURRENCY at once; `adaptive` starts at
+    // IMPORT_PACE_STEP rows a second and adds as many every half second while no workflow task waits
+    // in the case queue longer than IMPORT_PACE_BACKLOG_MS, halving when one does, so caseworkers'
+    // changes go first; `fixed`: unpaced.
+    IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+    IMPORT_PACE: z.enum(['adaptive', 'fixed']).default('adaptive'),
+    IMPORT_PACE_STEP: z.coerce.number().int().min(1).default(5),
+    IMPORT_PACE_BACKLOG_MS: z.coerce.number().int().min(1).default(50),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
@@ -332,6 +340,12 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       dir: env.IMPORT_DIR,
       maxBytes: env.IMPORT_MAX_BYTES,
       csvLimits: { rowBytes: env.IMPORT_MAX_ROW_BYTES, cellBytes: env.IMPORT_MAX_CELL_BYTES },
+      pace: {
+        mode: env.IMPORT_PACE,
+        concurrency: env.IMPORT_CONCURRENCY,
+        step: env.IMPORT_PACE_STEP,
+        backlogMs: env.IMPORT_PACE_BACKLOG_MS,
+      },
     },
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     /** The reporting read model: PostgreSQL when `postgresUrl` is set, else the SQLite file. */

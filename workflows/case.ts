@@ -26,6 +26,7 @@ import {
   answerFor,
   answerOf,
   applyChange,
+  CASE_OPENED,
   checkEvent,
   DEFAULT_POLICY,
   dormantUntil,
@@ -42,6 +43,7 @@ import {
   reconcileRejection,
   rejectionText,
   remember,
+  REPORTING_SYSTEM,
   queueOpening,
   requeueForReconcile,
   SYSTEMS,
@@ -49,6 +51,7 @@ import {
   WORKFLOW_ACTOR,
   type CaseMachine,
   type CaseState,
+  type OutboundMessage,
   type Policy,
   type RecentAnswers,
 } from '../domain/index.js';
@@ -74,8 +77,17 @@ const refusal = (type: string, message: string, details?: unknown) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  const { clocksOn, tribunalRulesOn, retentionOn, boundedOn, reportingOn, orderedSyncOn, syncStatusOn, steadyTimerOn } =
-    featuresOfThisRun();
+  const {
+    clocksOn,
+    tribunalRulesOn,
+    retentionOn,
+    boundedOn,
+    reportingOn,
+    orderedSyncOn,
+    syncStatusOn,
+    steadyTimerOn,
+    importOpeningHereOn,
+  } = featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -165,7 +177,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   // Changes leave in order, head of each queue first; links are recorded on their other cases.
   const host: DeliveryHost = { machine: () => machine, setMachine, draining: () => draining };
-  const inFlight = orderedSyncOn ? startDeliveryPump(host, now) : startDeliveryLoops(host, now);
+  // An imported case's opening reaches the reporting model within its first task (#21): the import's
+  // cases then cost the server a start and one task each, as bare starts do.
+  const openingHere = (m: OutboundMessage) =>
+    importOpeningHereOn &&
+    !!input.imported &&
+    !input.carried &&
+    m.system === REPORTING_SYSTEM &&
+    m.type === CASE_OPENED;
+  const inFlight = orderedSyncOn ? startDeliveryPump(host, now, openingHere) : startDeliveryLoops(host, now);
 
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -232,6 +252,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
  * the individual patches, in the order they were recorded.
  */
 function featuresOfThisRun() {
+  // Each new set of features is one new marker, checked first: a run records only the newest.
+  if (patched('features-2026-12-import'))
+    return {
+      clocksOn: true,
+      tribunalRulesOn: true,
+      retentionOn: true,
+      boundedOn: true,
+      reportingOn: true,
+      orderedSyncOn: true,
+      syncStatusOn: true,
+      steadyTimerOn: true,
+      // An imported case's opening delivered to the reporting model within its first task (#21).
+      importOpeningHereOn: true,
+    };
   if (patched('features-2026-12'))
     return {
       clocksOn: true,
@@ -242,6 +276,7 @@ function featuresOfThisRun() {
       orderedSyncOn: true,
       syncStatusOn: true,
       steadyTimerOn: true,
+      importOpeningHereOn: false,
     };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
@@ -263,6 +298,7 @@ function featuresOfThisRun() {
     syncStatusOn: patched('reporting-sync-status'),
     // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
     steadyTimerOn: false,
+    importOpeningHereOn: false,
   };
 }
 

@@ -11,7 +11,14 @@
  * - `startDeliveryLoops`: one loop per system and one for links, acting where each result arrives;
  *   kept unchanged so runs recorded with it replay.
  */
-import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
   linkBackDone,
@@ -32,6 +39,23 @@ import {
 // Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
 const { deliver } = proxyActivities<Activities>({
   // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
+  startToCloseTimeout: '15 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [SYNC_REJECTED],
+  },
+});
+
+/**
+ * The same delivery run inside the workflow task that queued it (a local activity): for messages
+ * the worker itself answers at once, such as an imported case's opening to the reporting model (the
+ * worker's own database). Its result is recorded in that task, so the case needs no second task for
+ * the receipt: an import's case then costs the server what a bare start costs (#21). Retried as the
+ * other way is; a longer outage moves it onto timers between attempts, order kept.
+ */
+const { deliver: deliverHere } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: {
     initialInterval: '1 second',
@@ -91,7 +115,15 @@ type Settled =
 /** Results are recorded systems first, in the registry's order, then links: never in arrival order. */
 const recordOrder = (s: Settled) => (s.kind === 'delivery' ? SYSTEMS.indexOf(s.system) : SYSTEMS.length);
 
-export function startDeliveryPump(host: DeliveryHost, now: () => string): InFlight {
+/**
+ * `here`: which messages go as a local activity (default none); the order and the recording of
+ * results are the same either way.
+ */
+export function startDeliveryPump(
+  host: DeliveryHost,
+  now: () => string,
+  here: (message: OutboundMessage) => boolean = () => false,
+): InFlight {
   const busy = new Set<System | 'links'>();
   const settled: Settled[] = [];
   const canSend = (system: System) => {
@@ -132,7 +164,9 @@ export function startDeliveryPump(host: DeliveryHost, now: () => string): InFlig
         if (!canSend(system)) continue;
         const message = host.machine().outbox[system][0]!;
         busy.add(system);
-        void settle(deliver(message)).then((result) => settled.push({ kind: 'delivery', system, message, result }));
+        void settle((here(message) ? deliverHere : deliver)(message)).then((result) =>
+          settled.push({ kind: 'delivery', system, message, result }),
+        );
       }
       if (canLink()) {
         const back = nextLinkBack(host.machine().state)!;
