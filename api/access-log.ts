@@ -7,8 +7,11 @@
  * Several API processes on one machine may append to the same file: each batch is one write(2) of
  * whole lines on an O_APPEND descriptor, which Linux applies at the end of the file without
  * interleaving it with another process's write. Reading a case's log reads its one file.
+ * The descriptors of the files written last stay open (OPEN_KEPT of them): a caseworker's changes to
+ * a case come one after another, and opening, checking and closing its file around every entry was
+ * three of the five file operations each one cost.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isCaseId } from '../domain/index.js';
 
@@ -51,6 +54,9 @@ export interface AccessLogConfig {
   fsync: boolean;
 }
 
+/** How many case files stay open between writes, the least recently written closed first. */
+const OPEN_KEPT = 64;
+
 /** How every line begins: `at` is the first key written. */
 const ENTRY_START = '{"at":';
 
@@ -66,6 +72,8 @@ export function createAccessLog({ dir, fsync }: AccessLogConfig): AccessLog {
   const fileOf = (caseId: string) => join(dir, caseId.slice(-2), `${caseId}.jsonl`);
   let pending = new Map<string, Batch>();
   const shards = new Set<string>();
+  /** Open case files, least recently written first; `users`: writes in progress on it. */
+  const files = new Map<string, { handle: Promise<FileHandle>; users: number; broken: boolean }>();
 
   async function append(file: string, text: string): Promise<void> {
     const shard = dirname(file);
@@ -75,20 +83,41 @@ export function createAccessLog({ dir, fsync }: AccessLogConfig): AccessLog {
       if (made && fsync) for (const parent of new Set([dirname(made), dirname(shard)])) await syncDirectory(parent);
       shards.add(shard);
     }
+    const kept = files.get(file);
+    files.delete(file); // back in at the end: the most recently written
     // Who read which case is itself personal data: the API's user alone reads it.
-    const handle = await open(file, 'a', 0o600);
+    const entry = kept ?? { handle: open(file, 'a', 0o600), users: 0, broken: false };
+    files.set(file, entry);
+    entry.users += 1;
     try {
+      const handle = await entry.handle;
       const bytes = Buffer.from(text);
       // One write on a regular file is whole unless the disk is full; a short write is finished, not lost.
       for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at)).bytesWritten;
       if (fsync) {
         await handle.datasync();
-        // A file this write created is durable only once its directory entry is.
-        if ((await handle.stat()).size === bytes.length) await syncDirectory(shard);
+        // A file this write created is durable only once its directory entry is (checked on opening
+        // it: a file kept open was there before).
+        if (!kept && (await handle.stat()).size === bytes.length) await syncDirectory(shard);
       }
+    } catch (err) {
+      // Opened afresh next time: whatever went wrong stays with this descriptor.
+      entry.broken = true;
+      if (files.get(file) === entry) files.delete(file);
+      throw err;
     } finally {
-      await handle.close();
+      entry.users -= 1;
+      if (entry.broken && entry.users === 0) await closeQuietly(entry.handle);
+      void closeUnused(); // not waited for: this entry is written
     }
+  }
+
+  /** Closes the descriptors beyond the OPEN_KEPT most recently written that no write is using. */
+  async function closeUnused() {
+    const excess = Math.max(0, files.size - OPEN_KEPT);
+    const closing = [...files].filter(([, e]) => e.users === 0).slice(0, excess);
+    for (const [file] of closing) files.delete(file);
+    await Promise.all(closing.map(([, e]) => closeQuietly(e.handle)));
   }
 
   async function flush() {
@@ -149,6 +178,15 @@ export function createAccessLog({ dir, fsync }: AccessLogConfig): AccessLog {
     },
   };
 }
+
+/** A descriptor closed, or one that never opened (or failed) let go: nothing more to do with it. */
+const closeQuietly = (handle: Promise<FileHandle>) =>
+  handle
+    .then(
+      (h) => h.close(),
+      () => undefined,
+    )
+    .catch(() => undefined);
 
 async function syncDirectory(path: string) {
   const handle = await open(path, 'r');

@@ -40,6 +40,10 @@ export async function startBenchStack(
     ...(process.env.BENCH_WORKER_NODE_ARGS
       ? { workerNodeArgs: process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) }
       : {}),
+    // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": profile the API the same way.
+    ...(process.env.BENCH_API_NODE_ARGS
+      ? { apiNodeArgs: process.env.BENCH_API_NODE_ARGS.split(' ').filter(Boolean) }
+      : {}),
     // The parts' own logs only on request: under injected faults they are expected to complain.
     verbose: Boolean(process.env.BENCH_VERBOSE),
   });

@@ -46,4 +46,13 @@ describe('the access log store', () => {
     expect(await log.read('../x')).toEqual([]);
     expect(readdirSync(dir)).toEqual([CASE.slice(-2)]);
   });
+
+  it('keeps writing every case when more cases are written than it keeps open at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'access-store-'));
+    const log = createAccessLog({ dir, fsync: true });
+    // More case files than stay open (64), twice over, each written twice: the first round's are closed by the second's.
+    const ids = Array.from({ length: 150 }, (_, i) => `AC-${String(i).padStart(12, '0')}`);
+    for (const round of [1, 2]) await Promise.all(ids.map((id) => log.record([id], entry(`r${round}`, round))));
+    for (const id of ids) expect((await log.read(id)).map((e) => e.sub)).toEqual(['r2', 'r1']);
+  });
 });

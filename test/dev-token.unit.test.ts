@@ -41,4 +41,23 @@ describe('a dev token', () => {
     globalThis.Date = RealDate;
     expect(await createAuth(auth).verify(token)).toEqual({ sub: 'cw-1', role: 'caseworker' });
   });
+
+  it('verified once is taken again without its signature checked, but never past its expiry', async () => {
+    const verifier = createAuth(auth);
+    const token = await signDevToken({ role: 'tribunal', sub: 'tj-1' }, auth, '2s');
+    expect(await verifier.verify(token)).toEqual({ sub: 'tj-1', role: 'tribunal' });
+    expect(await verifier.verify(token)).toEqual({ sub: 'tj-1', role: 'tribunal' });
+    const { exp } = decodeJwt(token);
+    // The clock at the token's expiry, as both the cache and jose read it.
+    globalThis.Date = class extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length > 0) super(...(args as [number]));
+        else super(exp! * 1000);
+      }
+      static override now() {
+        return exp! * 1000;
+      }
+    } as DateConstructor;
+    expect(await verifier.verify(token)).toMatch(/not valid/);
+  });
 });

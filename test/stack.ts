@@ -51,6 +51,8 @@ export interface ProcessStackOptions {
   dynamicConfig?: string[];
   /** Node's flags for the worker processes, e.g. --cpu-prof. */
   workerNodeArgs?: string[];
+  /** Node's flags for the API process, e.g. --cpu-prof. */
+  apiNodeArgs?: string[];
   /** Print the parts' own logs (by default dropped: under injected faults they are expected to complain). */
   verbose?: boolean;
 }
@@ -113,7 +115,13 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
         onLine: quiet(`worker-${n}`),
         ...(nodeArgs ? { nodeArgs } : {}),
       });
-    const spawnApi = () => spawnService('api', 'server.ts', { env: shared, onLine: quiet('api') });
+    const apiNodeArgs = options.apiNodeArgs;
+    const spawnApi = () =>
+      spawnService('api', 'server.ts', {
+        env: shared,
+        onLine: quiet('api'),
+        ...(apiNodeArgs ? { nodeArgs: apiNodeArgs } : {}),
+      });
     const workers = Array.from(
       { length: options.workers ?? (topology === 'cluster' ? CLUSTER_PROCESSES.workers : 1) },
       (_, i) => spawnWorker(i + 1),

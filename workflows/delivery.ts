@@ -102,11 +102,16 @@ function deliveryResult(machine: CaseMachine, message: OutboundMessage, result: 
 }
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
-const settle = <T>(p: Promise<T>): Promise<Result<T>> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
+/**
+ * Hands `p`'s outcome to `note` as a Result. One `then` with both callbacks: every promise the
+ * workflow makes costs a stack trace in the SDK's promise hook, so no chain of them per delivery.
+ */
+const whenSettled = <T>(p: Promise<T>, note: (result: Result<T>) => void): void => {
+  void p.then(
+    (value) => note({ ok: true, value }),
+    (error: unknown) => note({ ok: false, error }),
   );
+};
 
 type Settled =
   | { kind: 'delivery'; system: System; message: OutboundMessage; result: Result<Receipt> }
@@ -164,14 +169,14 @@ export function startDeliveryPump(
         if (!canSend(system)) continue;
         const message = host.machine().outbox[system][0]!;
         busy.add(system);
-        void settle((here(message) ? deliverHere : deliver)(message)).then((result) =>
+        whenSettled((here(message) ? deliverHere : deliver)(message), (result) =>
           settled.push({ kind: 'delivery', system, message, result }),
         );
       }
       if (canLink()) {
         const back = nextLinkBack(host.machine().state)!;
         busy.add('links');
-        void settle(recordLinkBack(back)).then((result) => settled.push({ kind: 'link', id: back.id, result }));
+        whenSettled(recordLinkBack(back), (result) => settled.push({ kind: 'link', id: back.id, result }));
       }
     }
   }
