@@ -19,6 +19,15 @@ import { ensureReconciliationSchedule } from './schedules/reconciliation.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
+/**
+ * Bundle modules evaluated once per workflow thread and shared by every cached workflow. The SDK's
+ * reusable V8 context evaluates the bundle's modules again for each workflow it caches; domain/ is
+ * pure (no I/O, no package, no state of its own between calls), so it is evaluated once and shared,
+ * frozen, instead of once per case (bench/cache-memory.ts measures the difference). Every bundle of
+ * WORKFLOWS_PATH passes these (test/provide-run.ts), so tests and replays run the code as it runs here.
+ */
+export const PRELOADED_MODULES = [fileURLToPath(new URL('./domain/index.ts', import.meta.url))];
+
 export interface WorkerWiring {
   connection: NativeConnection;
   /** For what activities ask of Temporal itself (reconciliation) and for the Schedule. */
@@ -44,7 +53,9 @@ export async function createWorker({
     // The client's own (encrypted payloads, encoded failures); a prebuilt bundle must have been
     // bundled with its failureConverterPath (test/provide-run.ts).
     dataConverter: dataConverter(config),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle
+      ? { workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
     activities: createActivities({
       client,
       namespace: config.temporal.namespace,
