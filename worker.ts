@@ -4,6 +4,7 @@
  * registration missing here fails CI.
  */
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
@@ -18,6 +19,36 @@ import { connectClient, connectWorker, dataConverter } from './config/temporal.j
 import { ensureReconciliationSchedule } from './schedules/reconciliation.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/**
+ * Bundle modules evaluated once per workflow thread and shared by every cached workflow. The SDK's
+ * reusable V8 context evaluates the bundle's modules again for each workflow it caches; domain/ is
+ * pure (no I/O, no package, no state of its own between calls), so it is evaluated once and shared,
+ * frozen, instead of once per case (bench/cache-memory.ts measures the difference). Every bundle of
+ * WORKFLOWS_PATH passes these (test/provide-run.ts), so tests and replays run the code as it runs here.
+ */
+export const PRELOADED_MODULES = [fileURLToPath(new URL('./domain/index.ts', import.meta.url))];
+
+/**
+ * Heap to allow each cached case. A new case holds 83–92 KiB of heap in the cache (bench/cache-memory.ts,
+ * domain/ shared); three times that leaves room for a long-lived case's larger state (bounded: #19).
+ * The SDK's own default budgets 1.7 MiB per workflow of any kind: 2,310 at a 4 GiB heap, fewer than a
+ * timer storm's 10,000 cases, every one of them then replayed first.
+ */
+export const HEAP_PER_CACHED_CASE_KIB = 256;
+/** Heap kept for everything else: the bundle, the activities, the task in hand. */
+const HEAP_RESERVED_MIB = 512;
+
+/**
+ * How many workflows the worker keeps cached: the configured number, or as many as the workflow
+ * thread's heap holds at HEAP_PER_CACHED_CASE_KIB (the thread has the process's heap limit; raise
+ * both with NODE_OPTIONS=--max-old-space-size). At least the SDK's minimum of 2.
+ */
+export function workflowCacheSize(configured: number | undefined, heapLimitBytes: number): number {
+  if (configured !== undefined) return configured;
+  const heapMiB = heapLimitBytes / 2 ** 20;
+  return Math.max(2, Math.floor(((heapMiB - HEAP_RESERVED_MIB) * 1024) / HEAP_PER_CACHED_CASE_KIB));
+}
 
 export interface WorkerWiring {
   connection: NativeConnection;
@@ -44,7 +75,10 @@ export async function createWorker({
     // The client's own (encrypted payloads, encoded failures); a prebuilt bundle must have been
     // bundled with its failureConverterPath (test/provide-run.ts).
     dataConverter: dataConverter(config),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxCachedWorkflows: workflowCacheSize(config.workerCachedWorkflows, getHeapStatistics().heap_size_limit),
+    ...(workflowBundle
+      ? { workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
     activities: createActivities({
       client,
       namespace: config.temporal.namespace,
@@ -85,7 +119,14 @@ async function main() {
     config,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });
-  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  log.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      cachedWorkflows: worker.options.maxCachedWorkflows,
+    },
+    'worker running',
+  );
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();
   await clientConnection.close();

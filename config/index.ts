@@ -141,6 +141,9 @@ const schema = z
       .regex(/^\d+(b|kb|mb)$/)
       .default('100kb'),
     WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+    // How many cases the worker keeps in memory between their events (#21); one not kept replays its
+    // history before its next task. Unset: as many as its heap holds (worker.ts, workflowCacheSize).
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
     POLICY_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.inCountry),
     POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS: z.coerce
       .number()
@@ -352,6 +355,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     reporting: { dbFile: env.REPORTING_DB, postgresUrl: env.REPORTING_POSTGRES_URL },
     api: { updateTimeoutMs: env.UPDATE_TIMEOUT_MS, bodyLimit: env.BODY_LIMIT },
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
+    /** The worker's workflow cache, in cases; undefined: sized to its heap. */
+    workerCachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
     /** Where the API serves /metrics; empty: nowhere. Never the public port. */
     apiMetricsAddress: env.API_METRICS_ADDRESS,
     policy: {

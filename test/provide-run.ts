@@ -8,7 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { FAILURE_CONVERTER_PATH } from '../config/temporal.js';
-import { WORKFLOWS_PATH } from '../worker.js';
+import { PRELOADED_MODULES, WORKFLOWS_PATH } from '../worker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,9 +26,10 @@ export async function provideRun(
   temporalAddress: string,
   namespace: string,
 ): Promise<void> {
-  // With the product's failure converter, as worker.ts bundles it when it is given no bundle.
+  // With the product's failure converter and shared modules, as worker.ts bundles it when it is given no bundle.
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    preloadModules: PRELOADED_MODULES,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietLogger,
   });
