@@ -244,6 +244,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
 }
 
+/** Every feature a run started since `features-2026-12` has. */
+const ALL_FEATURES = {
+  clocksOn: true,
+  tribunalRulesOn: true,
+  retentionOn: true,
+  boundedOn: true,
+  reportingOn: true,
+  orderedSyncOn: true,
+  syncStatusOn: true,
+  steadyTimerOn: true,
+} as const;
+
 /**
  * Which of the code's changes this run has, each gated by the patch that brought it so that runs
  * recorded before it replay as they ran. A run started since `features-2026-12` has every one of
@@ -253,31 +265,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
  */
 function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
-  if (patched('features-2026-12-import'))
-    return {
-      clocksOn: true,
-      tribunalRulesOn: true,
-      retentionOn: true,
-      boundedOn: true,
-      reportingOn: true,
-      orderedSyncOn: true,
-      syncStatusOn: true,
-      steadyTimerOn: true,
-      // An imported case's opening delivered to the reporting model within its first task (#21).
-      importOpeningHereOn: true,
-    };
-  if (patched('features-2026-12'))
-    return {
-      clocksOn: true,
-      tribunalRulesOn: true,
-      retentionOn: true,
-      boundedOn: true,
-      reportingOn: true,
-      orderedSyncOn: true,
-      syncStatusOn: true,
-      steadyTimerOn: true,
-      importOpeningHereOn: false,
-    };
+  // An imported case's opening delivered to the reporting model within its first task (#21).
+  if (patched('features-2026-12-import')) return { ...ALL_FEATURES, importOpeningHereOn: true };
+  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),

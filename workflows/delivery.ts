@@ -11,6 +11,7 @@
  * - `startDeliveryLoops`: one loop per system and one for links, acting where each result arrives;
  *   kept unchanged so runs recorded with it replay.
  */
+import type { Duration, RetryPolicy } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -37,7 +38,8 @@ import {
 // Deliveries retry until the system acknowledges (no maximumAttempts: unlimited): an outage delays
 // a change, never drops it.
 // Only a deliberate rejection (a 4xx the system means) stops, and shows on the case.
-const { deliver } = proxyActivities<Activities>({
+/** Both ways of delivering retry alike: until the system acknowledges or deliberately rejects. */
+const DELIVERY: { startToCloseTimeout: Duration; retry: RetryPolicy } = {
   // Longer than the adapter's own 10 s request timeout; a worker that dies mid-call is noticed by then.
   startToCloseTimeout: '15 seconds',
   retry: {
@@ -46,7 +48,8 @@ const { deliver } = proxyActivities<Activities>({
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [SYNC_REJECTED],
   },
-});
+};
+const { deliver } = proxyActivities<Activities>(DELIVERY);
 
 /**
  * The same delivery run inside the workflow task that queued it (a local activity): for messages
@@ -55,15 +58,7 @@ const { deliver } = proxyActivities<Activities>({
  * the receipt: an import's case then costs the server what a bare start costs (#21). Retried as the
  * other way is; a longer outage moves it onto timers between attempts, order kept.
  */
-const { deliver: deliverHere } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [SYNC_REJECTED],
-  },
-});
+const { deliver: deliverHere } = proxyLocalActivities<Activities>(DELIVERY);
 
 // A link made here is recorded on the other case by an update under the link's own id: retried
 // without limit (a restart or an outage delays it, never drops it, and never applies it twice).
