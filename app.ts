@@ -5,7 +5,9 @@
  */
 import type express from 'express';
 import { createApp as createApiApp, type AppDeps as ApiDeps } from './api/app.js';
+import { createAccessLog } from './api/access-log.js';
 import { signDevToken } from './api/auth.js';
+import type { Config } from './config/index.js';
 import type { Route } from './api/route.js';
 import { webRouter } from './web/router.js';
 import { tokenOf } from './web/session.js';
@@ -27,3 +29,19 @@ export function createApp({ devSignIn, secureCookies, ...deps }: AppDeps): expre
   });
   return createApiApp({ ...deps, pages, sessionToken: tokenOf });
 }
+
+/**
+ * What the app takes from the configuration alone: the same for the API process (server.ts) and the
+ * tests' in-process API, which add their own client, logger, metrics, reporting store and sign-in switches.
+ */
+export const appDepsFromConfig = (config: Config) => ({
+  taskQueue: config.temporal.taskQueue,
+  namespace: config.temporal.namespace,
+  auth: config.auth,
+  policy: config.policy,
+  webhookSecrets: config.webhookSecrets,
+  imports: config.imports,
+  accessLog: createAccessLog(config.accessLog),
+  temporalUiOrigins: config.temporalUiOrigins,
+  ...config.api,
+});

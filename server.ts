@@ -13,9 +13,8 @@ import { AggregatorRegistry } from 'prom-client';
 import { configOrExit, type Config } from './config/index.js';
 import { createLogger } from './config/logger.js';
 import { connectClient } from './config/temporal.js';
-import { createApp } from './app.js';
+import { appDepsFromConfig, createApp } from './app.js';
 import { createMetrics } from './api/metrics.js';
-import { createAccessLog } from './api/access-log.js';
 import { openReporting } from './reporting/index.js';
 import { registrySource, serveMetrics, type MetricsSource } from './api/metrics-server.js';
 
@@ -35,22 +34,14 @@ async function main() {
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
   const app = createApp({
     client,
-    taskQueue: config.temporal.taskQueue,
-    namespace: config.temporal.namespace,
-    auth: config.auth,
     logger,
     metrics,
-    policy: config.policy,
-    webhookSecrets: config.webhookSecrets,
-    imports: config.imports,
-    accessLog: createAccessLog(config.accessLog),
-    temporalUiOrigins: config.temporalUiOrigins,
     // Read only here: the worker's reporting adapter writes it (SQLite's WAL, or PostgreSQL, lets both at once).
     reporting: await openReporting(config.reporting),
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,
-    ...config.api,
+    ...appDepsFromConfig(config),
   });
   // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {

@@ -11,7 +11,7 @@ import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp, type AppDeps } from '../app.js';
+import { appDepsFromConfig, createApp, type AppDeps } from '../app.js';
 import { signDevToken } from '../api/auth.js';
 import { createMetrics } from '../api/metrics.js';
 import { createAccessLog } from '../api/access-log.js';
@@ -172,18 +172,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       devSignIn: true,
       secureCookies: false,
       client,
-      taskQueue: config.temporal.taskQueue,
-      namespace: config.temporal.namespace,
-      auth: config.auth,
       logger: options.logger ?? pino({ level: 'silent' }),
       metrics,
-      policy: config.policy,
-      webhookSecrets: config.webhookSecrets,
-      imports: config.imports,
-      accessLog: createAccessLog(config.accessLog),
-      temporalUiOrigins: config.temporalUiOrigins,
       reporting,
-      ...config.api,
+      ...appDepsFromConfig(config),
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
