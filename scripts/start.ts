@@ -9,6 +9,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { signDevToken } from '../api/auth.js';
 import { configOrExit } from '../config/index.js';
 import { connectionOptions } from '../config/temporal.js';
@@ -34,6 +35,33 @@ const onCluster = process.argv.includes('--cluster');
 const services: Service[] = [];
 let temporalServer: { stop(): Promise<void>; uiUrl?: string } | undefined;
 let stopping = false;
+
+/**
+ * Waits until `count` workers have polled the case task queue since `since` (a restart's earlier
+ * workers stay listed for a while, so only pollers seen after this start count), or fails if a
+ * child has exited or the time runs out.
+ */
+async function waitForPollers(connection: Connection, count: number, since: number, timeoutMs: number) {
+  const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace: config.temporal.namespace,
+      taskQueue: { name: config.temporal.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    const fresh = new Set(
+      (pollers ?? [])
+        .filter((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= since - 1_000)
+        .map((p) => p.identity),
+    );
+    if (fresh.size >= count) return;
+    if (stopping) throw new Error('a process exited before the workers were polling');
+    if (Date.now() > deadline)
+      throw new Error(`${count - fresh.size} of ${count} workers were not polling within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 async function stopAll(code: number): Promise<never> {
   if (stopping) return new Promise<never>(() => {});
@@ -92,7 +120,6 @@ try {
   // The same TLS or API key as the worker and the API: a server at TEMPORAL_ADDRESS may require them.
   const connection = await Connection.connect({ ...connectionOptions(config), address });
   await prepareNamespace(connection, config.temporal.namespace, config.temporal.retentionDays);
-  await connection.close();
 
   // Each reporting system's webhook secret, under its own setting, for the reference systems and the API.
   const secrets = Object.fromEntries(
@@ -143,6 +170,7 @@ try {
     ...workers,
     ['api', 'server.ts', [], { API_PROCESSES: String(apiProcesses) }],
   ];
+  const spawnedAt = Date.now();
   for (const [name, script, args, own] of children) {
     const service = spawnService(name, script, { args, env: { ...env, ...own }, onLine: prefixed(name) });
     services.push(service);
@@ -155,6 +183,10 @@ try {
   }
   const apiUrl = `http://localhost:${config.port}`;
   await waitForHttp(`${apiUrl}/readyz`, 60_000, services.at(-1));
+  // "Running" means a change would be worked on: every worker this start launched is polling the
+  // case task queue (the API can be ready seconds before a worker has bundled its workflow code).
+  await waitForPollers(connection, workers.length, spawnedAt, 120_000);
+  await connection.close();
 
   const tokens = await Promise.all(
     ROLES.map(async (role) => `  ${role.padEnd(12)} ${await signDevToken({ role, sub: `dev-${role}` }, config.auth)}`),
