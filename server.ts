@@ -32,6 +32,7 @@ async function main() {
     new AggregatorRegistry();
   } else if (config.apiMetricsAddress) await listenForMetrics(config, logger, registrySource(metrics.registry));
   const { connection, client } = await connectClient(config, metrics.observeTemporal);
+  const deps = appDepsFromConfig(config);
   const app = createApp({
     client,
     logger,
@@ -41,7 +42,7 @@ async function main() {
     // Fail closed: the dev sign-in and cookies without Secure only with the explicit local switch.
     devSignIn: config.local,
     secureCookies: !config.local,
-    ...appDepsFromConfig(config),
+    ...deps,
   });
   // Express 5 hands a listen error (e.g. the port is taken) to this callback instead of throwing.
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {
@@ -59,7 +60,7 @@ async function main() {
     logger.info({ signal }, 'api stopping: finishing requests in flight');
     // close() stops accepting and waits for requests in flight; idle keep-alive sockets go now.
     server.close(() => {
-      void connection.close().finally(() => process.exit(0));
+      void Promise.allSettled([deps.accessLog.close(), connection.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), config.shutdownGraceMs).unref();

@@ -47,6 +47,8 @@ export interface AccessLog {
   record(caseIds: readonly string[], entry: AccessEntry): Promise<void>;
   /** A case's entries, newest first. */
   read(caseId: string): Promise<AccessEntry[]>;
+  /** Writes what is waiting and closes the files kept open: on shutdown, once no request is in flight. */
+  close(): Promise<void>;
 }
 
 export interface AccessLogConfig {
@@ -151,6 +153,12 @@ export function createAccessLog({ dir, fsync }: AccessLogConfig): AccessLog {
           return batch.done;
         }),
       ).then(() => undefined);
+    },
+    async close() {
+      await flush();
+      const open = [...files.values()];
+      files.clear();
+      await Promise.all(open.map((e) => closeQuietly(e.handle)));
     },
     async read(caseId) {
       if (!isCaseId(caseId)) return [];

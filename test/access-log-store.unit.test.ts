@@ -1,5 +1,5 @@
 /** The access log's file store (#19): appended, never rewritten, whole lines from several writers. */
-import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ describe('the access log store', () => {
     expect(entries[0]!.at >= entries.at(-1)!.at).toBe(true);
     expect(readdirSync(dir)).toEqual([CASE.slice(-2)]);
     expect(readdirSync(join(dir, CASE.slice(-2)))).toEqual([`${CASE}.jsonl`]);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('only ever appends, skips a line cut short by a crash (keeping the entry written after it), and names files by case ids alone', async () => {
@@ -45,6 +46,7 @@ describe('the access log store', () => {
     await log.record(['../../etc/passwd', 'AC-nope'], entry('x', 4));
     expect(await log.read('../x')).toEqual([]);
     expect(readdirSync(dir)).toEqual([CASE.slice(-2)]);
+    await log.close();
   });
 
   it('keeps writing every case when more cases are written than it keeps open at once', async () => {
@@ -54,5 +56,29 @@ describe('the access log store', () => {
     const ids = Array.from({ length: 150 }, (_, i) => `AC-${String(i).padStart(12, '0')}`);
     for (const round of [1, 2]) await Promise.all(ids.map((id) => log.record([id], entry(`r${round}`, round))));
     for (const id of ids) expect((await log.read(id)).map((e) => e.sub)).toEqual(['r2', 'r1']);
+    await log.close();
+  });
+
+  it('on closing, writes the entries still waiting and lets go of every file it kept open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'access-store-'));
+    const openHere = () => readdirSync('/proc/self/fd').filter((fd) => readlinkOr(fd).startsWith(dir)).length;
+    const log = createAccessLog({ dir, fsync: false });
+    const ids = Array.from({ length: 10 }, (_, i) => `AC-${String(i).padStart(12, '1')}`);
+    await Promise.all(ids.map((id) => log.record([id], entry('kept', 1))));
+    expect(openHere()).toBe(10);
+    // Recorded, not waited for: the entry is still in this tick's batch when the log closes.
+    const waiting = log.record([ids[0]!], entry('waiting', 2));
+    await log.close();
+    await waiting;
+    expect(openHere()).toBe(0);
+    expect((await log.read(ids[0]!)).map((e) => e.sub)).toEqual(['waiting', 'kept']);
   });
 });
+
+function readlinkOr(fd: string): string {
+  try {
+    return readlinkSync(join('/proc/self/fd', fd));
+  } catch {
+    return ''; // closed between the listing and the read
+  }
+}

@@ -168,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await startWorker();
     undo.push(killWorker);
     const reporting = await openReporting(config.reporting);
+    const deps = appDepsFromConfig(config);
     const app = createApp({
       devSignIn: true,
       secureCookies: false,
@@ -175,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: options.logger ?? pino({ level: 'silent' }),
       metrics,
       reporting,
-      ...appDepsFromConfig(config),
+      ...deps,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -247,6 +248,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async stop() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
+        await deps.accessLog.close();
         await killWorker();
         await connection.close();
         await nativeConnection?.close();
@@ -277,6 +279,7 @@ export { newCaseBody, uniqueHomeOfficeRef };
  * (another policy, an unwritable access log): its URL, and how to close it.
  */
 export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ url: string; close(): Promise<void> }> {
+  const accessLog = deps.accessLog ?? createAccessLog(stack.config.accessLog);
   const app = createApp({
     devSignIn: true,
     secureCookies: false,
@@ -285,16 +288,19 @@ export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ 
     namespace: stack.config.temporal.namespace,
     auth: stack.config.auth,
     logger: pino({ level: 'silent' }),
-    accessLog: createAccessLog(stack.config.accessLog),
     reporting: stack.reporting,
     ...deps,
+    accessLog,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await accessLog.close();
+    },
   };
 }
 
