@@ -24,7 +24,8 @@ export default defineConfig({
     // The long files start first, so the two forks finish together (test/sequencer.ts says why).
     sequence: { sequencer: LongFirstSequencer },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
+      // Pure tests share one module graph per fork: importing it again for each of 40 files cost more than the tests.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], isolate: false } },
       {
         extends: true,
         test: { name: 'workflow', include: ['test/**/*.workflow.test.ts'], globalSetup: ['test/workflow-setup.ts'] },

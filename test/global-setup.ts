@@ -14,17 +14,21 @@ import { startOwnTemporal, type OwnTemporal } from '../temporal/own.js';
 import { prepareNamespace } from '../temporal/server.js';
 import { freePort } from './ports.js';
 import { provideRun } from './provide-run.js';
+import { bundleServices } from './service-bundles.js';
 
 const NAMESPACE = 'asylum-cases-test';
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'case-tracker-test-'));
   let temporal: OwnTemporal | undefined;
+  let unbundle: (() => void) | undefined;
   const teardown = async () => {
     await temporal?.destroy();
+    unbundle?.();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    unbundle = await bundleServices('stack');
     temporal = await startOwnTemporal({
       dir,
       namespace: NAMESPACE,

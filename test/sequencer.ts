@@ -14,7 +14,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const LONG_FIRST = [
   'test/bounded-10k.test.ts', // 127 s: 10,000 updates to one case
-  'test/chaos.test.ts', // 111 s: a stack of its own, the chaos window, the audit
+  'test/chaos.test.ts', // 75 s: a stack of its own, the 50 s chaos window, the audit
   'test/web.test.ts', // ~96 s: every page through a browser
   'test/imports.test.ts', // 71 s
   'test/reports.test.ts', // 57 s
