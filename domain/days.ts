@@ -21,10 +21,33 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
 });
 
-/** London's wall clock at an instant, as if it were UTC (milliseconds). */
+/** London's offset from UTC read from Intl for an instant (whole seconds). */
+function offsetFromIntl(second: number): number {
+  const p = Object.fromEntries(LONDON.formatToParts(new Date(second)).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - second;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+/**
+ * London's offset by UTC hour. Its clocks have only ever changed on a UTC hour (01:00 since 1996),
+ * so the offset is one value through each hour; formatToParts is the costliest call a change makes
+ * in the workflow (a deadline walks many days), and a case asks about the same few hours again and
+ * again. A cache of a pure function: the answers are Intl's, bit for bit.
+ */
+const offsetByHour = new Map<number, number>();
+const OFFSETS_KEPT = 4096;
+
+/** London's wall clock at an instant, as if it were UTC (milliseconds, whole seconds as Intl gives). */
 function londonWallClock(ms: number): number {
-  const p = Object.fromEntries(LONDON.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const second = Math.floor(ms / 1000) * 1000;
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    if (offsetByHour.size >= OFFSETS_KEPT) offsetByHour.clear();
+    offset = offsetFromIntl(hour * HOUR_MS);
+    offsetByHour.set(hour, offset);
+  }
+  return second + offset;
 }
 
 /** London's offset from UTC at an instant: 0 in winter, one hour in summer. */

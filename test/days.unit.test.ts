@@ -36,6 +36,16 @@ describe('London dates', () => {
     );
   });
 
+  it('read the same as Intl on its own, any instant from 1900 to 2100, asked once or again (the offset is kept by hour)', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
+        expect(londonDate(ms)).toBe(intl.format(ms));
+        expect(londonDate(ms)).toBe(intl.format(ms));
+      }),
+      { numRuns: 5000 },
+    );
+  });
   it('end at London midnight, summer and winter, on the days the clocks change too', () => {
     expect(endOfLondonDay('2026-12-15')).toBe('2026-12-16T00:00:00.000Z');
     expect(endOfLondonDay('2026-06-15')).toBe('2026-06-15T23:00:00.000Z');
