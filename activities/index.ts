@@ -3,7 +3,7 @@
  * one port per system, so tests and production wire different adapters into the same code.
  */
 import type { Client } from '@temporalio/client';
-import type { OutboundMessage, Receipt, System } from '../domain/index.js';
+import type { DeliveredInTask, OutboundMessage, Receipt, System } from '../domain/index.js';
 import type { SystemPort } from './ports.js';
 import type { CsvLimits } from '../imports/validate.js';
 import { createImportActivities, type ImportPace } from './import.js';
@@ -42,6 +42,14 @@ export function createActivities({
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
       return ports[message.system].deliver(message);
+    },
+    /**
+     * The same delivery run within the workflow task (a local activity, workflows/delivery.ts). Its
+     * answer carries the message: a local activity's marker in history keeps its result but not its
+     * input, and the record (the reporting rebuild, reconciliation) reads what was sent from history.
+     */
+    async deliverInTask(message: OutboundMessage): Promise<DeliveredInTask> {
+      return { ...(await ports[message.system].deliver(message)), message };
     },
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
     ...createImportActivities({

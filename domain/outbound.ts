@@ -103,6 +103,14 @@ export interface Receipt {
   references?: { hmctsRef?: string; courtCaseNumber?: string };
 }
 
+/**
+ * A delivery made within the workflow task (a local activity): the receipt with the message it
+ * answers, because history keeps a local activity's result and not its input.
+ */
+export interface DeliveredInTask extends Receipt {
+  message: OutboundMessage;
+}
+
 /** The last day of each clock still running or breached: what a direction's recipient must meet. */
 export type Deadlines = Partial<Record<ClockName, string>>;
 export const liveDeadlines = (state: CaseState): Deadlines =>

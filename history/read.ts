@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { OutboundMessage } from '../domain/index.js';
+import type { DeliveredInTask, OutboundMessage } from '../domain/index.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -72,6 +72,10 @@ export async function historiesOfCase(client: Client, workflowId: string): Promi
 
 /** The case workflow's delivery activity: the only one whose input is a change sent to a system. */
 const DELIVERY_ACTIVITY = 'deliver';
+/** The same delivery made within the workflow task; its answer carries the message (DeliveredInTask). */
+const IN_TASK_DELIVERY_ACTIVITY = 'deliverInTask';
+/** The marker the SDK records for a local activity that finished: `data` says which, `result` its answer. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** The message a delivery activity was scheduled with; undefined for any other event or activity (a link back). */
 export function scheduledMessage(e: HistoryEvent): OutboundMessage | undefined {
@@ -81,12 +85,30 @@ export function scheduledMessage(e: HistoryEvent): OutboundMessage | undefined {
     : undefined;
 }
 
+/**
+ * The message a delivery within the workflow task answered: sent and acknowledged in one event.
+ * Undefined for any other event, and for a try that failed (its marker has no result; the message
+ * then went as a scheduled delivery).
+ */
+export function deliveredInTask(e: HistoryEvent): OutboundMessage | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = decode<{ activity_type?: string }>(marker.details?.data?.payloads?.[0]);
+  if (data?.activity_type !== IN_TASK_DELIVERY_ACTIVITY) return undefined;
+  return decode<DeliveredInTask>(marker.details?.result?.payloads?.[0])?.message;
+}
+
+/** A message as the history shows it sent: scheduled as an activity, or delivered within the task. */
+export const sentMessage = (e: HistoryEvent): OutboundMessage | undefined => scheduledMessage(e) ?? deliveredInTask(e);
+
 /** Every change a system acknowledged (its delivery activity completed), as it was sent. */
 export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] {
   const acknowledged: OutboundMessage[] = [];
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     for (const e of events) {
+      const inTask = deliveredInTask(e);
+      if (inTask) acknowledged.push(inTask);
       const message = scheduledMessage(e);
       if (message) scheduled.set(String(e.eventId), message);
       const completed = e.activityTaskCompletedEventAttributes;

@@ -29,9 +29,11 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * the reporting model told when a rejection turns a case's sync-failure flag
  * (`reporting-sync-status`: v6-sync-4 has one), recorded by sync-reliability. v7: every feature
  * under one `features-2026-12` marker and the dormant loop's timer kept across changes, recorded by
- * lifecycle and sync-reliability; and the code since.
+ * lifecycle and sync-reliability. v8: the reporting model's deliveries made within the workflow
+ * task (local activities, `features-2026-12-reporting-here`), recorded by lifecycle and
+ * sync-reliability; and the code since.
  */
-const SET = 'v7';
+const SET = 'v8';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

@@ -14,6 +14,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openReporting, openReportingStore, type ReportingConfig } from '../reporting/index.js';
 import { rebuildReporting } from '../activities/reporting-history.js';
+import type { OutboundMessage } from '../domain/index.js';
+import { deliveredInTask, historiesOfCase, scheduledMessage } from '../history/read.js';
+import { caseWorkflowId } from '../workflows/messages.js';
 import { useStack } from './harness.js';
 import { caseApi } from './case-api.js';
 import { days, modelCaughtUp, monday, plus, T, today } from './reporting-steps.js';
@@ -234,6 +237,8 @@ describe('the reporting read model', () => {
       await settled();
       const unlock = await lockModel(stack.config.reporting);
       try {
+        // Answered while the store is locked: the delivery tried within the change's task failed at
+        // once and went on as a scheduled activity, which retries (#21).
         await refuse(caseId, T(-3));
         await new Promise((r) => setTimeout(r, 3_000)); // attempts fail meanwhile, and are retried
         const version = (await api.read(caseId)).version;
@@ -250,6 +255,11 @@ describe('the reporting read model', () => {
         ['claim', T(-30), T(-3)],
         ['decision', T(-3), null],
       ]);
+      // The opening went within its task; the refusal, tried there against the locked store, was scheduled.
+      const events = (await historiesOfCase(stack.client, caseWorkflowId(caseId))).flat();
+      const model = (m: OutboundMessage | undefined) => (m?.system === 'reporting' ? [m.seq] : []);
+      expect(events.flatMap((e) => model(deliveredInTask(e)))).toEqual([0]);
+      expect(events.flatMap((e) => model(scheduledMessage(e)))).toEqual([1]);
     },
   );
 

@@ -92,6 +92,8 @@ export class DeliveryStub {
         message.system === 'courts' && message.type === 'appeal.lodged' ? { references: STUB_HMCTS_REFS } : {};
       return { receiptId: `${message.system}-${message.key}`, ...references };
     },
+    // Within the workflow task (the reporting model's way): the same stub, the message in its answer.
+    deliverInTask: async (message: OutboundMessage) => ({ ...(await this.activities.deliver(message)), message }),
     // The case workflow delivers only; the others belong to the reconciliation and import workflows.
     reconcileCases: notStubbed('reconcileCases'),
     reconcileReportingModel: notStubbed('reconcileReportingModel'),

@@ -64,7 +64,7 @@ import {
   type CarriedState,
   type CaseWorkflowInput,
 } from './messages.js';
-import { startDeliveryLoops, startDeliveryPump, type DeliveryHost } from './delivery.js';
+import { startDeliveryLoops, startDeliveryPump, type DeliveryHost, type DeliveryWay } from './delivery.js';
 import { SA, searchAttributesOf } from './search-attributes.js';
 
 /** How many update answers travel across continue-as-new, for late retries of the same key. */
@@ -87,6 +87,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     syncStatusOn,
     steadyTimerOn,
     importOpeningHereOn,
+    reportingHereOn,
   } = featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
@@ -177,15 +178,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   // Changes leave in order, head of each queue first; links are recorded on their other cases.
   const host: DeliveryHost = { machine: () => machine, setMachine, draining: () => draining };
-  // An imported case's opening reaches the reporting model within its first task (#21): the import's
-  // cases then cost the server a start and one task each, as bare starts do.
-  const openingHere = (m: OutboundMessage) =>
-    importOpeningHereOn &&
-    !!input.imported &&
-    !input.carried &&
-    m.system === REPORTING_SYSTEM &&
-    m.type === CASE_OPENED;
-  const inFlight = orderedSyncOn ? startDeliveryPump(host, now, openingHere) : startDeliveryLoops(host, now);
+  // The reporting model is the worker's own database: its deliveries are tried within the task that
+  // queues them (#21), a case's change then costs the server no activity for it. Runs started before
+  // deliver an imported case's opening there only (retrying), and everything else as scheduled.
+  const wayOf = (m: OutboundMessage): DeliveryWay =>
+    reportingHereOn && m.system === REPORTING_SYSTEM
+      ? 'try-here'
+      : importOpeningHereOn &&
+          !!input.imported &&
+          !input.carried &&
+          m.system === REPORTING_SYSTEM &&
+          m.type === CASE_OPENED
+        ? 'here'
+        : 'scheduled';
+  const inFlight = orderedSyncOn ? startDeliveryPump(host, now, wayOf) : startDeliveryLoops(host, now);
 
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -265,9 +271,12 @@ const ALL_FEATURES = {
  */
 function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
+  // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
+  if (patched('features-2026-12-reporting-here'))
+    return { ...ALL_FEATURES, importOpeningHereOn: true, reportingHereOn: true };
   // An imported case's opening delivered to the reporting model within its first task (#21).
-  if (patched('features-2026-12-import')) return { ...ALL_FEATURES, importOpeningHereOn: true };
-  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false };
+  if (patched('features-2026-12-import')) return { ...ALL_FEATURES, importOpeningHereOn: true, reportingHereOn: false };
+  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false, reportingHereOn: false };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),
@@ -289,6 +298,7 @@ function featuresOfThisRun() {
     // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
     steadyTimerOn: false,
     importOpeningHereOn: false,
+    reportingHereOn: false,
   };
 }
 

@@ -60,6 +60,23 @@ const { deliver } = proxyActivities<Activities>(DELIVERY);
  */
 const { deliver: deliverHere } = proxyLocalActivities<Activities>(DELIVERY);
 
+/**
+ * One try within the task for a system the worker itself answers (the reporting model: its own
+ * database), then the durable way. A change's update is answered when its task completes, and a
+ * local activity holds the task open: a retrying one would hold every caseworker's change to the
+ * case while the store is down. One short try, and on anything but a deliberate rejection the
+ * message goes as a scheduled activity, which retries on the server's timers, order kept (#21).
+ */
+const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
+  // The reporting port waits at most 200 ms for the store's write lock; a store that answers slower
+  // than this is treated as down for this message.
+  startToCloseTimeout: '2 seconds',
+  retry: { maximumAttempts: 1, nonRetryableErrorTypes: [SYNC_REJECTED] },
+});
+
+/** How a message goes: scheduled (the durable way), local retrying (an import's opening), or one local try first. */
+export type DeliveryWay = 'scheduled' | 'here' | 'try-here';
+
 // A link made here is recorded on the other case by an update under the link's own id: retried
 // without limit (a restart or an outage delays it, never drops it, and never applies it twice).
 const { recordLinkBack } = proxyActivities<Activities>({
@@ -109,22 +126,24 @@ const whenSettled = <T>(p: Promise<T>, note: (result: Result<T>) => void): void 
 };
 
 type Settled =
-  | { kind: 'delivery'; system: System; message: OutboundMessage; result: Result<Receipt> }
+  | { kind: 'delivery'; system: System; message: OutboundMessage; result: Result<Receipt>; tried: boolean }
   | { kind: 'link'; id: string; result: Result<Awaited<ReturnType<Activities['recordLinkBack']>>> };
 
 /** Results are recorded systems first, in the registry's order, then links: never in arrival order. */
 const recordOrder = (s: Settled) => (s.kind === 'delivery' ? SYSTEMS.indexOf(s.system) : SYSTEMS.length);
 
 /**
- * `here`: which messages go as a local activity (default none); the order and the recording of
- * results are the same either way.
+ * `way`: how each message goes (default scheduled); the order and the recording of results are the
+ * same either way. A local try that fails (not a rejection) leaves the message at its queue's head
+ * and sends that system's messages the durable way until one is delivered.
  */
 export function startDeliveryPump(
   host: DeliveryHost,
   now: () => string,
-  here: (message: OutboundMessage) => boolean = () => false,
+  way: (message: OutboundMessage) => DeliveryWay = () => 'scheduled',
 ): InFlight {
   const busy = new Set<System | 'links'>();
+  const durableOnly = new Set<System>();
   const settled: Settled[] = [];
   const canSend = (system: System) => {
     const m = host.machine();
@@ -136,6 +155,15 @@ export function startDeliveryPump(
   function record(s: Settled) {
     if (s.kind === 'delivery') {
       busy.delete(s.system);
+      if (s.tried && !s.result.ok && !isRejection(s.result.error)) {
+        log.warn('a delivery in the task failed; it goes as a scheduled activity', {
+          system: s.system,
+          seq: s.message.seq,
+        });
+        durableOnly.add(s.system);
+        return;
+      }
+      if (!s.tried && s.result.ok) durableOnly.delete(s.system);
       host.setMachine(deliveryResult(host.machine(), s.message, s.result, now()));
       return;
     }
@@ -164,9 +192,10 @@ export function startDeliveryPump(
         if (!canSend(system)) continue;
         const message = host.machine().outbox[system][0]!;
         busy.add(system);
-        whenSettled((here(message) ? deliverHere : deliver)(message), (result) =>
-          settled.push({ kind: 'delivery', system, message, result }),
-        );
+        const how = way(message);
+        const tried = how === 'try-here' && !durableOnly.has(system);
+        const send = tried ? deliverOnceHere : how === 'here' ? deliverHere : deliver;
+        whenSettled(send(message), (result) => settled.push({ kind: 'delivery', system, message, result, tried }));
       }
       if (canLink()) {
         const back = nextLinkBack(host.machine().state)!;
