@@ -2,6 +2,7 @@
  * Bearer JWTs (jose): HS256 with JWT_SECRET locally, a JWKS URL in production. A token carries
  * `sub` and one `role`; which role may do what comes from the domain's table, never from here.
  */
+import { LRUCache } from 'lru-cache';
 import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { isRole, SOURCES, WORKFLOW_ACTOR, type Role, type Source } from '../domain/index.js';
@@ -110,24 +111,26 @@ const VERIFIED_FOR_MS = 5 * 60 * 1000;
  * Tokens already verified, by their exact text: a client sends the same token on every request,
  * and checking its signature again (jose imports the key and verifies through WebCrypto each time)
  * was a tenth of the API's CPU on a change. Only a valid token is kept, never past its `exp` (or
- * before its `nbf`), and at most VERIFIED_FOR_MS; the oldest goes when VERIFIED_KEPT are held.
+ * before its `nbf`), and at most VERIFIED_FOR_MS; the least recently used goes when VERIFIED_KEPT
+ * are held (lru-cache: the eviction and the per-entry time to live are its job, not ours).
  */
 function verifiedTokens() {
-  const held = new Map<string, { principal: Principal; from: number; until: number }>();
+  // Ages read from the wall clock, as `exp` and `nbf` are.
+  const held = new LRUCache<string, { principal: Principal; from: number; until: number }>({
+    max: VERIFIED_KEPT,
+    perf: { now: () => Date.now() },
+  });
   return {
     get(token: string): Principal | undefined {
       const hit = held.get(token);
-      if (!hit) return undefined;
       const now = Date.now();
-      if (now >= hit.from && now < hit.until) return hit.principal;
-      held.delete(token);
-      return undefined;
+      // The cache drops an entry after its time to live; the token's own window is checked here, to the millisecond.
+      return hit && now >= hit.from && now < hit.until ? hit.principal : undefined;
     },
     keep(token: string, principal: Principal, claims: { exp?: number; nbf?: number }): Principal {
       const now = Date.now();
       const until = Math.min(claims.exp! * 1000, now + VERIFIED_FOR_MS);
-      if (held.size >= VERIFIED_KEPT) held.delete(held.keys().next().value!);
-      held.set(token, { principal, from: (claims.nbf ?? 0) * 1000, until });
+      if (until > now) held.set(token, { principal, from: (claims.nbf ?? 0) * 1000, until }, { ttl: until - now });
       return principal;
     },
   };
