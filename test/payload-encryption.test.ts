@@ -55,7 +55,9 @@ async function openAndChange(on: Stack, name: string): Promise<string> {
 
 /**
  * Every payload of a history as the server holds it, but for what never goes through a codec:
- * search attributes, headers, and the SDK's own patch markers (a patch's name, written by the SDK core).
+ * search attributes, headers, the SDK's own patch markers (a patch's name, written by the SDK core)
+ * and a local activity marker's `data` (the core's bookkeeping: which activity, which attempt, when).
+ * The local activity's `result` is ours, and is counted.
  */
 function payloadsIn(value: unknown, found: Array<{ metadata: Record<string, Uint8Array>; data: Uint8Array }> = []) {
   if (!value || typeof value !== 'object' || value instanceof Uint8Array) return found;
@@ -64,8 +66,13 @@ function payloadsIn(value: unknown, found: Array<{ metadata: Record<string, Uint
     found.push(o as never);
     return found;
   }
-  for (const [key, v] of Object.entries(o))
-    if (!['searchAttributes', 'header', 'patch-data'].includes(key)) payloadsIn(v, found);
+  const localActivity = o.markerName === 'core_local_activity';
+  for (const [key, v] of Object.entries(o)) {
+    if (['searchAttributes', 'header', 'patch-data'].includes(key)) continue;
+    if (localActivity && key === 'details' && v && typeof v === 'object') {
+      for (const [part, payloads] of Object.entries(v)) if (part !== 'data') payloadsIn(payloads, found);
+    } else payloadsIn(v, found);
+  }
   return found;
 }
 
@@ -102,6 +109,12 @@ describe('personal data in Temporal', () => {
     });
     const payloads = payloadsIn(history?.events);
     expect(payloads.length).toBeGreaterThan(2);
+    // The reporting model's deliveries within the task: their answers (the message sent) are among them.
+    const inTask = history?.events?.filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    expect(inTask?.length).toBeGreaterThan(0);
+    for (const e of inTask ?? []) expect(payloadsIn(e.markerRecordedEventAttributes?.details?.result)).toHaveLength(1);
     for (const p of payloads) expect(Buffer.from(p.metadata.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
     const body = {
       payloads: payloads.map((p) => ({
