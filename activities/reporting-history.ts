@@ -12,6 +12,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   CASE_OPENED,
+  DEFAULT_POLICY,
+  emptyOutbox,
+  importedState,
+  queueOpening,
+  upgradeState,
+  WORKFLOW_ACTOR,
   type CaseFigures,
   type ClockStatus,
   factsFromView,
@@ -50,12 +56,39 @@ export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): Rep
       if (isSyncStatus(m)) statuses.push(m);
       else if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
     }
+  if (!bySeq.has(0)) {
+    const opening = importedOpening(runs);
+    if (opening) bySeq.set(0, opening);
+  }
   if (bySeq.size === 0) return withFacts(fromTimeline(caseId, runs), runs);
   // A stable sort: at one seq the change first, then its statuses as scheduled.
   const messages = [...bySeq.values(), ...statuses].sort(
     (a, b) => a.seq - b.seq || Number(isSyncStatus(a)) - Number(isSyncStatus(b)),
   );
   return withFacts(messages, runs);
+}
+
+/**
+ * An imported case's opening as its workflow queued it, made again from the start's input. Runs
+ * started under the `features-2026-12-import` patch delivered it within their first task by a
+ * local activity, whose marker keeps the receipt and not the message; since
+ * `features-2026-12-reporting-here` the answer carries it (read above). The same pure steps as the
+ * workflow's opening (workflows/case.ts), so the same message.
+ */
+function importedOpening(runs: HistoryEvent[][]): ReportingMessage | undefined {
+  const input = decode<CaseWorkflowInput>(runs[0]?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+  if (!input?.imported || input.carried) return undefined;
+  const { record } = input.imported;
+  const built = importedState(record, input.open.caseId, input.open.openedAt, input.policy ?? DEFAULT_POLICY, true);
+  if (!built.ok) return undefined;
+  const opened = queueOpening(
+    { state: upgradeState({ ...built.state, imported: input.imported }), outbox: emptyOutbox() },
+    WORKFLOW_ACTOR,
+    built.state.openedAt,
+  );
+  // As it travels: what JSON leaves out (fields undefined) is not in the message sent either.
+  const message = opened.outbox[REPORTING_SYSTEM][0];
+  return message && (JSON.parse(JSON.stringify(message)) as ReportingMessage);
 }
 
 /**

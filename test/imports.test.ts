@@ -15,6 +15,9 @@ import { messySpreadsheet, withRenamed } from './spreadsheet.js';
 import { eventually } from './systems.js';
 import { daysAgo } from './dates.js';
 import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { reportingMessagesOf } from '../activities/reporting-history.js';
+import { decode, historiesOfCase, type HistoryEvent } from '../history/read.js';
 
 // Validation of 5,000 messy rows is checked exactly; bringing rows in (a workflow each) is checked on
 // 1,000 here to keep the suite short, and at 5,000 and 50,000 by `npm run bench:import`.
@@ -52,6 +55,28 @@ async function upload(csv: string, options: { dryRun?: boolean; multipart?: bool
   if (process.env.IMPORT_TIMING)
     console.log(`import ${options.dryRun ? 'dry' : ''} ${Date.now() - t0} ms`, done.outcomes);
   return done;
+}
+
+/**
+ * The opening's delivery within the task as runs under features-2026-12-import recorded it: its
+ * activity `deliver`, whose answer is a bare receipt (their later changes went as scheduled ones).
+ */
+function asBeforeTheAnswerCarriedIt(e: HistoryEvent): HistoryEvent {
+  const marker = e.markerRecordedEventAttributes;
+  const data = decode<{ activity_type?: string }>(marker?.details?.data?.payloads?.[0]);
+  if (data?.activity_type !== 'deliverInTask') return e;
+  const result = decode<{ receiptId: string; message: { seq: number } }>(marker!.details!.result!.payloads![0]);
+  if (result?.message.seq !== 0) return e;
+  return {
+    ...e,
+    markerRecordedEventAttributes: {
+      ...marker,
+      details: {
+        data: { payloads: [defaultPayloadConverter.toPayload({ ...data, activity_type: 'deliver' })] },
+        result: { payloads: [defaultPayloadConverter.toPayload({ receiptId: result!.receiptId })] },
+      },
+    },
+  };
 }
 
 const wanted = sheet.rejections.map((r) => `${r.row}:${r.field}`);
@@ -163,6 +188,24 @@ describe('POST /imports', () => {
       const history = (await stack.call('GET', `/cases/${caseIdFor(one.ref)}/timeline`, { role: 'auditor' })).body
         .entries;
       expect(history.at(-1)).toMatchObject({ type: 'import.corrected', actor: { role: 'system' } });
+
+      // What each case told the reporting model, read back from its history (the rebuild's source):
+      // the opening first. Runs under the features-2026-12-import patch delivered it within the task
+      // by a marker that kept no message; read as those, the opening is made again from the start's
+      // input, the same message.
+      for (const g of [one, ...sheet.good.slice(0, 3)]) {
+        const caseId = caseIdFor(g.ref);
+        const runs = await historiesOfCase(stack.client, caseWorkflowId(caseId));
+        const sent = reportingMessagesOf(caseId, runs);
+        expect(sent[0]).toMatchObject({ seq: 0, event: { type: 'case.opened' } });
+        expect(sent.map((m) => m.seq)).toEqual(sent.map((_, i) => i));
+        expect(
+          reportingMessagesOf(
+            caseId,
+            runs.map((events) => events.map(asBeforeTheAnswerCarriedIt)),
+          ),
+        ).toEqual(sent);
+      }
     },
   );
 
