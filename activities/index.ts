@@ -28,6 +28,11 @@ export interface ActivityDeps {
   openReportingStore: () => Promise<ReportingStore>;
 }
 
+/** A delivery whose answer carries the message it answers: how a delivery within the workflow task answers. */
+export const carryingTheMessage =
+  (deliver: (message: OutboundMessage) => Promise<Receipt>) =>
+  async (message: OutboundMessage): Promise<DeliveredInTask> => ({ ...(await deliver(message)), message });
+
 export function createActivities({
   ports,
   client,
@@ -48,9 +53,7 @@ export function createActivities({
      * answer carries the message: a local activity's marker in history keeps its result but not its
      * input, and the record (the reporting rebuild, reconciliation) reads what was sent from history.
      */
-    async deliverInTask(message: OutboundMessage): Promise<DeliveredInTask> {
-      return { ...(await ports[message.system].deliver(message)), message };
-    },
+    deliverInTask: carryingTheMessage((message) => ports[message.system].deliver(message)),
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
     ...createImportActivities({
       client,

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Activities } from '../activities/index.js';
+import { carryingTheMessage, type Activities } from '../activities/index.js';
 import { loadConfig } from '../config/index.js';
 import { dataConverter } from '../config/temporal.js';
 import { caseIdFor } from '../ids/case-id.js';
@@ -52,7 +52,7 @@ function gatedDeliveries() {
   return {
     activities: {
       deliver,
-      deliverInTask: async (message: OutboundMessage) => ({ ...(await deliver(message)), message }),
+      deliverInTask: carryingTheMessage(deliver),
     } as unknown as Activities,
     started,
     hold: (match: (m: OutboundMessage) => boolean) => (held = match),
