@@ -9,7 +9,8 @@ import { envelope } from '../integrations/envelope.js';
 import { TRACKER_HEADERS, type WireFormat } from '../integrations/wire.js';
 
 export interface SystemPort {
-  deliver(message: OutboundMessage): Promise<Receipt>;
+  /** `cancelled`: the activity's own signal, so a try given up on (timed out, cancelled) stops talking too. */
+  deliver(message: OutboundMessage, cancelled?: AbortSignal): Promise<Receipt>;
   /** What the system holds of a case (null: no record of it), for reconciliation. Throws when unreachable. */
   view(caseId: string): Promise<SystemView | null>;
 }
@@ -34,14 +35,15 @@ export function httpSystemPort(
   timeoutMs = 10_000,
 ): SystemPort {
   return {
-    async deliver(message) {
+    async deliver(message, cancelled) {
+      const timeout = AbortSignal.timeout(timeoutMs);
       let res: Response;
       try {
         res = await fetch(new URL(format.path, baseUrl), {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...trackerHeaders(message) },
           body: JSON.stringify(format.encode(message)),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
         });
       } catch (err) {
         // Unreachable, reset or timed out: retryable, and the retry carries the same key.

@@ -104,12 +104,12 @@ export interface Receipt {
 }
 
 /**
- * A delivery made within the workflow task (a local activity): the receipt with the message it
- * answers, because history keeps a local activity's result and not its input.
+ * A delivery made within the workflow task (a local activity), answered: the receipt, or the
+ * system's deliberate refusal, with the message it answers, because history keeps a local
+ * activity's result and not its input. A refusal is an answer, not a failure, so that history
+ * shows which message was refused.
  */
-export interface DeliveredInTask extends Receipt {
-  message: OutboundMessage;
-}
+export type AnsweredInTask = (Receipt & { message: OutboundMessage }) | { message: OutboundMessage; rejected: string };
 
 /** The last day of each clock still running or breached: what a direction's recipient must meet. */
 export type Deadlines = Partial<Record<ClockName, string>>;

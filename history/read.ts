@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { DeliveredInTask, OutboundMessage } from '../domain/index.js';
+import type { AnsweredInTask, OutboundMessage } from '../domain/index.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -72,7 +72,7 @@ export async function historiesOfCase(client: Client, workflowId: string): Promi
 
 /** The case workflow's delivery activity: the only one whose input is a change sent to a system. */
 const DELIVERY_ACTIVITY = 'deliver';
-/** The same delivery made within the workflow task; its answer carries the message (DeliveredInTask). */
+/** The same delivery made within the workflow task; its answer carries the message (AnsweredInTask). */
 const IN_TASK_DELIVERY_ACTIVITY = 'deliverInTask';
 /** The marker the SDK records for a local activity that finished: `data` says which, `result` its answer. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
@@ -86,20 +86,27 @@ export function scheduledMessage(e: HistoryEvent): OutboundMessage | undefined {
 }
 
 /**
- * The message a delivery within the workflow task answered: sent and acknowledged in one event.
- * Undefined for any other event, and for a try that failed (its marker has no result; the message
- * then went as a scheduled delivery).
+ * A delivery within the workflow task that was answered: the receipt or the refusal, with the
+ * message, sent and answered in one event. Undefined for any other event, and for a try that failed
+ * (its marker has no result; the message then went as a scheduled delivery).
  */
-export function deliveredInTask(e: HistoryEvent): OutboundMessage | undefined {
+export function inTaskAnswer(e: HistoryEvent): AnsweredInTask | undefined {
   const marker = e.markerRecordedEventAttributes;
   if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
   const data = decode<{ activity_type?: string }>(marker.details?.data?.payloads?.[0]);
   if (data?.activity_type !== IN_TASK_DELIVERY_ACTIVITY) return undefined;
-  return decode<DeliveredInTask>(marker.details?.result?.payloads?.[0])?.message;
+  return decode<AnsweredInTask>(marker.details?.result?.payloads?.[0]);
 }
 
-/** A message as the history shows it sent: scheduled as an activity, or delivered within the task. */
-export const sentMessage = (e: HistoryEvent): OutboundMessage | undefined => scheduledMessage(e) ?? deliveredInTask(e);
+/** The message a delivery within the workflow task delivered (not refused: see `inTaskAnswer`). */
+export function deliveredInTask(e: HistoryEvent): OutboundMessage | undefined {
+  const answer = inTaskAnswer(e);
+  return answer && !('rejected' in answer) ? answer.message : undefined;
+}
+
+/** A message as the history shows it sent: scheduled as an activity, or answered within the task. */
+export const sentMessage = (e: HistoryEvent): OutboundMessage | undefined =>
+  scheduledMessage(e) ?? inTaskAnswer(e)?.message;
 
 /** Every change a system acknowledged (its delivery activity completed), as it was sent. */
 export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] {

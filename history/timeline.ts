@@ -13,7 +13,14 @@ import {
   type Receipt,
   type System,
 } from '../domain/index.js';
-import { decode, eventTime as time, failureMessage, scheduledMessage, type HistoryEvent } from './read.js';
+import {
+  decode,
+  eventTime as time,
+  failureMessage,
+  inTaskAnswer,
+  scheduledMessage,
+  type HistoryEvent,
+} from './read.js';
 import { applyEventUpdate, type ApplyEventRequest, type CaseWorkflowInput } from '../workflows/messages.js';
 
 export interface Delivery {
@@ -63,6 +70,18 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
       note: `imported from ${source.file}, row ${source.row}`,
     });
   }
+  /** A change first seen as a message sent: listed with what the message says of it. */
+  function noteSent(sent: OutboundMessage) {
+    if (!bySeq.has(sent.seq))
+      bySeq.set(sent.seq, {
+        seq: sent.seq,
+        at: sent.at,
+        type: sent.type,
+        actor: sent.actor,
+        to: `${sent.after.stage}:${sent.after.status}`,
+        sync: {},
+      });
+  }
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     const requests = new Map<string, ApplyEventRequest & { at: string }>();
@@ -91,24 +110,31 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
       }
       // Deliveries only: a link back to another case is no change of this one's. The reporting read
       // model is the tracker's own projection, not a system a person chases: not listed.
-      const scheduledSend = scheduledMessage(e);
-      const sent = scheduledSend?.system === REPORTING_SYSTEM ? undefined : scheduledSend;
+      const listed = (m: OutboundMessage | undefined) => (m?.system === REPORTING_SYSTEM ? undefined : m);
+      const sent = listed(scheduledMessage(e));
       if (sent) {
         scheduled.set(String(e.eventId), sent);
-        if (!bySeq.has(sent.seq))
-          bySeq.set(sent.seq, {
-            seq: sent.seq,
-            at: sent.at,
-            type: sent.type,
-            actor: sent.actor,
-            to: `${sent.after.stage}:${sent.after.status}`,
-            sync: {},
-          });
+        noteSent(sent);
         deliveries.set(sent.key, {
           ...deliveries.get(sent.key),
           system: sent.system,
           seq: sent.seq,
           status: deliveries.get(sent.key)?.status ?? 'pending',
+        });
+      }
+      // Answered within the task: sent and delivered (or refused) at once, on its first attempt.
+      const inTask = inTaskAnswer(e);
+      if (inTask && listed(inTask.message)) {
+        const { message } = inTask;
+        noteSent(message);
+        deliveries.set(message.key, {
+          system: message.system,
+          seq: message.seq,
+          ...('rejected' in inTask
+            ? { status: 'failed' as const, failure: inTask.rejected }
+            : { status: 'delivered' as const, receipt: inTask.receiptId }),
+          attempts: 1,
+          at: time(e),
         });
       }
       const started = e.activityTaskStartedEventAttributes;

@@ -31,9 +31,11 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * under one `features-2026-12` marker and the dormant loop's timer kept across changes, recorded by
  * lifecycle and sync-reliability. v8: the reporting model's deliveries made within the workflow
  * task (local activities, `features-2026-12-reporting-here`), recorded by lifecycle and
- * sync-reliability; and the code since.
+ * sync-reliability. v9: every system's deliveries tried within the workflow task first
+ * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability; and the
+ * code since.
  */
-const SET = 'v8';
+const SET = 'v9';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

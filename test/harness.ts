@@ -304,9 +304,13 @@ export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ 
   };
 }
 
-/** Makes the Home Office reject the case's next delivery for good, and waits until the case shows it. */
-export async function rejectedDelivery(stack: Stack, caseId: string): Promise<void> {
-  await stack.systems.homeOffice.faults({ rejectRefs: [caseId] });
+/**
+ * Makes the Home Office reject the case's next delivery for good, and waits until the case shows it.
+ * `latencyMs`: how slowly it answers meanwhile; past 2 s the refusal comes to the scheduled delivery
+ * (the try within the task given up on), otherwise to the try.
+ */
+export async function rejectedDelivery(stack: Stack, caseId: string, { latencyMs = 0 } = {}): Promise<void> {
+  await stack.systems.homeOffice.faults({ rejectRefs: [caseId], latencyMs });
   try {
     await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'claim.screened' } });
     await eventually(

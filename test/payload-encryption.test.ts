@@ -198,7 +198,8 @@ describe('personal data in Temporal', () => {
 
   it("keeps a failure's message encrypted in the history, and the timeline still reads it", async () => {
     const caseId = await stack.openCase();
-    await rejectedDelivery(stack, caseId);
+    // Slower than a try within the task waits: the refusal comes to the scheduled delivery, as an activity's failure.
+    await rejectedDelivery(stack, caseId, { latencyMs: 2_500 });
     const { history } = await stack.client.workflowService.getWorkflowExecutionHistory({
       namespace: stack.config.temporal.namespace,
       execution: { workflowId: caseWorkflowId(caseId) },

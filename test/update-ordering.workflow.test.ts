@@ -3,9 +3,9 @@
  * after the dev server restarted, a worker took a task that held both a reporting delivery's result
  * and an update, and its commands came out in one order; replaying the same history later put them
  * in another (a nondeterminism error, every task failed after). Here the same task is made on
- * purpose: the workflow worker is stopped while a delivery (the Home Office's: the reporting
- * model's are now made within the workflow's own tasks) finishes and the update arrives, and a new
- * one takes both at once. The history must then replay as it was recorded.
+ * purpose: the workflow worker is stopped while a scheduled delivery (the Home Office's, whose
+ * try within the task failed: deliveries are made within the workflow's own tasks when the system
+ * answers) finishes and the update arrives, and a new one takes both at once. The history must then replay as it was recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -39,22 +39,31 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-/** Deliveries answered at once, except those a test holds until it lets them go. */
+/**
+ * Deliveries answered at once, except those a test holds: a held message's try within the task
+ * fails at once (the system unreachable), and its scheduled delivery waits until the test lets it go.
+ */
 function gatedDeliveries() {
   let held: ((m: OutboundMessage) => boolean) | undefined;
   const waiting: Array<() => void> = [];
   const started: OutboundMessage[] = [];
+  const scheduled: OutboundMessage[] = [];
+  const receipt = (message: OutboundMessage): Receipt => ({ receiptId: `${message.system}-${message.key}` });
   const deliver = async (message: OutboundMessage): Promise<Receipt> => {
     started.push(message);
+    scheduled.push(message);
     if (held?.(message)) await new Promise<void>((r) => waiting.push(r));
-    return { receiptId: `${message.system}-${message.key}` };
+    return receipt(message);
+  };
+  const tryHere = async (message: OutboundMessage): Promise<Receipt> => {
+    started.push(message);
+    if (held?.(message)) throw new Error(`${message.system} unreachable`);
+    return receipt(message);
   };
   return {
-    activities: {
-      deliver,
-      deliverInTask: carryingTheMessage(deliver),
-    } as unknown as Activities,
+    activities: { deliver, deliverInTask: carryingTheMessage(tryHere) } as unknown as Activities,
     started,
+    scheduled,
     hold: (match: (m: OutboundMessage) => boolean) => (held = match),
     release: () => {
       held = undefined;
@@ -63,9 +72,9 @@ function gatedDeliveries() {
   };
 }
 
-// The worker that runs the workflow has the activities too, as in production: the reporting model's
-// deliveries are made within the workflow task (local activities). Scheduled ones go to the
-// activity worker, which goes on while this one stops.
+// The worker that runs the workflow has the activities too, as in production: deliveries are tried
+// within the workflow task (local activities). Scheduled ones go to the activity worker, which goes
+// on while this one stops.
 const workflowWorker = (activities: Activities) =>
   Worker.create({
     connection: env.nativeConnection,
@@ -117,18 +126,18 @@ async function scenario(arrival: Arrival) {
       handle.executeUpdate(applyEventUpdate, { args: [{ event: { type } as never, actor }] });
     const history = async () => kinds(((await handle.fetchHistory()).events ?? []) as never);
     const completions = async () => (await history()).filter((k) => k === 'activityTaskCompleted').length;
-    const markers = async () => (await history()).filter((k) => k === 'markerRecorded').length;
 
-    // The Home Office's delivery of the refusal hangs; the reporting model has it (and the opening)
-    // within the workflow's tasks: two local activities' markers after the run's patch marker.
+    // The Home Office is unreachable for the refusal: its try within the task fails, and the
+    // scheduled delivery that follows hangs. Everything else is delivered within the tasks.
     gate.hold((m) => m.system === 'homeOffice' && m.seq === 1);
     await apply('decision.refused');
     await eventually(
-      async () => gate.started.some((m) => m.system === 'homeOffice' && m.seq === 1) || undefined,
+      async () => gate.scheduled.some((m) => m.system === 'homeOffice' && m.seq === 1) || undefined,
       15_000,
       'the held delivery to start',
     );
-    await eventually(async () => ((await markers()) === 3 ? true : undefined), 15_000, 'the model delivered');
+    const scheduledKinds = async () => (await history()).filter((k) => k === 'activityTaskScheduled').length;
+    expect(await scheduledKinds()).toBe(1);
     expect(await completions()).toBe(0);
 
     // No workflow worker: the delivery's result and a change both wait for the next one, in either order.
@@ -176,12 +185,13 @@ describe('a change and a delivery result in one workflow task', () => {
     { timeout: 90_000 },
     async (arrival) => {
       const events = await scenario(arrival);
-      // The task that took both: its deliveries were scheduled together, after the timer was moved,
-      // never where the result arrived (the order that differed on replay before).
+      // The task that took both: its deliveries were made together, after the timer was moved,
+      // never where the result arrived (the order that differed on replay before). Each system
+      // answered within the task, so it is the history's last.
       const accepted = events.lastIndexOf('workflowExecutionUpdateAccepted');
       const next = events.indexOf('workflowTaskScheduled', accepted);
       const commands = events
-        .slice(accepted, next)
+        .slice(accepted, next === -1 ? undefined : next)
         .filter((k) => k !== 'activityTaskStarted' && k !== 'activityTaskCompleted');
       expect(commands).toEqual([
         'workflowExecutionUpdateAccepted',
@@ -191,11 +201,86 @@ describe('a change and a delivery result in one workflow task', () => {
         // cancellation (a scope's cancel reaches its timer a microtask later), the same on replay.
         'timerStarted',
         'timerCanceled',
-        // The Home Office and HMCTS as scheduled activities, the reporting model within the task.
-        'activityTaskScheduled',
-        'activityTaskScheduled',
+        // The Home Office (its scheduled delivery of the refusal recorded first), HMCTS and the
+        // reporting model, each delivered within the task.
+        'markerRecorded',
+        'markerRecorded',
         'markerRecorded',
       ]);
+      // The refusal's try at the Home Office failed within its task and went scheduled, once.
+      expect(events.filter((k) => k === 'activityTaskScheduled')).toHaveLength(1);
     },
   );
+});
+
+describe('tries within one workflow task answered out of order', () => {
+  it('replays as it ran: nothing more is sent until every try is in', { timeout: 60_000 }, async () => {
+    // The case's opening and its first change come in its first task: the reporting model then has
+    // two messages to take in turn, and the Home Office one. The model answers the first at once and
+    // the second slowly; the Home Office's try fails in between (its message then goes scheduled).
+    // Live, the answers come one activation each; on replay the SDK hands the first two over together.
+    const sent: string[] = [];
+    const receipt = (m: OutboundMessage): Receipt => ({ receiptId: `${m.system}-${m.key}` });
+    const deliver = async (m: OutboundMessage): Promise<Receipt> => {
+      sent.push(`${m.system}:${m.seq}:scheduled`);
+      return receipt(m);
+    };
+    const tryHere = async (m: OutboundMessage): Promise<Receipt> => {
+      sent.push(`${m.system}:${m.seq}:tried`);
+      if (m.system === 'reporting') {
+        if (m.seq > 0) await new Promise((r) => setTimeout(r, 400));
+        return receipt(m);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+      sent.push(`${m.system}:${m.seq}:failed`);
+      throw new Error('homeOffice unreachable');
+    };
+    const activities = { deliver, deliverInTask: carryingTheMessage(tryHere) } as unknown as Activities;
+
+    const body = newCaseBody() as Omit<OpenCaseInput, 'caseId' | 'openedAt'>;
+    const caseId = caseIdFor(body.homeOfficeRef);
+    const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
+    const handle = await env.client.workflow.start(CASE_WORKFLOW_TYPE, {
+      workflowId: caseWorkflowId(caseId),
+      taskQueue,
+      args: [{ open, policy: DEFAULT_POLICY } satisfies CaseWorkflowInput],
+      typedSearchAttributes: searchAttributesOf(openCase(open)),
+    });
+    // No worker yet: the change waits with the start for the case's first task.
+    const changed = handle.executeUpdate(applyEventUpdate, {
+      args: [{ event: { type: 'claim.screened' } as never, actor: CASEWORKER }],
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: inject('namespace'),
+      taskQueue,
+      dataConverter: converter,
+      activities,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    const events = await worker.runUntil(async () => {
+      await changed;
+      return eventually(
+        async () => {
+          const k = kinds(((await handle.fetchHistory()).events ?? []) as never);
+          return k.includes('activityTaskCompleted') && k.at(-1) === 'workflowTaskCompleted' ? k : undefined;
+        },
+        15_000,
+        'the Home Office delivered by the scheduled way, and that recorded',
+      );
+    });
+    expect(sent.slice(0, 3)).toEqual(['homeOffice:1:tried', 'reporting:0:tried', 'homeOffice:1:failed']);
+    // The model's next message only once the Home Office's try is in too; then both at once.
+    expect(sent.slice(3).sort()).toEqual(['homeOffice:1:scheduled', 'reporting:1:tried']);
+    // All of it in the first task: its tries' markers before the one scheduled activity.
+    const first = events.slice(0, events.indexOf('workflowTaskScheduled', 2));
+    expect(first.filter((k) => k === 'workflowExecutionUpdateAccepted')).toHaveLength(1);
+    expect(first.filter((k) => k === 'markerRecorded')).toHaveLength(4); // the features' patch and three tries
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
+      await handle.fetchHistory(),
+      caseWorkflowId(caseId),
+    );
+  });
 });

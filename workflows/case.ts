@@ -87,7 +87,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     syncStatusOn,
     steadyTimerOn,
     importOpeningHereOn,
-    reportingHereOn,
+    tryHere,
   } = featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
@@ -178,11 +178,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   // Changes leave in order, head of each queue first; links are recorded on their other cases.
   const host: DeliveryHost = { machine: () => machine, setMachine, draining: () => draining };
-  // The reporting model is the worker's own database: its deliveries are tried within the task that
-  // queues them (#21), a case's change then costs the server no activity for it. Runs started before
-  // deliver an imported case's opening there only (retrying), and everything else as scheduled.
+  // Each delivery is tried once within the task that queues it (#21): a system that answers in time
+  // costs the server no activity and the case no second task for its receipt. Runs started before
+  // did so for the reporting model only (the worker's own database), and before that delivered an
+  // imported case's opening there only (retrying), and everything else as scheduled.
   const wayOf = (m: OutboundMessage): DeliveryWay =>
-    reportingHereOn && m.system === REPORTING_SYSTEM
+    tryHere === 'every-system' || (tryHere === 'reporting' && m.system === REPORTING_SYSTEM)
       ? 'try-here'
       : importOpeningHereOn &&
           !!input.imported &&
@@ -271,12 +272,16 @@ const ALL_FEATURES = {
  */
 function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
+  // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
+  if (patched('features-2026-12-every-system-here'))
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const };
   // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-reporting-here'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, reportingHereOn: true };
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'reporting' as const };
   // An imported case's opening delivered to the reporting model within its first task (#21).
-  if (patched('features-2026-12-import')) return { ...ALL_FEATURES, importOpeningHereOn: true, reportingHereOn: false };
-  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false, reportingHereOn: false };
+  if (patched('features-2026-12-import'))
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'none' as const };
+  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false, tryHere: 'none' as const };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),
@@ -298,7 +303,7 @@ function featuresOfThisRun() {
     // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
     steadyTimerOn: false,
     importOpeningHereOn: false,
-    reportingHereOn: false,
+    tryHere: 'none' as const,
   };
 }
 

@@ -30,6 +30,7 @@ import {
   SYSTEMS,
   withoutMessage,
   type CaseMachine,
+  type AnsweredInTask,
   type OutboundMessage,
   type Receipt,
   type System,
@@ -61,15 +62,18 @@ const { deliver } = proxyActivities<Activities>(DELIVERY);
 const { deliver: deliverHere } = proxyLocalActivities<Activities>(DELIVERY);
 
 /**
- * One try within the task for a system the worker itself answers (the reporting model: its own
- * database), then the durable way. A change's update is answered when its task completes, and a
- * local activity holds the task open: a retrying one would hold every caseworker's change to the
- * case while the store is down. One short try, and on anything but a deliberate rejection the
- * message goes as a scheduled activity, which retries on the server's timers, order kept (#21).
+ * One try within the task that queued the message, then the durable way. A change's update is
+ * answered when its task completes, and a local activity holds the task open: a retrying one would
+ * hold every caseworker's change to the case while a system is down. One short try, and on anything
+ * but a deliberate rejection the message goes as a scheduled activity, which retries on the server's
+ * timers, order kept (#21). A system that answers in time costs the server no activity and the case
+ * no second task for the receipt.
  */
 const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
-  // The reporting port waits at most 200 ms for the store's write lock; a store that answers slower
-  // than this is treated as down for this message.
+  // The time a caseworker's change may wait on a system's answer. The reference systems and the
+  // reporting store (which waits at most 200 ms for its write lock) answer in milliseconds; one
+  // slower than this is treated as down for this message, and the try is cancelled (the request
+  // aborted) before the durable delivery, carrying the same key, is scheduled.
   startToCloseTimeout: '2 seconds',
   retry: { maximumAttempts: 1, nonRetryableErrorTypes: [SYNC_REJECTED] },
 });
@@ -97,20 +101,45 @@ export interface InFlight {
   readonly count: number;
 }
 
-const isRejection = (err: unknown): err is ActivityFailure & { cause: ApplicationFailure } =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === SYNC_REJECTED;
+/** A system's deliberate refusal (SYNC_REJECTED) carried by a scheduled activity's failure; undefined for any other. */
+function rejectionIn(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === SYNC_REJECTED ? cause : undefined;
+}
+
+/** What became of one delivery: the system's receipt, its deliberate refusal, or no answer (an outage, a cancellation). */
+type Outcome =
+  { kind: 'delivered'; receipt: Receipt } | { kind: 'rejected'; reason: string } | { kind: 'failed'; error: unknown };
+type Answer = Exclude<Outcome, { kind: 'failed' }>;
+
+/** A scheduled delivery's (or a retrying local one's) result: a refusal comes as the activity's failure. */
+function outcomeOf(result: Result<Receipt>): Outcome {
+  if (result.ok) return { kind: 'delivered', receipt: result.value };
+  const rejection = rejectionIn(result.error);
+  return rejection ? { kind: 'rejected', reason: rejection.message } : { kind: 'failed', error: result.error };
+}
+
+/**
+ * A try within the task: a refusal comes as its answer (AnsweredInTask). Runs recorded before that
+ * failed the try with it instead, and replay so: the message then went scheduled, refused in turn.
+ */
+function outcomeOfTry(result: Result<AnsweredInTask>): Outcome {
+  if (!result.ok) return { kind: 'failed', error: result.error };
+  const answer = result.value;
+  return 'rejected' in answer ? { kind: 'rejected', reason: answer.rejected } : { kind: 'delivered', receipt: answer };
+}
 
 /** A delivery answered or refused: the queue's head leaves, or the system's failure shows on the case. */
-function deliveryResult(machine: CaseMachine, message: OutboundMessage, result: Result<Receipt>, at: string) {
+function deliveryResult(machine: CaseMachine, message: OutboundMessage, answer: Answer, at: string) {
   const system = message.system as System;
-  if (result.ok) {
+  if (answer.kind === 'delivered') {
     const outbox = withoutMessage(machine.outbox, message);
-    return { outbox, state: recordDelivered(machine.state, system, message.seq, result.value, outbox[system].length) };
+    return {
+      outbox,
+      state: recordDelivered(machine.state, system, message.seq, answer.receipt, outbox[system].length),
+    };
   }
-  if (isRejection(result.error))
-    return { ...machine, state: recordRejected(machine.state, system, message.seq, result.error.cause.message, at) };
-  // Anything else (the activity cancelled, say) is not an answer: fail the task, as a thrown error would.
-  throw result.error;
+  return { ...machine, state: recordRejected(machine.state, system, message.seq, answer.reason, at) };
 }
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -126,7 +155,7 @@ const whenSettled = <T>(p: Promise<T>, note: (result: Result<T>) => void): void 
 };
 
 type Settled =
-  | { kind: 'delivery'; system: System; message: OutboundMessage; result: Result<Receipt>; tried: boolean }
+  | { kind: 'delivery'; system: System; message: OutboundMessage; outcome: Outcome; tried: boolean }
   | { kind: 'link'; id: string; result: Result<Awaited<ReturnType<Activities['recordLinkBack']>>> };
 
 /** Results are recorded systems first, in the registry's order, then links: never in arrival order. */
@@ -143,6 +172,14 @@ export function startDeliveryPump(
   way: (message: OutboundMessage) => DeliveryWay = () => 'scheduled',
 ): InFlight {
   const busy = new Set<System | 'links'>();
+  /**
+   * Tries within the task still out. Their results are recorded together once none is: live, each
+   * try's answer comes in an activation of its own, in the order the systems answered; on replay
+   * the SDK may hand them over together. Acting on part of them (sending a system's next message
+   * while another's try is out) made commands in a different order on replay (found by the replay
+   * of a recorded run: a nondeterminism error on a local activity).
+   */
+  let tries = 0;
   const durableOnly = new Set<System>();
   const settled: Settled[] = [];
   const canSend = (system: System) => {
@@ -150,12 +187,15 @@ export function startDeliveryPump(
     return !busy.has(system) && m.outbox[system].length > 0 && m.state.sync[system].failure === null;
   };
   const canLink = () => !busy.has('links') && nextLinkBack(host.machine().state) !== undefined;
-  const due = () => settled.length > 0 || (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
+  const due = () => (settled.length > 0 && tries === 0) || (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
 
   function record(s: Settled) {
     if (s.kind === 'delivery') {
       busy.delete(s.system);
-      if (s.tried && !s.result.ok && !isRejection(s.result.error)) {
+      const { outcome } = s;
+      if (outcome.kind === 'failed') {
+        // Not an answer from a durable delivery (the activity cancelled, say): fail the task, as a thrown error would.
+        if (!s.tried) throw outcome.error;
         log.warn('a delivery in the task failed; it goes as a scheduled activity', {
           system: s.system,
           seq: s.message.seq,
@@ -163,8 +203,8 @@ export function startDeliveryPump(
         durableOnly.add(s.system);
         return;
       }
-      if (!s.tried && s.result.ok) durableOnly.delete(s.system);
-      host.setMachine(deliveryResult(host.machine(), s.message, s.result, now()));
+      if (!s.tried && outcome.kind === 'delivered') durableOnly.delete(s.system);
+      host.setMachine(deliveryResult(host.machine(), s.message, outcome, now()));
       return;
     }
     busy.delete('links');
@@ -186,7 +226,7 @@ export function startDeliveryPump(
         checked = true;
         return again;
       });
-      for (const s of settled.splice(0).sort((a, b) => recordOrder(a) - recordOrder(b))) record(s);
+      if (tries === 0) for (const s of settled.splice(0).sort((a, b) => recordOrder(a) - recordOrder(b))) record(s);
       if (host.draining()) continue;
       for (const system of SYSTEMS) {
         if (!canSend(system)) continue;
@@ -194,8 +234,14 @@ export function startDeliveryPump(
         busy.add(system);
         const how = way(message);
         const tried = how === 'try-here' && !durableOnly.has(system);
-        const send = tried ? deliverOnceHere : how === 'here' ? deliverHere : deliver;
-        whenSettled(send(message), (result) => settled.push({ kind: 'delivery', system, message, result, tried }));
+        const note = (outcome: Outcome) => settled.push({ kind: 'delivery', system, message, outcome, tried });
+        if (tried) {
+          tries += 1;
+          whenSettled(deliverOnceHere(message), (result) => {
+            tries -= 1;
+            note(outcomeOfTry(result));
+          });
+        } else whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) => note(outcomeOf(result)));
       }
       if (canLink()) {
         const back = nextLinkBack(host.machine().state)!;
@@ -225,10 +271,13 @@ export function startDeliveryLoops(host: DeliveryHost, now: () => string): InFli
       inFlight += 1;
       try {
         const receipt = await deliver(message);
-        host.setMachine(deliveryResult(host.machine(), message, { ok: true, value: receipt }, now()));
+        host.setMachine(deliveryResult(host.machine(), message, { kind: 'delivered', receipt }, now()));
       } catch (err) {
-        if (!isRejection(err)) throw err;
-        host.setMachine(deliveryResult(host.machine(), message, { ok: false, error: err }, now()));
+        const rejection = rejectionIn(err);
+        if (!rejection) throw err;
+        host.setMachine(
+          deliveryResult(host.machine(), message, { kind: 'rejected', reason: rejection.message }, now()),
+        );
       } finally {
         inFlight -= 1;
       }
