@@ -14,6 +14,7 @@ import { recordFixtures } from './fixtures.js';
 import { trackerHeaders } from '../activities/ports.js';
 import { encodeInstruct, homeOfficeMessageType, INSTRUCT_PATH } from '../integrations/home-office.js';
 import { sampleMessage } from './home-office-samples.js';
+import { historiesOfCase, scheduledMessage } from '../history/read.js';
 
 const stack = useStack({ workerProcess: true }, (s) => recordFixtures(s, 'sync'));
 
@@ -224,4 +225,34 @@ describe('delivery to the external systems', () => {
       [15, ho('claim.interviewed')],
     ]);
   });
+
+  it(
+    'answers a change without waiting on a slow system, and delivers it once the durable way',
+    { timeout: 60_000 },
+    async () => {
+      const caseId = await openCase();
+      await stack.systems.homeOffice.faults({ latencyMs: 6_000 });
+      try {
+        const started = Date.now();
+        expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
+        // The try within the task gives up after 2 s: the caseworker does not wait the system's 6.
+        expect(Date.now() - started).toBeLessThan(5_000);
+        await eventually(
+          async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined),
+          30_000,
+          'the scheduled delivery',
+        );
+      } finally {
+        await stack.systems.homeOffice.faults({ latencyMs: 0 });
+      }
+      expect((await homeOfficeTypes(caseId)).map((m) => [m.seq, m.type])).toEqual([[1, ho('claim.screened')]]);
+      // One try within the task, given up on, then one scheduled delivery of the same message.
+      const runs = await historiesOfCase(stack.client, caseWorkflowId(caseId));
+      const toHomeOffice = runs.flat().flatMap((e) => {
+        const m = scheduledMessage(e);
+        return m?.system === 'homeOffice' ? [m.seq] : [];
+      });
+      expect(toHomeOffice).toEqual([1]);
+    },
+  );
 });
