@@ -75,10 +75,6 @@ const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
   // slower than this is treated as down for this message, and the try is cancelled (the request
   // aborted) before the durable delivery, carrying the same key, is scheduled.
   startToCloseTimeout: '2 seconds',
-  // Waiting for a free local-activity slot counts too (a storm's thousands of tasks queue for them):
-  // the task stays open at most this long, well inside the workflow task's timeout, so the SDK never
-  // has to keep it alive by completing it half-way, and the try's answer comes in the task that made it.
-  scheduleToCloseTimeout: '2 seconds',
   retry: { maximumAttempts: 1, nonRetryableErrorTypes: [SYNC_REJECTED] },
 });
 
