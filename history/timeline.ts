@@ -70,6 +70,8 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
       note: `imported from ${source.file}, row ${source.row}`,
     });
   }
+  /** The reporting read model is the tracker's own projection, not a system a person chases: not listed. */
+  const listed = (m: OutboundMessage | undefined) => (m?.system === REPORTING_SYSTEM ? undefined : m);
   /** A change first seen as a message sent: listed with what the message says of it. */
   function noteSent(sent: OutboundMessage) {
     if (!bySeq.has(sent.seq))
@@ -108,9 +110,7 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
             ...heldNote(request.event),
           });
       }
-      // Deliveries only: a link back to another case is no change of this one's. The reporting read
-      // model is the tracker's own projection, not a system a person chases: not listed.
-      const listed = (m: OutboundMessage | undefined) => (m?.system === REPORTING_SYSTEM ? undefined : m);
+      // Deliveries only: a link back to another case is no change of this one's.
       const sent = listed(scheduledMessage(e));
       if (sent) {
         scheduled.set(String(e.eventId), sent);

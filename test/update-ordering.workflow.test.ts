@@ -5,7 +5,8 @@
  * in another (a nondeterminism error, every task failed after). Here the same task is made on
  * purpose: the workflow worker is stopped while a scheduled delivery (the Home Office's, whose
  * try within the task failed: deliveries are made within the workflow's own tasks when the system
- * answers) finishes and the update arrives, and a new one takes both at once. The history must then replay as it was recorded.
+ * answers) finishes and the update arrives, and a new one takes both at once. The history must
+ * then replay as it was recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
