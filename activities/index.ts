@@ -8,6 +8,7 @@ import {
   SYNC_REJECTED,
   type AnsweredInTask,
   type OutboundMessage,
+  type TriedInTask,
   type Receipt,
   type System,
 } from '../domain/index.js';
@@ -40,15 +41,52 @@ export interface ActivityDeps {
  * the workflow task answers. Anything else (unreachable, timed out) still fails the try.
  */
 export const carryingTheMessage =
-  (deliver: (message: OutboundMessage) => Promise<Receipt>) =>
-  async (message: OutboundMessage): Promise<AnsweredInTask> => {
+  (deliver: (message: OutboundMessage, cancelled?: AbortSignal) => Promise<Receipt>) =>
+  async (message: OutboundMessage, cancelled?: AbortSignal): Promise<AnsweredInTask> => {
     try {
-      return { ...(await deliver(message)), message };
+      return { ...(await deliver(message, cancelled)), message };
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type === SYNC_REJECTED) return { message, rejected: err.message };
       throw err;
     }
   };
+
+/**
+ * How long one message of a batch tried within the task may wait for its system. Below the local
+ * activity's own 2 s (workflows/delivery.ts), so that one slow system fails its own message and the
+ * batch still answers for the others.
+ */
+export const TRY_WITHIN_MS = 1_500;
+
+/**
+ * Several systems' next messages tried at once within the workflow task, one local activity for all
+ * (one marker and one activation for the answers, not one each). Each is answered on its own: a
+ * receipt, a refusal, or `failed` when its system did not answer within `withinMs` or could not be
+ * reached; only that message then goes the durable way.
+ */
+export const triedTogether =
+  (deliver: (message: OutboundMessage, cancelled?: AbortSignal) => Promise<Receipt>, withinMs = TRY_WITHIN_MS) =>
+  (messages: OutboundMessage[]): Promise<TriedInTask[]> => {
+    const cancelled = Context.current().cancellationSignal;
+    const answer = carryingTheMessage(deliver);
+    return Promise.all(
+      messages.map(async (message): Promise<TriedInTask> => {
+        const giveUp = AbortSignal.any([cancelled, AbortSignal.timeout(withinMs)]);
+        try {
+          return await Promise.race([answer(message, giveUp), aborted(giveUp)]);
+        } catch (err) {
+          return { message, failed: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+  };
+
+/** Rejects when `signal` aborts: a port that ignores the signal (a database write) is still given up on. */
+const aborted = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
 
 export function createActivities({
   ports,
@@ -61,8 +99,8 @@ export function createActivities({
   openReportingStore,
 }: ActivityDeps) {
   /** One change to its system; a try given up on (timed out, cancelled) stops its request too. */
-  const send = (message: OutboundMessage) =>
-    ports[message.system].deliver(message, Context.current().cancellationSignal);
+  const send = (message: OutboundMessage, cancelled = Context.current().cancellationSignal) =>
+    ports[message.system].deliver(message, cancelled);
   return {
     /** Delivers one change to one system; retried by Temporal until delivered or rejected. */
     async deliver(message: OutboundMessage): Promise<Receipt> {
@@ -74,6 +112,8 @@ export function createActivities({
      * input, and the record (the reporting rebuild, reconciliation) reads what was sent from history.
      */
     deliverInTask: carryingTheMessage(send),
+    /** Each system's next message tried together within the workflow task: runs since `features-2026-12-tries-together`. */
+    deliverTogetherInTask: triedTogether(send),
     ...createReconcileActivities({ client, namespace, taskQueue, ports }),
     ...createImportActivities({
       client,

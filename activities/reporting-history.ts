@@ -30,7 +30,7 @@ import {
   type Stage,
   type Status,
 } from '../domain/index.js';
-import { decode, eventTime, historiesOfCase, sentMessage, type HistoryEvent } from '../history/read.js';
+import { decode, eventTime, historiesOfCase, sentMessages, type HistoryEvent } from '../history/read.js';
 import { timelineOf } from '../history/timeline.js';
 import {
   CASE_WORKFLOW_TYPE,
@@ -51,10 +51,11 @@ export function reportingMessagesOf(caseId: string, runs: HistoryEvent[][]): Rep
   const statuses: ReportingMessage[] = [];
   for (const events of runs)
     for (const e of events) {
-      const m = sentMessage(e);
-      if (m?.system !== REPORTING_SYSTEM) continue;
-      if (isSyncStatus(m)) statuses.push(m);
-      else if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
+      for (const m of sentMessages(e)) {
+        if (m.system !== REPORTING_SYSTEM) continue;
+        if (isSyncStatus(m)) statuses.push(m);
+        else if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
+      }
     }
   if (!bySeq.has(0)) {
     const opening = importedOpening(runs);

@@ -111,6 +111,12 @@ export interface Receipt {
  */
 export type AnsweredInTask = (Receipt & { message: OutboundMessage }) | { message: OutboundMessage; rejected: string };
 
+/**
+ * One message of several tried together within the workflow task: answered, or `failed` (no answer
+ * in time, unreachable), in which case it goes the durable way and its marker entry records nothing sent.
+ */
+export type TriedInTask = AnsweredInTask | { message: OutboundMessage; failed: string };
+
 /** The last day of each clock still running or breached: what a direction's recipient must meet. */
 export type Deadlines = Partial<Record<ClockName, string>>;
 export const liveDeadlines = (state: CaseState): Deadlines =>

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { AnsweredInTask, OutboundMessage } from '../domain/index.js';
+import type { AnsweredInTask, OutboundMessage, TriedInTask } from '../domain/index.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -74,6 +74,8 @@ export async function historiesOfCase(client: Client, workflowId: string): Promi
 const DELIVERY_ACTIVITY = 'deliver';
 /** The same delivery made within the workflow task; its answer carries the message (AnsweredInTask). */
 const IN_TASK_DELIVERY_ACTIVITY = 'deliverInTask';
+/** Several systems' deliveries tried together within the task; its answer lists each (TriedInTask). */
+const TOGETHER_IN_TASK_ACTIVITY = 'deliverTogetherInTask';
 /** The marker the SDK records for a local activity that finished: `data` says which, `result` its answer. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
@@ -86,27 +88,33 @@ export function scheduledMessage(e: HistoryEvent): OutboundMessage | undefined {
 }
 
 /**
- * A delivery within the workflow task that was answered: the receipt or the refusal, with the
- * message, sent and answered in one event. Undefined for any other event, and for a try that failed
- * (its marker has no result; the message then went as a scheduled delivery).
+ * The deliveries within the workflow task that this event records answered: each receipt or refusal,
+ * with its message, sent and answered in one event. Empty for any other event, for a try that failed
+ * (its marker has no result), and for the messages of a batch whose system did not answer: each of
+ * those went as a scheduled delivery.
  */
-export function inTaskAnswer(e: HistoryEvent): AnsweredInTask | undefined {
+export function inTaskAnswers(e: HistoryEvent): AnsweredInTask[] {
   const marker = e.markerRecordedEventAttributes;
-  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return [];
   const data = decode<{ activity_type?: string }>(marker.details?.data?.payloads?.[0]);
-  if (data?.activity_type !== IN_TASK_DELIVERY_ACTIVITY) return undefined;
-  return decode<AnsweredInTask>(marker.details?.result?.payloads?.[0]);
+  const result = marker.details?.result?.payloads?.[0];
+  if (data?.activity_type === IN_TASK_DELIVERY_ACTIVITY) {
+    const answer = decode<AnsweredInTask>(result);
+    return answer ? [answer] : [];
+  }
+  if (data?.activity_type !== TOGETHER_IN_TASK_ACTIVITY) return [];
+  return (decode<TriedInTask[]>(result) ?? []).filter((t): t is AnsweredInTask => !('failed' in t));
 }
 
-/** The message a delivery within the workflow task delivered (not refused: see `inTaskAnswer`). */
-export function deliveredInTask(e: HistoryEvent): OutboundMessage | undefined {
-  const answer = inTaskAnswer(e);
-  return answer && !('rejected' in answer) ? answer.message : undefined;
-}
+/** The messages deliveries within the workflow task delivered (not refused: see `inTaskAnswers`). */
+export const deliveredInTask = (e: HistoryEvent): OutboundMessage[] =>
+  inTaskAnswers(e).flatMap((answer) => ('rejected' in answer ? [] : [answer.message]));
 
-/** A message as the history shows it sent: scheduled as an activity, or answered within the task. */
-export const sentMessage = (e: HistoryEvent): OutboundMessage | undefined =>
-  scheduledMessage(e) ?? inTaskAnswer(e)?.message;
+/** The messages an event shows sent: scheduled as an activity, or answered within the task. */
+export function sentMessages(e: HistoryEvent): OutboundMessage[] {
+  const scheduled = scheduledMessage(e);
+  return scheduled ? [scheduled] : inTaskAnswers(e).map((answer) => answer.message);
+}
 
 /** Every change a system acknowledged (its delivery activity completed), as it was sent. */
 export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] {
@@ -114,8 +122,7 @@ export function acknowledgedMessages(runs: HistoryEvent[][]): OutboundMessage[] 
   for (const events of runs) {
     const scheduled = new Map<string, OutboundMessage>(); // event id → message, within this run
     for (const e of events) {
-      const inTask = deliveredInTask(e);
-      if (inTask) acknowledged.push(inTask);
+      acknowledged.push(...deliveredInTask(e));
       const message = scheduledMessage(e);
       if (message) scheduled.set(String(e.eventId), message);
       const completed = e.activityTaskCompletedEventAttributes;

@@ -17,7 +17,7 @@ import {
   decode,
   eventTime as time,
   failureMessage,
-  inTaskAnswer,
+  inTaskAnswers,
   scheduledMessage,
   type HistoryEvent,
 } from './read.js';
@@ -123,9 +123,9 @@ export function timelineOf(runs: HistoryEvent[][], opening: string): TimelineEnt
         });
       }
       // Answered within the task: sent and delivered (or refused) at once, on its first attempt.
-      const inTask = inTaskAnswer(e);
-      if (inTask && listed(inTask.message)) {
+      for (const inTask of inTaskAnswers(e)) {
         const { message } = inTask;
+        if (!listed(message)) continue;
         noteSent(message);
         deliveries.set(message.key, {
           system: message.system,

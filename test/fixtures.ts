@@ -35,7 +35,7 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability; and the
  * code since.
  */
-const SET = 'v9';
+const SET = 'v10';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

@@ -61,12 +61,16 @@ async function upload(csv: string, options: { dryRun?: boolean; multipart?: bool
  * The opening's delivery within the task as runs under features-2026-12-import recorded it: its
  * activity `deliver`, whose answer is a bare receipt (their later changes went as scheduled ones).
  */
+let rewritten = 0;
 function asBeforeTheAnswerCarriedIt(e: HistoryEvent): HistoryEvent {
   const marker = e.markerRecordedEventAttributes;
   const data = decode<{ activity_type?: string }>(marker?.details?.data?.payloads?.[0]);
-  if (data?.activity_type !== 'deliverInTask') return e;
-  const result = decode<{ receiptId: string; message: { seq: number } }>(marker!.details!.result!.payloads![0]);
+  if (data?.activity_type !== 'deliverTogetherInTask') return e;
+  // Tried alone: an imported case's opening goes to the reporting model only.
+  const answers = decode<Array<{ receiptId: string; message: { seq: number } }>>(marker!.details!.result!.payloads![0]);
+  const result = answers?.length === 1 ? answers[0] : undefined;
   if (result?.message.seq !== 0) return e;
+  rewritten += 1;
   return {
     ...e,
     markerRecordedEventAttributes: {
@@ -199,12 +203,14 @@ describe('POST /imports', () => {
         const sent = reportingMessagesOf(caseId, runs);
         expect(sent[0]).toMatchObject({ seq: 0, event: { type: 'case.opened' } });
         expect(sent.map((m) => m.seq)).toEqual(sent.map((_, i) => i));
+        const before = rewritten;
         expect(
           reportingMessagesOf(
             caseId,
             runs.map((events) => events.map(asBeforeTheAnswerCarriedIt)),
           ),
         ).toEqual(sent);
+        expect(rewritten).toBe(before + 1); // the opening's marker was read as those runs recorded it
       }
     },
   );

@@ -9,7 +9,7 @@ import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } fr
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { carryingTheMessage, type Activities } from '../activities/index.js';
+import { carryingTheMessage, triedTogether, type Activities } from '../activities/index.js';
 import { loadConfig } from '../config/index.js';
 import { dataConverter } from '../config/temporal.js';
 import { caseIdFor } from '../ids/case-id.js';
@@ -94,6 +94,7 @@ export class DeliveryStub {
     },
     // Within the workflow task (the reporting model's way): the same stub, the message in its answer.
     deliverInTask: carryingTheMessage((message) => this.activities.deliver(message)),
+    deliverTogetherInTask: triedTogether((message) => this.activities.deliver(message)),
     // The case workflow delivers only; the others belong to the reconciliation and import workflows.
     reconcileCases: notStubbed('reconcileCases'),
     reconcileReportingModel: notStubbed('reconcileReportingModel'),

@@ -88,6 +88,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     steadyTimerOn,
     importOpeningHereOn,
     tryHere,
+    triesTogether,
   } = featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
@@ -192,7 +193,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
           m.type === CASE_OPENED
         ? 'here'
         : 'scheduled';
-  const inFlight = orderedSyncOn ? startDeliveryPump(host, now, wayOf) : startDeliveryLoops(host, now);
+  const inFlight = orderedSyncOn ? startDeliveryPump(host, now, wayOf, triesTogether) : startDeliveryLoops(host, now);
 
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -272,16 +273,20 @@ const ALL_FEATURES = {
  */
 function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
+  // Every system's next message tried together, in one local activity per task (#21).
+  if (patched('features-2026-12-tries-together'))
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const, triesTogether: true };
   // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-every-system-here'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const };
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const, triesTogether: false };
   // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-reporting-here'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'reporting' as const };
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'reporting' as const, triesTogether: false };
   // An imported case's opening delivered to the reporting model within its first task (#21).
   if (patched('features-2026-12-import'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'none' as const };
-  if (patched('features-2026-12')) return { ...ALL_FEATURES, importOpeningHereOn: false, tryHere: 'none' as const };
+    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'none' as const, triesTogether: false };
+  if (patched('features-2026-12'))
+    return { ...ALL_FEATURES, importOpeningHereOn: false, tryHere: 'none' as const, triesTogether: false };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),
@@ -304,6 +309,7 @@ function featuresOfThisRun() {
     steadyTimerOn: false,
     importOpeningHereOn: false,
     tryHere: 'none' as const,
+    triesTogether: false,
   };
 }
 

@@ -32,6 +32,7 @@ import {
   type CaseMachine,
   type AnsweredInTask,
   type OutboundMessage,
+  type TriedInTask,
   type Receipt,
   type System,
 } from '../domain/index.js';
@@ -76,6 +77,18 @@ const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
   // aborted) before the durable delivery, carrying the same key, is scheduled.
   startToCloseTimeout: '2 seconds',
   retry: { maximumAttempts: 1, nonRetryableErrorTypes: [SYNC_REJECTED] },
+});
+
+/**
+ * The same tries, every system's together in one local activity (runs since
+ * `features-2026-12-tries-together`): one marker and one activation for all their answers instead of
+ * one each, the largest part of a change's cost in the worker and on the server (#21). Each message
+ * is answered on its own (TriedInTask), so a system that fails its try sends only its own message the
+ * durable way.
+ */
+const { deliverTogetherInTask: tryTogetherHere } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 seconds',
+  retry: { maximumAttempts: 1 },
 });
 
 /** How a message goes: scheduled (the durable way), local retrying (an import's opening), or one local try first. */
@@ -129,6 +142,13 @@ function outcomeOfTry(result: Result<AnsweredInTask>): Outcome {
   return 'rejected' in answer ? { kind: 'rejected', reason: answer.rejected } : { kind: 'delivered', receipt: answer };
 }
 
+/** The answer to one message of tries made together: the whole try's failure fails each of its messages. */
+function outcomeInBatch(result: Result<TriedInTask[]>, i: number): Outcome {
+  if (!result.ok) return { kind: 'failed', error: result.error };
+  const answer = result.value[i]!;
+  return 'failed' in answer ? { kind: 'failed', error: answer.failed } : outcomeOfTry({ ok: true, value: answer });
+}
+
 /** A delivery answered or refused: the queue's head leaves, or the system's failure shows on the case. */
 function deliveryResult(machine: CaseMachine, message: OutboundMessage, answer: Answer, at: string) {
   const system = message.system as System;
@@ -170,6 +190,7 @@ export function startDeliveryPump(
   host: DeliveryHost,
   now: () => string,
   way: (message: OutboundMessage) => DeliveryWay = () => 'scheduled',
+  triesTogether = false,
 ): InFlight {
   const busy = new Set<System | 'links'>();
   /**
@@ -228,6 +249,7 @@ export function startDeliveryPump(
       });
       if (tries === 0) for (const s of settled.splice(0).sort((a, b) => recordOrder(a) - recordOrder(b))) record(s);
       if (host.draining()) continue;
+      const together: OutboundMessage[] = [];
       for (const system of SYSTEMS) {
         if (!canSend(system)) continue;
         const message = host.machine().outbox[system][0]!;
@@ -235,13 +257,29 @@ export function startDeliveryPump(
         const how = way(message);
         const tried = how === 'try-here' && !durableOnly.has(system);
         const note = (outcome: Outcome) => settled.push({ kind: 'delivery', system, message, outcome, tried });
-        if (tried) {
+        if (tried && triesTogether) together.push(message);
+        else if (tried) {
           tries += 1;
           whenSettled(deliverOnceHere(message), (result) => {
             tries -= 1;
             note(outcomeOfTry(result));
           });
         } else whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) => note(outcomeOf(result)));
+      }
+      if (together.length > 0) {
+        tries += 1;
+        whenSettled(tryTogetherHere(together), (result) => {
+          tries -= 1;
+          together.forEach((message, i) =>
+            settled.push({
+              kind: 'delivery',
+              system: message.system as System,
+              message,
+              outcome: outcomeInBatch(result, i),
+              tried: true,
+            }),
+          );
+        });
       }
       if (canLink()) {
         const back = nextLinkBack(host.machine().state)!;
