@@ -19,6 +19,8 @@ export interface SystemPort {
   view(caseId: string): Promise<SystemView | null>;
 }
 
+const succeeded = (status: number) => status >= 200 && status < 300;
+
 /** 4xx the system means (bad reference, wrong state) are permanent; 408, 425 and 429 are not. */
 const TRANSIENT_4XX = new Set([408, 425, 429]);
 
@@ -56,7 +58,7 @@ export function httpSystemPort(
         // Unreachable, reset or timed out: retryable, and the retry carries the same key.
         throw new Error(`${system} unreachable: ${(err as Error).message}`);
       }
-      if (status >= 200 && status < 300) return format.receipt(JSON.parse(text) as unknown, message) satisfies Receipt;
+      if (succeeded(status)) return format.receipt(JSON.parse(text) as unknown, message) satisfies Receipt;
       if (status >= 400 && status < 500 && !TRANSIENT_4XX.has(status)) {
         // The system's own words for it when it has them (the Home Office's error code and text).
         const refusal = format.refusal?.(status, parseJson(text));
@@ -73,8 +75,8 @@ export function httpSystemPort(
       const res = await request(new URL(`/cases/${encodeURIComponent(caseId)}`, baseUrl), {
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (res.statusCode === 404 || res.statusCode < 200 || res.statusCode >= 300) {
-        await res.body.dump();
+      if (!succeeded(res.statusCode)) {
+        await res.body.dump(); // the connection goes back to the pool only once its body is read
         if (res.statusCode === 404) return null;
         throw new Error(`${system} answered ${res.statusCode} for case ${caseId}`);
       }

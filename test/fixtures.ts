@@ -32,8 +32,9 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * lifecycle and sync-reliability. v8: the reporting model's deliveries made within the workflow
  * task (local activities, `features-2026-12-reporting-here`), recorded by lifecycle and
  * sync-reliability. v9: every system's deliveries tried within the workflow task first
- * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability; and the
- * code since.
+ * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability. v10: every
+ * system's tries of a task in one local activity (`features-2026-12-tries-together`), recorded by
+ * lifecycle and sync-reliability; and the code since.
  */
 const SET = 'v10';
 

@@ -306,8 +306,8 @@ export async function extraApi(stack: Stack, deps: Partial<AppDeps>): Promise<{ 
 
 /**
  * Makes the Home Office reject the case's next delivery for good, and waits until the case shows it.
- * `latencyMs`: how slowly it answers meanwhile; past 2 s the refusal comes to the scheduled delivery
- * (the try within the task given up on), otherwise to the try.
+ * `latencyMs`: how slowly it answers meanwhile; past the try's 1.5 s (TRY_WITHIN_MS) the refusal
+ * comes to the scheduled delivery (the try within the task given up on), otherwise to the try.
  */
 export async function rejectedDelivery(stack: Stack, caseId: string, { latencyMs = 0 } = {}): Promise<void> {
   await stack.systems.homeOffice.faults({ rejectRefs: [caseId], latencyMs });

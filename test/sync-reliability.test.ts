@@ -235,7 +235,7 @@ describe('delivery to the external systems', () => {
       try {
         const started = Date.now();
         expect((await post(caseId, { type: 'claim.screened' })).status).toBe(200);
-        // The try within the task gives up after 2 s: the caseworker does not wait the system's 6.
+        // The try within the task gives up after 1.5 s: the caseworker does not wait the system's 6.
         expect(Date.now() - started).toBeLessThan(5_000);
         await eventually(
           async () => ((await read(caseId)).sync.homeOffice.delivered === 1 ? true : undefined),

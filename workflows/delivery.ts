@@ -63,6 +63,15 @@ const { deliver } = proxyActivities<Activities>(DELIVERY);
 const { deliver: deliverHere } = proxyLocalActivities<Activities>(DELIVERY);
 
 /**
+ * The time a caseworker's change may wait on a system's answer. The reference systems and the
+ * reporting store (which waits at most 200 ms for its write lock) answer in milliseconds; one slower
+ * than this is treated as down for this message, and the try is cancelled (the request aborted)
+ * before the durable delivery, carrying the same key, is scheduled. Tries made together give each
+ * message less than this (TRY_WITHIN_MS, activities/index.ts), so that one slow system fails alone.
+ */
+const TRY_TIMEOUT: Duration = '2 seconds';
+
+/**
  * One try within the task that queued the message, then the durable way. A change's update is
  * answered when its task completes, and a local activity holds the task open: a retrying one would
  * hold every caseworker's change to the case while a system is down. One short try, and on anything
@@ -71,11 +80,7 @@ const { deliver: deliverHere } = proxyLocalActivities<Activities>(DELIVERY);
  * no second task for the receipt.
  */
 const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
-  // The time a caseworker's change may wait on a system's answer. The reference systems and the
-  // reporting store (which waits at most 200 ms for its write lock) answer in milliseconds; one
-  // slower than this is treated as down for this message, and the try is cancelled (the request
-  // aborted) before the durable delivery, carrying the same key, is scheduled.
-  startToCloseTimeout: '2 seconds',
+  startToCloseTimeout: TRY_TIMEOUT,
   retry: { maximumAttempts: 1, nonRetryableErrorTypes: [SYNC_REJECTED] },
 });
 
@@ -87,7 +92,7 @@ const { deliverInTask: deliverOnceHere } = proxyLocalActivities<Activities>({
  * durable way.
  */
 const { deliverTogetherInTask: tryTogetherHere } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 seconds',
+  startToCloseTimeout: TRY_TIMEOUT,
   retry: { maximumAttempts: 1 },
 });
 
@@ -137,17 +142,18 @@ function outcomeOf(result: Result<Receipt>): Outcome {
  * failed the try with it instead, and replay so: the message then went scheduled, refused in turn.
  */
 function outcomeOfTry(result: Result<AnsweredInTask>): Outcome {
-  if (!result.ok) return { kind: 'failed', error: result.error };
-  const answer = result.value;
-  return 'rejected' in answer ? { kind: 'rejected', reason: answer.rejected } : { kind: 'delivered', receipt: answer };
+  return result.ok ? outcomeOfAnswer(result.value) : { kind: 'failed', error: result.error };
 }
 
 /** The answer to one message of tries made together: the whole try's failure fails each of its messages. */
 function outcomeInBatch(result: Result<TriedInTask[]>, i: number): Outcome {
   if (!result.ok) return { kind: 'failed', error: result.error };
   const answer = result.value[i]!;
-  return 'failed' in answer ? { kind: 'failed', error: answer.failed } : outcomeOfTry({ ok: true, value: answer });
+  return 'failed' in answer ? { kind: 'failed', error: answer.failed } : outcomeOfAnswer(answer);
 }
+
+const outcomeOfAnswer = (answer: AnsweredInTask): Outcome =>
+  'rejected' in answer ? { kind: 'rejected', reason: answer.rejected } : { kind: 'delivered', receipt: answer };
 
 /** A delivery answered or refused: the queue's head leaves, or the system's failure shows on the case. */
 function deliveryResult(machine: CaseMachine, message: OutboundMessage, answer: Answer, at: string) {
@@ -209,6 +215,8 @@ export function startDeliveryPump(
   };
   const canLink = () => !busy.has('links') && nextLinkBack(host.machine().state) !== undefined;
   const due = () => (settled.length > 0 && tries === 0) || (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
+  const note = (message: OutboundMessage, outcome: Outcome, tried: boolean) =>
+    settled.push({ kind: 'delivery', system: message.system as System, message, outcome, tried });
 
   function record(s: Settled) {
     if (s.kind === 'delivery') {
@@ -256,29 +264,23 @@ export function startDeliveryPump(
         busy.add(system);
         const how = way(message);
         const tried = how === 'try-here' && !durableOnly.has(system);
-        const note = (outcome: Outcome) => settled.push({ kind: 'delivery', system, message, outcome, tried });
         if (tried && triesTogether) together.push(message);
         else if (tried) {
           tries += 1;
           whenSettled(deliverOnceHere(message), (result) => {
             tries -= 1;
-            note(outcomeOfTry(result));
+            note(message, outcomeOfTry(result), true);
           });
-        } else whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) => note(outcomeOf(result)));
+        } else
+          whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) =>
+            note(message, outcomeOf(result), false),
+          );
       }
       if (together.length > 0) {
         tries += 1;
         whenSettled(tryTogetherHere(together), (result) => {
           tries -= 1;
-          together.forEach((message, i) =>
-            settled.push({
-              kind: 'delivery',
-              system: message.system as System,
-              message,
-              outcome: outcomeInBatch(result, i),
-              tried: true,
-            }),
-          );
+          together.forEach((message, i) => note(message, outcomeInBatch(result, i), true));
         });
       }
       if (canLink()) {
