@@ -34,9 +34,10 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * sync-reliability. v9: every system's deliveries tried within the workflow task first
  * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability. v10: every
  * system's tries of a task in one local activity (`features-2026-12-tries-together`), recorded by
- * lifecycle and sync-reliability; and the code since.
+ * lifecycle and sync-reliability. v11: one search-attribute upsert per task, after its tries
+ * (`features-2026-12-one-upsert`), recorded by lifecycle and sync-reliability; and the code since.
  */
-const SET = 'v10';
+const SET = 'v11';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

@@ -10,6 +10,7 @@ import { useStack } from './harness.js';
 import { daysAgo } from './dates.js';
 import { eventually, type RunningSystem } from './systems.js';
 import { recordFixtures } from './fixtures.js';
+import { caseWorkflowId } from '../workflows/messages.js';
 
 const stack = useStack({}, (s) => recordFixtures(s, 'lifecycle'));
 
@@ -113,6 +114,33 @@ describe('lifecycle paths', () => {
     expect(state.identifiers.hmctsRef).toMatch(/^PA\/5\d{4}\/\d{4}$/);
     expect(courts.view?.references.hmctsRef).toBe(state.identifiers.hmctsRef);
     expect(state.identifiers.courtCaseNumber).toMatch(/^\d{16}$/);
+  });
+
+  it('a change and what its receipts add are one search-attribute upsert, and the HMCTS reference finds the case', async () => {
+    const caseId = await openCase();
+    await run(caseId, APPEAL_TO_HEARING);
+    const { state } = await delivered(caseId);
+    // HMCTS's reference came back in the appeal's receipt, within the change's task: searchable.
+    // (Other test files' stacks share the server, and their HMCTS numbers its references alike.)
+    await eventually(
+      async () => {
+        const ref = encodeURIComponent(state.identifiers.hmctsRef);
+        const res = await stack.call('GET', `/cases?ref=${ref}`, { role: 'caseworker' });
+        return (res.body.cases as Array<{ caseId: string }>).some((c) => c.caseId === caseId) ? true : undefined;
+      },
+      15_000,
+      'the case by its HMCTS reference',
+    );
+    // One upsert (one visibility write) per workflow task: the appeal's own attributes and the
+    // reference its receipt brought went together (`features-2026-12-one-upsert`, #21).
+    const { events } = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+    const perTask: number[] = [];
+    for (const e of events ?? []) {
+      if (e.workflowTaskCompletedEventAttributes) perTask.push(0);
+      else if (e.upsertWorkflowSearchAttributesEventAttributes && perTask.length > 0) perTask[perTask.length - 1]! += 1;
+    }
+    expect(perTask.filter((n) => n > 0).length).toBeGreaterThanOrEqual(APPEAL_TO_HEARING.length);
+    expect(Math.max(...perTask)).toBe(1);
   });
 
   it('refuse → no appeal → the appeal window expires by timer → appeal rights exhausted', async () => {

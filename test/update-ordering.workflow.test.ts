@@ -188,7 +188,7 @@ describe('a change and a delivery result in one workflow task', () => {
       const events = await scenario(arrival);
       // The task that took both: its deliveries were made together, after the timer was moved,
       // never where the result arrived (the order that differed on replay before). Each system
-      // answered within the task, so it is the history's last.
+      // answered within the task, and the task's one upsert follows their answers.
       const accepted = events.lastIndexOf('workflowExecutionUpdateAccepted');
       const next = events.indexOf('workflowTaskScheduled', accepted);
       const commands = events
@@ -196,7 +196,6 @@ describe('a change and a delivery result in one workflow task', () => {
         .filter((k) => k !== 'activityTaskStarted' && k !== 'activityTaskCompleted');
       expect(commands).toEqual([
         'workflowExecutionUpdateAccepted',
-        'upsertWorkflowSearchAttributes',
         'workflowExecutionUpdateCompleted',
         // The change moved the instant the case waits for: the new timer starts, then the old one's
         // cancellation (a scope's cancel reaches its timer a microtask later), the same on replay.
@@ -205,6 +204,9 @@ describe('a change and a delivery result in one workflow task', () => {
         // The Home Office (its scheduled delivery of the refusal recorded first), HMCTS and the
         // reporting model, delivered together within the task: one local activity, one marker.
         'markerRecorded',
+        // What the change and the receipts did to the case's search attributes: one upsert, once
+        // the tries are in (`features-2026-12-one-upsert`).
+        'upsertWorkflowSearchAttributes',
       ]);
       // The refusal's try at the Home Office failed within its task and went scheduled, once.
       expect(events.filter((k) => k === 'activityTaskScheduled')).toHaveLength(1);

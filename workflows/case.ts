@@ -89,6 +89,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     importOpeningHereOn,
     tryHere,
     triesTogether,
+    oneUpsertPerTask,
   } = featuresOfThisRun();
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
@@ -112,12 +113,31 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     reporting: reportingOn,
   });
 
+  // The state whose search attributes the server holds (the starter set the opening's), and whether
+  // the case has moved since. Runs since `features-2026-12-one-upsert` upsert once per task, after
+  // its tries are in: a change and what its receipts add (an appeal's HMCTS reference) are one
+  // upsert, one visibility write, where they were two (#21).
+  let searchedState = machine.state;
+  let searchStale = false;
+  function upsertWhatChanged() {
+    if (!searchStale) return;
+    searchStale = false;
+    const changed = changedSearchAttributes(searchedState, machine.state);
+    searchedState = machine.state;
+    if (changed.length > 0) upsertSearchAttributes(changed);
+  }
+
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(proposed: CaseMachine) {
     const next = reportingOn && syncStatusOn ? noteSyncStatus(machine, proposed, WORKFLOW_ACTOR, now()) : proposed;
-    const changed = changedSearchAttributes(machine.state, next.state);
-    machine = next;
-    if (changed.length > 0) upsertSearchAttributes(changed);
+    if (oneUpsertPerTask) {
+      machine = next;
+      searchStale = true;
+    } else {
+      const changed = changedSearchAttributes(machine.state, next.state);
+      machine = next;
+      if (changed.length > 0) upsertSearchAttributes(changed);
+    }
     // Any new event restarts the retention dormancy: stamp when the case last saw one.
     if (activityMark(next.state) !== mark) {
       mark = activityMark(next.state);
@@ -178,7 +198,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   );
 
   // Changes leave in order, head of each queue first; links are recorded on their other cases.
-  const host: DeliveryHost = { machine: () => machine, setMachine, draining: () => draining };
+  const host: DeliveryHost = {
+    machine: () => machine,
+    setMachine,
+    draining: () => draining,
+    searchStale: () => searchStale,
+    upsertSearch: upsertWhatChanged,
+  };
   // Each delivery is tried once within the task that queues it (#21): a system that answers in time
   // costs the server no activity and the case no second task for its receipt. Runs started before
   // did so for the reporting model only (the worker's own database), and before that delivered an
@@ -224,6 +250,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         () => mark !== seen || historyIsLong() || (inFlight.count === 0 && drained() && allHandlersFinished()),
       );
       if (mark === seen && !historyIsLong()) {
+        upsertWhatChanged();
         log.info('retention: dormant at a final exit for the whole period; the case workflow completes', {
           closesAt,
           lastActivityAt,
@@ -243,6 +270,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Hand over: no delivery in flight, no handler half-way; undelivered messages travel along.
   draining = true;
   await condition(() => inFlight.count === 0 && allHandlersFinished());
+  upsertWhatChanged(); // the next run starts with the attributes this one ends with
   const carried: CarriedState = {
     state: machine.state,
     outbox: machine.outbox,
@@ -273,20 +301,59 @@ const ALL_FEATURES = {
  */
 function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
+  // One search-attribute upsert per task, once its tries are in (#21).
+  if (patched('features-2026-12-one-upsert'))
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: true,
+      tryHere: 'every-system' as const,
+      triesTogether: true,
+      oneUpsertPerTask: true,
+    };
   // Every system's next message tried together, in one local activity per task (#21).
   if (patched('features-2026-12-tries-together'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const, triesTogether: true };
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: true,
+      tryHere: 'every-system' as const,
+      triesTogether: true,
+      oneUpsertPerTask: false,
+    };
   // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-every-system-here'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'every-system' as const, triesTogether: false };
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: true,
+      tryHere: 'every-system' as const,
+      triesTogether: false,
+      oneUpsertPerTask: false,
+    };
   // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-reporting-here'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'reporting' as const, triesTogether: false };
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: true,
+      tryHere: 'reporting' as const,
+      triesTogether: false,
+      oneUpsertPerTask: false,
+    };
   // An imported case's opening delivered to the reporting model within its first task (#21).
   if (patched('features-2026-12-import'))
-    return { ...ALL_FEATURES, importOpeningHereOn: true, tryHere: 'none' as const, triesTogether: false };
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: true,
+      tryHere: 'none' as const,
+      triesTogether: false,
+      oneUpsertPerTask: false,
+    };
   if (patched('features-2026-12'))
-    return { ...ALL_FEATURES, importOpeningHereOn: false, tryHere: 'none' as const, triesTogether: false };
+    return {
+      ...ALL_FEATURES,
+      importOpeningHereOn: false,
+      tryHere: 'none' as const,
+      triesTogether: false,
+      oneUpsertPerTask: false,
+    };
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),
@@ -310,6 +377,7 @@ function featuresOfThisRun() {
     importOpeningHereOn: false,
     tryHere: 'none' as const,
     triesTogether: false,
+    oneUpsertPerTask: false,
   };
 }
 

@@ -112,6 +112,10 @@ export interface DeliveryHost {
   machine(): CaseMachine;
   setMachine(next: CaseMachine): void;
   draining(): boolean;
+  /** Whether the case has moved since its search attributes were last upserted (runs that upsert once per task). */
+  searchStale?(): boolean;
+  /** Upserts what moved: called by the pump at the end of a round with no try out, so a task makes one upsert. */
+  upsertSearch?(): void;
 }
 
 /** How many deliveries and link-backs are out: the workflow hands over or completes only at 0. */
@@ -214,7 +218,9 @@ export function startDeliveryPump(
     return !busy.has(system) && m.outbox[system].length > 0 && m.state.sync[system].failure === null;
   };
   const canLink = () => !busy.has('links') && nextLinkBack(host.machine().state) !== undefined;
-  const due = () => (settled.length > 0 && tries === 0) || (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
+  const due = () =>
+    (tries === 0 && (settled.length > 0 || !!host.searchStale?.())) ||
+    (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
   const note = (message: OutboundMessage, outcome: Outcome, tried: boolean) =>
     settled.push({ kind: 'delivery', system: message.system as System, message, outcome, tried });
 
@@ -256,38 +262,45 @@ export function startDeliveryPump(
         return again;
       });
       if (tries === 0) for (const s of settled.splice(0).sort((a, b) => recordOrder(a) - recordOrder(b))) record(s);
-      if (host.draining()) continue;
-      const together: OutboundMessage[] = [];
-      for (const system of SYSTEMS) {
-        if (!canSend(system)) continue;
-        const message = host.machine().outbox[system][0]!;
-        busy.add(system);
-        const how = way(message);
-        const tried = how === 'try-here' && !durableOnly.has(system);
-        if (tried && triesTogether) together.push(message);
-        else if (tried) {
-          tries += 1;
-          whenSettled(deliverOnceHere(message), (result) => {
-            tries -= 1;
-            note(message, outcomeOfTry(result), true);
-          });
-        } else
-          whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) =>
-            note(message, outcomeOf(result), false),
-          );
-      }
-      if (together.length > 0) {
+      if (!host.draining()) sendWhatCan();
+      // The task's tries are in (or none was made): what the case's changes and their receipts did
+      // to its search attributes goes in one upsert.
+      if (tries === 0) host.upsertSearch?.();
+    }
+  }
+
+  /** Each system's next message on its way (tried here, together where the run does), and the next link-back. */
+  function sendWhatCan() {
+    const together: OutboundMessage[] = [];
+    for (const system of SYSTEMS) {
+      if (!canSend(system)) continue;
+      const message = host.machine().outbox[system][0]!;
+      busy.add(system);
+      const how = way(message);
+      const tried = how === 'try-here' && !durableOnly.has(system);
+      if (tried && triesTogether) together.push(message);
+      else if (tried) {
         tries += 1;
-        whenSettled(tryTogetherHere(together), (result) => {
+        whenSettled(deliverOnceHere(message), (result) => {
           tries -= 1;
-          together.forEach((message, i) => note(message, outcomeInBatch(result, i), true));
+          note(message, outcomeOfTry(result), true);
         });
-      }
-      if (canLink()) {
-        const back = nextLinkBack(host.machine().state)!;
-        busy.add('links');
-        whenSettled(recordLinkBack(back), (result) => settled.push({ kind: 'link', id: back.id, result }));
-      }
+      } else
+        whenSettled((how === 'here' ? deliverHere : deliver)(message), (result) =>
+          note(message, outcomeOf(result), false),
+        );
+    }
+    if (together.length > 0) {
+      tries += 1;
+      whenSettled(tryTogetherHere(together), (result) => {
+        tries -= 1;
+        together.forEach((message, i) => note(message, outcomeInBatch(result, i), true));
+      });
+    }
+    if (canLink()) {
+      const back = nextLinkBack(host.machine().state)!;
+      busy.add('links');
+      whenSettled(recordLinkBack(back), (result) => settled.push({ kind: 'link', id: back.id, result }));
     }
   }
   void pump();
