@@ -42,7 +42,7 @@ export interface SystemBehaviour {
   /** The tracker's webhook for this system's own events, if known at start-up. */
   webhook?: { url: string; secret: string };
   /** References this system assigns on a message it has not seen before (HMCTS: its appeal ref). */
-  assign?: (message: InboundMessage, earlier: StoredMessage[]) => Record<string, string> | undefined;
+  assign?: (message: InboundMessage, earlier: readonly StoredMessage[]) => Record<string, string> | undefined;
   /** The language deliveries arrive in; default our envelope at `/messages`. */
   reception?: Reception;
   /** Routes of its own beside the deliveries (the Home Office's search), reading what it stored. */
@@ -54,6 +54,16 @@ const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, down: false, rejectRefs:
 export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: string) {
   const store = new JsonlStore<StoredMessage>(dataFile);
   const byKey = new Map(store.records.map((m) => [m.key, m]));
+  // Each case's messages, in the order stored: every message checks its case's earlier ones, and a
+  // scan of the whole store for them grew with every case the system had ever heard of.
+  const byCase = new Map<string, StoredMessage[]>();
+  const index = (m: StoredMessage) => {
+    const list = byCase.get(m.caseId);
+    if (list) list.push(m);
+    else byCase.set(m.caseId, [m]);
+  };
+  store.records.forEach(index);
+  const messagesOf = (caseId: string): readonly StoredMessage[] => byCase.get(caseId) ?? [];
   let faults: Faults = { ...NO_FAULTS };
   const stats = { received: 0, duplicates: 0, injectedErrors: 0, rejected: 0, outOfOrder: 0, gapFills: 0 };
 
@@ -144,7 +154,7 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
       stats.rejected += 1;
       return reply(reception.unknownReference(message, req));
     }
-    const earlier = store.records.filter((m) => m.caseId === message.caseId);
+    const earlier = messagesOf(message.caseId);
     const latest = Math.max(0, ...earlier.map((m) => m.seq));
     // In order, or a flagged redelivery into a gap (that sequence number is not held): anything
     // else is a change arriving behind a later one, which a real system must refuse.
@@ -170,6 +180,7 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     };
     store.append(stored);
     byKey.set(stored.key, stored);
+    index(stored);
     stats.received += 1;
     reply(reception.accepted(stored.receipt, req, true));
   });
@@ -179,12 +190,12 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
   /** Everything received, newest last (the reference notifier's list of escalations). */
   app.get('/messages', outage, (req, res) => {
     const caseId = typeof req.query.caseId === 'string' ? req.query.caseId : undefined;
-    res.json({ messages: store.records.filter((m) => !caseId || m.caseId === caseId) });
+    res.json({ messages: caseId ? messagesOf(caseId) : store.records });
   });
 
   /** This system's view of a case, in sequence order (a gap fill is stored after later changes). */
   app.get('/cases/:caseId', outage, (req, res) => {
-    const messages = store.records.filter((m) => m.caseId === req.params.caseId).sort((a, b) => a.seq - b.seq);
+    const messages = [...messagesOf(String(req.params.caseId))].sort((a, b) => a.seq - b.seq);
     if (messages.length === 0) return res.status(404).json({ error: 'unknown case' });
     const references = Object.assign({}, ...messages.map((m) => m.receipt.references ?? {}));
     const last = messages.at(-1)!;
@@ -197,5 +208,5 @@ export function createReferenceSystem(behaviour: SystemBehaviour, dataFile: stri
     });
   });
 
-  return { app, store, stats };
+  return { app, store, stats, messagesOf };
 }

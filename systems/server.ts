@@ -46,12 +46,21 @@ const native = format !== 'envelope' && NATIVE_FORMATS[key] !== undefined && NAT
 const port = Number(values.port ?? new URL(descriptor.defaultUrl!).port);
 const dataFile = values.data ?? `data/${which}.jsonl`;
 
-// The HMCTS sequence is read from the store the system itself keeps, so it survives restarts.
-const registered = () =>
-  system.store.records.flatMap((m) => (m.receipt.references?.hmctsRef ? [m.receipt.references.hmctsRef] : []));
+// The HMCTS sequence is read from the store the system itself keeps, so it survives restarts; each
+// call reads only the records stored since the one before.
+const given: string[] = [];
+let read = 0;
+const registered = () => {
+  const records = system.store.records;
+  for (; read < records.length; read++) {
+    const ref = records[read]!.receipt.references?.hmctsRef;
+    if (ref) given.push(ref);
+  }
+  return given;
+};
 /** The references this system gave a case (HMCTS: its appeal reference and case number), from its own store. */
 const caseReferences = (caseId: string): Record<string, string> =>
-  Object.assign({}, ...system.store.records.filter((m) => m.caseId === caseId).map((m) => m.receipt.references ?? {}));
+  Object.assign({}, ...system.messagesOf(caseId).map((m) => m.receipt.references ?? {}));
 // The shared secret comes from the environment, never the command line (process lists show it).
 const secret = descriptor.webhookSecretSetting ? process.env[descriptor.webhookSecretSetting] : undefined;
 const webhook = values['webhook-url'] && secret ? { url: values['webhook-url'], secret } : undefined;
