@@ -292,6 +292,20 @@ const ALL_FEATURES = {
   steadyTimerOn: true,
 } as const;
 
+/** Which deliveries a run tries within the task that queues them (#21). */
+type TryHere = 'none' | 'reporting' | 'every-system';
+
+/** The features that came one by one since `features-2026-12`, each with a marker of its own: off until it. */
+const NONE_LATER: {
+  importOpeningHereOn: boolean;
+  tryHere: TryHere;
+  triesTogether: boolean;
+  oneUpsertPerTask: boolean;
+} = { importOpeningHereOn: false, tryHere: 'none', triesTogether: false, oneUpsertPerTask: false };
+
+/** A run since `features-2026-12`: every feature then, and those of the later ones it has. */
+const since = (later: Partial<typeof NONE_LATER>) => ({ ...ALL_FEATURES, ...NONE_LATER, ...later });
+
 /**
  * Which of the code's changes this run has, each gated by the patch that brought it so that runs
  * recorded before it replay as they ran. A run started since `features-2026-12` has every one of
@@ -303,57 +317,18 @@ function featuresOfThisRun() {
   // Each new set of features is one new marker, checked first: a run records only the newest.
   // One search-attribute upsert per task, once its tries are in (#21).
   if (patched('features-2026-12-one-upsert'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: true,
-      tryHere: 'every-system' as const,
-      triesTogether: true,
-      oneUpsertPerTask: true,
-    };
+    return since({ importOpeningHereOn: true, tryHere: 'every-system', triesTogether: true, oneUpsertPerTask: true });
   // Every system's next message tried together, in one local activity per task (#21).
   if (patched('features-2026-12-tries-together'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: true,
-      tryHere: 'every-system' as const,
-      triesTogether: true,
-      oneUpsertPerTask: false,
-    };
+    return since({ importOpeningHereOn: true, tryHere: 'every-system', triesTogether: true });
   // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
   if (patched('features-2026-12-every-system-here'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: true,
-      tryHere: 'every-system' as const,
-      triesTogether: false,
-      oneUpsertPerTask: false,
-    };
+    return since({ importOpeningHereOn: true, tryHere: 'every-system' });
   // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
-  if (patched('features-2026-12-reporting-here'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: true,
-      tryHere: 'reporting' as const,
-      triesTogether: false,
-      oneUpsertPerTask: false,
-    };
+  if (patched('features-2026-12-reporting-here')) return since({ importOpeningHereOn: true, tryHere: 'reporting' });
   // An imported case's opening delivered to the reporting model within its first task (#21).
-  if (patched('features-2026-12-import'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: true,
-      tryHere: 'none' as const,
-      triesTogether: false,
-      oneUpsertPerTask: false,
-    };
-  if (patched('features-2026-12'))
-    return {
-      ...ALL_FEATURES,
-      importOpeningHereOn: false,
-      tryHere: 'none' as const,
-      triesTogether: false,
-      oneUpsertPerTask: false,
-    };
+  if (patched('features-2026-12-import')) return since({ importOpeningHereOn: true });
+  if (patched('features-2026-12')) return since({});
   return {
     // Statutory clocks came with a change of this code: runs recorded before it replay without them.
     clocksOn: patched('statutory-clocks'),
@@ -374,10 +349,7 @@ function featuresOfThisRun() {
     syncStatusOn: patched('reporting-sync-status'),
     // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
     steadyTimerOn: false,
-    importOpeningHereOn: false,
-    tryHere: 'none' as const,
-    triesTogether: false,
-    oneUpsertPerTask: false,
+    ...NONE_LATER,
   };
 }
 
