@@ -113,15 +113,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     reporting: reportingOn,
   });
 
-  // The state whose search attributes the server holds (the starter set the opening's), and whether
-  // the case has moved since. Runs since `features-2026-12-one-upsert` upsert once per task, after
-  // its tries are in: a change and what its receipts add (an appeal's HMCTS reference) are one
-  // upsert, one visibility write, where they were two (#21).
+  // The state whose search attributes the server holds (the starter set the opening's). Runs since
+  // `features-2026-12-one-upsert` upsert once per task, after its tries are in: a change and what
+  // its receipts add (an appeal's HMCTS reference) are one upsert, one visibility write, where they
+  // were two (#21). A state is never changed in place, so a new one is a case that has moved.
   let searchedState = machine.state;
-  let searchStale = false;
+  const searchStale = () => oneUpsertPerTask && machine.state !== searchedState;
   function upsertWhatChanged() {
-    if (!searchStale) return;
-    searchStale = false;
+    if (!searchStale()) return;
     const changed = changedSearchAttributes(searchedState, machine.state);
     searchedState = machine.state;
     if (changed.length > 0) upsertSearchAttributes(changed);
@@ -130,14 +129,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   /** The one place the case changes: search attributes follow, upserting only what changed. */
   function setMachine(proposed: CaseMachine) {
     const next = reportingOn && syncStatusOn ? noteSyncStatus(machine, proposed, WORKFLOW_ACTOR, now()) : proposed;
-    if (oneUpsertPerTask) {
-      machine = next;
-      searchStale = true;
-    } else {
-      const changed = changedSearchAttributes(machine.state, next.state);
-      machine = next;
-      if (changed.length > 0) upsertSearchAttributes(changed);
-    }
+    // Runs before `features-2026-12-one-upsert` upsert with every change, as they recorded.
+    const changed = oneUpsertPerTask ? [] : changedSearchAttributes(machine.state, next.state);
+    machine = next;
+    if (changed.length > 0) upsertSearchAttributes(changed);
     // Any new event restarts the retention dormancy: stamp when the case last saw one.
     if (activityMark(next.state) !== mark) {
       mark = activityMark(next.state);
@@ -202,7 +197,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     machine: () => machine,
     setMachine,
     draining: () => draining,
-    searchStale: () => searchStale,
+    searchStale,
     upsertSearch: upsertWhatChanged,
   };
   // Each delivery is tried once within the task that queues it (#21): a system that answers in time

@@ -112,10 +112,10 @@ export interface DeliveryHost {
   machine(): CaseMachine;
   setMachine(next: CaseMachine): void;
   draining(): boolean;
-  /** Whether the case has moved since its search attributes were last upserted (runs that upsert once per task). */
-  searchStale?(): boolean;
+  /** Whether the case has moved since its search attributes were last upserted (never, in runs that upsert with each change). */
+  searchStale(): boolean;
   /** Upserts what moved: called by the pump at the end of a round with no try out, so a task makes one upsert. */
-  upsertSearch?(): void;
+  upsertSearch(): void;
 }
 
 /** How many deliveries and link-backs are out: the workflow hands over or completes only at 0. */
@@ -219,7 +219,7 @@ export function startDeliveryPump(
   };
   const canLink = () => !busy.has('links') && nextLinkBack(host.machine().state) !== undefined;
   const due = () =>
-    (tries === 0 && (settled.length > 0 || !!host.searchStale?.())) ||
+    (tries === 0 && (settled.length > 0 || host.searchStale())) ||
     (!host.draining() && (SYSTEMS.some(canSend) || canLink()));
   const note = (message: OutboundMessage, outcome: Outcome, tried: boolean) =>
     settled.push({ kind: 'delivery', system: message.system as System, message, outcome, tried });
@@ -265,7 +265,7 @@ export function startDeliveryPump(
       if (!host.draining()) sendWhatCan();
       // The task's tries are in (or none was made): what the case's changes and their receipts did
       // to its search attributes goes in one upsert.
-      if (tries === 0) host.upsertSearch?.();
+      if (tries === 0) host.upsertSearch();
     }
   }
 
