@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pMap from 'p-map';
+import { caseQueueReader } from '../activities/import-pace.js';
 import { TEMPORAL_SERVER_VERSION } from '../temporal/cluster.js';
 import { percentiles, type BenchStack } from './stack.js';
 
@@ -100,4 +101,17 @@ export async function timed(n: number, call: () => Promise<unknown>, concurrency
     { concurrency },
   );
   return percentiles(samples);
+}
+
+/**
+ * Waits until no workflow task waits in `taskQueue` (two readings in a row): the cases started are
+ * then absorbed, their first tasks run. A start answers long before that, so a rate of starts alone
+ * flatters whoever floods the queue (the first runs here left 5–23 s of tasks waiting at the end).
+ */
+export async function drained(stack: BenchStack, taskQueue: string) {
+  const read = caseQueueReader(stack.client, stack.config.temporal.namespace, taskQueue);
+  for (let calm = 0; calm < 2;) {
+    await new Promise((r) => setTimeout(r, 250));
+    calm = (await read()).backlogCount === 0 ? calm + 1 : 0;
+  }
 }

@@ -14,8 +14,7 @@ import { caseIdFor } from '../ids/case-id.js';
 import { newCaseBody } from '../test/case-body.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { caseQueueReader } from '../activities/import-pace.js';
-import { bareStarts, importCsv, machine, writeResults } from './common.js';
+import { bareStarts, drained, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -149,19 +148,6 @@ async function historyProfile(stack: BenchStack, workflowIds: string[], client =
 }
 
 const ratio = (during: number, idle: number) => during / idle;
-
-/**
- * Waits until no workflow task waits in `taskQueue` (two readings in a row): the cases started are
- * then absorbed, their first tasks run. A start answers long before that, so a rate of starts alone
- * flatters whoever floods the queue (the first runs here left 5–23 s of tasks waiting at the end).
- */
-async function drained(stack: BenchStack, taskQueue: string) {
-  const read = caseQueueReader(stack.client, stack.config.temporal.namespace, taskQueue);
-  for (let calm = 0; calm < 2;) {
-    await new Promise((r) => setTimeout(r, 250));
-    calm = (await read()).backlogCount === 0 ? calm + 1 : 0;
-  }
-}
 
 /** One stack with the worker's import pace set to `pace`: its own bare baseline, then each size. */
 async function runWith(pace: Pace) {

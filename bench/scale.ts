@@ -13,7 +13,7 @@ import { visibilityQuery, type SearchQuery } from '../api/search.js';
 import { freePort } from '../test/ports.js';
 import { CASE_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { backlogSheet } from './backlog.js';
-import { importCsv, machine, timed, writeResults } from './common.js';
+import { drained, importCsv, machine, timed, writeResults } from './common.js';
 import { startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '10000,100000' },
     samples: { type: 'string', default: '40' },
     chunk: { type: 'string', default: '10000' },
+    /** The worker's IMPORT_PACE for the seeding: the product's default, or fixed (faster to seed, a backlog left behind). */
+    pace: { type: 'string', default: 'adaptive' },
   },
 });
 const MARKS = values.cases
@@ -90,7 +92,7 @@ async function measure(stack: BenchStack, token: string, metricsUrl: string, ope
 }
 
 const metricsPort = await freePort();
-const stack = await startBenchStack({ WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` });
+const stack = await startBenchStack({ WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, IMPORT_PACE: values.pace });
 const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 try {
   const token = await stack.token('supervisor');
@@ -112,7 +114,9 @@ try {
         `${imported} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s (${(n / run.seconds).toFixed(0)}/s this file)`,
       );
     }
-    // Let back-dated escalations and visibility settle before timing reads.
+    // Reads are timed on a settled caseload: every case's first task run (a fixed pace leaves a
+    // backlog behind the import's report), then back-dated escalations and visibility given time.
+    await drained(stack, stack.config.temporal.taskQueue);
     await new Promise((r) => setTimeout(r, 30_000));
     const open = (
       await stack.client.workflow.count(`WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`)
@@ -129,6 +133,7 @@ try {
     machine: machine(stack),
     samples: SAMPLES,
     idleRssMiB,
+    pace: values.pace,
     importSeconds: (performance.now() - t0) / 1000,
     marks,
   };
@@ -142,7 +147,7 @@ try {
   for (const m of marks) {
     for (const s of m.searches)
       console.log(
-        `| ${m.open} | GET /cases: ${s.name} | ${ms(s.ours.p50)} / ${ms(s.ours.p95)} | ${ms(s.bare.p50)} / ${ms(s.bare.p95)} | ${(s.ours.p95 / s.bare.p95).toFixed(2)} | p95 < 300 ms at 100k |`,
+        `| ${m.open} | GET /cases: ${s.name} | ${ms(s.ours.p50)} / ${ms(s.ours.p95)} | ${ms(s.bare.p50)} / ${ms(s.bare.p95)} | ${(s.ours.p95 / s.bare.p95).toFixed(2)} | p95 < 300 ms |`,
       );
     console.log(`| ${m.open} | GET /reports/summary | ${ms(m.summary.p50)} / ${ms(m.summary.p95)} | – | – | |`);
   }
