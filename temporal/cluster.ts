@@ -17,8 +17,8 @@ import { runServer } from './server.js';
 /** The project's config/ folder, where the server's configuration templates are. */
 const CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
 
-/** One pinned release of the 1.29 line, for the server and its schema tool alike. */
-export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+/** One pinned release of the 1.32 line, for the server and its schema tool alike. */
+export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
 const MODULE = 'go.temporal.io/server';
 
 export interface Postgres {

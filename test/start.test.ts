@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnService, type Service } from '../scripts/processes.js';
-import { dropDatabases, onClusterTopology, postgresOf, resolveServerBinaries } from '../temporal/cluster.js';
+import {
+  dropDatabases,
+  onClusterTopology,
+  postgresOf,
+  resolveServerBinaries,
+  TEMPORAL_SERVER_VERSION,
+} from '../temporal/cluster.js';
 import { newCaseBody } from './harness.js';
 import { freePort } from './ports.js';
 import { eventually } from './systems.js';
@@ -128,7 +134,9 @@ describe.each(topologies)('npm start (%s)', (topology) => {
         expect(banner).toContain(`http://127.0.0.1:${uiPort}/namespaces/asylum-cases/workflows`);
         expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
       } else {
-        expect(banner).toMatch(/Temporal server v1\.29\.\d+ on 127\.0\.0\.1:\d+ \(PostgreSQL/);
+        expect(banner).toMatch(
+          new RegExp(`Temporal server ${TEMPORAL_SERVER_VERSION} on 127\\.0\\.0\\.1:\\d+ \\(PostgreSQL`),
+        );
         expect(banner).toContain(`workers worker-1 + worker-2, API × 2 on port ${port}`);
         // The second worker's SDK metrics, on the next port.
         expect(await (await fetch(`http://127.0.0.1:${metricsPort + 1}/metrics`)).text()).toContain('temporal_');
