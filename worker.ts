@@ -76,6 +76,7 @@ export async function createWorker({
     // bundled with its failureConverterPath (test/provide-run.ts).
     dataConverter: dataConverter(config),
     maxCachedWorkflows: workflowCacheSize(config.workerCachedWorkflows, getHeapStatistics().heap_size_limit),
+    ...(config.workerWorkflowTaskSlots ? { maxConcurrentWorkflowTaskExecutions: config.workerWorkflowTaskSlots } : {}),
     ...(workflowBundle
       ? { workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
@@ -86,6 +87,7 @@ export async function createWorker({
       importDir: config.imports.dir,
       csvLimits: config.imports.csvLimits,
       importPace: config.imports.pace,
+      importPriority: config.imports.priority,
       openReportingStore: () => openReporting(config.reporting),
       // One HTTP adapter per system, in its own language unless configured otherwise
       // (integrations/formats.ts); escalations go to the notifier's webhook (locally the reference

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { nextPace, type PaceSettings, type QueueReading } from '../imports/pace.js';
+import { interactiveBacklog } from '../imports/priority.js';
 
 export interface Gate {
   /** Runs `work` once the pace lets it. */
@@ -19,8 +20,18 @@ export interface Gate {
 /** No pacing (IMPORT_PACE=fixed): the import's concurrency alone bounds it. */
 export const unpaced: Gate = { run: (work) => work(), rate: Number.POSITIVE_INFINITY, stop() {} };
 
-/** Reads the case workflow task queue's backlog: the wait a caseworker's change would have there. */
-export function caseQueueReader(client: Client, namespace: string, taskQueue: string) {
+/**
+ * Reads the case workflow task queue's backlog: the wait a caseworker's change would have there. On
+ * a server that keeps statistics by priority key, only the keys ahead of an import's bulk key count
+ * (imports/priority.ts): imported cases waiting their turn hold up no caseworker.
+ */
+export function caseQueueReader(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  /** `all`: every waiting task, bulk ones too (how long until the queue is empty). */
+  which: 'interactive' | 'all' = 'interactive',
+) {
   const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
   return async (): Promise<QueueReading> => {
     const res = await client.workflowService.describeTaskQueue({
@@ -29,11 +40,20 @@ export function caseQueueReader(client: Client, namespace: string, taskQueue: st
       taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
       reportStats: true,
     });
-    const age = res.stats?.approximateBacklogAge;
-    return {
-      backlogAgeMs: Number(age?.seconds ?? 0) * 1000 + Math.floor((age?.nanos ?? 0) / 1e6),
-      backlogCount: Number(res.stats?.approximateBacklogCount ?? 0),
-    };
+    if (which === 'all') return readingOf(res.stats);
+    const keyed = Object.entries(res.statsByPriorityKey ?? {}).map(([key, stats]) => ({
+      key,
+      reading: readingOf(stats),
+    }));
+    return interactiveBacklog(keyed) ?? readingOf(res.stats);
+  };
+}
+
+function readingOf(stats: proto.temporal.api.taskqueue.v1.ITaskQueueStats | null | undefined): QueueReading {
+  const age = stats?.approximateBacklogAge;
+  return {
+    backlogAgeMs: Number(age?.seconds ?? 0) * 1000 + Math.floor((age?.nanos ?? 0) / 1e6),
+    backlogCount: Number(stats?.approximateBacklogCount ?? 0),
   };
 }
 

@@ -50,6 +50,7 @@ import {
 } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/messages.js';
 import { caseIdFor } from '../ids/case-id.js';
+import { BULK_PRIORITY_KEY, canChangePriority, type ImportPriorityMode } from '../imports/priority.js';
 import { adaptiveGate, caseQueueReader, unpaced } from './import-pace.js';
 
 export interface ImportPace {
@@ -74,6 +75,8 @@ export interface ImportDeps {
   importDir: string;
   pace?: ImportPace;
   csvLimits?: CsvLimits;
+  /** Whether imported cases start as bulk work (imports/priority.ts); default `auto`. */
+  priority?: ImportPriorityMode;
 }
 
 export interface RowsRequest {
@@ -100,6 +103,7 @@ export function createImportActivities({
   importDir,
   pace = FIXED_PACE,
   csvLimits = DEFAULT_CSV_LIMITS,
+  priority = 'auto',
 }: ImportDeps) {
   // One gate for every import this worker runs: what they add up to is the bulk load.
   const gate =
@@ -110,6 +114,40 @@ export function createImportActivities({
           { start: pace.step },
         )
       : unpaced;
+  /**
+   * Whether this worker's imports start their cases as bulk work: asked of the server once (its
+   * version says whether a case's priority can be set back later); a failed ask is asked again.
+   */
+  let asBulk: Promise<boolean> | undefined;
+  const startsAsBulk = () =>
+    (asBulk ??=
+      priority === 'off'
+        ? Promise.resolve(false)
+        : client.workflowService.getSystemInfo({}).then(
+            (info) => canChangePriority(info.serverVersion),
+            (err: unknown) => {
+              asBulk = undefined;
+              throw err;
+            },
+          ));
+  /**
+   * A case back at the default priority: an ordinary case for whoever changes it next. Idempotent,
+   * so a chunk run again sets its cases back again. A case already closed has nothing to set.
+   */
+  async function restorePriority(workflowId: string): Promise<void> {
+    await client.workflowService
+      .updateWorkflowExecutionOptions({
+        namespace,
+        workflowExecution: { workflowId },
+        workflowExecutionOptions: { priority: {} },
+        updateMask: { paths: ['priority'] },
+      })
+      .catch((err: unknown) => {
+        if (isGrpcServiceError(err) && CLOSED_OR_GONE.has(err.code)) return;
+        throw err;
+      });
+  }
+
   /**
    * Which of the chunk's cases are open, and what earlier imports set on them, from visibility in a
    * few list calls: a re-import of unchanged rows then costs no call per row, and a first import
@@ -137,6 +175,7 @@ export function createImportActivities({
     policy: Policy,
     { row, record }: AcceptedRow,
     listed: { open: boolean; known: ImportedFrom | undefined },
+    bulk: boolean,
   ): Promise<RowOutcome> {
     const { known } = listed;
     if (known && known.source.importId !== importId && changedFields(known.record, record).length === 0)
@@ -178,6 +217,8 @@ export function createImportActivities({
           typedSearchAttributes: searchAttributesOf({ ...built.state, imported: { record, source } }),
           // The server keeps what was imported beside the case, so a re-import compares without waking the workflow.
           memo: { [IMPORTED_MEMO]: { record, source } },
+          // Its first task after any caseworker's: set back once the chunk is in (importRows).
+          ...(bulk ? { priority: { priorityKey: BULK_PRIORITY_KEY } } : {}),
         });
         return { row, outcome: 'created' };
       } catch (err) {
@@ -260,19 +301,33 @@ export function createImportActivities({
       if (rows.length === 0 && from === 0)
         throw ApplicationFailure.nonRetryable('the accepted rows are gone from the import folder', 'import-file-gone');
       const open = await openCases(rows.map((r) => caseIdFor(r.record.homeOfficeRef)));
+      const bulk = await startsAsBulk();
       let done = 0;
-      return pMap(
+      const outcomes = await pMap(
         rows,
         async (r) => {
           const id = caseWorkflowId(caseIdFor(r.record.homeOfficeRef));
           const outcome = await gate
-            .run(() => importRow(importId, file, by, policy, r, { open: open.has(id), known: open.get(id) }))
+            .run(() => importRow(importId, file, by, policy, r, { open: open.has(id), known: open.get(id) }, bulk))
             .catch((err: unknown) => poisonRow(r.row, err));
           heartbeat(++done);
-          return outcome;
+          return { id, outcome };
         },
         { concurrency: pace.concurrency },
       );
+      // The chunk's first tasks are queued by now at the bulk key, and keep it; whatever the cases do
+      // next is at the default. A case created by an earlier try of this chunk answers `created`
+      // again and is set back again. Only then is the chunk done: a crash before it runs it again.
+      if (bulk)
+        await pMap(
+          outcomes.filter(({ outcome }) => outcome.outcome === 'created'),
+          async ({ id }) => {
+            await restorePriority(id);
+            heartbeat(done);
+          },
+          { concurrency: pace.concurrency },
+        );
+      return outcomes.map(({ outcome }) => outcome);
     },
   };
 }
@@ -287,6 +342,9 @@ function poisonRow(row: number, err: unknown): RowOutcome {
   const message = err instanceof Error ? err.message : String(err);
   return { row, outcome: 'conflict', reason: `could not be brought in: ${message.slice(0, 500)}` };
 }
+
+/** Setting a case's priority back: the case has closed since (or is gone), so there is nothing to set. */
+const CLOSED_OR_GONE = new Set([grpcStatus.NOT_FOUND, grpcStatus.FAILED_PRECONDITION]);
 
 const TRANSIENT_GRPC = new Set([
   grpcStatus.UNAVAILABLE,

@@ -15,6 +15,7 @@ import {
 import type { SystemPort } from './ports.js';
 import type { CsvLimits } from '../imports/validate.js';
 import { createImportActivities, type ImportPace } from './import.js';
+import type { ImportPriorityMode } from '../imports/priority.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createLinkActivities } from './links.js';
 import { createReportingReconcileActivities } from './reporting-reconcile.js';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   csvLimits?: CsvLimits;
   /** How fast imports bring rows in (default: adaptive, at most 32 at once). */
   importPace?: ImportPace;
+  /** Whether imported cases start as bulk work (default: auto, where the server can set them back). */
+  importPriority?: ImportPriorityMode;
   /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
   openReportingStore: () => Promise<ReportingStore>;
 }
@@ -96,6 +99,7 @@ export function createActivities({
   importDir,
   csvLimits,
   importPace,
+  importPriority,
   openReportingStore,
 }: ActivityDeps) {
   /** One change to its system; a try given up on (timed out, cancelled) stops its request too. */
@@ -122,6 +126,7 @@ export function createActivities({
       importDir,
       ...(csvLimits ? { csvLimits } : {}),
       ...(importPace ? { pace: importPace } : {}),
+      ...(importPriority ? { priority: importPriority } : {}),
     }),
     ...createLinkActivities({ client }),
     ...createReportingReconcileActivities({ client, namespace, taskQueue, openStore: openReportingStore }),

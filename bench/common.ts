@@ -109,7 +109,7 @@ export async function timed(n: number, call: () => Promise<unknown>, concurrency
  * flatters whoever floods the queue (the first runs here left 5–23 s of tasks waiting at the end).
  */
 export async function drained(stack: BenchStack, taskQueue: string) {
-  const read = caseQueueReader(stack.client, stack.config.temporal.namespace, taskQueue);
+  const read = caseQueueReader(stack.client, stack.config.temporal.namespace, taskQueue, 'all');
   for (let calm = 0; calm < 2;) {
     await new Promise((r) => setTimeout(r, 250));
     calm = (await read()).backlogCount === 0 ? calm + 1 : 0;

@@ -14,6 +14,7 @@ import { caseIdFor } from '../ids/case-id.js';
 import { newCaseBody } from '../test/case-body.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { caseWorkflowId } from '../workflows/messages.js';
+import { canChangePriority } from '../imports/priority.js';
 import { bareStarts, drained, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     'no-reimport': { type: 'boolean', default: false },
     /** The worker's IMPORT_PACE: adaptive (the product's default), fixed, or both (a stack each, in one run). */
     pace: { type: 'string', default: 'adaptive' },
+    /** The worker's IMPORT_PRIORITY: auto (the product's default: bulk where the server can set cases back), off, or both. */
+    priority: { type: 'string', default: 'auto' },
   },
 });
 const sizes = values.rows.split(',').map(Number);
@@ -35,6 +38,9 @@ const CONCURRENCY = 32; // the import's IMPORT_CONCURRENCY default: at most this
 type Pace = 'adaptive' | 'fixed';
 if (!['adaptive', 'fixed', 'both'].includes(values.pace)) throw new Error('--pace adaptive, fixed or both');
 const PACES: Pace[] = values.pace === 'both' ? ['fixed', 'adaptive'] : [values.pace as Pace];
+type Priority = 'auto' | 'off';
+if (!['auto', 'off', 'both'].includes(values.priority)) throw new Error('--priority auto, off or both');
+const PRIORITIES: Priority[] = values.priority === 'both' ? ['off', 'auto'] : [values.priority as Priority];
 
 /**
  * Interactive work, timed, until stopped: a caseworker's changes (`case.assigned` on cases opened
@@ -149,9 +155,9 @@ async function historyProfile(stack: BenchStack, workflowIds: string[], client =
 
 const ratio = (during: number, idle: number) => during / idle;
 
-/** One stack with the worker's import pace set to `pace`: its own bare baseline, then each size. */
-async function runWith(pace: Pace) {
-  const stack = await startBenchStack({ IMPORT_PACE: pace });
+/** One stack with the worker's import pace and priority set: its own bare baseline, then each size. */
+async function runWith(pace: Pace, priority: Priority) {
+  const stack = await startBenchStack({ IMPORT_PACE: pace, IMPORT_PRIORITY: priority });
   try {
     const tokens = { supervisor: await stack.token('supervisor'), caseworker: await stack.token('caseworker') };
     const own = await openOwnCases(stack, tokens.caseworker, Number(values['probe-cases']));
@@ -219,14 +225,23 @@ async function runWith(pace: Pace) {
         });
       }
     }
-    return { pace, machine: machine(stack), bare, bareSettled, bareProfile, rows };
+    const { serverVersion } = await stack.client.workflowService.getSystemInfo({});
+    const bulk = priority === 'auto' && canChangePriority(serverVersion);
+    return {
+      pace: `${pace}, ${bulk ? 'bulk priority' : 'default priority'}`,
+      machine: machine(stack),
+      bare,
+      bareSettled,
+      bareProfile,
+      rows,
+    };
   } finally {
     await stack.stop();
   }
 }
 
 const runs = [];
-for (const pace of PACES) runs.push(await runWith(pace));
+for (const pace of PACES) for (const priority of PRIORITIES) runs.push(await runWith(pace, priority));
 const out = { at: new Date().toISOString(), machine: runs[0]!.machine, concurrency: CONCURRENCY, runs };
 const file = writeResults('import', out);
 const ms = (v: number) => `${v.toFixed(0)} ms`;

@@ -144,6 +144,8 @@ const schema = z
     // How many cases the worker keeps in memory between their events (#21); one not kept replays its
     // history before its next task. Unset: as many as its heap holds (worker.ts, workflowCacheSize).
     WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    // Workflow tasks the worker runs at once (the SDK's default, 40, when unset).
+    WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).optional(),
     POLICY_APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(DEFAULT_POLICY.appealWindowDays.inCountry),
     POLICY_APPEAL_WINDOW_OUT_OF_COUNTRY_DAYS: z.coerce
       .number()
@@ -207,6 +209,9 @@ const schema = z
     IMPORT_PACE: z.enum(['adaptive', 'fixed']).default('adaptive'),
     IMPORT_PACE_STEP: z.coerce.number().int().min(1).default(5),
     IMPORT_PACE_BACKLOG_MS: z.coerce.number().int().min(1).default(50),
+    // Imported cases start as bulk work (the lowest task priority) and are set back to the default
+    // once their chunk is in, where the server can do the second (1.30 and later): imports/priority.ts.
+    IMPORT_PRIORITY: z.enum(['auto', 'off']).default('auto'),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
@@ -349,6 +354,7 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
         step: env.IMPORT_PACE_STEP,
         backlogMs: env.IMPORT_PACE_BACKLOG_MS,
       },
+      priority: env.IMPORT_PRIORITY,
     },
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     /** The reporting read model: PostgreSQL when `postgresUrl` is set, else the SQLite file. */
@@ -357,6 +363,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     /** The worker's workflow cache, in cases; undefined: sized to its heap. */
     workerCachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
+    /** Workflow tasks the worker runs at once; undefined: the SDK's default. */
+    workerWorkflowTaskSlots: env.WORKER_WORKFLOW_TASK_SLOTS,
     /** Where the API serves /metrics; empty: nowhere. Never the public port. */
     apiMetricsAddress: env.API_METRICS_ADDRESS,
     policy: {

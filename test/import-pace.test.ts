@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adaptiveGate, caseQueueReader } from '../activities/import-pace.js';
 import type { PaceSettings } from '../imports/pace.js';
+import { BULK_PRIORITY_KEY, canChangePriority } from '../imports/priority.js';
 import { eventually } from './systems.js';
 
 let connection: Connection;
@@ -68,6 +69,37 @@ describe('the adaptive pace against a real task queue', () => {
       gate.stop();
     }
   });
+
+  it(
+    'counts what waits ahead of the bulk key where the server dispatches by key, and all of it where not',
+    { timeout: 60_000 },
+    async () => {
+      const taskQueue = `pace-bulk-${randomUUID()}`;
+      const read = caseQueueReader(client, namespace, taskQueue);
+      // Three imported cases at the bulk key and two caseworkers' cases at the default, nobody working on them.
+      for (const priorityKey of [BULK_PRIORITY_KEY, BULK_PRIORITY_KEY, BULK_PRIORITY_KEY, undefined, undefined]) {
+        const workflowId = `pace-${randomUUID()}`;
+        await client.workflow.start('nobodyRunsThis', {
+          taskQueue,
+          workflowId,
+          ...(priorityKey ? { priority: { priorityKey } } : {}),
+        });
+        started.push(workflowId);
+      }
+      // A 1.29 server (the dev server here) dispatches in order whatever the key, and counts every
+      // waiting task under the default key; a server from 1.30 on dispatches by key and counts by it.
+      const byKey = canChangePriority((await client.workflowService.getSystemInfo({})).serverVersion);
+      const reading = await eventually(
+        async () => {
+          const r = await read();
+          return r.backlogCount === (byKey ? 2 : 5) ? r : undefined;
+        },
+        30_000,
+        'the backlog in the queue stats',
+      );
+      expect(reading.backlogAgeMs).toBeGreaterThan(0);
+    },
+  );
 
   it('climbs over a queue where nothing waits', { timeout: 60_000 }, async () => {
     const read = caseQueueReader(client, namespace, `pace-keeping-up-${randomUUID()}`);

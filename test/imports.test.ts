@@ -18,6 +18,7 @@ import { caseStateQuery, caseWorkflowId } from '../workflows/messages.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { reportingMessagesOf } from '../activities/reporting-history.js';
 import { decode, historiesOfCase, type HistoryEvent } from '../history/read.js';
+import { BULK_PRIORITY_KEY, canChangePriority } from '../imports/priority.js';
 
 // Validation of 5,000 messy rows is checked exactly; bringing rows in (a workflow each) is checked on
 // 1,000 here to keep the suite short, and at 5,000 and 50,000 by `npm run bench:import`.
@@ -119,6 +120,26 @@ describe('POST /imports', () => {
         processed: sheet.accepted,
         outcomes: { created: sheet.accepted, updated: 0, unchanged: 0, conflict: 0 },
       });
+
+      // Bulk work where the server can set a case back (imports/priority.ts): each case started at the
+      // bulk key and, once its chunk was in, set back to the default (an options-updated event). On a
+      // server that cannot (the dev server's 1.29), started at the default and never touched.
+      const bulk = canChangePriority((await stack.client.workflowService.getSystemInfo({})).serverVersion);
+      for (const g of sheet.good.slice(0, 3)) {
+        const runs = await historiesOfCase(stack.client, caseWorkflowId(caseIdFor(g.ref)));
+        const started = runs.at(-1)![0]!.workflowExecutionStartedEventAttributes;
+        const setBack = runs
+          .flat()
+          .flatMap((e) =>
+            e.workflowExecutionOptionsUpdatedEventAttributes ? [e.workflowExecutionOptionsUpdatedEventAttributes] : [],
+          )
+          .map((a) => a.priority?.priorityKey ?? 0);
+        expect({ startedAt: started?.priority?.priorityKey ?? 0, setBack }).toEqual(
+          bulk ? { startedAt: BULK_PRIORITY_KEY, setBack: [0] } : { startedAt: 0, setBack: [] },
+        );
+        const { raw } = await stack.client.workflow.getHandle(caseWorkflowId(caseIdFor(g.ref))).describe();
+        expect(raw.workflowExecutionInfo?.priority?.priorityKey ?? 0).toBe(0);
+      }
 
       // Where the record says, with where it came from first in its timeline.
       const listed = sheet.good.find((g) => g.cells.status === 'listed')!;
