@@ -20,6 +20,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import pMap from 'p-map';
+import proto from '@temporalio/proto';
 import {
   changedFields,
   fieldErrorsText,
@@ -131,10 +132,28 @@ export function createImportActivities({
             },
           ));
   /**
-   * A case back at the default priority: an ordinary case for whoever changes it next. Idempotent,
-   * so a chunk run again sets its cases back again. A case already closed has nothing to set.
+   * A case started at the bulk key, set back to the default once its first workflow task has been
+   * handed to a worker: an ordinary case for whoever changes it next. Not before: a server that
+   * changes a case's priority reschedules a task still waiting at the new priority, and the first
+   * task would join the caseworkers' queue. Waiting here also keeps the import at most a chunk ahead
+   * of the worker. A case at another key, closed or gone is left alone, so a chunk run again after a
+   * crash sets back exactly what is still to be set back.
    */
-  async function restorePriority(workflowId: string): Promise<void> {
+  async function setBackOnceStarted(workflowId: string, beat: () => void): Promise<void> {
+    const { PendingWorkflowTaskState } = proto.temporal.api.enums.v1;
+    for (;;) {
+      const described = await client.workflowService
+        .describeWorkflowExecution({ namespace, execution: { workflowId } })
+        .catch((err: unknown) =>
+          isGrpcServiceError(err) && CLOSED_OR_GONE.has(err.code) ? undefined : Promise.reject(err),
+        );
+      const info = described?.workflowExecutionInfo;
+      if (!info || info.closeTime || (info.priority?.priorityKey ?? 0) !== BULK_PRIORITY_KEY) return;
+      if (described.pendingWorkflowTask?.state !== PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED)
+        break;
+      beat();
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await client.workflowService
       .updateWorkflowExecutionOptions({
         namespace,
@@ -217,7 +236,7 @@ export function createImportActivities({
           typedSearchAttributes: searchAttributesOf({ ...built.state, imported: { record, source } }),
           // The server keeps what was imported beside the case, so a re-import compares without waking the workflow.
           memo: { [IMPORTED_MEMO]: { record, source } },
-          // Its first task after any caseworker's: set back once the chunk is in (importRows).
+          // Its first task after any caseworker's; set back once that task is under way (importRows).
           ...(bulk ? { priority: { priorityKey: BULK_PRIORITY_KEY } } : {}),
         });
         return { row, outcome: 'created' };
@@ -315,16 +334,13 @@ export function createImportActivities({
         },
         { concurrency: pace.concurrency },
       );
-      // The chunk's first tasks are queued by now at the bulk key, and keep it; whatever the cases do
-      // next is at the default. A case created by an earlier try of this chunk answers `created`
-      // again and is set back again. Only then is the chunk done: a crash before it runs it again.
+      // Each case the chunk created set back once its first task is under way (a case an earlier try
+      // created answers `created` again and is checked again). Only then is the chunk done: a crash
+      // before it runs the chunk again.
       if (bulk)
         await pMap(
           outcomes.filter(({ outcome }) => outcome.outcome === 'created'),
-          async ({ id }) => {
-            await restorePriority(id);
-            heartbeat(done);
-          },
+          ({ id }) => setBackOnceStarted(id, () => heartbeat(done)),
           { concurrency: pace.concurrency },
         );
       return outcomes.map(({ outcome }) => outcome);
@@ -343,7 +359,7 @@ function poisonRow(row: number, err: unknown): RowOutcome {
   return { row, outcome: 'conflict', reason: `could not be brought in: ${message.slice(0, 500)}` };
 }
 
-/** Setting a case's priority back: the case has closed since (or is gone), so there is nothing to set. */
+/** Setting a case's priority back: the case has closed since, or is gone, so there is nothing to set. */
 const CLOSED_OR_GONE = new Set([grpcStatus.NOT_FOUND, grpcStatus.FAILED_PRECONDITION]);
 
 const TRANSIENT_GRPC = new Set([
