@@ -76,7 +76,7 @@ export interface ImportDeps {
   importDir: string;
   pace?: ImportPace;
   csvLimits?: CsvLimits;
-  /** Whether imported cases start as bulk work (imports/priority.ts); default `auto`. */
+  /** Whether imported cases start as bulk work (imports/priority.ts); default `off`. */
   priority?: ImportPriorityMode;
 }
 
@@ -104,7 +104,7 @@ export function createImportActivities({
   importDir,
   pace = FIXED_PACE,
   csvLimits = DEFAULT_CSV_LIMITS,
-  priority = 'auto',
+  priority = 'off',
 }: ImportDeps) {
   // One gate for every import this worker runs: what they add up to is the bulk load.
   const gate =

@@ -33,7 +33,7 @@ export interface ActivityDeps {
   csvLimits?: CsvLimits;
   /** How fast imports bring rows in (default: adaptive, at most 32 at once). */
   importPace?: ImportPace;
-  /** Whether imported cases start as bulk work (default: auto, where the server can set them back). */
+  /** Whether imported cases start as bulk work (default: off; auto: where the server can set them back). */
   importPriority?: ImportPriorityMode;
   /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
   openReportingStore: () => Promise<ReportingStore>;

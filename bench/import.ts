@@ -29,8 +29,8 @@ const { values } = parseArgs({
     'no-reimport': { type: 'boolean', default: false },
     /** The worker's IMPORT_PACE: adaptive (the product's default), fixed, or both (a stack each, in one run). */
     pace: { type: 'string', default: 'adaptive' },
-    /** The worker's IMPORT_PRIORITY: auto (the product's default: bulk where the server can set cases back), off, or both. */
-    priority: { type: 'string', default: 'auto' },
+    /** The worker's IMPORT_PRIORITY: off (the product's default), auto (bulk where the server can set cases back), or both. */
+    priority: { type: 'string', default: 'off' },
   },
 });
 const sizes = values.rows.split(',').map(Number);
