@@ -144,9 +144,7 @@ export function createImportActivities({
     for (;;) {
       const described = await client.workflowService
         .describeWorkflowExecution({ namespace, execution: { workflowId } })
-        .catch((err: unknown) =>
-          isGrpcServiceError(err) && CLOSED_OR_GONE.has(err.code) ? undefined : Promise.reject(err),
-        );
+        .catch(unlessClosedOrGone);
       const info = described?.workflowExecutionInfo;
       if (!info || info.closeTime || (info.priority?.priorityKey ?? 0) !== BULK_PRIORITY_KEY) return;
       if (described.pendingWorkflowTask?.state !== PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED)
@@ -161,10 +159,7 @@ export function createImportActivities({
         workflowExecutionOptions: { priority: {} },
         updateMask: { paths: ['priority'] },
       })
-      .catch((err: unknown) => {
-        if (isGrpcServiceError(err) && CLOSED_OR_GONE.has(err.code)) return;
-        throw err;
-      });
+      .catch(unlessClosedOrGone);
   }
 
   /**
@@ -359,8 +354,12 @@ function poisonRow(row: number, err: unknown): RowOutcome {
   return { row, outcome: 'conflict', reason: `could not be brought in: ${message.slice(0, 500)}` };
 }
 
-/** Setting a case's priority back: the case has closed since, or is gone, so there is nothing to set. */
+/** Setting a case's priority back: the case has closed since, or is gone, so there is nothing to set (undefined). */
 const CLOSED_OR_GONE = new Set([grpcStatus.NOT_FOUND, grpcStatus.FAILED_PRECONDITION]);
+const unlessClosedOrGone = (err: unknown): undefined => {
+  if (isGrpcServiceError(err) && CLOSED_OR_GONE.has(err.code)) return undefined;
+  throw err;
+};
 
 const TRANSIENT_GRPC = new Set([
   grpcStatus.UNAVAILABLE,

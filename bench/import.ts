@@ -14,7 +14,7 @@ import { caseIdFor } from '../ids/case-id.js';
 import { newCaseBody } from '../test/case-body.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { caseWorkflowId } from '../workflows/messages.js';
-import { canChangePriority } from '../imports/priority.js';
+import { canChangePriority, type ImportPriorityMode } from '../imports/priority.js';
 import { bareStarts, drained, importCsv, machine, writeResults } from './common.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
@@ -38,7 +38,7 @@ const CONCURRENCY = 32; // the import's IMPORT_CONCURRENCY default: at most this
 type Pace = 'adaptive' | 'fixed';
 if (!['adaptive', 'fixed', 'both'].includes(values.pace)) throw new Error('--pace adaptive, fixed or both');
 const PACES: Pace[] = values.pace === 'both' ? ['fixed', 'adaptive'] : [values.pace as Pace];
-type Priority = 'auto' | 'off';
+type Priority = ImportPriorityMode;
 if (!['auto', 'off', 'both'].includes(values.priority)) throw new Error('--priority auto, off or both');
 const PRIORITIES: Priority[] = values.priority === 'both' ? ['off', 'auto'] : [values.priority as Priority];
 

@@ -2,8 +2,8 @@
  * An import's cases as bulk work (#21), where the server allows it. Temporal dispatches a backlogged
  * task queue's tasks by priority key (1 first, 5 last, 3 when unset), and a workflow's tasks carry
  * the priority it was started with. So an import starts its cases at the bulk key, and their first
- * workflow tasks wait behind any caseworker's change; once its chunk is in, it sets each case back to
- * the default, and the case is an ordinary case again for whoever changes it next. Only a server
+ * workflow tasks wait behind any caseworker's change; once a case's first task is under way, it sets
+ * the case back to the default, an ordinary case again for whoever changes it next. Only a server
  * that can change a running workflow's priority (UpdateWorkflowExecutionOptions, server 1.30 and
  * later) may be given the first half: on an older one the case would stay bulk work for good, and a
  * caseworker's later change on it would queue behind the next import. Pure: no I/O.

@@ -123,7 +123,7 @@ describe('POST /imports', () => {
       });
 
       // Bulk work where the server can set a case back (imports/priority.ts): each case started at the
-      // bulk key and, once its chunk was in, set back to the default (an options-updated event). On a
+      // bulk key and, once its first task was under way, set back to the default (an options-updated event). On a
       // server that cannot (the dev server's 1.29), started at the default and never touched.
       const bulk = canChangePriority((await stack.client.workflowService.getSystemInfo({})).serverVersion);
       // The last rows of the sheet too: their first tasks were the last to run, still waiting when
