@@ -46,6 +46,7 @@ import {
   caseStateQuery,
   caseWorkflowId,
   CASE_WORKFLOW_TYPE,
+  NEWEST_FEATURES,
   IMPORTED_MEMO,
   type CaseWorkflowInput,
 } from '../workflows/messages.js';
@@ -226,7 +227,7 @@ export function createImportActivities({
         await client.workflow.start(CASE_WORKFLOW_TYPE, {
           workflowId: caseWorkflowId(caseId),
           taskQueue,
-          args: [{ open, policy, imported: { record, source } } satisfies CaseWorkflowInput],
+          args: [{ open, policy, imported: { record, source }, features: NEWEST_FEATURES } satisfies CaseWorkflowInput],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: searchAttributesOf({ ...built.state, imported: { record, source } }),
           // The server keeps what was imported beside the case, so a re-import compares without waking the workflow.

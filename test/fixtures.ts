@@ -35,9 +35,11 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * (`features-2026-12-every-system-here`), recorded by lifecycle and sync-reliability. v10: every
  * system's tries of a task in one local activity (`features-2026-12-tries-together`), recorded by
  * lifecycle and sync-reliability. v11: one search-attribute upsert per task, after its tries
- * (`features-2026-12-one-upsert`), recorded by lifecycle and sync-reliability; and the code since.
+ * (`features-2026-12-one-upsert`), recorded by lifecycle and sync-reliability. v12: the features
+ * named in the run's input, no patch marker (workflows/features.ts), recorded by lifecycle and
+ * sync-reliability; and the code since.
  */
-const SET = 'v11';
+const SET = 'v12';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

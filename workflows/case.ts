@@ -13,7 +13,6 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
-  patched,
   setHandler,
   sleep,
   upsertMemo,
@@ -60,12 +59,14 @@ import {
   applyInboundUpdate,
   caseStateQuery,
   IMPORTED_MEMO,
+  NEWEST_FEATURES,
   reconcileUpdate,
   type CarriedState,
   type CaseWorkflowInput,
 } from './messages.js';
 import { startDeliveryLoops, startDeliveryPump, type DeliveryHost, type DeliveryWay } from './delivery.js';
 import { SA, searchAttributesOf } from './search-attributes.js';
+import { featuresOfThisRun } from './features.js';
 
 /** How many update answers travel across continue-as-new, for late retries of the same key. */
 const RECENT_UPDATES_KEPT = 50;
@@ -90,7 +91,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     tryHere,
     triesTogether,
     oneUpsertPerTask,
-  } = featuresOfThisRun();
+  } = featuresOfThisRun(input.features);
   let policy: Policy = input.policy ?? DEFAULT_POLICY;
   // Search attributes of the opening state are set by the starter, so a new case is findable at once.
   let machine: CaseMachine = {
@@ -272,80 +273,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     recentUpdates: recent,
     ...(lastActivityAt ? { lastActivityAt } : {}),
   };
-  await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried });
-}
-
-/** Every feature a run started since `features-2026-12` has. */
-const ALL_FEATURES = {
-  clocksOn: true,
-  tribunalRulesOn: true,
-  retentionOn: true,
-  boundedOn: true,
-  reportingOn: true,
-  orderedSyncOn: true,
-  syncStatusOn: true,
-  steadyTimerOn: true,
-} as const;
-
-/** Which deliveries a run tries within the task that queues them (#21). */
-type TryHere = 'none' | 'reporting' | 'every-system';
-
-/** The features that came one by one since `features-2026-12`, each with a marker of its own: off until it. */
-const NONE_LATER: {
-  importOpeningHereOn: boolean;
-  tryHere: TryHere;
-  triesTogether: boolean;
-  oneUpsertPerTask: boolean;
-} = { importOpeningHereOn: false, tryHere: 'none', triesTogether: false, oneUpsertPerTask: false };
-
-/** A run since `features-2026-12`: every feature then, and those of the later ones it has. */
-const since = (later: Partial<typeof NONE_LATER>) => ({ ...ALL_FEATURES, ...NONE_LATER, ...later });
-
-/**
- * Which of the code's changes this run has, each gated by the patch that brought it so that runs
- * recorded before it replay as they ran. A run started since `features-2026-12` has every one of
- * them under that one marker: a marker is an event in every run's history (seven on each opening
- * and each continue-as-new before), so new runs record one. Runs recorded before replay through
- * the individual patches, in the order they were recorded.
- */
-function featuresOfThisRun() {
-  // Each new set of features is one new marker, checked first: a run records only the newest.
-  // One search-attribute upsert per task, once its tries are in (#21).
-  if (patched('features-2026-12-one-upsert'))
-    return since({ importOpeningHereOn: true, tryHere: 'every-system', triesTogether: true, oneUpsertPerTask: true });
-  // Every system's next message tried together, in one local activity per task (#21).
-  if (patched('features-2026-12-tries-together'))
-    return since({ importOpeningHereOn: true, tryHere: 'every-system', triesTogether: true });
-  // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
-  if (patched('features-2026-12-every-system-here'))
-    return since({ importOpeningHereOn: true, tryHere: 'every-system' });
-  // Every delivery to the reporting model tried within the task that queues it, then scheduled (#21).
-  if (patched('features-2026-12-reporting-here')) return since({ importOpeningHereOn: true, tryHere: 'reporting' });
-  // An imported case's opening delivered to the reporting model within its first task (#21).
-  if (patched('features-2026-12-import')) return since({ importOpeningHereOn: true });
-  if (patched('features-2026-12')) return since({});
-  return {
-    // Statutory clocks came with a change of this code: runs recorded before it replay without them.
-    clocksOn: patched('statutory-clocks'),
-    // Deadline days (weekends and bank holidays) and late appeals came later still.
-    tribunalRulesOn: patched('tribunal-rules'),
-    // Retention (a dormant final case completes) came later again: runs recorded before never complete.
-    retentionOn: patched('retention'),
-    // Inbound keys and held events capped (#19): runs recorded before keep every one on replay.
-    boundedOn: patched('bounded-state'),
-    // The reporting read model hears of every change (#20): runs recorded before deliver nothing to
-    // it on replay (the rebuild reads their histories instead).
-    reportingOn: patched('reporting-projection'),
-    // Deliveries scheduled by one coroutine in a fixed order (workflows/delivery.ts): runs recorded
-    // before keep one loop per system on replay.
-    orderedSyncOn: patched('ordered-sync'),
-    // The reporting model told when the case's sync-failure flag turns without a change (a rejection):
-    // runs recorded before queue no such message on replay (their next change carries the flag).
-    syncStatusOn: patched('reporting-sync-status'),
-    // The wake-up timer kept across changes (wakeFor): runs recorded before restart it on each.
-    steadyTimerOn: false,
-    ...NONE_LATER,
-  };
+  // The next run is this code's: it starts with this code's newest features, named, as a new case does.
+  await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried, features: NEWEST_FEATURES });
 }
 
 /**

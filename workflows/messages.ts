@@ -21,8 +21,15 @@ import type {
   System,
 } from '../domain/index.js';
 import type { ImportReport } from '../imports/report.js';
+import type { FeatureSetName } from './features.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+/**
+ * The feature set this code starts case runs with, named in their input (workflows/features.ts):
+ * `features-2026-12-one-upsert`'s features, without its patch marker.
+ */
+export const NEWEST_FEATURES = 'features-2026-12-one-upsert' satisfies FeatureSetName;
 
 export interface CaseWorkflowInput {
   open: OpenCaseInput;
@@ -37,6 +44,11 @@ export interface CaseWorkflowInput {
   continueAsNewAfterEvents?: number;
   /** Set when the workflow continues as new: everything the next run needs, nothing more. */
   carried?: CarriedState;
+  /**
+   * The code's features this run has, by the set's name (workflows/features.ts). Starters name
+   * `NEWEST_FEATURES`; runs started without it decide by patch markers, as before.
+   */
+  features?: FeatureSetName;
 }
 
 export interface CarriedState {

@@ -26,6 +26,7 @@ import {
   caseStateQuery,
   caseWorkflowId,
   CASE_WORKFLOW_TYPE,
+  NEWEST_FEATURES,
   type CaseWorkflowInput,
 } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/messages.js';
@@ -232,7 +233,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
             client.workflow.start(CASE_WORKFLOW_TYPE, {
               workflowId: caseWorkflowId(caseId),
               taskQueue,
-              args: [{ open, policy } satisfies CaseWorkflowInput],
+              args: [{ open, policy, features: NEWEST_FEATURES } satisfies CaseWorkflowInput],
               workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
               typedSearchAttributes: searchAttributesOf(state),
             }),
