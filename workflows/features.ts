@@ -1,7 +1,7 @@
 /**
  * Which of the code's changes a case run has. Runs recorded before a change must replay as they
- * ran, so each change is gated: by a patch marker for runs recorded before it, and, for runs
- * started since `features-2026-12-named`, by the set named in the run's own input.
+ * ran, so each change is gated: by a patch marker for runs started before the sets were named
+ * (3 December 2026), and for runs started since, by the set named in the run's own input.
  *
  * Why the input: a patch marker costs a new run two events (the marker and the SDK's upsert of
  * `TemporalChangeVersion` with it) and a visibility write, before the case has done anything. An
@@ -73,7 +73,7 @@ export class UnknownFeatureSet extends Error {
 
 /**
  * The features of this run: the set its input names, or, for a run started without one (before
- * `features-2026-12-named`, or by an older starter), the newest patch it recorded.
+ * 3 December 2026, or by an older starter), the newest patch it recorded.
  */
 export function featuresOfThisRun(named: string | undefined): Features {
   if (named !== undefined) {
