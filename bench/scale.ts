@@ -23,6 +23,11 @@ const { values } = parseArgs({
     chunk: { type: 'string', default: '10000' },
     /** The worker's IMPORT_PACE for the seeding: the product's default, or fixed (faster to seed, a backlog left behind). */
     pace: { type: 'string', default: 'adaptive' },
+    /**
+     * Worker processes: one by default on either topology (the cluster's default is two), so the
+     * memory per cached case is one worker's on both.
+     */
+    workers: { type: 'string', default: '1' },
   },
 });
 const MARKS = values.cases
@@ -49,7 +54,9 @@ function treeRssBytes(pid: number): number {
 }
 
 async function cacheSize(metricsUrl: string): Promise<number | undefined> {
-  const text = await (await fetch(metricsUrl)).text().catch(() => '');
+  const text = await fetch(metricsUrl)
+    .then((r) => r.text())
+    .catch(() => '');
   const line = text.split('\n').find((l) => l.startsWith('temporal_sticky_cache_size'));
   return line ? Number(line.split(' ').at(-1)) : undefined;
 }
@@ -92,7 +99,12 @@ async function measure(stack: BenchStack, token: string, metricsUrl: string, ope
 }
 
 const metricsPort = await freePort();
-const stack = await startBenchStack({ WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, IMPORT_PACE: values.pace });
+const workers = Number(values.workers);
+// Workers share one environment: with more than one, none serves metrics (the cache size reads '?').
+const stack = await startBenchStack(
+  { ...(workers === 1 ? { WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` } : {}), IMPORT_PACE: values.pace },
+  { workers },
+);
 const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 try {
   const token = await stack.token('supervisor');
