@@ -7,7 +7,6 @@
  * repairs it; a rebuild from the histories gives the same flags as live. A namespace of its own:
  * every case counted is this file's.
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { rebuildReporting } from '../activities/reporting-history.js';
 import { openReportingStore } from '../reporting/index.js';
 import { caseApi } from './case-api.js';
 import { rejectedDelivery, useStack } from './harness.js';
-import { allCasesBehind, modelCaughtUp, reconciledNow } from './reporting-steps.js';
+import { allCasesBehind, modelCaughtUp, reconciledNow, runOnModel } from './reporting-steps.js';
 import { eventually } from './systems.js';
 
 const stack = useStack({ namespacePrefix: 'reporting-sync' });
@@ -69,12 +68,7 @@ describe('sync failures from the reporting read model', () => {
       expect(await rebuiltFlags()).toEqual((await stack.reporting.figures()).map((f) => [f.caseId, f.syncFailed]));
 
       // The summary reads the model: a flag set there by hand shows, though visibility has one.
-      const db = new Database(stack.config.reporting.dbFile);
-      try {
-        db.prepare('UPDATE figures SET sync_failed = 1 WHERE case_id = ?').run(other);
-      } finally {
-        db.close();
-      }
+      await runOnModel(stack, [['UPDATE figures SET sync_failed = 1 WHERE case_id = $1', other]]);
       expect(await syncFailures()).toBe(2);
       expect(await listed()).toEqual([failing, other].sort());
       expect(await visibilityCount()).toBe(1);
