@@ -39,6 +39,7 @@ export const appDepsFromConfig = (config: Config) => ({
   namespace: config.temporal.namespace,
   auth: config.auth,
   policy: config.policy,
+  nameCaseFeatures: config.nameCaseFeatures,
   webhookSecrets: config.webhookSecrets,
   imports: config.imports,
   accessLog: createAccessLog(config.accessLog),

@@ -88,6 +88,7 @@ export async function createWorker({
       csvLimits: config.imports.csvLimits,
       importPace: config.imports.pace,
       importPriority: config.imports.priority,
+      nameCaseFeatures: config.nameCaseFeatures,
       openReportingStore: () => openReporting(config.reporting),
       // One HTTP adapter per system, in its own language unless configured otherwise
       // (integrations/formats.ts); escalations go to the notifier's webhook (locally the reference

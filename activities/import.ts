@@ -46,7 +46,7 @@ import {
   caseStateQuery,
   caseWorkflowId,
   CASE_WORKFLOW_TYPE,
-  NEWEST_FEATURES,
+  namedFeatures,
   IMPORTED_MEMO,
   type CaseWorkflowInput,
 } from '../workflows/messages.js';
@@ -79,6 +79,8 @@ export interface ImportDeps {
   csvLimits?: CsvLimits;
   /** Whether imported cases start as bulk work (imports/priority.ts); default `off`. */
   priority?: ImportPriorityMode;
+  /** Whether a new case names its feature set in its input (`NAME_CASE_FEATURES`); default on. */
+  nameFeatures?: boolean;
 }
 
 export interface RowsRequest {
@@ -106,6 +108,7 @@ export function createImportActivities({
   pace = FIXED_PACE,
   csvLimits = DEFAULT_CSV_LIMITS,
   priority = 'off',
+  nameFeatures = true,
 }: ImportDeps) {
   // One gate for every import this worker runs: what they add up to is the bulk load.
   const gate =
@@ -227,7 +230,9 @@ export function createImportActivities({
         await client.workflow.start(CASE_WORKFLOW_TYPE, {
           workflowId: caseWorkflowId(caseId),
           taskQueue,
-          args: [{ open, policy, imported: { record, source }, features: NEWEST_FEATURES } satisfies CaseWorkflowInput],
+          args: [
+            { open, policy, imported: { record, source }, ...namedFeatures(nameFeatures) } satisfies CaseWorkflowInput,
+          ],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: searchAttributesOf({ ...built.state, imported: { record, source } }),
           // The server keeps what was imported beside the case, so a re-import compares without waking the workflow.

@@ -35,6 +35,8 @@ export interface ActivityDeps {
   importPace?: ImportPace;
   /** Whether imported cases start as bulk work (default: off; auto: where the server can set them back). */
   importPriority?: ImportPriorityMode;
+  /** Whether imported cases name their feature set in their input (`NAME_CASE_FEATURES`); default on. */
+  nameCaseFeatures?: boolean;
   /** The reporting read model, opened by its nightly reconciliation (the delivery port opens its own). */
   openReportingStore: () => Promise<ReportingStore>;
 }
@@ -100,6 +102,7 @@ export function createActivities({
   csvLimits,
   importPace,
   importPriority,
+  nameCaseFeatures,
   openReportingStore,
 }: ActivityDeps) {
   /** One change to its system; a try given up on (timed out, cancelled) stops its request too. */
@@ -127,6 +130,7 @@ export function createActivities({
       ...(csvLimits ? { csvLimits } : {}),
       ...(importPace ? { pace: importPace } : {}),
       ...(importPriority ? { priority: importPriority } : {}),
+      ...(nameCaseFeatures !== undefined ? { nameFeatures: nameCaseFeatures } : {}),
     }),
     ...createLinkActivities({ client }),
     ...createReportingReconcileActivities({ client, namespace, taskQueue, openStore: openReportingStore }),

@@ -41,6 +41,8 @@ export interface AppDeps {
   bodyLimit?: string;
   updateTimeoutMs?: number;
   policy?: Policy;
+  /** Whether a new case names its feature set in its input (`NAME_CASE_FEATURES`); default on. */
+  nameCaseFeatures?: boolean;
   webhookSecrets?: Record<Source, string>;
   /** The pages (web/), handed in by the composition root (../app.ts): this folder does not import them. */
   pages?: express.Handler;
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): express.Express & { routes: Route[] } 
       updateTimeoutMs: deps.updateTimeoutMs ?? 10_000,
       pageTokens: pageTokenSealer(deps.auth.jwtSecret),
       policy: deps.policy ?? DEFAULT_POLICY,
+      nameFeatures: deps.nameCaseFeatures ?? true,
     }),
     ...reportRoutes(deps.client, deps.updateTimeoutMs ?? 10_000, deps.reporting),
     ...reportingRoutes(deps.reporting),

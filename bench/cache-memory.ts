@@ -30,7 +30,13 @@ import type { Activities } from '../activities/index.js';
 import { caseIdFor } from '../ids/case-id.js';
 import { DEFAULT_POLICY, openCase, type OpenCaseInput, type OutboundMessage, type Receipt } from '../domain/index.js';
 import { resolveTemporalCli } from '../temporal/cli.js';
-import { caseStateQuery, caseWorkflowId, CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages.js';
+import {
+  caseStateQuery,
+  caseWorkflowId,
+  CASE_WORKFLOW_TYPE,
+  namedFeatures,
+  type CaseWorkflowInput,
+} from '../workflows/messages.js';
 import { SEARCH_ATTRIBUTE_KEYS, searchAttributesOf } from '../workflows/search-attributes.js';
 import { PRELOADED_MODULES, WORKFLOWS_PATH } from '../worker.js';
 import { newCaseBody } from '../test/case-body.js';
@@ -218,7 +224,7 @@ function phases(client: Client): Record<PhaseName, Phase> {
       >;
       const caseId = caseIdFor(body.homeOfficeRef);
       const open: OpenCaseInput = { ...body, caseId, openedAt: new Date().toISOString() };
-      const input: CaseWorkflowInput = { open, policy: DEFAULT_POLICY };
+      const input: CaseWorkflowInput = { open, policy: DEFAULT_POLICY, ...namedFeatures(true) };
       const handle = await client.workflow.start(CASE_WORKFLOW_TYPE, {
         workflowId: caseWorkflowId(caseId),
         taskQueue,

@@ -213,6 +213,10 @@ const schema = z
     // default once their first task has run, where the server can do the second (1.30 and later).
     // Off by default: measured, it did not shorten caseworkers' waits (imports/priority.ts).
     IMPORT_PRIORITY: z.enum(['auto', 'off']).default('off'),
+    // `on`: new cases name their feature set in their input, no patch marker (workflows/features.ts).
+    // `off` while upgrading from a version before named sets, until no worker of it runs
+    // (docs/operations.md#deploying-a-new-version): an older worker would record a marker instead.
+    NAME_CASE_FEATURES: z.enum(['on', 'off']).default('on'),
     RECONCILIATION_CRON: z
       .string()
       .regex(/^(off|(\S+\s+){4}\S+)$/, "a five-field cron expression, or 'off'")
@@ -357,6 +361,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
       },
       priority: env.IMPORT_PRIORITY,
     },
+    /** Whether new cases name their feature set in their input (workflows/features.ts). */
+    nameCaseFeatures: env.NAME_CASE_FEATURES === 'on',
     accessLog: { dir: env.ACCESS_LOG_DIR, fsync: env.ACCESS_LOG_FSYNC },
     /** The reporting read model: PostgreSQL when `postgresUrl` is set, else the SQLite file. */
     reporting: { dbFile: env.REPORTING_DB, postgresUrl: env.REPORTING_POSTGRES_URL },

@@ -13,6 +13,15 @@ describe('configuration', () => {
     expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 
+  it('names new cases’ feature sets unless NAME_CASE_FEATURES=off, refusing another value naming the variable', () => {
+    const fallback = loadConfig({ LOCAL_MODE: '1' });
+    expect(fallback.ok && fallback.config.nameCaseFeatures).toBe(true);
+    const off = loadConfig({ LOCAL_MODE: '1', NAME_CASE_FEATURES: 'off' });
+    expect(off.ok && off.config.nameCaseFeatures).toBe(false);
+    const bad = loadConfig({ LOCAL_MODE: '1', NAME_CASE_FEATURES: 'yes' });
+    expect(!bad.ok && bad.error).toMatch(/NAME_CASE_FEATURES/);
+  });
+
   it('takes the language each system is spoken to in (unset: its own), refusing any other naming the variable', () => {
     const fallback = loadConfig({ LOCAL_MODE: '1' });
     expect(fallback.ok && fallback.config.formats).toEqual({

@@ -58,6 +58,7 @@ describe('every event is declared once, in its row', () => {
         taskQueue: 'q',
         updateTimeoutMs: 1,
         pageTokens: {} as never,
+        nameFeatures: true,
         policy: DEFAULT_POLICY,
       }),
     ) as any;

@@ -68,14 +68,14 @@ describe('a run names its features in its input', () => {
     });
   });
 
-  it('continues as new from an unnamed run into a named one: no marker in the next run', async () => {
-    const { caseId, handle } = await tier.startCase({ features: null, continueAsNewAfterEvents: 12 });
+  /** The first run's successor's input and events, once its first task has run. */
+  async function nextRunOf(caseId: string, firstRunId: string) {
     for (let i = 0; i < 3; i++)
       await tier.apply(caseId, { type: 'case.assigned', assignee: `cw-${i}` } as never, CASEWORKER);
     const next = await eventually(
       async () => {
         const d = await tier.handle(caseId).describe();
-        return d.runId !== handle.firstExecutionRunId ? d : undefined;
+        return d.runId !== firstRunId ? d : undefined;
       },
       15_000,
       'continue-as-new',
@@ -89,11 +89,28 @@ describe('a run names its features in its input', () => {
       15_000,
       'the next run’s first task',
     );
-    const input = decode<CaseWorkflowInput>(
-      (await decoded(events))[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
-    );
+    await decoded(events);
+    return {
+      input: decode<CaseWorkflowInput>(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]),
+      events,
+    };
+  }
+
+  it('a named run continues as new named, with this code’s newest set: no marker in the next run', async () => {
+    const { caseId, handle } = await tier.startCase({ continueAsNewAfterEvents: 12 });
+    const { input, events } = await nextRunOf(caseId, handle.firstExecutionRunId);
     expect(input?.features).toBe(NEWEST_FEATURES);
     expect(markers(events)).not.toContain('core_patch');
+  });
+
+  it('an unnamed run continues as new unnamed, and its next run records its marker', async () => {
+    // Started while naming was off (NAME_CASE_FEATURES=off, mid-upgrade): an older worker may still
+    // take the next run's first task, and would record a marker that a named run does not expect.
+    const { caseId, handle } = await tier.startCase({ features: null, continueAsNewAfterEvents: 12 });
+    const { input, events } = await nextRunOf(caseId, handle.firstExecutionRunId);
+    expect(input).toBeDefined();
+    expect(input?.features).toBeUndefined();
+    expect(markers(events)).toContain('core_patch');
   });
 
   it('a name this worker does not know fails the task, not the case: the run waits for a worker that knows it', async () => {
@@ -119,5 +136,7 @@ describe('a run names its features in its input', () => {
     expect(() => featuresOfThisRun('features-2099')).toThrow(UnknownFeatureSet);
     // Inherited names are not sets.
     expect(() => featuresOfThisRun('toString')).toThrow(UnknownFeatureSet);
+    // A null in the input is no name: the run decides by its marker (here, outside a workflow, that refuses).
+    expect(() => featuresOfThisRun(null)).toThrow(/workflow/i);
   });
 });

@@ -59,7 +59,7 @@ import {
   applyInboundUpdate,
   caseStateQuery,
   IMPORTED_MEMO,
-  NEWEST_FEATURES,
+  namedFeatures,
   reconcileUpdate,
   type CarriedState,
   type CaseWorkflowInput,
@@ -273,8 +273,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     recentUpdates: recent,
     ...(lastActivityAt ? { lastActivityAt } : {}),
   };
-  // The next run is this code's: it starts with this code's newest features, named, as a new case does.
-  await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried, features: NEWEST_FEATURES });
+  // A named run's next run is named with this code's newest features, as a new case is. An unnamed
+  // one's stays unnamed and records its marker: it was started while naming was off, when a worker
+  // older than named sets may still run (docs/operations.md#deploying-a-new-version).
+  await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried, ...namedFeatures(input.features != null) });
 }
 
 /**

@@ -75,8 +75,8 @@ export class UnknownFeatureSet extends Error {
  * The features of this run: the set its input names, or, for a run started without one (before
  * 3 December 2026, or by an older starter), the newest patch it recorded.
  */
-export function featuresOfThisRun(named: string | undefined): Features {
-  if (named !== undefined) {
+export function featuresOfThisRun(named: string | null | undefined): Features {
+  if (named != null) {
     if (!Object.hasOwn(FEATURE_SETS, named)) throw new UnknownFeatureSet(named);
     return FEATURE_SETS[named as FeatureSetName];
   }

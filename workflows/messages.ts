@@ -31,6 +31,10 @@ export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
  */
 export const NEWEST_FEATURES = 'features-2026-12-one-upsert' satisfies FeatureSetName;
 
+/** What a starter puts in a new case's input to name its features: nothing while naming is off. */
+export const namedFeatures = (on: boolean): Pick<CaseWorkflowInput, 'features'> =>
+  on ? { features: NEWEST_FEATURES } : {};
+
 export interface CaseWorkflowInput {
   open: OpenCaseInput;
   /** The statutory limits this case runs on, fixed when it opens. Default: DEFAULT_POLICY. */
@@ -46,7 +50,8 @@ export interface CaseWorkflowInput {
   carried?: CarriedState;
   /**
    * The code's features this run has, by the set's name (workflows/features.ts). Starters name
-   * `NEWEST_FEATURES`; runs started without it decide by patch markers, as before.
+   * `NEWEST_FEATURES` (unless `NAME_CASE_FEATURES=off`), and a named run names it for the run it
+   * continues as; runs started without it decide by patch markers, as before.
    */
   features?: FeatureSetName;
 }

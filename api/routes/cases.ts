@@ -26,7 +26,7 @@ import {
   caseStateQuery,
   caseWorkflowId,
   CASE_WORKFLOW_TYPE,
-  NEWEST_FEATURES,
+  namedFeatures,
   type CaseWorkflowInput,
 } from '../../workflows/messages.js';
 import { searchAttributesOf } from '../../workflows/messages.js';
@@ -60,6 +60,8 @@ export interface CasesDeps {
   pageTokens: PageTokenSealer;
   /** The statutory limits in force now (configuration), sent with every change. */
   policy: Policy;
+  /** Whether a new case names its feature set in its input (`NAME_CASE_FEATURES`). */
+  nameFeatures: boolean;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -105,7 +107,14 @@ const reportedBy = (who: Principal, type: EventType) =>
 /** Everyone but a system's integration token (which reads a case and sends its events, nothing else). */
 const PEOPLE = ROLES.filter((r) => r !== 'integration');
 
-export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, policy }: CasesDeps): Route[] {
+export function caseRoutes({
+  client,
+  taskQueue,
+  updateTimeoutMs,
+  pageTokens,
+  policy,
+  nameFeatures,
+}: CasesDeps): Route[] {
   const within = deadlineFor(client, updateTimeoutMs);
   // The same search asked twice at once is one visibility call: every supervisor's overview asks
   // the same three watch-list searches. The query was validated, so its JSON is its identity.
@@ -233,7 +242,7 @@ export function caseRoutes({ client, taskQueue, updateTimeoutMs, pageTokens, pol
             client.workflow.start(CASE_WORKFLOW_TYPE, {
               workflowId: caseWorkflowId(caseId),
               taskQueue,
-              args: [{ open, policy, features: NEWEST_FEATURES } satisfies CaseWorkflowInput],
+              args: [{ open, policy, ...namedFeatures(nameFeatures) } satisfies CaseWorkflowInput],
               workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
               typedSearchAttributes: searchAttributesOf(state),
             }),
