@@ -10,6 +10,8 @@
  * the table: runs named with an older set go on as they were, or opt in through a patch of their
  * own. A name this code does not know (a starter newer than the worker, mid-deployment) fails the
  * workflow task, which the server retries until a worker that knows it takes it: delayed, not lost.
+ * Code from before named sets does not fail: it ignores the name and records a marker. Starters name
+ * nothing while `NAME_CASE_FEATURES=off`, for as long as such a worker may run (docs/operations.md).
  */
 import { patched } from '@temporalio/workflow';
 
@@ -73,7 +75,7 @@ export class UnknownFeatureSet extends Error {
 
 /**
  * The features of this run: the set its input names, or, for a run started without one (before
- * 3 December 2026, or by an older starter), the newest patch it recorded.
+ * 3 December 2026, while `NAME_CASE_FEATURES=off`, or by an older starter), the newest patch it recorded.
  */
 export function featuresOfThisRun(named: string | null | undefined): Features {
   if (named != null) {
