@@ -65,6 +65,9 @@ const FEATURE_SETS = {
 
 export type FeatureSetName = keyof typeof FEATURE_SETS;
 
+/** The set this code starts case runs with: the table's first, so a set added on top is the newest. */
+export const NEWEST_FEATURES = Object.keys(FEATURE_SETS)[0] as FeatureSetName;
+
 /** A run's input names a set this code does not know: the task fails and is retried, the run waits. */
 export class UnknownFeatureSet extends Error {
   constructor(readonly named: string) {

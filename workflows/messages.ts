@@ -1,7 +1,8 @@
 /**
  * Every message of the case workflow, with its argument and result types, the task queue's
  * default name and the workflow-id helpers. The API imports this file and nothing else from
- * workflows/, so it never loads the workflow body.
+ * workflows/ (this file takes the feature sets' table from features.ts), so it never loads the
+ * workflow body.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
@@ -21,15 +22,12 @@ import type {
   System,
 } from '../domain/index.js';
 import type { ImportReport } from '../imports/report.js';
-import type { FeatureSetName } from './features.js';
+import { NEWEST_FEATURES, type FeatureSetName } from './features.js';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
-/**
- * The feature set this code starts case runs with, named in their input (workflows/features.ts):
- * `features-2026-12-one-upsert`'s features, without its patch marker.
- */
-export const NEWEST_FEATURES = 'features-2026-12-one-upsert' satisfies FeatureSetName;
+// The feature set this code starts case runs with, named in their input (workflows/features.ts).
+export { NEWEST_FEATURES };
 
 /** What a starter puts in a new case's input to name its features: nothing while naming is off. */
 export const namedFeatures = (on: boolean): Pick<CaseWorkflowInput, 'features'> =>
