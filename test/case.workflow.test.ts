@@ -14,17 +14,6 @@ import { CASEWORKER, STUB_HMCTS_REFS, SUPERVISOR, TRIBUNAL, useWorkflowTier } fr
 
 const tier = useWorkflowTier();
 
-/** The case's run after `firstRun`, once continue-as-new has handed over to it. */
-const nextRun = (caseId: string, firstRun: string) =>
-  eventually(
-    async () => {
-      const d = await tier.handle(caseId).describe();
-      return d.runId !== firstRun ? d : undefined;
-    },
-    15_000,
-    'continue-as-new',
-  );
-
 const seqs = (caseId: string, system: System) => tier.stub.delivered(caseId, system).map((m) => m.seq);
 const types = (caseId: string, system: System) => tier.stub.delivered(caseId, system).map((m) => m.type);
 
@@ -226,7 +215,7 @@ describe('continue-as-new', () => {
       });
     }
 
-    const next = await nextRun(caseId, firstRun);
+    const next = await tier.nextRun(caseId, firstRun);
     expect(next.status.name).toBe('RUNNING');
     const carried = await tier.state(caseId);
     expect(carried).toMatchObject({
@@ -315,7 +304,7 @@ describe('retention', () => {
       lastChange = new Date().toISOString();
       await tier.apply(caseId, { type: 'case.assigned', assignee: `officer-${i}` }, CASEWORKER, { policy });
     }
-    const next = await nextRun(caseId, firstRun);
+    const next = await tier.nextRun(caseId, firstRun);
     // Final (granted) but dormant for minutes, not thirty days: the new run sleeps on.
     expect(next.status.name).toBe('RUNNING');
     const handle = tier.handle(caseId);

@@ -72,14 +72,7 @@ describe('a run names its features in its input', () => {
   async function nextRunOf(caseId: string, firstRunId: string) {
     for (let i = 0; i < 3; i++)
       await tier.apply(caseId, { type: 'case.assigned', assignee: `cw-${i}` } as never, CASEWORKER);
-    const next = await eventually(
-      async () => {
-        const d = await tier.handle(caseId).describe();
-        return d.runId !== firstRunId ? d : undefined;
-      },
-      15_000,
-      'continue-as-new',
-    );
+    const next = await tier.nextRun(caseId, firstRunId);
     const run = tier.client.workflow.getHandle(caseWorkflowId(caseId), next.runId);
     const events = await eventually(
       async () => {

@@ -5,7 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type {
+  Client,
+  WorkflowExecutionDescription,
+  WorkflowHandle,
+  WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -37,6 +42,7 @@ import {
 } from '../workflows/messages.js';
 import { searchAttributesOf } from '../workflows/search-attributes.js';
 import { newCaseBody } from './case-body.js';
+import { eventually } from './systems.js';
 
 export const CASEWORKER: Actor = { id: 'cw-test', role: 'caseworker' };
 export const TRIBUNAL: Actor = { id: 'tribunal-test', role: 'tribunal' };
@@ -136,6 +142,8 @@ export interface WorkflowTier {
   ): Promise<CaseView>;
   state(caseId: string): Promise<CaseState>;
   handle(caseId: string): WorkflowHandle;
+  /** The case's run after `firstRunId`, described once continue-as-new has handed over to it. */
+  nextRun(caseId: string, firstRunId: string): Promise<WorkflowExecutionDescription>;
 }
 
 let runtimeInstalled = false;
@@ -224,6 +232,16 @@ export function useWorkflowTier(): WorkflowTier {
     },
     state(caseId) {
       return handle(caseId).query(caseStateQuery);
+    },
+    nextRun(caseId, firstRunId) {
+      return eventually(
+        async () => {
+          const d = await handle(caseId).describe();
+          return d.runId !== firstRunId ? d : undefined;
+        },
+        15_000,
+        'continue-as-new',
+      );
     },
   };
 }
