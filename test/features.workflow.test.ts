@@ -12,6 +12,7 @@ import { dataConverter } from '../config/temporal.js';
 import { caseWorkflowId, NEWEST_FEATURES, type CaseWorkflowInput } from '../workflows/messages.js';
 import { featuresOfThisRun, UnknownFeatureSet } from '../workflows/features.js';
 import { eventually } from './systems.js';
+import { daysAgo } from './dates.js';
 import { CASEWORKER, useWorkflowTier } from './workflow-harness.js';
 
 const tier = useWorkflowTier();
@@ -131,5 +132,42 @@ describe('a run names its features in its input', () => {
     expect(() => featuresOfThisRun('toString')).toThrow(UnknownFeatureSet);
     // A null in the input is no name: the run decides by its marker (here, outside a workflow, that refuses).
     expect(() => featuresOfThisRun(null)).toThrow(/workflow/i);
+  });
+});
+
+describe('a time limit already passed when the case looks', () => {
+  /** A refusal decided 15 days ago (a 14-day window, closed), applied; the history once the case has exited. */
+  async function backDatedRefusal(features?: string) {
+    const { caseId } = await tier.startCase(features ? { features } : {});
+    await tier.apply(caseId, { type: 'decision.refused', decidedOn: daysAgo(15) } as never, CASEWORKER);
+    const events = await eventually(
+      async () => {
+        const state = await tier.state(caseId);
+        if (state.stage !== 'exit') return undefined;
+        const history = await tier.handle(caseId).fetchHistory();
+        await Worker.runReplayHistory(
+          { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
+          history,
+          caseWorkflowId(caseId),
+        );
+        return history.events ?? [];
+      },
+      15_000,
+      'the window to expire',
+    );
+    expect((await tier.state(caseId)).status).toBe('appeal-rights-exhausted');
+    return events;
+  }
+  const fired = (events: HistoryEvent[]) => events.filter((e) => e.timerFiredEventAttributes).length;
+
+  it('is applied in the task that finds it, with no timer', async () => {
+    const events = await backDatedRefusal();
+    expect(fired(events)).toBe(0);
+    expect(featuresOfThisRun(NEWEST_FEATURES).dueAtOnce).toBe(true);
+  });
+
+  it('runs named before it sleep on a timer for it, as they recorded, and replay so', async () => {
+    const events = await backDatedRefusal('features-2026-12-one-upsert');
+    expect(fired(events)).toBe(1);
   });
 });

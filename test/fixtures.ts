@@ -37,9 +37,10 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * lifecycle and sync-reliability. v11: one search-attribute upsert per task, after its tries
  * (`features-2026-12-one-upsert`), recorded by lifecycle and sync-reliability. v12: the features
  * named in the run's input, no patch marker (workflows/features.ts), recorded by lifecycle and
- * sync-reliability; and the code since.
+ * sync-reliability. v13: a time limit already passed applied in the task that finds it, without a
+ * timer (`features-2026-12-due-at-once`), recorded by lifecycle and sync-reliability; and the code since.
  */
-const SET = 'v12';
+const SET = 'v13';
 
 /** When recording: saves every run of the case's workflow as `<name>[.runN].json`. */
 export async function recordFixture(client: Client, caseId: string, name: string): Promise<void> {

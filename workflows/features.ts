@@ -36,7 +36,8 @@ const NONE_LATER: {
   tryHere: TryHere;
   triesTogether: boolean;
   oneUpsertPerTask: boolean;
-} = { importOpeningHereOn: false, tryHere: 'none', triesTogether: false, oneUpsertPerTask: false };
+  dueAtOnce: boolean;
+} = { importOpeningHereOn: false, tryHere: 'none', triesTogether: false, oneUpsertPerTask: false, dueAtOnce: false };
 
 /** A run since `features-2026-12`: every feature then, and those of the later ones it has. */
 const since = (later: Partial<typeof NONE_LATER>) => ({ ...ALL_FEATURES, ...NONE_LATER, ...later });
@@ -45,6 +46,14 @@ export type Features = ReturnType<typeof since>;
 
 /** The sets since `features-2026-12`, newest first, each named for the patch that brought it. */
 const FEATURE_SETS = {
+  // A time limit already passed when the case looks is applied in that task, without a timer (#21).
+  'features-2026-12-due-at-once': since({
+    importOpeningHereOn: true,
+    tryHere: 'every-system',
+    triesTogether: true,
+    oneUpsertPerTask: true,
+    dueAtOnce: true,
+  }),
   // One search-attribute upsert per task, once its tries are in (#21).
   'features-2026-12-one-upsert': since({
     importOpeningHereOn: true,
