@@ -135,15 +135,14 @@ describe('a run names its features in its input', () => {
   });
 });
 
-describe('a time limit already passed when the case looks', () => {
-  /** A refusal decided 15 days ago (a 14-day window, closed), applied; the history once the case has exited. */
-  async function backDatedRefusal(features?: string) {
-    const { caseId } = await tier.startCase(features ? { features } : {});
+describe('a time limit a change makes owing', () => {
+  it('waits for its timer, on the newest set as before: only an imported case applies what it opens owing at once', async () => {
+    // A refusal decided 15 days ago (a 14-day window, closed), applied: the expiry comes by timer.
+    const { caseId } = await tier.startCase();
     await tier.apply(caseId, { type: 'decision.refused', decidedOn: daysAgo(15) } as never, CASEWORKER);
     const events = await eventually(
       async () => {
-        const state = await tier.state(caseId);
-        if (state.stage !== 'exit') return undefined;
+        if ((await tier.state(caseId)).stage !== 'exit') return undefined;
         const history = await tier.handle(caseId).fetchHistory();
         await Worker.runReplayHistory(
           { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
@@ -156,18 +155,7 @@ describe('a time limit already passed when the case looks', () => {
       'the window to expire',
     );
     expect((await tier.state(caseId)).status).toBe('appeal-rights-exhausted');
-    return events;
-  }
-  const fired = (events: HistoryEvent[]) => events.filter((e) => e.timerFiredEventAttributes).length;
-
-  it('is applied in the task that finds it, with no timer', async () => {
-    const events = await backDatedRefusal();
-    expect(fired(events)).toBe(0);
+    expect(events.filter((e) => e.timerFiredEventAttributes)).toHaveLength(1);
     expect(featuresOfThisRun(NEWEST_FEATURES).dueAtOnce).toBe(true);
-  });
-
-  it('runs named before it sleep on a timer for it, as they recorded, and replay so', async () => {
-    const events = await backDatedRefusal('features-2026-12-one-upsert');
-    expect(fired(events)).toBe(1);
   });
 });

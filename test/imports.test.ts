@@ -181,6 +181,10 @@ describe('POST /imports', () => {
         'the back-dated escalation',
       );
       expect(clock.level).toBe(late.weeksSinceAppeal! >= 20 ? 2 : 1);
+      // Owed when it came in, so applied in its first workflow task: no timer slept for it.
+      const lateRuns = await historiesOfCase(stack.client, caseWorkflowId(caseIdFor(late.ref)));
+      const lateEvents = [...lateRuns].reverse().flat();
+      expect(lateEvents.filter((e) => e.timerFiredEventAttributes)).toEqual([]);
       // The escalation is delivered to the notifier after it is recorded on the case.
       const notices = await eventually(
         async () => {
