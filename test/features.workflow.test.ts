@@ -28,16 +28,21 @@ const upserted = (events: HistoryEvent[]) =>
     Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
   );
 
-/** The case's history once its first change has been applied and recorded. */
-async function historyAfterAChange(caseId: string) {
-  await tier.apply(caseId, { type: 'claim.screened' } as never, CASEWORKER);
+/** The case's history as it stands, replayed against the code (which fails on any difference). */
+async function replayedHistory(caseId: string) {
   const history = await tier.handle(caseId).fetchHistory();
   await Worker.runReplayHistory(
     { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
     history,
     caseWorkflowId(caseId),
   );
-  return decoded(history.events ?? []);
+  return history.events ?? [];
+}
+
+/** The case's history once its first change has been applied and recorded. */
+async function historyAfterAChange(caseId: string) {
+  await tier.apply(caseId, { type: 'claim.screened' } as never, CASEWORKER);
+  return decoded(await replayedHistory(caseId));
 }
 
 /** Events with their payloads decrypted (in place), as the timeline reads them. */
@@ -141,16 +146,7 @@ describe('a time limit a change makes owing', () => {
     const { caseId } = await tier.startCase();
     await tier.apply(caseId, { type: 'decision.refused', decidedOn: daysAgo(15) } as never, CASEWORKER);
     const events = await eventually(
-      async () => {
-        if ((await tier.state(caseId)).stage !== 'exit') return undefined;
-        const history = await tier.handle(caseId).fetchHistory();
-        await Worker.runReplayHistory(
-          { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
-          history,
-          caseWorkflowId(caseId),
-        );
-        return history.events ?? [];
-      },
+      async () => ((await tier.state(caseId)).stage === 'exit' ? replayedHistory(caseId) : undefined),
       15_000,
       'the window to expire',
     );

@@ -37,8 +37,8 @@ const recording = process.env.RECORD_FIXTURES === '1';
  * lifecycle and sync-reliability. v11: one search-attribute upsert per task, after its tries
  * (`features-2026-12-one-upsert`), recorded by lifecycle and sync-reliability. v12: the features
  * named in the run's input, no patch marker (workflows/features.ts), recorded by lifecycle and
- * sync-reliability. v13: a time limit already passed applied in the task that finds it, without a
- * timer (`features-2026-12-due-at-once`), recorded by lifecycle and sync-reliability; and the code since.
+ * sync-reliability. v13: an imported case's limits already owed applied in its first task, without
+ * a timer (`features-2026-12-due-at-once`), recorded by lifecycle and sync-reliability; and the code since.
  */
 const SET = 'v13';
 

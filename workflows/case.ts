@@ -227,25 +227,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const drained = () =>
     SYSTEMS.every((s) => machine.outbox[s].length === 0) && nextLinkBack(machine.state) === undefined;
 
+  // An imported case that opens owing a limit (its window closed, its warning passed, before it
+  // came in) applies it in its first task: it stood there before it was imported. Runs before
+  // `features-2026-12-due-at-once` slept a millisecond for it, a timer and a second task for
+  // nothing: a fifth of an import's cases (#21). A limit a change makes owing still waits for its
+  // timer below, as it always has: a refusal recorded late and the appeal recorded after it keep
+  // their order of arrival, and the expiry is not sent to the Home Office between them.
+  if (dueAtOnce && input.imported && !input.carried && reached(nextDue(machine.state, policy, clocksOn)))
+    for (const event of dueEvents(machine.state, now(), policy, clocksOn))
+      setMachine(applyChange(machine, event, WORKFLOW_ACTOR, options()));
+
   const wakeFor = steadyWaker();
-  /** The loop's first turn in an imported case's first run: where limits the record already owes are applied at once. */
-  let opening = !!input.imported && !input.carried;
   // Dormant between events, possibly for years. Wake for a change, a due time limit, the end of the
   // retention dormancy, or long history. One timer at a time, for the earliest of them: no polling.
   for (;;) {
     const due = nextDue(machine.state, policy, clocksOn);
-    // An imported case that opens owing a limit (its window closed, its warning passed, before it
-    // came in) applies it in its first task: it stood there before it was imported. Runs before
-    // `features-2026-12-due-at-once` slept a millisecond for it, a timer and a second task for
-    // nothing: a fifth of an import's cases (#21). A limit a change makes owing still waits for its
-    // timer, as it always has: a refusal recorded late and the appeal recorded after it keep their
-    // order of arrival, and the expiry is not sent to the Home Office between them.
-    const owedNow = dueAtOnce && opening && reached(due) ? dueEvents(machine.state, now(), policy, clocksOn) : [];
-    opening = false;
-    if (owedNow.length > 0) {
-      for (const event of owedNow) setMachine(applyChange(machine, event, WORKFLOW_ACTOR, options()));
-      continue;
-    }
     const closesAt = retentionOn ? dormantUntil(machine.state, lastActivityAt, policy) : null;
     const wakeAt = [due, closesAt].filter((t): t is string => !!t).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
     const version = machine.state.version;

@@ -44,23 +44,20 @@ const since = (later: Partial<typeof NONE_LATER>) => ({ ...ALL_FEATURES, ...NONE
 
 export type Features = ReturnType<typeof since>;
 
+/** `features-2026-12-one-upsert`'s later features, which the set after it builds on. */
+const ONE_UPSERT = {
+  importOpeningHereOn: true,
+  tryHere: 'every-system',
+  triesTogether: true,
+  oneUpsertPerTask: true,
+} as const satisfies Partial<typeof NONE_LATER>;
+
 /** The sets since `features-2026-12`, newest first, each named for the patch that brought it. */
 const FEATURE_SETS = {
-  // A time limit already passed when the case looks is applied in that task, without a timer (#21).
-  'features-2026-12-due-at-once': since({
-    importOpeningHereOn: true,
-    tryHere: 'every-system',
-    triesTogether: true,
-    oneUpsertPerTask: true,
-    dueAtOnce: true,
-  }),
+  // An imported case applies the limits its record already owes in its first task, without a timer (#21).
+  'features-2026-12-due-at-once': since({ ...ONE_UPSERT, dueAtOnce: true }),
   // One search-attribute upsert per task, once its tries are in (#21).
-  'features-2026-12-one-upsert': since({
-    importOpeningHereOn: true,
-    tryHere: 'every-system',
-    triesTogether: true,
-    oneUpsertPerTask: true,
-  }),
+  'features-2026-12-one-upsert': since(ONE_UPSERT),
   // Every system's next message tried together, in one local activity per task (#21).
   'features-2026-12-tries-together': since({ importOpeningHereOn: true, tryHere: 'every-system', triesTogether: true }),
   // Every delivery, to every system, tried within the task that queues it, then scheduled (#21).
