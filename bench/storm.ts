@@ -1,5 +1,5 @@
 /**
- * `npm run bench:storm [-- --cases 10000 --lead-minutes 8]`: the timer storm. N appeals in the
+ * `npm run bench:storm [-- --cases 10000 --lead-minutes 8 --spread-minutes 0]`: the timer storm. N appeals in the
  * 24-week cohort, all lodged on the same day, so their 16-week warning falls in the same minute.
  * The minute is placed a few minutes ahead with the policy's warning time of day
  * (POLICY_WARNING_TIME) and appeals lodged 16 weeks and a day before it, brought in through the
@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
-import { homeOfficeRef } from '../domain/index.js';
+import { DEFAULT_POLICY, homeOfficeRef, warningOffsetMs } from '../domain/index.js';
 import { addDays, londonDate } from '../domain/days.js';
 import type { StoredMessage } from '../systems/reference-system.js';
 import { newCaseBody } from '../test/case-body.js';
@@ -24,9 +24,17 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '10000' },
     'lead-minutes': { type: 'string' },
     concurrency: { type: 'string', default: '32' },
+    'spread-minutes': { type: 'string', default: '0' },
   },
 });
 const N = Number(values.cases);
+// POLICY_WARNING_SPREAD_MINUTES: each case's warning at its own second of that many minutes after the
+// due minute. Lags are then from each case's own instant, and the bare timers are spread alike.
+const SPREAD = Number(values['spread-minutes']);
+if (!Number.isInteger(SPREAD) || SPREAD < 0) throw new Error('--spread-minutes: whole minutes, 0 or more');
+const spreadPolicy = { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningSpreadMinutes: SPREAD } };
+/** Where a case's (or a bare timer's) instant falls after the due minute: the product's own spread. */
+const offsetOf = (id: string) => warningOffsetMs(id, spreadPolicy);
 const CONCURRENCY = Number(values.concurrency);
 const MINUTE = 60_000;
 const say = (line: string) => console.error(`[storm] ${line}`);
@@ -119,9 +127,15 @@ function caseworker(stack: BenchStack, token: string, caseIds: string[]) {
   };
 }
 
-const stack = await startBenchStack({ POLICY_WARNING_TIME: dueLondon.time, POLICY_COMMENCEMENT_DATE: '2000-01-01' });
+const stack = await startBenchStack({
+  POLICY_WARNING_TIME: dueLondon.time,
+  POLICY_WARNING_SPREAD_MINUTES: String(SPREAD),
+  POLICY_COMMENCEMENT_DATE: '2000-01-01',
+});
 try {
-  say(`${N} warnings due at ${dueIso} (lead ${leadMinutes} min)`);
+  say(
+    `${N} warnings due at ${dueIso}${SPREAD ? ` and over the ${SPREAD} minutes after` : ''} (lead ${leadMinutes} min)`,
+  );
   const token = await stack.token('supervisor');
   // The caseworker's latency when nothing else runs: their cases opened and settled, then 20 s of work.
   const worker = await stack.token('caseworker');
@@ -147,7 +161,7 @@ try {
   await sleep(due - Date.now());
   const stormStop = caseworker(stack, worker, ownCases);
   let seen: StoredMessage[] = [];
-  for (const giveUp = Date.now() + 20 * MINUTE; Date.now() < giveUp; await sleep(2000)) {
+  for (const giveUp = Date.now() + (20 + SPREAD) * MINUTE; Date.now() < giveUp; await sleep(2000)) {
     seen = await escalations(stack.systems.notifier);
     if (seen.length >= N) break;
   }
@@ -155,8 +169,8 @@ try {
   const perCase = new Map<string, number>();
   for (const m of seen) perCase.set(m.caseId, (perCase.get(m.caseId) ?? 0) + 1);
   const duplicated = [...perCase.values()].filter((c) => c > 1).length;
-  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - due) / 1000));
-  const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - due) / 1000));
+  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - due - offsetOf(m.caseId)) / 1000));
+  const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - due - offsetOf(m.caseId)) / 1000));
   const searchable = await stack.client.workflow.count(`CaseEscalationLevel = 1 AND ExecutionStatus = 'Running'`);
   say(`ours: ${seen.length} escalations, recorded lag p99 ${recorded.p99.toFixed(1)} s`);
 
@@ -165,12 +179,12 @@ try {
   const startsPerSecond = await bareStarts(stack, N, CONCURRENCY, {
     type: 'bareTimer',
     idPrefix: 'bare-timer',
-    args: () => [bareDue],
+    args: (i) => [bareDue + offsetOf(`bare-timer-${i}`)],
   });
   const bareSpare = (bareDue - Date.now()) / 1000;
   if (bareSpare < 5)
     throw new Error(`bare timers started ${bareSpare.toFixed(0)} s before their due minute: too close`);
-  await sleep(bareDue - Date.now());
+  await sleep(bareDue + SPREAD * MINUTE - Date.now());
   const bareLags = await pMap(
     Array.from({ length: N }, (_, i) => i),
     (i) => stack.baseline.client.workflow.getHandle(`bare-timer-${i}`).result() as Promise<number>,
@@ -183,6 +197,7 @@ try {
     machine: machine(stack),
     cases: N,
     dueAt: dueIso,
+    spreadMinutes: SPREAD,
     importSeconds: run.seconds,
     escalations: { recorded: seen.length, duplicated, searchable, expected: N },
     lagSeconds: { recorded, notifierReceipt: received, bare },
@@ -197,7 +212,9 @@ try {
   };
   const file = writeResults('storm', out);
   const s = (v: number) => `${v.toFixed(1)} s`;
-  console.log(`\nTimer storm — ${out.machine}\n${N} 16-week warnings due at ${dueIso}\n`);
+  console.log(
+    `\nTimer storm — ${out.machine}\n${N} 16-week warnings due at ${dueIso}${SPREAD ? `, spread over ${SPREAD} minutes (lags from each one's own instant)` : ''}\n`,
+  );
   console.log('| measure | ours (escalation recorded) | bare timer woke | ours ÷ bare | target |');
   console.log('|---|---|---|---|---|');
   for (const [name, q] of [

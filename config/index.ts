@@ -170,6 +170,8 @@ const schema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a London time of day, HH:MM, e.g. 07:00')
       .default(DEFAULT_POLICY.tribunal.warningTime!),
+    // 0: every warning at POLICY_WARNING_TIME; up to 12 hours, so that a warning stays on its day.
+    POLICY_WARNING_SPREAD_MINUTES: z.coerce.number().int().min(0).max(720).default(0),
     POLICY_COMMENCEMENT_DATE: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -268,6 +270,10 @@ const schema = z
       .transform((v) => (v === undefined ? undefined : commaList(v)))
       .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')).optional()),
   })
+  .refine((c) => minutesOfDay(c.POLICY_WARNING_TIME) + c.POLICY_WARNING_SPREAD_MINUTES <= 24 * 60, {
+    message: 'the spread runs past midnight after POLICY_WARNING_TIME: a warning would fall on the next day',
+    path: ['POLICY_WARNING_SPREAD_MINUTES'],
+  })
   .refine((c) => !c.TEMPORAL_TLS_CERT === !c.TEMPORAL_TLS_KEY, {
     message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (a client certificate and its key)',
     path: ['TEMPORAL_TLS_KEY'],
@@ -290,6 +296,8 @@ const schema = z
   });
 
 export type Config = ReturnType<typeof toConfig>;
+
+const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSchema>, calendarWarning: string | null) {
   const setting = (name: string) => systems[name] as string;
@@ -386,6 +394,8 @@ function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSc
         limitWeeks: env.POLICY_TRIBUNAL_LIMIT_WEEKS,
         warningWeeks: env.POLICY_TRIBUNAL_WARNING_WEEKS,
         warningTime: env.POLICY_WARNING_TIME,
+        // Absent when 0, so the policy each change carries is as it was before.
+        ...(env.POLICY_WARNING_SPREAD_MINUTES > 0 ? { warningSpreadMinutes: env.POLICY_WARNING_SPREAD_MINUTES } : {}),
         commencementDate: env.POLICY_COMMENCEMENT_DATE,
       },
       // Absent when none are configured, so the policy each change carries is as it was before.

@@ -57,7 +57,20 @@ export function inTwentyFourWeekCohort(cohort: Cohort, lodgedOn: string, policy:
   return cohort.supportedAccommodation || cohort.foreignNationalOffender;
 }
 
-export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
+/**
+ * Where in the policy's spread a case's warnings fall: milliseconds after `warningTime`, whole
+ * seconds, the same for every warning of the case and on every replay (FNV-1a of the case id).
+ */
+export function warningOffsetMs(caseId: string, policy: Policy): number {
+  const window = Math.round((policy.tribunal.warningSpreadMinutes ?? 0) * 60);
+  if (window <= 0) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) hash = Math.imul(hash ^ caseId.charCodeAt(i), 0x01000193) >>> 0;
+  return (hash % window) * 1000;
+}
+
+export function startTribunalClock(lodgedOn: string, policy: Policy, caseId: string): Clock {
+  const offset = warningOffsetMs(caseId, policy);
   const startedOn = addDays(lodgedOn, 1);
   // 24 weeks counting the day it runs from as the first: the last day is 168 days on, less one.
   const { closes } = daysAfter(startedOn, policy.tribunal.limitWeeks * 7 - 1);
@@ -67,7 +80,8 @@ export function startTribunalClock(lodgedOn: string, policy: Policy): Clock {
     deadline: closes,
     warnings: policy.tribunal.warningWeeks
       .filter((w) => w < policy.tribunal.limitWeeks)
-      .map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)),
+      .map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime))
+      .map((at) => (offset === 0 ? at : new Date(Date.parse(at) + offset).toISOString())),
     level: 0,
     state: 'running',
   };

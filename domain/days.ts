@@ -75,10 +75,16 @@ export function londonTime(date: string, hhmm = '00:00'): string {
   return new Date(asUtc - offsetAt(guess)).toISOString();
 }
 
-/** The same London wall-clock time `days` later (or earlier): a limit moved by whole days keeps its hour. */
+/**
+ * The same London wall-clock time `days` later (or earlier): a limit moved by whole days keeps its
+ * hour, minute and second (a spread warning falls at a second of its own: domain/clocks.ts).
+ */
 export function shiftByDays(instant: string, days: number): string {
-  const wall = new Date(londonWallClock(Date.parse(instant))).toISOString();
-  return londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
+  const wallMs = londonWallClock(Date.parse(instant));
+  const wall = new Date(wallMs).toISOString();
+  const withinMinute = ((wallMs % 60_000) + 60_000) % 60_000;
+  const shifted = londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
+  return withinMinute === 0 ? shifted : new Date(Date.parse(shifted) + withinMinute).toISOString();
 }
 
 /** The instant a London day ends: the midnight that starts the next one. */

@@ -178,7 +178,7 @@ const notBefore = (fieldName: string, value: string | undefined, earlier: string
 /** The 24-week clock for an appeal treated as lodged on `on`, if its appellant is in the duty then. */
 const withTribunalClock = (state: CaseState, on: string, ctx: EventContext): CaseState =>
   inDutyOn(state, on, ctx.policy, ctx.tribunalRules !== false)
-    ? withClock(state, startTribunalClock(on, ctx.policy))
+    ? withClock(state, startTribunalClock(on, ctx.policy, state.caseId))
     : state;
 
 /** Where the current appeal awaits its First-tier determination with a 24-week question to answer. */
@@ -208,7 +208,7 @@ function followDuty(s: CaseState, ctx: EventContext): CaseState {
   if (!start || !AWAITING_DETERMINATION.includes(positionOf(s))) return s;
   const clock = s.clocks.find((c) => c.name === 'tribunal-24-weeks' && c.startedOn === addDays(start, 1));
   const inDuty = inDutyNow(s, start, ctx.policy);
-  if (inDuty && !clock) return withClock(s, startTribunalClock(start, ctx.policy));
+  if (inDuty && !clock) return withClock(s, startTribunalClock(start, ctx.policy, s.caseId));
   if (!inDuty && clock && !clock.stoppedOn && clock.state !== 'ended')
     return { ...s, clocks: s.clocks.filter((c) => c !== clock) };
   return s;

@@ -27,6 +27,14 @@ export interface Policy {
      * 00:00. Deadlines are not moved: the limit is the end of the last day, whatever this says.
      */
     warningTime?: string;
+    /**
+     * Minutes after `warningTime` over which a day's warnings are spread, each case at its own
+     * point (a stable hash of its id): ten thousand appeals lodged on one day all reach their 16th
+     * week on one day, and would otherwise all escalate in the same second. A warning is an
+     * escalation for a supervisor, not a limit: it may fall later in the morning; the deadline never
+     * moves. Absent or 0 (histories recorded before it): every warning at `warningTime` exactly.
+     */
+    warningSpreadMinutes?: number;
     /** Appeals lodged before this date (set by regulations) are outside the 24-week duty. */
     commencementDate: string;
   };

@@ -23,6 +23,7 @@ import {
   lastDayOf,
   withClock,
   type Cohort,
+  warningOffsetMs,
 } from '../domain/index.js';
 import { newCaseState } from './domain-fixtures.js';
 
@@ -54,7 +55,7 @@ describe('the 24-week cohort', () => {
 });
 
 describe('the 24-week clock', () => {
-  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY);
+  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY, 'C-TEST');
 
   it('runs from the day after the appeal starts, warns at weeks 16, 20, 22 and ends after 24 weeks', () => {
     expect(clock.startedOn).toBe('2026-03-02');
@@ -98,28 +99,92 @@ describe('the 24-week clock', () => {
   });
 
   it('takes its warning points from the policy it starts under', () => {
-    const later = startTribunalClock('2026-03-01', {
-      ...DEFAULT_POLICY,
-      tribunal: { ...DEFAULT_POLICY.tribunal, warningWeeks: [18, 23] },
-    });
+    const later = startTribunalClock(
+      '2026-03-01',
+      {
+        ...DEFAULT_POLICY,
+        tribunal: { ...DEFAULT_POLICY.tribunal, warningWeeks: [18, 23] },
+      },
+      'C-TEST',
+    );
     expect(later.warnings).toEqual(['2026-07-05T23:00:00.000Z', '2026-08-09T23:00:00.000Z']);
   });
 
   it("raises its warnings at the policy's time of day and keeps the deadline at the end of the last day", () => {
     const policy = { ...DEFAULT_POLICY, tribunal: { ...DEFAULT_POLICY.tribunal, warningTime: '07:30' } };
-    const atHalfSeven = startTribunalClock('2026-03-01', policy);
+    const atHalfSeven = startTribunalClock('2026-03-01', policy, 'C-TEST');
     // 07:30 in London is 06:30 UTC in summer.
     expect(atHalfSeven.warnings).toEqual([
       '2026-06-22T06:30:00.000Z',
       '2026-07-20T06:30:00.000Z',
       '2026-08-03T06:30:00.000Z',
     ]);
-    expect(atHalfSeven.deadline).toBe(startTribunalClock('2026-03-01', DEFAULT_POLICY).deadline);
+    expect(atHalfSeven.deadline).toBe(startTribunalClock('2026-03-01', DEFAULT_POLICY, 'C-TEST').deadline);
     const state = withClock(newCaseState(), atHalfSeven);
     expect(dueEvents(state, '2026-06-22T06:29:59.999Z', DEFAULT_POLICY)).toEqual([]);
     expect(dueEvents(state, '2026-06-22T06:30:00.000Z', DEFAULT_POLICY)).toEqual([
       { type: 'clock.escalated', clock: 'tribunal-24-weeks', level: 1, lastDay: '2026-08-16' },
     ]);
+  });
+});
+
+describe('warnings spread over the minutes after their time of day', () => {
+  const spread = (minutes: number) => ({
+    ...DEFAULT_POLICY,
+    tribunal: { ...DEFAULT_POLICY.tribunal, warningTime: '07:30', warningSpreadMinutes: minutes },
+  });
+  const unspread = startTribunalClock('2026-03-01', spread(0), 'C-TEST');
+
+  it('puts each case at a second of its own in the window, the same for all its warnings and on every call', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `C-${String(i).padStart(6, '0')}-X${i % 37}`);
+    const offsets = ids.map((id) => {
+      const clock = startTribunalClock('2026-03-01', spread(60), id);
+      const each = clock.warnings.map((w, i) => Date.parse(w) - Date.parse(unspread.warnings[i]!));
+      expect(new Set(each).size).toBe(1); // one offset for all of a case's warnings
+      expect(clock.deadline).toBe(unspread.deadline); // the limit never moves
+      expect(startTribunalClock('2026-03-01', spread(60), id)).toEqual(clock); // as on replay
+      return each[0]!;
+    });
+    for (const ms of offsets) {
+      expect(ms % 1000).toBe(0);
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThan(60 * 60_000);
+    }
+    // Spread across the hour, not bunched: every ten-minute slice holds a sixth, give or take a third of it.
+    const slices = Array.from({ length: 6 }, (_, k) => offsets.filter((ms) => Math.floor(ms / 600_000) === k).length);
+    for (const n of slices) expect(Math.abs(n - 2000 / 6)).toBeLessThan(2000 / 18);
+    expect(new Set(offsets).size).toBeGreaterThan(1500);
+  });
+
+  it('is absent or 0: every warning at the time of day exactly, as before', () => {
+    expect(unspread.warnings).toEqual([
+      '2026-06-22T06:30:00.000Z',
+      '2026-07-20T06:30:00.000Z',
+      '2026-08-03T06:30:00.000Z',
+    ]);
+    const { warningSpreadMinutes: _, ...tribunal } = spread(60).tribunal;
+    expect(startTribunalClock('2026-03-01', { ...DEFAULT_POLICY, tribunal }, 'C-TEST')).toEqual(unspread);
+    expect(warningOffsetMs('C-TEST', DEFAULT_POLICY)).toBe(0);
+  });
+
+  it('follows the case that starts the clock, and a clock resumed after a strike-out keeps its second', () => {
+    const ctx = { at: '2026-03-02T10:00:00.000Z', policy: spread(45), tribunalRules: true };
+    const state = {
+      ...newCaseState(),
+      caseId: 'C-SPREAD-1',
+      cohort: { ...newCaseState().cohort, supportedAccommodation: true },
+    };
+    const refused = applyEvent(state, { type: 'decision.refused', decidedOn: '2026-03-01' }, ctx);
+    const lodged = applyEvent({ ...refused, version: 1 }, { type: 'appeal.lodged', lodgedOn: '2026-03-01' }, ctx);
+    const clock = lodged.clocks.find((c) => c.name === 'tribunal-24-weeks')!;
+    const offset = warningOffsetMs('C-SPREAD-1', spread(45));
+    expect(offset).toBeGreaterThan(0);
+    expect(clock.warnings[0]).toBe(new Date(Date.parse('2026-06-22T06:30:00.000Z') + offset).toISOString());
+    // Ten days struck out: each warning ten days on, at the same London time to the second.
+    const resumed = resumeClocks(endClocks(withClock(newCaseState(), clock), '2026-04-10'), '2026-04-20', CALENDAR);
+    expect(resumed.clocks[0]!.warnings[0]).toBe(
+      new Date(Date.parse('2026-07-02T06:30:00.000Z') + offset).toISOString(),
+    );
   });
 });
 
@@ -140,7 +205,7 @@ const lodgedOnFirstMarch = () =>
   );
 
 describe('clocks of an appeal struck out and reinstated', () => {
-  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY);
+  const clock = startTribunalClock('2026-03-01', DEFAULT_POLICY, 'C-TEST');
 
   it('resume with the time already used: the deadline and each warning move by the days the appeal stood ended', () => {
     const ended = endClocks(withClock(newCaseState(), clock), '2026-04-10');

@@ -8,6 +8,7 @@ import { extraApi, testConfig, useStack } from './harness.js';
 import { daysAgo, plusDays, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
+import { warningOffsetMs } from '../domain/index.js';
 
 const stack = useStack({}, (s) => recordFixtures(s, 'clocks'));
 
@@ -228,6 +229,55 @@ describe('the 24-week clock over HTTP', () => {
       const old = await tribunalClock(before);
       expect(old.warnings[0]).toBe(ukMidnight(plusDays(old.startedAt, 16 * 7)));
       expect(old.level).toBe(1);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('warnings spread over the morning (POLICY_WARNING_SPREAD_MINUTES)', () => {
+  it("puts each case's warnings at its own second after the time of day, through the API and the worker, the deadline unmoved", async () => {
+    const config = testConfig({ POLICY_WARNING_SPREAD_MINUTES: '720' });
+    const api = await extraApi(stack, { policy: config.policy });
+    const lodge = async (caseId: string, lodgedOn: string) => {
+      await stack.call('POST', `/cases/${caseId}/events`, { body: { type: 'decision.refused' } });
+      const res = await fetch(`${api.url}/cases/${caseId}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await stack.token('tribunal')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'appeal.lodged', lodgedOn }),
+      });
+      expect(res.status).toBe(200);
+    };
+    const atOffset = (caseId: string, day: string) =>
+      new Date(Date.parse(ukMidnight(day)) + warningOffsetMs(caseId, config.policy)).toISOString();
+    try {
+      // Past its 16th week (a week ago, whatever its second in the twelve hours): escalated once.
+      const past = await stack.openCase();
+      await lodge(past, weeksAgo(17));
+      const escalated = await eventually(
+        async () => ((await tribunalClock(past))?.level === 1 ? tribunalClock(past) : undefined),
+        20_000,
+        'level 1',
+      );
+      const unspread = await appealLodged(weeksAgo(17));
+      const plain = await tribunalClock(unspread);
+      expect(escalated.warnings).toEqual([16, 20, 22].map((w) => atOffset(past, plusDays(escalated.startedAt, w * 7))));
+      expect(escalated.warnings[0]).not.toBe(ukMidnight(plusDays(escalated.startedAt, 16 * 7)));
+      expect(escalated.lastDay).toBe(plain.lastDay); // a warning moves; the limit never does
+      expect(
+        await eventually(
+          async () => ((await notified(past)).includes('clock.escalated') ? true : undefined),
+          20_000,
+          'notified',
+        ),
+      ).toBe(true);
+      // Two cases lodged the same day fall at different seconds.
+      const other = await stack.openCase();
+      await lodge(other, weeksAgo(10));
+      const second = await tribunalClock(other);
+      expect(second.level).toBe(0);
+      expect(second.warnings[0]).toBe(atOffset(other, plusDays(second.startedAt, 16 * 7)));
+      expect(warningOffsetMs(other, config.policy)).not.toBe(warningOffsetMs(past, config.policy));
     } finally {
       await api.close();
     }

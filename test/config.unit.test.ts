@@ -13,6 +13,20 @@ describe('configuration', () => {
     expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '24:00' }).ok).toBe(false);
   });
 
+  it('takes the minutes warnings are spread over, absent from the policy at 0, refusing one that runs past midnight', () => {
+    const none = loadConfig({ LOCAL_MODE: '1' });
+    expect(none.ok && 'warningSpreadMinutes' in none.config.policy.tribunal).toBe(false);
+    const hour = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '07:00', POLICY_WARNING_SPREAD_MINUTES: '60' });
+    expect(hour.ok && hour.config.policy.tribunal.warningSpreadMinutes).toBe(60);
+    const late = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '23:30', POLICY_WARNING_SPREAD_MINUTES: '31' });
+    expect(!late.ok && late.error).toMatch(/POLICY_WARNING_SPREAD_MINUTES: the spread runs past midnight/);
+    expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '23:30', POLICY_WARNING_SPREAD_MINUTES: '30' }).ok).toBe(
+      true,
+    );
+    expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_SPREAD_MINUTES: '-1' }).ok).toBe(false);
+    expect(loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_SPREAD_MINUTES: 'an hour' }).ok).toBe(false);
+  });
+
   it('names new cases’ feature sets unless NAME_CASE_FEATURES=off, refusing another value naming the variable', () => {
     const fallback = loadConfig({ LOCAL_MODE: '1' });
     expect(fallback.ok && fallback.config.nameCaseFeatures).toBe(true);

@@ -78,7 +78,7 @@ describe('a limit of N days', () => {
   });
 
   it('24 weeks from an appeal lodged on 23 June 2026 end on 8 December', () => {
-    const clock = startTribunalClock('2026-06-23', DEFAULT_POLICY);
+    const clock = startTribunalClock('2026-06-23', DEFAULT_POLICY, 'C-TEST');
     expect(clock.startedOn).toBe('2026-06-24');
     expect(lastDayOf(clock.deadline)).toBe('2026-12-08');
     expect(clock.deadline).toBe('2026-12-09T00:00:00.000Z');
