@@ -12,7 +12,8 @@ import {
   endOfLondonDay,
   lastDayOf,
   londonTime,
-  shiftByDays,
+  londonTimePlus,
+  shiftByDaysToTheSecond,
   type DayLimit,
 } from './days.js';
 import type { Policy } from './policy.js';
@@ -80,8 +81,13 @@ export function startTribunalClock(lodgedOn: string, policy: Policy, caseId: str
     deadline: closes,
     warnings: policy.tribunal.warningWeeks
       .filter((w) => w < policy.tribunal.limitWeeks)
-      .map((w) => londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime))
-      .map((at) => (offset === 0 ? at : new Date(Date.parse(at) + offset).toISOString())),
+      // The offset by London's wall clock, as a strike-out moves a warning (shiftByDaysToTheSecond): a
+      // spread across 01:00 on a clock-change day lands where a moved warning would.
+      .map((w) =>
+        offset === 0
+          ? londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)
+          : londonTimePlus(addDays(startedOn, w * 7), policy.tribunal.warningTime ?? '00:00', offset),
+      ),
     level: 0,
     state: 'running',
   };
@@ -146,7 +152,7 @@ export const resumeClocks = (state: CaseState, on: string, calendar: Calendar): 
       state: endedFrom,
       // A direction's new last day is a working day (r.11); the 24 weeks are weeks, not moved.
       deadline: endOfLondonDay(c.name === 'tribunal-24-weeks' ? moved : nextWorkingDay(moved, calendar)),
-      warnings: c.warnings.map((w) => shiftByDays(w, gap)),
+      warnings: c.warnings.map((w) => shiftByDaysToTheSecond(w, gap)),
     };
   }),
 });

@@ -76,15 +76,32 @@ export function londonTime(date: string, hhmm = '00:00'): string {
 }
 
 /**
- * The same London wall-clock time `days` later (or earlier): a limit moved by whole days keeps its
- * hour, minute and second (a spread warning falls at a second of its own: domain/clocks.ts).
+ * The same London wall-clock time `days` later (or earlier), to the minute: a limit moved by whole
+ * days keeps its hour. Seconds are dropped, as they always were: retention's dormancy is counted
+ * from workflow time with seconds, and recorded histories replay on that minute.
  */
 export function shiftByDays(instant: string, days: number): string {
-  const wallMs = londonWallClock(Date.parse(instant));
-  const wall = new Date(wallMs).toISOString();
-  const withinMinute = ((wallMs % 60_000) + 60_000) % 60_000;
-  const shifted = londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
+  const wall = new Date(londonWallClock(Date.parse(instant))).toISOString();
+  return londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
+}
+
+/**
+ * The same, keeping the second within the minute: for a warning spread to a second of its own
+ * (domain/clocks.ts). London's clock changes fall on whole minutes, so the second carries over.
+ */
+export function shiftByDaysToTheSecond(instant: string, days: number): string {
+  const withinMinute = Date.parse(instant) % 60_000;
+  const shifted = shiftByDays(instant, days);
   return withinMinute === 0 ? shifted : new Date(Date.parse(shifted) + withinMinute).toISOString();
+}
+
+/** A London time of day (`HH:MM`) on `date`, `offsetMs` later by the wall clock (the days after it, past midnight). */
+export function londonTimePlus(date: string, hhmm: string, offsetMs: number): string {
+  const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) + Math.floor(offsetMs / 60_000);
+  const wall = `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const at = londonTime(addDays(date, Math.floor(minutes / 1440)), wall);
+  const withinMinute = offsetMs % 60_000;
+  return withinMinute === 0 ? at : new Date(Date.parse(at) + withinMinute).toISOString();
 }
 
 /** The instant a London day ends: the midnight that starts the next one. */

@@ -142,7 +142,7 @@ describe('warnings spread over the minutes after their time of day', () => {
       const each = clock.warnings.map((w, i) => Date.parse(w) - Date.parse(unspread.warnings[i]!));
       expect(new Set(each).size).toBe(1); // one offset for all of a case's warnings
       expect(clock.deadline).toBe(unspread.deadline); // the limit never moves
-      expect(startTribunalClock('2026-03-01', spread(60), id)).toEqual(clock); // as on replay
+      expect(startTribunalClock('2026-03-01', spread(60), id)).toEqual(clock); // no state kept between calls
       return each[0]!;
     });
     for (const ms of offsets) {

@@ -8,7 +8,7 @@ import { extraApi, testConfig, useStack } from './harness.js';
 import { daysAgo, plusDays, ukEndOfDay, ukMidnight } from './dates.js';
 import { eventually } from './systems.js';
 import { recordFixtures } from './fixtures.js';
-import { warningOffsetMs } from '../domain/index.js';
+import { londonTimePlus, warningOffsetMs } from '../domain/index.js';
 
 const stack = useStack({}, (s) => recordFixtures(s, 'clocks'));
 
@@ -248,8 +248,9 @@ describe('warnings spread over the morning (POLICY_WARNING_SPREAD_MINUTES)', () 
       });
       expect(res.status).toBe(200);
     };
+    // By London's wall clock from midnight (a clock-change day counts its hours as the clock does).
     const atOffset = (caseId: string, day: string) =>
-      new Date(Date.parse(ukMidnight(day)) + warningOffsetMs(caseId, config.policy)).toISOString();
+      londonTimePlus(day, '00:00', warningOffsetMs(caseId, config.policy));
     try {
       // Past its 16th week (a week ago, whatever its second in the twelve hours): escalated once.
       const past = await stack.openCase();

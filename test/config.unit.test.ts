@@ -15,7 +15,9 @@ describe('configuration', () => {
 
   it('takes the minutes warnings are spread over, absent from the policy at 0, refusing one that runs past midnight', () => {
     const none = loadConfig({ LOCAL_MODE: '1' });
+    expect(none.ok).toBe(true);
     expect(none.ok && 'warningSpreadMinutes' in none.config.policy.tribunal).toBe(false);
+    expect(none.ok && none.config.policy.tribunal.warningTime).toBe('00:00');
     const hour = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '07:00', POLICY_WARNING_SPREAD_MINUTES: '60' });
     expect(hour.ok && hour.config.policy.tribunal.warningSpreadMinutes).toBe(60);
     const late = loadConfig({ LOCAL_MODE: '1', POLICY_WARNING_TIME: '23:30', POLICY_WARNING_SPREAD_MINUTES: '31' });

@@ -14,6 +14,9 @@ import {
   lastDayOf,
   londonDate,
   londonTime,
+  londonTimePlus,
+  shiftByDays,
+  shiftByDaysToTheSecond,
   startTribunalClock,
   DEFAULT_POLICY,
 } from '../domain/index.js';
@@ -106,4 +109,32 @@ describe('a limit of N days', () => {
       { numRuns: 2000 },
     );
   });
+});
+
+describe('moving a time by whole days, and a time of day plus an offset', () => {
+  it('drops the seconds in shiftByDays, as recorded histories replay it (retention counts from workflow time)', () => {
+    // 11:15:37 in London on 1 June; thirty days on, 11:15 exactly.
+    expect(shiftByDays('2026-06-01T10:15:37.123Z', 30)).toBe('2026-07-01T10:15:00.000Z');
+  });
+
+  it.each([
+    // 07:30:17 in summer, two days back across the March change: 07:30:17 in winter.
+    ['2026-03-30T06:30:17.000Z', -2, '2026-03-28T07:30:17.000Z'],
+    // 07:30:17 in summer, a day on across the October change.
+    ['2026-10-24T06:30:17.000Z', 1, '2026-10-25T07:30:17.000Z'],
+    ['2026-06-22T06:30:00.000Z', 10, '2026-07-02T06:30:00.000Z'],
+  ])('keeps the second in shiftByDaysToTheSecond: %s moved %i days is %s', (instant, days, moved) =>
+    expect(shiftByDaysToTheSecond(instant, days)).toBe(moved),
+  );
+
+  it.each([
+    // 07:30 plus 61 minutes 5 seconds on a summer day: 08:31:05 in London.
+    ['2026-06-22', '07:30', 61 * 60_000 + 5_000, '2026-06-22T07:31:05.000Z'],
+    // Midnight plus three hours on the October change day: 03:00 by the wall clock (GMT), four hours elapsed.
+    ['2026-10-25', '00:00', 180 * 60_000, '2026-10-25T03:00:00.000Z'],
+    // Past midnight: the next day.
+    ['2026-06-22', '23:30', 45 * 60_000, '2026-06-22T23:15:00.000Z'],
+  ])('londonTimePlus(%s, %s, %i) is %s', (date, hhmm, offset, at) =>
+    expect(londonTimePlus(date, hhmm, offset)).toBe(at),
+  );
 });
