@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
-import { DEFAULT_POLICY, homeOfficeRef, warningOffsetMs } from '../domain/index.js';
+import { DEFAULT_POLICY, homeOfficeRef, londonTimePlus, warningOffsetMs } from '../domain/index.js';
 import { addDays, londonDate } from '../domain/days.js';
 import type { StoredMessage } from '../systems/reference-system.js';
 import { newCaseBody } from '../test/case-body.js';
@@ -169,8 +169,10 @@ try {
   const perCase = new Map<string, number>();
   for (const m of seen) perCase.set(m.caseId, (perCase.get(m.caseId) ?? 0) + 1);
   const duplicated = [...perCase.values()].filter((c) => c > 1).length;
-  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - due - offsetOf(m.caseId)) / 1000));
-  const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - due - offsetOf(m.caseId)) / 1000));
+  // Each case's own instant, as the product places it (on London's wall clock after the due minute).
+  const dueOf = (caseId: string) => Date.parse(londonTimePlus(dueLondon.date, dueLondon.time, offsetOf(caseId)));
+  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - dueOf(m.caseId)) / 1000));
+  const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - dueOf(m.caseId)) / 1000));
   const searchable = await stack.client.workflow.count(`CaseEscalationLevel = 1 AND ExecutionStatus = 'Running'`);
   say(`ours: ${seen.length} escalations, recorded lag p99 ${recorded.p99.toFixed(1)} s`);
 
