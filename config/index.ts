@@ -3,7 +3,7 @@
  * `.env.example` lists the same variables; docs/configuration.md's table explains them.
  */
 import { z } from 'zod';
-import { londonDate } from '../domain/days.js';
+import { londonDate, minutesOfDay } from '../domain/days.js';
 import { isCalendarDate } from '../domain/fields.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import {
@@ -296,8 +296,6 @@ const schema = z
   });
 
 export type Config = ReturnType<typeof toConfig>;
-
-const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 function toConfig(env: z.infer<typeof schema>, systems: z.infer<typeof systemsSchema>, calendarWarning: string | null) {
   const setting = (name: string) => systems[name] as string;

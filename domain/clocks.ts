@@ -11,7 +11,6 @@ import {
   daysBetween,
   endOfLondonDay,
   lastDayOf,
-  londonTime,
   londonTimePlus,
   shiftByDaysToTheSecond,
   type DayLimit,
@@ -83,11 +82,7 @@ export function startTribunalClock(lodgedOn: string, policy: Policy, caseId: str
       .filter((w) => w < policy.tribunal.limitWeeks)
       // The offset by London's wall clock, as a strike-out moves a warning (shiftByDaysToTheSecond): a
       // spread across 01:00 on a clock-change day lands where a moved warning would.
-      .map((w) =>
-        offset === 0
-          ? londonTime(addDays(startedOn, w * 7), policy.tribunal.warningTime)
-          : londonTimePlus(addDays(startedOn, w * 7), policy.tribunal.warningTime ?? '00:00', offset),
-      ),
+      .map((w) => londonTimePlus(addDays(startedOn, w * 7), policy.tribunal.warningTime ?? '00:00', offset)),
     level: 0,
     state: 'running',
   };

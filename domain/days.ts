@@ -85,23 +85,26 @@ export function shiftByDays(instant: string, days: number): string {
   return londonTime(addDays(wall.slice(0, 10), days), wall.slice(11, 16));
 }
 
+const plusMs = (instant: string, ms: number) => new Date(Date.parse(instant) + ms).toISOString();
+
 /**
  * The same, keeping the second within the minute: for a warning spread to a second of its own
  * (domain/clocks.ts). London's clock changes fall on whole minutes, so the second carries over.
  */
-export function shiftByDaysToTheSecond(instant: string, days: number): string {
-  const withinMinute = Date.parse(instant) % 60_000;
-  const shifted = shiftByDays(instant, days);
-  return withinMinute === 0 ? shifted : new Date(Date.parse(shifted) + withinMinute).toISOString();
-}
+export const shiftByDaysToTheSecond = (instant: string, days: number): string =>
+  plusMs(shiftByDays(instant, days), Date.parse(instant) % 60_000);
 
-/** A London time of day (`HH:MM`) on `date`, `offsetMs` later by the wall clock (the days after it, past midnight). */
+/** Minutes from midnight of a time of day, `HH:MM`. */
+export const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * A London time of day (`HH:MM`) on `date`, `offsetMs` later by the wall clock (the days after it,
+ * past midnight). With no offset, `londonTime` itself.
+ */
 export function londonTimePlus(date: string, hhmm: string, offsetMs: number): string {
-  const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) + Math.floor(offsetMs / 60_000);
+  const minutes = minutesOfDay(hhmm) + Math.floor(offsetMs / 60_000);
   const wall = `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  const at = londonTime(addDays(date, Math.floor(minutes / 1440)), wall);
-  const withinMinute = offsetMs % 60_000;
-  return withinMinute === 0 ? at : new Date(Date.parse(at) + withinMinute).toISOString();
+  return plusMs(londonTime(addDays(date, Math.floor(minutes / 1440)), wall), offsetMs % 60_000);
 }
 
 /** The instant a London day ends: the midnight that starts the next one. */
