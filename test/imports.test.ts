@@ -131,7 +131,7 @@ describe('POST /imports', () => {
       // it waited, the server would have queued it again at the default, beside caseworkers' changes.
       for (const g of [...sheet.good.slice(0, 3), ...sheet.good.slice(-3)]) {
         const runs = await historiesOfCase(stack.client, caseWorkflowId(caseIdFor(g.ref)));
-        const events = [...runs].reverse().flat();
+        const events = runs.flat(); // oldest run first: its start event leads
         const started = events[0]!.workflowExecutionStartedEventAttributes;
         const setBack = events.flatMap((e, i) =>
           e.workflowExecutionOptionsUpdatedEventAttributes
@@ -183,7 +183,7 @@ describe('POST /imports', () => {
       expect(clock.level).toBe(late.weeksSinceAppeal! >= 20 ? 2 : 1);
       // Owed when it came in, so applied in its first workflow task: no timer slept for it.
       const lateRuns = await historiesOfCase(stack.client, caseWorkflowId(caseIdFor(late.ref)));
-      const lateEvents = [...lateRuns].reverse().flat();
+      const lateEvents = lateRuns.flat();
       expect(lateEvents.filter((e) => e.timerFiredEventAttributes)).toEqual([]);
       // The escalation is delivered to the notifier after it is recorded on the case.
       const notices = await eventually(
