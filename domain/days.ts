@@ -122,13 +122,15 @@ export const limitOn = (lastDay: string): DayLimit => ({ lastDay, closes: endOfL
 /** A limit of N days after the day it runs from: its last day is the Nth day after it. */
 export const daysAfter = (from: string, days: number): DayLimit => limitOn(addDays(from, days));
 
+/** How far back of a stored deadline its last day is read (below), and forward again for a search's bound. */
+const DEADLINE_SLACK_MS = 2 * 60 * 60 * 1000;
+
 /**
  * The last day of a stored deadline instant. Deadlines are London midnights; clocks recorded before
  * deadlines were London dates kept the UTC midnight instead, at most an hour later. Two hours back
  * lands inside the last day for both, so a running case never shows its old deadline a day late.
  */
-export const lastDayOf = (deadline: string) => londonDate(Date.parse(deadline) - 2 * 60 * 60 * 1000);
+export const lastDayOf = (deadline: string) => londonDate(Date.parse(deadline) - DEADLINE_SLACK_MS);
 
 /** The bound on deadline instants whose last day is before `date` (the exact inverse of `lastDayOf`). */
-export const deadlinesBefore = (date: string) =>
-  new Date(Date.parse(londonTime(date)) + 2 * 60 * 60 * 1000).toISOString();
+export const deadlinesBefore = (date: string) => plusMs(londonTime(date), DEADLINE_SLACK_MS);
