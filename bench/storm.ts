@@ -17,6 +17,8 @@ import { addDays, londonDate } from '../domain/days.js';
 import type { StoredMessage } from '../systems/reference-system.js';
 import { newCaseBody } from '../test/case-body.js';
 import { bareStarts, importCsv, machine, writeResults } from './common.js';
+import { formatTrace, lateTrace, taskTimeouts } from './late.js';
+import { caseWorkflowId } from '../workflows/messages.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -194,6 +196,21 @@ try {
   );
   const bare = percentiles(bareLags.map((ms) => ms / 1000));
 
+  // Where the latest cases' time went, read from their histories (after the bare run, so it costs that nothing).
+  const latest = [...seen]
+    .sort((a, b) => Date.parse(b.at) - dueOf(b.caseId) - (Date.parse(a.at) - dueOf(a.caseId)))
+    .slice(0, 10);
+  const lateTraces = await Promise.all(
+    latest.map(async (m) => ({
+      recordedLag: (Date.parse(m.at) - dueOf(m.caseId)) / 1000,
+      ...(await lateTrace(stack.client, caseWorkflowId(m.caseId), dueOf(m.caseId))),
+    })),
+  );
+  const timeouts = await taskTimeouts(
+    stack.client,
+    [...perCase.keys()].map((id) => caseWorkflowId(id)),
+  );
+
   const out = {
     at: new Date().toISOString(),
     machine: machine(stack),
@@ -211,6 +228,8 @@ try {
     },
     caseworkerMs: { idle, storm },
     bareStartsPerSecond: startsPerSecond,
+    workflowTaskTimeouts: timeouts,
+    lateTraces,
   };
   const file = writeResults('storm', out);
   const s = (v: number) => `${v.toFixed(1)} s`;
@@ -239,6 +258,10 @@ try {
   console.log(`Caseworker requests failed: idle ${idle.errors}, during the storm ${storm.errors}`);
   console.log(
     `\nEscalations recorded ${seen.length} of ${N}, duplicated ${duplicated}, searchable at level 1: ${searchable.count}`,
+  );
+  console.log(`\nWorkflow task timeouts in the storm's histories: ${JSON.stringify(timeouts)}`);
+  console.log(
+    `The ${lateTraces.length} latest, from their instant:\n${lateTraces.map((t) => `${formatTrace(t)} (recorded +${t.recordedLag.toFixed(2)}s)`).join('\n')}`,
   );
   console.log(`Written: ${file}`);
   if (seen.length !== N || duplicated !== 0) process.exitCode = 1;
