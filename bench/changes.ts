@@ -41,6 +41,7 @@ import { LIFECYCLE } from '../test/lifecycle-changes.js';
 import { applyEventUpdate, caseWorkflowId } from '../workflows/messages.js';
 import { bumpUpdate } from './baseline-workflows.js';
 import { machine, writeResults } from './common.js';
+import { eventMs } from './history.js';
 import { plainChangeUpdate, type PlainChange } from './same-job-workflow.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
@@ -353,7 +354,7 @@ async function historyCounts(client: Client, workflowIds: string[]) {
     const { events } = await client.workflow.getHandle(id).fetchHistory();
     let changing = false;
     for (const event of events ?? []) {
-      const at = Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+      const at = eventMs(event);
       if (event.workflowTaskStartedEventAttributes) taskStarted = at;
       if (event.workflowTaskCompletedEventAttributes && changing && taskStarted !== undefined)
         taskMs += at - taskStarted;

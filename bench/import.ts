@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
-import proto from '@temporalio/proto';
 import { caseIdFor } from '../ids/case-id.js';
 import { newCaseBody } from '../test/case-body.js';
 import { messySpreadsheet, type Sheet } from '../test/spreadsheet.js';
 import { caseWorkflowId } from '../workflows/messages.js';
 import { canChangePriority, type ImportPriorityMode } from '../imports/priority.js';
 import { bareStarts, drained, importCsv, machine, writeResults } from './common.js';
+import { eventMs, eventName } from './history.js';
 import { percentiles, startBenchStack, type BenchStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -133,12 +133,9 @@ async function historyProfile(stack: BenchStack, workflowIds: string[], client =
     const history = await client.workflow.getHandle(id).fetchHistory();
     let scheduledAt: number | undefined;
     for (const e of history.events ?? []) {
-      const type = String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(
-        /^EVENT_TYPE_/,
-        '',
-      );
+      const type = eventName(e);
       byType.set(type, (byType.get(type) ?? 0) + 1);
-      const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+      const at = eventMs(e);
       if (type === 'WORKFLOW_TASK_SCHEDULED') scheduledAt = at;
       if (type === 'WORKFLOW_TASK_STARTED' && scheduledAt !== undefined) waits.push(at - scheduledAt);
     }

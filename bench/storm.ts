@@ -173,7 +173,9 @@ try {
   const duplicated = [...perCase.values()].filter((c) => c > 1).length;
   // Each case's own instant, as the product places it (on London's wall clock after the due minute).
   const dueOf = (caseId: string) => Date.parse(londonTimePlus(dueLondon.date, dueLondon.time, offsetOf(caseId)));
-  const recorded = percentiles(seen.map((m) => (Date.parse(m.at) - dueOf(m.caseId)) / 1000));
+  /** Seconds from a case's own instant to its escalation's recorded (workflow) time. */
+  const lagOf = (m: StoredMessage) => (Date.parse(m.at) - dueOf(m.caseId)) / 1000;
+  const recorded = percentiles(seen.map(lagOf));
   const received = percentiles(seen.map((m) => (Date.parse(m.receivedAt) - dueOf(m.caseId)) / 1000));
   const searchable = await stack.client.workflow.count(`CaseEscalationLevel = 1 AND ExecutionStatus = 'Running'`);
   say(`ours: ${seen.length} escalations, recorded lag p99 ${recorded.p99.toFixed(1)} s`);
@@ -197,19 +199,23 @@ try {
   const bare = percentiles(bareLags.map((ms) => ms / 1000));
 
   // Where the latest cases' time went, read from their histories (after the bare run, so it costs that nothing).
-  const latest = [...seen]
-    .sort((a, b) => Date.parse(b.at) - dueOf(b.caseId) - (Date.parse(a.at) - dueOf(a.caseId)))
-    .slice(0, 10);
-  const lateTraces = await Promise.all(
-    latest.map(async (m) => ({
-      recordedLag: (Date.parse(m.at) - dueOf(m.caseId)) / 1000,
-      ...(await lateTrace(stack.client, caseWorkflowId(m.caseId), dueOf(m.caseId))),
-    })),
+  // Each history is fetched once: all of them for the timeouts, the ten latest again from memory for their traces.
+  const histories = new Map(
+    await pMap(
+      [...perCase.keys()],
+      async (caseId) =>
+        [caseId, (await stack.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory()).events ?? []] as const,
+      { concurrency: 16 },
+    ),
   );
-  const timeouts = await taskTimeouts(
-    stack.client,
-    [...perCase.keys()].map((id) => caseWorkflowId(id)),
-  );
+  const timeouts = taskTimeouts([...histories.values()]);
+  const lateTraces = [...seen]
+    .sort((a, b) => lagOf(b) - lagOf(a))
+    .slice(0, 10)
+    .map((m) => ({
+      recordedLag: lagOf(m),
+      ...lateTrace(caseWorkflowId(m.caseId), histories.get(m.caseId) ?? [], dueOf(m.caseId)),
+    }));
 
   const out = {
     at: new Date().toISOString(),
